@@ -1,0 +1,48 @@
+# Sinergi: `make demo` runs the product on SQLite with synthetic data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEMO_ENV := DJANGO_SETTINGS_MODULE=config.settings.local
+TEST_ENV := DJANGO_SETTINGS_MODULE=config.settings.test
+
+.PHONY: setup demo test lint format messages system-deps bench clean
+
+$(STAMP): requirements/dev.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements/dev.lock
+	$(VENV)/bin/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+# Debian packages the tests and translations need: Chromium for the browser tests, gettext for the catalogues.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! command -v msgfmt >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium gettext >/dev/null; \
+	fi
+
+messages: $(STAMP)
+	cd sinergi && ../$(PY) ../manage.py compilemessages --ignore=.venv -v 0
+
+setup: $(STAMP) system-deps messages
+
+demo: setup
+	mkdir -p var
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v 0
+	$(DEMO_ENV) $(PY) manage.py demo_seed
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup
+	$(TEST_ENV) $(PY) -m pytest -n auto -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var

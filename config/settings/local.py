@@ -1,0 +1,18 @@
+"""Local and demo settings: SQLite under var/, debug on, two-factor optional (the login page says so)."""
+
+from config.env import env_bool
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+DEBUG = env_bool("DEBUG", True)
+SINERGI_DEMO = env_bool("SINERGI_DEMO", True)
+SINERGI_REQUIRE_2FA = env_bool("SINERGI_REQUIRE_2FA", False)
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

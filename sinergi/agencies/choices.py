@@ -1,0 +1,35 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AgencyType(models.TextChoices):
+    BP3MI = "BP3MI", _("BP3MI (migrant worker protection)")
+    POLRI = "POLRI", _("Police TPPO unit (Polri)")
+    DINSOS = "DINSOS", _("Social services (Dinas Sosial)")
+    UPTD_PPA = "UPTD_PPA", _("UPTD PPA (women and child protection)")
+    IMIGRASI = "IMIGRASI", _("Immigration (Imigrasi)")
+    DISNAKER = "DISNAKER", _("Manpower office (Disnaker)")
+    LPSK = "LPSK", _("Witness and victim protection agency (LPSK)")
+    KBRI = "KBRI", _("Embassy or consulate (KBRI/KJRI)")
+    DINKES = "DINKES", _("Health office (Dinas Kesehatan)")
+    KEJAKSAAN = "KEJAKSAAN", _("Prosecutor's office (Kejaksaan)")
+    GUGUS_TUGAS = "GUGUS_TUGAS", _("TPPO task force (Gugus Tugas)")
+    VILLAGE = "VILLAGE", _("Village government")
+    NGO = "NGO", _("Non-governmental organisation")
+    PLATFORM = "PLATFORM", _("Sinergi platform operator")
+
+
+class Role(models.TextChoices):
+    AGENCY_ADMIN = "AGENCY_ADMIN", _("Agency administrator")
+    CASE_WORKER = "CASE_WORKER", _("Case worker")
+    INVESTIGATOR = "INVESTIGATOR", _("Investigator")
+    SUPERVISOR = "SUPERVISOR", _("Supervisor")
+    ANALYST = "ANALYST", _("Analyst")
+    OUTREACH_OFFICER = "OUTREACH_OFFICER", _("Outreach officer")
+    CHILD_PROTECTION = "CHILD_PROTECTION", _("Child protection officer")
+    READ_ONLY = "READ_ONLY", _("Read-only")
+
+
+class UserKind(models.TextChoices):
+    PERSON = "PERSON", _("Staff member")
+    SYSTEM = "SYSTEM", _("Integrated system")

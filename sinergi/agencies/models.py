@@ -1,0 +1,154 @@
+"""Agencies, their users and the roles users hold."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sinergi.agencies.choices import AgencyType, Role, UserKind
+from sinergi.core.fields import EncryptedTextField
+
+
+class Agency(models.Model):
+    """An organisation that takes part in Sinergi: a BP3MI office, a Polda TPPO unit, a KBRI, an NGO..."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    type = models.CharField(_("type"), max_length=20, choices=AgencyType.choices, db_index=True)
+    jurisdiction = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agencies",
+        help_text=_("The region the agency serves; empty for national bodies and embassies."),
+    )
+    country = models.CharField(
+        _("country"), max_length=2, default="ID", help_text=_("ISO 3166-1 alpha-2; embassies sit abroad.")
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("office phone"), max_length=32, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SinergiUserManager(UserManager):
+    def get_queryset(self):
+        return super().get_queryset().select_related("agency")
+
+
+class User(AbstractUser):
+    """A staff member or an integrated system, always belonging to one agency (platform staff to PLATFORM)."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="users", null=True, blank=True
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=UserKind.choices, default=UserKind.PERSON)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    preferred_language = models.CharField(_("language"), max_length=8, default="id")
+
+    # Second factor (TOTP, RFC 6238). The secret is encrypted like any other credential at rest.
+    totp_secret = EncryptedTextField(_("TOTP secret"), blank=True, default="")
+    totp_confirmed_at = models.DateTimeField(null=True, blank=True)
+    totp_last_counter = models.BigIntegerField(
+        default=0, help_text="Last accepted TOTP time step, so a code cannot be replayed."
+    )
+
+    # Lock-out after repeated failures.
+    failed_login_count = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    objects = SinergiUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(agency__isnull=False) | models.Q(is_superuser=True),
+                name="user_agency_required_unless_superuser",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def role_codes(self) -> frozenset[str]:
+        cached = getattr(self, "_role_codes", None)
+        if cached is None:
+            cached = frozenset(self.roles.values_list("role", flat=True)) if self.pk else frozenset()
+            self._role_codes = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_codes.intersection(roles))
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.is_superuser
+
+    @property
+    def has_totp(self) -> bool:
+        return self.totp_confirmed_at is not None
+
+
+class UserRole(models.Model):
+    """One role held by one user. A user may hold several (a supervisor who is also a case worker)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="user_role_unique")]
+        verbose_name = _("role")
+
+    def __str__(self) -> str:
+        return self.get_role_display()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only a SHA-256 of the secret is kept; the secret is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True, help_text="First characters, to recognise a token.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_valid(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class UserSession(models.Model):
+    """The server-side sessions of a user, so that logout, disabling or a password reset ends all of them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"session of user {self.user_id}"

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from sinergi.audit import views
+
+app_name = "audit"
+urlpatterns = [
+    path("", views.index, name="index"),
+]

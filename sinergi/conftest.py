@@ -1,0 +1,82 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import pytest
+
+from sinergi.agencies.choices import AgencyType, Role
+from sinergi.agencies.selectors import SESSION_OTP_VERIFIED
+from sinergi.core.testing.factories import AgencyFactory, UserFactory
+
+# Provinces loaded for tests that need regions: South Kalimantan, NTB and NTT cover the demo's origin areas.
+TEST_PROVINCES = ("63", "52", "53")
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch):
+    """Tests never reach the network: any socket to a non-local address fails loudly."""
+    import socket
+
+    real_connect = socket.socket.connect
+
+    def guarded_connect(sock, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and host not in ("127.0.0.1", "localhost", "::1") and not host.startswith("/"):
+            raise RuntimeError(f"network access in tests is disabled ({host})")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+
+@pytest.fixture
+def regions(db):
+    from sinergi.regions.models import Region
+    from sinergi.regions.services import regions_load
+
+    if not Region.objects.filter(code="63").exists():
+        regions_load(provinces=TEST_PROVINCES)
+    return Region.objects
+
+
+@pytest.fixture
+def agency(db):
+    return AgencyFactory(code="bp3mi-kalsel", name="BP3MI Kalimantan Selatan", type=AgencyType.BP3MI)
+
+
+@pytest.fixture
+def other_agency(db):
+    return AgencyFactory(code="polda-ntb", name="Subdit TPPO Polda NTB", type=AgencyType.POLRI)
+
+
+@pytest.fixture
+def case_worker(agency):
+    return UserFactory(username="caseworker", agency=agency, roles=[Role.CASE_WORKER])
+
+
+@pytest.fixture
+def supervisor(agency):
+    return UserFactory(username="supervisor", agency=agency, roles=[Role.SUPERVISOR, Role.CASE_WORKER])
+
+
+@pytest.fixture
+def agency_admin(agency):
+    return UserFactory(username="agencyadmin", agency=agency, roles=[Role.AGENCY_ADMIN])
+
+
+@pytest.fixture
+def platform_admin(db):
+    return UserFactory(username="platformadmin", agency=None, is_superuser=True, is_staff=True, roles=[])
+
+
+def sign_in(client, user):
+    """Signs a test client in with both factors, as if the user had entered a valid TOTP code."""
+    client.force_login(user)
+    session = client.session
+    session[SESSION_OTP_VERIFIED] = True
+    session.save()
+    return client
+
+
+@pytest.fixture
+def signed_in():
+    return sign_in

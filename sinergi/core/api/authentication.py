@@ -1,0 +1,47 @@
+"""API authentication: the browser session (for HTMX and the API browser) or a bearer token.
+
+Tokens belong to a user; an integrated system (SIMFONI-PPA bridge, a BP3MI data pipeline) is a user of kind
+`system` in its agency, so a token always carries the same agency and roles as the UI, and one permission rule
+serves both. Only a hash of each token is stored.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """Session authentication that also requires the second factor where it is mandatory."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        from sinergi.agencies.selectors import session_is_fully_authenticated
+
+        if not session_is_fully_authenticated(request._request):
+            return None
+        return result
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Token"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() not in (b"token", b"bearer"):
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Invalid token header."))
+        try:
+            raw = header[1].decode("ascii")
+        except UnicodeError as exc:
+            raise exceptions.AuthenticationFailed(_("Invalid token header.")) from exc
+        from sinergi.agencies.services import api_token_authenticate
+
+        user, token = api_token_authenticate(raw=raw)
+        if user is None:
+            raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
+        return user, token
+
+    def authenticate_header(self, request):
+        return self.keyword

@@ -1,0 +1,23 @@
+"""Errors that services raise for a user to read. Views show the message; the API returns it with its code."""
+
+from __future__ import annotations
+
+
+class ApplicationError(Exception):
+    """A refused action with a translated message and a stable code (e.g. `transition_not_allowed`)."""
+
+    status = 400
+
+    def __init__(self, message, *, code: str = "invalid", fields: dict | None = None, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.fields = fields
+        if status is not None:
+            self.status = status
+
+
+class ConflictError(ApplicationError):
+    """Someone else changed the record first; nothing was saved."""
+
+    status = 409

@@ -1,0 +1,85 @@
+"""Cross-cutting HTTP behaviour: security headers, no caching of personal data, request context for audit."""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+
+from django.conf import settings
+
+# The audit trail needs the client address of the current request, but services must not take a request
+# argument; the middleware stores it here for the duration of the request.
+_request_context: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "sinergi_request_context", default=None
+)
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    ip_address: str | None
+    user_agent: str
+
+
+def current_request_context() -> RequestContext | None:
+    return _request_context.get()
+
+
+def client_ip(request) -> str | None:
+    # Behind the reverse proxy the real address is the first X-Forwarded-For hop; only trusted when configured.
+    if getattr(settings, "SINERGI_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR")
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_context.set(
+            RequestContext(ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:200])
+        )
+        try:
+            return self.get_response(request)
+        finally:
+            _request_context.reset(token)
+
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+class SecurityHeadersMiddleware:
+    """Sends CSP with frame-ancestors, and marks every authenticated response as not cacheable.
+
+    Any page a signed-in user sees may show a victim's data, so nothing they receive may be stored by the
+    browser or by a proxy on a shared government network. Static files are served before this runs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.setdefault("X-Content-Type-Options", "nosniff")
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or getattr(response, "sinergi_no_store", False):
+            response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"
+        return response

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DetectionConfig(AppConfig):
+    name = "sinergi.detection"
+    label = "detection"
+    verbose_name = _("Early detection")

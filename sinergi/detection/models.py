@@ -1,0 +1,1 @@
+"""Early detection: screened posts, campaigns, reviews, contacts and departure screenings."""
