@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls there are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from sinergi.agencies.choices import AgencyType, Role
 from sinergi.agencies.selectors import SESSION_OTP_VERIFIED
@@ -21,7 +26,11 @@ def _no_network(monkeypatch):
 
     def guarded_connect(sock, address):
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and host not in ("127.0.0.1", "localhost", "::1") and not host.startswith("/"):
+        if (
+            isinstance(host, str)
+            and host not in ("127.0.0.1", "localhost", "::1")
+            and not host.startswith("/")
+        ):
             raise RuntimeError(f"network access in tests is disabled ({host})")
         return real_connect(sock, address)
 
@@ -80,3 +89,59 @@ def sign_in(client, user):
 @pytest.fixture
 def signed_in():
     return sign_in
+
+
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=BROWSER_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_browser, live_server, transactional_db):
+    """A fresh Chromium page against the live test server (`page.base_url` is its address)."""
+    context = _browser.new_context(base_url=live_server.url, locale="id-ID")
+    browser_page = context.new_page()
+    browser_page.set_default_timeout(10_000)
+    yield browser_page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(_browser, live_server, transactional_db):
+    """The same at a phone-sized viewport, for the pages the public and field officers use."""
+    context = _browser.new_context(
+        base_url=live_server.url,
+        locale="id-ID",
+        viewport={"width": 390, "height": 800},
+        is_mobile=True,
+        has_touch=True,
+    )
+    browser_page = context.new_page()
+    browser_page.set_default_timeout(10_000)
+    yield browser_page
+    context.close()
+
+
+def browser_sign_in(
+    page, username: str, password: str = "Sinergi-test-pass-1", totp_secret: str | None = None
+):
+    """Signs in through the real login form, answering the TOTP step when the account has a secret."""
+    import pyotp
+
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    if totp_secret:
+        page.fill("input[name=otp_code]", pyotp.TOTP(totp_secret).now())
+        page.click("button[type=submit]")

@@ -132,7 +132,8 @@ STORAGES = {
 }
 # Uploaded documents live outside the web root and are served only through permission-checked views.
 MEDIA_ROOT = Path(env_str("SINERGI_MEDIA_ROOT", str(VAR_DIR / "protected")))
-MEDIA_URL = None
+# Never routed: documents are served only by permission-checked views, never by URL.
+MEDIA_URL = "/_protected-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SINERGI_MAX_UPLOAD_BYTES = env_int("SINERGI_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)

@@ -28,7 +28,11 @@ class LockoutModelBackend(ModelBackend):
         now = timezone.now()
         if user.locked_until and user.locked_until > now:
             return None
-        if not user.check_password(password) or not self.user_can_authenticate(user) or user.kind == UserKind.SYSTEM:
+        if (
+            not user.check_password(password)
+            or not self.user_can_authenticate(user)
+            or user.kind == UserKind.SYSTEM
+        ):
             failures = user.failed_login_count + 1
             updates = {"failed_login_count": F("failed_login_count") + 1}
             if failures >= settings.SINERGI_LOCKOUT_THRESHOLD:

@@ -52,7 +52,12 @@ class User(AbstractUser):
     """A staff member or an integrated system, always belonging to one agency (platform staff to PLATFORM)."""
 
     agency = models.ForeignKey(
-        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="users", null=True, blank=True
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
     )
     kind = models.CharField(_("kind"), max_length=10, choices=UserKind.choices, default=UserKind.PERSON)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
@@ -123,7 +128,9 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
-    prefix = models.CharField(max_length=12, db_index=True, help_text="First characters, to recognise a token.")
+    prefix = models.CharField(
+        max_length=12, db_index=True, help_text="First characters, to recognise a token."
+    )
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)

@@ -17,12 +17,22 @@ from sinergi.audit.choices import AuditAction
 class AuditEntry(models.Model):
     at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
-    actor_label = models.CharField(max_length=150, blank=True, help_text="Username at the time, kept if renamed.")
+    actor_label = models.CharField(
+        max_length=150, blank=True, help_text="Username at the time, kept if renamed."
+    )
     agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, null=True, blank=True,
+        "agencies.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices, db_index=True)

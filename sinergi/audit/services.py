@@ -18,12 +18,31 @@ _CHAIN_LOCK_KEY = 727_100_001
 
 
 def entry_digest(
-    *, prev_hash: str, at: datetime, actor_id: int | None, agency_id: int | None, action: str,
-    object_type: str, object_id: str, summary: str, changes: dict, ip_address: str | None,
+    *,
+    prev_hash: str,
+    at: datetime,
+    actor_id: int | None,
+    agency_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    summary: str,
+    changes: dict,
+    ip_address: str | None,
 ) -> str:
     payload = json.dumps(
-        [prev_hash, at.isoformat(), actor_id, agency_id, action, object_type, object_id, summary, changes,
-         ip_address],
+        [
+            prev_hash,
+            at.isoformat(),
+            actor_id,
+            agency_id,
+            action,
+            object_type,
+            object_id,
+            summary,
+            changes,
+            ip_address,
+        ],
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -37,8 +56,16 @@ def object_label(obj) -> tuple[str, str]:
 
 
 def audit_record(
-    *, actor, action: str, obj=None, object_type: str = "", object_id: str = "", summary: str = "",
-    changes: dict | None = None, agency=None, ip_address: str | None = None,
+    *,
+    actor,
+    action: str,
+    obj=None,
+    object_type: str = "",
+    object_id: str = "",
+    summary: str = "",
+    changes: dict | None = None,
+    agency=None,
+    ip_address: str | None = None,
 ) -> AuditEntry:
     """Appends one entry to the chain. Runs in the caller's transaction, so it is kept only if the change is.
 
@@ -62,13 +89,28 @@ def audit_record(
         prev_hash = last or GENESIS_HASH
         at = timezone.now()
         digest = entry_digest(
-            prev_hash=prev_hash, at=at, actor_id=actor_id, agency_id=agency_id, action=action,
-            object_type=object_type, object_id=object_id, summary=summary[:300], changes=changes,
+            prev_hash=prev_hash,
+            at=at,
+            actor_id=actor_id,
+            agency_id=agency_id,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            summary=summary[:300],
+            changes=changes,
             ip_address=ip_address,
         )
         return AuditEntry.objects.create(
-            at=at, actor_id=actor_id, actor_label=getattr(actor, "username", "") if actor_id else "",
-            agency_id=agency_id, action=action, object_type=object_type, object_id=object_id,
-            summary=summary[:300], changes=changes, ip_address=ip_address, prev_hash=prev_hash,
+            at=at,
+            actor_id=actor_id,
+            actor_label=getattr(actor, "username", "") if actor_id else "",
+            agency_id=agency_id,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            summary=summary[:300],
+            changes=changes,
+            ip_address=ip_address,
+            prev_hash=prev_hash,
             entry_hash=digest,
         )

@@ -8,7 +8,9 @@ class ApplicationError(Exception):
 
     status = 400
 
-    def __init__(self, message, *, code: str = "invalid", fields: dict | None = None, status: int | None = None):
+    def __init__(
+        self, message, *, code: str = "invalid", fields: dict | None = None, status: int | None = None
+    ):
         super().__init__(message)
         self.message = message
         self.code = code

@@ -39,7 +39,9 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         token = _request_context.set(
-            RequestContext(ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:200])
+            RequestContext(
+                ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:200]
+            )
         )
         try:
             return self.get_response(request)

@@ -24,14 +24,23 @@ class Person(models.Model):
     nik_index = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
     passport_number = EncryptedTextField(_("passport number"), blank=True, default="")
     passport_index = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
-    nationality = models.CharField(_("nationality"), max_length=2, default="ID", help_text=_("ISO 3166-1 alpha-2"))
+    nationality = models.CharField(
+        _("nationality"), max_length=2, default="ID", help_text=_("ISO 3166-1 alpha-2")
+    )
     address_region = models.ForeignKey(
-        "regions.Region", verbose_name=_("address region"), on_delete=models.PROTECT, null=True, blank=True,
+        "regions.Region",
+        verbose_name=_("address region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     address_detail = EncryptedTextField(_("street address"), blank=True, default="")
     owner_agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("recorded by agency"), on_delete=models.PROTECT, related_name="people"
+        "agencies.Agency",
+        verbose_name=_("recorded by agency"),
+        on_delete=models.PROTECT,
+        related_name="people",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -76,7 +85,9 @@ class PersonHandle(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["person", "platform", "handle_normalised"], name="person_handle_unique")
+            models.UniqueConstraint(
+                fields=["person", "platform", "handle_normalised"], name="person_handle_unique"
+            )
         ]
         verbose_name = _("social-media handle")
 

@@ -14,10 +14,16 @@ class Region(models.Model):
     code = models.CharField(_("code"), max_length=13, primary_key=True)
     digits = models.CharField(max_length=10, unique=True, help_text="The code without dots, as in a NIK.")
     name = models.CharField(_("name"), max_length=120)
-    name_search = models.CharField(max_length=120, db_index=True, help_text="Lower-case name for prefix search.")
+    name_search = models.CharField(
+        max_length=120, db_index=True, help_text="Lower-case name for prefix search."
+    )
     level = models.PositiveSmallIntegerField(_("level"), choices=RegionLevel.choices, db_index=True)
-    kind = models.CharField(_("kind"), max_length=20, blank=True, help_text="Kabupaten, Kota, Desa, Kelurahan...")
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    kind = models.CharField(
+        _("kind"), max_length=20, blank=True, help_text="Kabupaten, Kota, Desa, Kelurahan..."
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
     # Denormalised for display: "Desa X, Kec. Y, Kab. Z, Prov. W" without walking up the tree per row.
     path_name = models.CharField(max_length=400, blank=True)
 

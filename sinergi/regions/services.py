@@ -55,7 +55,8 @@ def regions_load(*, provinces: Iterable[str] | None = None, max_level: int = Reg
                     name=name,
                     name_search=name.lower(),
                     level=level,
-                    kind=row.get("jenis", "") or ("Provinsi" if level == RegionLevel.PROVINCE else "Kecamatan"),
+                    kind=row.get("jenis", "")
+                    or ("Provinsi" if level == RegionLevel.PROVINCE else "Kecamatan"),
                     parent_id=parent,
                     path_name=path_names[code],
                 )
