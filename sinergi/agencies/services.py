@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from sinergi.agencies.models import ApiToken, User
 
-TOKEN_PREFIX = "sng_"
+TOKEN_PREFIX = "sng_"  # noqa: S105 (a public prefix, not a secret)
 
 
 def _hash_token(raw: str) -> str:
