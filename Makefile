@@ -22,8 +22,10 @@ system-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium gettext >/dev/null; \
 	fi
 
+# Compiled catalogues (.mo) are build output, not committed.
 messages: $(STAMP)
-	cd sinergi && ../$(PY) ../manage.py compilemessages --ignore=.venv -v 0
+	@if find sinergi -name '*.po' -path '*/LC_MESSAGES/*' | grep -q .; then \
+		$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v 0; fi
 
 setup: $(STAMP) system-deps messages
 
