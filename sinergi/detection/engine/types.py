@@ -1,0 +1,84 @@
+"""Result types of the screening engine: plain dataclasses, JSON-serialisable through ``to_dict()``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+RISK_LEVELS = ("tinggi", "sedang", "rendah")
+
+
+@dataclass(slots=True)
+class Indicator:
+    """One red flag found in a text, with the exact span that triggered it and the rule behind it."""
+
+    code: str
+    title: str
+    category: str
+    weight: float
+    span_start: int
+    span_end: int
+    span_text: str
+    explanation: str
+    basis: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Extracted:
+    """What an investigator needs from a post: destination, job, money, documents and contacts."""
+
+    destination_country: str | None = None
+    destination_city: str | None = None
+    countries_mentioned: list[str] = field(default_factory=list)
+    job_title: str | None = None
+    salary_idr_month: int | None = None
+    salary_text: str | None = None
+    fees: list[dict] = field(default_factory=list)
+    visa_type: str | None = None
+    departure_urgency: str | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    company_names: list[str] = field(default_factory=list)
+    registry_matches: list[dict] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    wa_links: list[str] = field(default_factory=list)
+    telegram_handles: list[str] = field(default_factory=list)
+    other_handles: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class ScreeningResult:
+    """The outcome of screening one text: risk level, score, indicators with spans, extracted fields."""
+
+    risk_level: str
+    score: float
+    rule_score: float
+    indicators: list[Indicator]
+    extracted: Extracted
+    warnings: list[str] = field(default_factory=list)
+    learned_proba: float | None = None
+    knowledge_version: str = ""
+
+    @property
+    def indicator_codes(self) -> list[str]:
+        return [i.code for i in self.indicators]
+
+    def to_dict(self) -> dict:
+        """The JSON-ready form written to results.jsonl (the caller adds the input ``id``)."""
+        out = {
+            "risk_level": self.risk_level,
+            "score": round(self.score, 4),
+            "rule_score": round(self.rule_score, 4),
+            "learned_proba": None if self.learned_proba is None else round(self.learned_proba, 4),
+            "indicators": [i.to_dict() for i in self.indicators],
+            "warnings": list(self.warnings),
+            "knowledge_version": self.knowledge_version,
+        }
+        out.update(self.extracted.to_dict())
+        return out
