@@ -5,4 +5,5 @@ from sinergi.regions import views
 app_name = "regions"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("autocomplete/", views.autocomplete, name="autocomplete"),
 ]
