@@ -1,0 +1,134 @@
+"""The learned layer: loading, scoring, explaining, combining and training (no Django needed)."""
+
+import json
+
+import pytest
+
+from sinergi.detection.engine import learned
+from sinergi.detection.engine.learned import LearnedModel, combine
+
+RISKY = "Dibutuhkan admin/CS di Kamboja, gaji 15jt, tanpa pengalaman, tiket ditanggung, proses cepat. WA aja"
+SAFE = "Pendaftaran ujian EPS-TOPIK program G to G Korea dibuka melalui BP3MI, tidak dipungut biaya selain ujian."
+
+
+@pytest.fixture(scope="module")
+def model():
+    found = LearnedModel.load_default()
+    assert found is not None, (
+        "the packaged model file is missing: run `python -m sinergi.detection.engine.learned train`"
+    )
+    return found
+
+
+def test_packaged_model_scores_a_scam_offer_above_a_g2g_announcement(model):
+    risky, safe = model.proba(RISKY, []), model.proba(SAFE, [])
+    assert 0.0 <= safe < 0.5 < risky <= 1.0
+
+
+def test_explain_names_readable_terms_in_the_reader_s_spelling(model):
+    terms = dict(model.explain(SAFE, [], top=5))
+    assert len(terms) == 5
+    assert all(weight < 0 for weight in terms.values()), terms
+    assert "BP3MI" in terms or "Korea" in terms or "EPS" in terms
+
+
+def test_explain_top_zero_and_empty_text(model):
+    assert model.explain(RISKY, [], top=0) == []
+    assert model.explain("", []) == []
+    assert 0.0 < model.proba("", []) < 1.0
+
+
+def test_combine_without_a_probability_returns_the_rule_score():
+    assert combine(0.37, None) == 0.37
+
+
+def test_combine_stays_between_zero_and_one(model):
+    for rule in (0.0, 0.4, 1.0):
+        for proba in (0.0, 0.5, 1.0):
+            assert 0.0 <= combine(rule, proba) <= 1.0
+    assert combine(0.2, 0.99) > 0.2 or model.rule_weight == 1.0
+
+
+def test_missing_or_broken_model_file_means_no_model(tmp_path, monkeypatch):
+    monkeypatch.setattr(learned, "DEFAULT_MODEL_PATH", tmp_path / "none.json")
+    monkeypatch.delenv(learned.MODEL_PATH_ENV, raising=False)
+    assert LearnedModel.load_default() is None
+    assert combine(0.6, 0.9) == 0.6
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv(learned.MODEL_PATH_ENV, str(broken))
+    assert LearnedModel.load_default() is None
+    broken.write_text(json.dumps({"format": learned.FORMAT, "blocks": {}}), encoding="utf-8")
+    assert LearnedModel.load_default() is None
+
+
+def _tiny_corpus(directory):
+    risky = [
+        "Lowongan admin Kamboja gaji 15jt tiket ditanggung",
+        "Kerja CS di Myanmar gaji gede tanpa pengalaman",
+        "ART ke Saudi pakai visa umroh, semua diurus sponsor",
+        "Kerja sawit Malaysia lewat jalur tikus tanpa paspor",
+        "Operator game Kamboja berangkat minggu ini gratis tiket",
+        "ABK kapal ikan asing biaya 5jt potong gaji",
+    ]
+    safe = [
+        "Pendaftaran EPS-TOPIK G to G Korea lewat BP3MI",
+        "Lowongan kasir di Surabaya gaji UMR BPJS",
+        "Job order caregiver Taiwan P3MI berizin resmi",
+        "Ujian JFT-Basic untuk Tokutei Ginou di LPK terdaftar",
+        "Sosialisasi migrasi aman oleh Disnaker di balai desa",
+        "Admin gudang di Jakarta Timur kirim lamaran ke email",
+    ]
+    lines = [{"id": f"r{i}", "text": t, "label": "risky"} for i, t in enumerate(risky)]
+    lines += [{"id": f"s{i}", "text": t, "label": "safe"} for i, t in enumerate(safe)]
+    (directory / "tiny.jsonl").write_text(
+        "\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n", encoding="utf-8"
+    )
+
+
+def test_train_on_a_tiny_corpus_writes_a_loadable_deterministic_model(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _tiny_corpus(corpus)
+    first = learned.train_and_save(path=tmp_path / "a.json", corpus_dir=corpus)
+    second = learned.train_and_save(path=tmp_path / "b.json", corpus_dir=corpus)
+    assert first.read_bytes() == second.read_bytes()
+    model = LearnedModel.load(first)
+    assert model.proba("gaji gede di Kamboja tiket ditanggung", []) > model.proba(
+        "lamaran kasir Surabaya BPJS", []
+    )
+
+
+def test_analysts_reviews_change_the_model(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _tiny_corpus(corpus)
+    base = LearnedModel.load(learned.train_and_save(path=tmp_path / "base.json", corpus_dir=corpus))
+    reviews = [
+        {"text": "kerja ladang di Zambesia, bayar agen dulu", "label": "confirmed"},
+        {"text": "kerja ladang di Zambesia lewat perahu malam", "label": "risky"},
+        {"text": "", "label": "risky"},  # an empty review is skipped, not an error
+    ]
+    tuned = LearnedModel.load(
+        learned.train_and_save(reviews, path=tmp_path / "tuned.json", corpus_dir=corpus)
+    )
+    text = "lowongan ladang Zambesia"
+    assert tuned.proba(text, []) > base.proba(text, [])
+    assert tuned.meta["examples"] == base.meta["examples"] + 2
+
+
+def test_unknown_review_label_is_rejected(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _tiny_corpus(corpus)
+    with pytest.raises(ValueError, match="unknown label"):
+        learned.train_and_save(
+            [{"text": "x y z", "label": "maybe"}], path=tmp_path / "m.json", corpus_dir=corpus
+        )
+
+
+def test_split_is_stable_and_about_a_quarter():
+    ids = [f"id-{i}" for i in range(2000)]
+    held = [i for i in ids if learned.is_held_out(i)]
+    assert held == [i for i in ids if learned.is_held_out(i)]
+    assert 0.2 < len(held) / len(ids) < 0.3
