@@ -11,10 +11,39 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.agencies.choices import Role
 from sinergi.audit.choices import AuditAction
+
+# Roles that read their own agency's trail; platform administrators read every agency's.
+AUDIT_READER_ROLES = (Role.SUPERVISOR, Role.AGENCY_ADMIN)
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> AuditEntryQuerySet:
+        """The entries `user` may read. The trail is never written through a queryset, so only "view" exists.
+
+        Supervisors and agency administrators see what happened in their own agency (entries made by its
+        users); platform administrators see everything; everyone else sees nothing.
+        """
+        if action != "view" or user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.agency_id is None or not user.has_role(*AUDIT_READER_ROLES):
+            return self.none()
+        return self.filter(agency_id=user.agency_id)
+
+
+def can_read_audit(user) -> bool:
+    """Whether the audit pages are open to `user` at all (their scope is `AuditEntry.objects.restrict`)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or (user.agency_id is not None and user.has_role(*AUDIT_READER_ROLES))
 
 
 class AuditEntry(models.Model):
+    """One recorded action: who (user and agency at the time), did what, to which record, when, from where."""
+
     at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -43,6 +72,8 @@ class AuditEntry(models.Model):
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -16,43 +19,72 @@ GENESIS_HASH = "0" * 64
 # Any constant works: it names the one PostgreSQL advisory lock that serialises appends to the chain.
 _CHAIN_LOCK_KEY = 727_100_001
 
+# Every stored column except the primary key and the digest itself. A test fails when a column is added to
+# AuditEntry without being added here, so no stored value can be altered without breaking the chain.
+HASHED_FIELDS = (
+    "prev_hash",
+    "at",
+    "actor_id",
+    "actor_label",
+    "agency_id",
+    "action",
+    "object_type",
+    "object_id",
+    "summary",
+    "changes",
+    "ip_address",
+)
 
-def entry_digest(
-    *,
-    prev_hash: str,
-    at: datetime,
-    actor_id: int | None,
-    agency_id: int | None,
-    action: str,
-    object_type: str,
-    object_id: str,
-    summary: str,
-    changes: dict,
-    ip_address: str | None,
-) -> str:
-    payload = json.dumps(
-        [
-            prev_hash,
-            at.isoformat(),
-            actor_id,
-            agency_id,
-            action,
-            object_type,
-            object_id,
-            summary,
-            changes,
-            ip_address,
-        ],
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        default=str,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+def canonical_ip(value: str | None) -> str | None:
+    """One spelling per address, whatever form the database returns (PostgreSQL `inet` reformats IPv6)."""
+    if not value:
+        return None
+    try:
+        return ipaddress.ip_address(str(value).strip()).compressed
+    except ValueError:
+        return None
+
+
+def canonical_time(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def entry_digest(values: dict[str, Any]) -> str:
+    """SHA-256 over the stored content of one entry, given as a mapping with every name in HASHED_FIELDS."""
+    payload = [
+        values["prev_hash"],
+        canonical_time(values["at"]),
+        values["actor_id"],
+        values["actor_label"],
+        values["agency_id"],
+        values["action"],
+        values["object_type"],
+        values["object_id"],
+        values["summary"],
+        values["changes"],
+        canonical_ip(values["ip_address"]),
+    ]
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def object_label(obj) -> tuple[str, str]:
     return obj._meta.label_lower, str(obj.pk)
+
+
+def _lock_chain() -> None:
+    """Makes appends take turns, so two transactions never link to the same predecessor (a fork).
+
+    Held until the surrounding transaction ends: the next writer then reads the committed head.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        elif connection.vendor == "sqlite":
+            # A write statement takes SQLite's database write lock now, before the head is read; a plain read
+            # would leave two transactions reading the same head and the second failing at its insert.
+            cursor.execute(f"UPDATE {AuditEntry._meta.db_table} SET id = id WHERE id = -1")  # noqa: S608
 
 
 def audit_record(
@@ -69,7 +101,8 @@ def audit_record(
 ) -> AuditEntry:
     """Appends one entry to the chain. Runs in the caller's transaction, so it is kept only if the change is.
 
-    `summary` and `changes` must not contain personal data: use field names, codes and ids.
+    `summary` and `changes` must not contain personal data: use field names, codes and ids. The request's
+    client address is taken from the request context when not given.
     """
     if obj is not None:
         object_type, object_id = object_label(obj)
@@ -79,38 +112,21 @@ def audit_record(
     actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
     if agency is None and actor_id is not None:
         agency = getattr(actor, "agency", None)
-    agency_id = agency.pk if agency is not None else None
-    changes = changes or {}
+    # Stored exactly as hashed: JSON round-trip (dates, UUIDs, Decimals become strings), fields cut to size.
+    values: dict[str, Any] = {
+        "actor_id": actor_id,
+        "actor_label": (getattr(actor, "username", "") if actor_id else "")[:150],
+        "agency_id": agency.pk if agency is not None else None,
+        "action": action,
+        "object_type": str(object_type)[:60],
+        "object_id": str(object_id)[:64],
+        "summary": str(summary)[:300],
+        "changes": json.loads(json.dumps(changes or {}, cls=DjangoJSONEncoder)),
+        "ip_address": canonical_ip(ip_address),
+    }
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        _lock_chain()
         last = AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
-        prev_hash = last or GENESIS_HASH
-        at = timezone.now()
-        digest = entry_digest(
-            prev_hash=prev_hash,
-            at=at,
-            actor_id=actor_id,
-            agency_id=agency_id,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            summary=summary[:300],
-            changes=changes,
-            ip_address=ip_address,
-        )
-        return AuditEntry.objects.create(
-            at=at,
-            actor_id=actor_id,
-            actor_label=getattr(actor, "username", "") if actor_id else "",
-            agency_id=agency_id,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            summary=summary[:300],
-            changes=changes,
-            ip_address=ip_address,
-            prev_hash=prev_hash,
-            entry_hash=digest,
-        )
+        values["prev_hash"] = last or GENESIS_HASH
+        values["at"] = timezone.now()
+        return AuditEntry.objects.create(**values, entry_hash=entry_digest(values))

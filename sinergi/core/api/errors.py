@@ -64,6 +64,10 @@ def exception_handler(exc, context):
     else:
         message = str(getattr(exc, "default_detail", _("Request failed.")))
     response.data = {"error": {"code": code, "message": message, "fields": fields}}
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        # DRF turns these into 403 when the first authenticator (the session) sends no challenge; a caller
+        # without valid credentials must get 401 with the scheme to use, whatever the order of authenticators.
+        response.status_code = status.HTTP_401_UNAUTHORIZED
     if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
-        response["WWW-Authenticate"] = "Token"
+        response["WWW-Authenticate"] = 'Token realm="api"'
     return response

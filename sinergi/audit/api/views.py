@@ -1,0 +1,36 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import permissions
+
+from sinergi.audit.api.serializers import AuditEntryOutputSerializer
+from sinergi.audit.filtersets import AuditEntryFilterSet
+from sinergi.audit.models import AuditEntry, can_read_audit
+from sinergi.core.api.viewsets import RestrictedReadOnlyViewSet
+
+
+class CanReadAudit(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return can_read_audit(request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List audit entries",
+        description=(
+            "Newest first. Supervisors and agency administrators see their own agency's entries, platform "
+            "administrators every agency's. Filter by `user` (username), `agency` (id, platform administrators "
+            "only), `action`, `object_type` and `object_id`, `date_from` and `date_to` (inclusive dates, "
+            "Asia/Jakarta)."
+        ),
+    ),
+    retrieve=extend_schema(summary="One audit entry"),
+)
+class AuditEntryViewSet(RestrictedReadOnlyViewSet):
+    """The audit trail, read-only, with the same scope as the audit page."""
+
+    model = AuditEntry
+    serializer_class = AuditEntryOutputSerializer
+    filterset_class = AuditEntryFilterSet
+    permission_classes = [permissions.IsAuthenticated, CanReadAudit]
+
+    def optimise_queryset(self, queryset):
+        return queryset.select_related("agency").order_by("-id")

@@ -1,0 +1,123 @@
+"""`manage.py audit_verify` finds the first entry someone altered, removed or re-linked with raw SQL."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+
+from sinergi.audit.choices import AuditAction
+from sinergi.audit.models import AuditEntry
+from sinergi.audit.services import HASHED_FIELDS, audit_record, entry_digest
+from sinergi.audit.tests.helpers import tamper
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the append-only trigger exists only on PostgreSQL (run with DATABASE_URL=postgres://...)",
+)
+
+
+def verify() -> tuple[int, str, str]:
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("audit_verify", stdout=out, stderr=err)
+    except SystemExit as exit_:
+        return exit_.code, out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def chain(case_worker):
+    return [
+        audit_record(actor=case_worker, action=AuditAction.CREATE, obj=case_worker, summary="created"),
+        audit_record(actor=case_worker, action=AuditAction.VIEW, obj=case_worker),
+        audit_record(actor=case_worker, action=AuditAction.UPDATE, obj=case_worker, changes={"f": ["phone"]}),
+        audit_record(actor=case_worker, action=AuditAction.VIEW, obj=case_worker),
+    ]
+
+
+def test_empty_trail_is_intact():
+    assert verify()[:2] == (0, "chain intact (0 entries)\nhead " + "0" * 64 + "\n")
+
+
+def test_untouched_chain_is_intact(chain):
+    status, out, _ = verify()
+    assert status == 0
+    assert out.startswith("chain intact (4 entries)")
+    assert chain[-1].entry_hash in out
+
+
+def test_altered_content_is_reported_at_that_entry(chain):
+    tamper("UPDATE audit_auditentry SET summary = %s WHERE id = %s", ["nothing happened", chain[1].pk])
+    status, _, err = verify()
+    assert status == 1
+    assert f"chain broken at entry {chain[1].pk}: altered" in err
+    assert "(1 entries verified before it)" in err
+
+
+def test_altered_json_changes_are_caught(chain):
+    tamper("UPDATE audit_auditentry SET changes = %s WHERE id = %s", ['{"f": ["name"]}', chain[2].pk])
+    status, _, err = verify()
+    assert (status, f"entry {chain[2].pk}: altered" in err) == (1, True)
+
+
+def test_deleted_entry_is_reported_at_the_next_one(chain):
+    tamper("DELETE FROM audit_auditentry WHERE id = %s", [chain[1].pk])
+    status, _, err = verify()
+    assert status == 1
+    assert f"chain broken at entry {chain[2].pk}: missing" in err
+    assert f"after entry {chain[0].pk}" in err
+
+
+def test_deleted_first_entry_is_reported(chain):
+    tamper("DELETE FROM audit_auditentry WHERE id = %s", [chain[0].pk])
+    status, _, err = verify()
+    assert status == 1 and f"entry {chain[1].pk}: missing" in err and "the start of the chain" in err
+
+
+def test_rewritten_and_rehashed_entry_breaks_the_next_link(chain):
+    """An intruder who edits a row and recomputes its hash still cannot fix the next entry's prev_hash."""
+    row = AuditEntry.objects.values(*HASHED_FIELDS).get(pk=chain[1].pk)
+    row["summary"] = "harmless"
+    tamper(
+        "UPDATE audit_auditentry SET summary = %s, entry_hash = %s WHERE id = %s",
+        ["harmless", entry_digest(row), chain[1].pk],
+    )
+    status, _, err = verify()
+    assert status == 1 and f"entry {chain[2].pk}: missing" in err
+
+
+def test_relinked_entry_is_a_broken_link(chain):
+    """Entry 4 re-pointed (and re-hashed) to entry 2, cutting entry 3 out of the chain."""
+    row = AuditEntry.objects.values(*HASHED_FIELDS).get(pk=chain[3].pk)
+    row["prev_hash"] = chain[1].entry_hash
+    tamper(
+        "UPDATE audit_auditentry SET prev_hash = %s, entry_hash = %s WHERE id = %s",
+        [chain[1].entry_hash, entry_digest(row), chain[3].pk],
+    )
+    status, _, err = verify()
+    assert status == 1
+    assert f"chain broken at entry {chain[3].pk}: broken_link" in err
+    assert f"does not link to entry {chain[2].pk}" in err
+
+
+@on_postgresql
+def test_postgresql_refuses_update_and_delete(chain):
+    for sql in (
+        "UPDATE audit_auditentry SET summary = 'x' WHERE id = %s",
+        "DELETE FROM audit_auditentry WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [chain[0].pk])
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEntry.objects.filter(pk=chain[0].pk).update(summary="x")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEntry.objects.filter(pk=chain[0].pk).delete()
+    assert AuditEntry.objects.count() == 4
+    assert verify()[0] == 0
