@@ -30,7 +30,6 @@ import sys
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 FORMAT = "sinergi-detection-linear/1"
@@ -42,6 +41,7 @@ DEFAULT_MODEL_PATH = ENGINE_DIR / "model" / "model.json"
 MODEL_PATH_ENV = "SINERGI_DETECTION_MODEL"
 
 HELD_OUT_PERCENT = 25
+_TOKEN_CACHE_SIZE = 200_000
 LABELS = ("risky", "safe")
 
 _DIGIT = re.compile(r"\d")
@@ -101,13 +101,33 @@ def _sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
-@dataclass(frozen=True)
 class _Block:
-    """One TF-IDF block: for each feature its idf and its coefficient in the linear model."""
+    """One feature block: for each feature its idf and its coefficient in the linear model.
 
-    idf: dict[str, float]
-    coef: dict[str, float]
-    normalised: bool = True
+    ``pair`` holds (idf * coefficient, idf squared) per feature, so that scoring a text is one set intersection
+    and one look-up per feature present.
+    """
+
+    __slots__ = ("coef", "dots", "idf", "index", "normalised", "pair", "squares")
+
+    def __init__(self, idf: dict[str, float], coef: dict[str, float], normalised: bool = True):
+        self.idf = idf
+        self.coef = coef
+        self.normalised = normalised
+        self.pair = {f: (i * coef.get(f, 0.0), i * i) for f, i in idf.items()}
+        # The same numbers by position, for the character block whose features are memoised per token as ids.
+        self.index = {f: n for n, f in enumerate(idf)}
+        self.dots = [self.pair[f][0] for f in idf]
+        self.squares = [self.pair[f][1] for f in idf]
+
+    def decision_ids(self, ids: set[int]) -> float:
+        if not ids:
+            return 0.0
+        sq = sum(map(self.squares.__getitem__, ids))
+        if not sq:
+            return 0.0
+        dot = sum(map(self.dots.__getitem__, ids))
+        return dot / math.sqrt(sq) if self.normalised else dot
 
     def contributions(self, present: set[str]) -> dict[str, float]:
         """Each present feature's share of the decision value (coefficient times its TF-IDF weight)."""
@@ -120,22 +140,20 @@ class _Block:
             return {f: idf[f] * coef.get(f, 0.0) / norm for f in common}
         return {f: idf[f] * coef.get(f, 0.0) for f in common}
 
-    def decision(self, present: set[str]) -> float:
-        common = self.idf.keys() & present
-        if not common:
-            return 0.0
-        idf, coef = self.idf, self.coef
-        dot = 0.0
-        if self.normalised:
-            sq = 0.0
-            for f in common:
-                i = idf[f]
-                dot += i * coef.get(f, 0.0)
-                sq += i * i
-            return dot / math.sqrt(sq)
+    def decision_common(self, common: Iterable[str]) -> float:
+        """The block's share of the decision for features already known to be in the vocabulary."""
+        pair = self.pair
+        dot = sq = 0.0
         for f in common:
-            dot += idf[f] * coef.get(f, 0.0)
-        return dot
+            d, q = pair[f]
+            dot += d
+            sq += q
+        if not sq:
+            return 0.0
+        return dot / math.sqrt(sq) if self.normalised else dot
+
+    def decision(self, present: set[str]) -> float:
+        return self.decision_common(self.pair.keys() & present)
 
 
 class InvalidModel(ValueError):
@@ -163,6 +181,7 @@ class LearnedModel:
         if not (0.0 <= self.rule_weight <= 1.0):
             raise InvalidModel("combine.rule_weight must lie between 0 and 1")
         self.meta = data.get("meta", {})
+        self._token_cache: dict[str, tuple[str, tuple[int, ...]]] = {}
 
     @staticmethod
     def _block(raw: dict, normalised: bool) -> _Block:
@@ -218,14 +237,39 @@ class LearnedModel:
 
     # scoring ------------------------------------------------------------------------------------------
 
+    def _token(self, raw: str) -> tuple[str, tuple[int, ...]]:
+        """A raw (case-folded) token's normalised form and its character n-grams that the model knows.
+
+        Memoised, since posts reuse a small vocabulary. Normalising token by token gives the same tokens as
+        normalising the whole text first: digits stay word characters and a squeezed run never crosses a
+        token boundary.
+        """
+        entry = self._token_cache.get(raw)
+        if entry is None:
+            word = _REPEAT.sub(r"\1\1", _DIGIT.sub("0", raw))
+            index = self.chars.index
+            entry = (word, tuple(index[g] for g in char_features((word,)) if g in index))
+            if len(self._token_cache) >= _TOKEN_CACHE_SIZE:
+                self._token_cache.clear()
+            self._token_cache[raw] = entry
+        return entry
+
     def decision(self, text: str, indicator_codes: Iterable[str] = ()) -> float:
-        """The uncalibrated linear decision value (log-odds before Platt scaling)."""
-        _, words, chars, rules = analyse(text, indicator_codes)
+        """The uncalibrated linear decision value (log-odds before Platt scaling).
+
+        Equal to scoring the training features of analyse(): the union of each word's known n-grams is the
+        text's n-grams intersected with the vocabulary.
+        """
+        token = self._token
+        raw_tokens = _WORD.findall(unicodedata.normalize("NFKC", text or "").lower())
+        entries = {raw: token(raw) for raw in set(raw_tokens)}
+        words = [entries[raw][0] for raw in raw_tokens]
+        chars: set[int] = set().union(*[grams for _, grams in entries.values()])
         return (
             self.intercept
-            + self.words.decision(words)
-            + self.chars.decision(chars)
-            + self.rules.decision(rules)
+            + self.words.decision(word_features(words))
+            + self.chars.decision_ids(chars)
+            + self.rules.decision(rule_features(indicator_codes))
         )
 
     def calibrate(self, decision: float) -> float:
