@@ -43,6 +43,7 @@ MODEL_PATH_ENV = "SINERGI_DETECTION_MODEL"
 HELD_OUT_PERCENT = 25
 _TOKEN_CACHE_SIZE = 200_000
 LABELS = ("risky", "safe")
+DEFAULT_THRESHOLDS = {"tinggi": 0.65, "sedang": 0.35}
 
 _DIGIT = re.compile(r"\d")
 _REPEAT = re.compile(r"(\D)\1{2,}")
@@ -400,6 +401,9 @@ def _accepts_use_learned(func) -> bool:
 # --------------------------------------------------------------------------------------------- training
 
 SEED = 20260601
+# The rules always keep at least this share of the combined score: the corpus is written by the project, and
+# the rules carry the legal knowledge that a small corpus cannot teach.
+MIN_RULE_WEIGHT = 0.0
 MIN_DF = 2
 C = 4.0
 
@@ -466,21 +470,41 @@ def _fit_platt(decisions, labels) -> tuple[float, float]:
     return a, b
 
 
-def _fit_rule_weight(rule_scores, probas, labels) -> float:
+def rule_thresholds() -> dict[str, float]:
+    """The engine's risk-level cut-offs (knowledge data), or the documented defaults without the engine."""
+    try:
+        from sinergi.detection.engine import load_knowledge
+
+        thresholds = load_knowledge().thresholds
+        return {"tinggi": float(thresholds["tinggi"]), "sedang": float(thresholds["sedang"])}
+    except (ImportError, KeyError, TypeError, ValueError, OSError):
+        return dict(DEFAULT_THRESHOLDS)
+
+
+def _macro_f1(flags: Sequence[bool], labels: Sequence[int]) -> float:
+    total = 0.0
+    for positive in (True, False):
+        tp = sum(1 for f, y in zip(flags, labels, strict=True) if f == positive and bool(y) == positive)
+        fp = sum(1 for f, y in zip(flags, labels, strict=True) if f == positive and bool(y) != positive)
+        fn = sum(1 for f, y in zip(flags, labels, strict=True) if f != positive and bool(y) == positive)
+        total += 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return total / 2
+
+
+def _fit_rule_weight(rule_scores, probas, labels, flag_at: float) -> float:
     """The weight of the rule score in the blend, chosen on out-of-fold probabilities (never the test split).
 
-    Picks the weight in 0, 0.05, ..., 1 with the best log-loss of the blended score; ties go to the larger
-    rule weight, so the rules keep the upper hand when the model adds nothing.
+    The blend is read through the engine's own cut-off (a text is flagged from level "sedang"), so the weight
+    is the one in MIN_RULE_WEIGHT, ..., 1 whose flags have the best macro F1 on the training folds; ties go to
+    the larger rule weight.
     """
-    best_w, best_loss = 1.0, float("inf")
-    for step in range(20, -1, -1):
+    best_w, best_f1 = 1.0, -1.0
+    for step in range(20, round(MIN_RULE_WEIGHT * 20) - 1, -1):
         w = step / 20
-        loss = 0.0
-        for r, p, y in zip(rule_scores, probas, labels, strict=True):
-            s = min(max(w * r + (1 - w) * p, 1e-6), 1 - 1e-6)
-            loss -= math.log(s if y else 1 - s)
-        if loss < best_loss - 1e-9:
-            best_w, best_loss = w, loss
+        flags = [w * r + (1 - w) * p >= flag_at for r, p in zip(rule_scores, probas, strict=True)]
+        f1 = _macro_f1(flags, labels)
+        if f1 > best_f1 + 1e-9:
+            best_w, best_f1 = w, f1
     return best_w
 
 
@@ -537,9 +561,10 @@ def train(examples: Sequence[dict], *, folds: int = 5) -> dict:
     platt_a, platt_b = _fit_platt(oof, labels)
     oof_proba = [_sigmoid(platt_a * d + platt_b) for d in oof]
     known = [i for i, s in enumerate(rule_scores) if s is not None]
+    flag_at = rule_thresholds()["sedang"]
     rule_weight = (
         _fit_rule_weight(
-            [rule_scores[i] for i in known], [oof_proba[i] for i in known], labels[known].tolist()
+            [rule_scores[i] for i in known], [oof_proba[i] for i in known], labels[known].tolist(), flag_at
         )
         if known
         else 0.5
@@ -563,7 +588,7 @@ def train(examples: Sequence[dict], *, folds: int = 5) -> dict:
         "blocks": blocks,
         "intercept": float(f"{clf.intercept_[0]:.6g}"),
         "calibration": {"method": "platt", "a": float(f"{platt_a:.6g}"), "b": float(f"{platt_b:.6g}")},
-        "combine": {"rule_weight": rule_weight},
+        "combine": {"rule_weight": rule_weight, "fitted_for_threshold": flag_at},
         "threshold": 0.5,
         "meta": {
             "examples": len(labels),
