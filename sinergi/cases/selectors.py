@@ -1,0 +1,493 @@
+"""Every read of cases. Each selector takes the user and starts from `Case.objects.restrict(user, action)`;
+what a user sees inside a case comes from access.CaseView."""
+
+from __future__ import annotations
+
+import contextlib
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sinergi.agencies.choices import AgencyType, Role
+from sinergi.agencies.models import Agency
+from sinergi.audit.choices import AuditAction
+from sinergi.audit.services import audit_record
+from sinergi.cases import access
+from sinergi.cases.access import CaseView, Relation
+from sinergi.cases.choices import CaseEventKind, CaseStatus, ReferralState, Track, TransferState
+from sinergi.cases.flow import BY_LEAD, Flow, Stage, Transition
+from sinergi.cases.models import Case, CaseParty, LeadTransfer, Note, Notification, Referral, Task
+from sinergi.cases.services import flow_of
+
+__all__ = [
+    "case_available_transitions",
+    "case_detail",
+    "case_intake_duplicates",
+    "case_list",
+    "case_metrics",
+    "case_search",
+    "case_timeline",
+    "flow_of",
+    "notification_list",
+    "overdue_list",
+    "referral_eligible_agencies",
+    "referral_inbox",
+]
+
+LIST_RELATED = ("lead_agency", "origin_region", "assigned_to", "flow_version")
+
+
+def _overdue_q(now: datetime) -> Q:
+    late_referral = Referral.objects.filter(case=OuterRef("pk")).filter(
+        Q(state=ReferralState.PENDING, accept_by__lt=now) | Q(state=ReferralState.ACCEPTED, due_at__lt=now)
+    )
+    late_task = Task.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due_at__lt=now)
+    return Q(status=CaseStatus.OPEN) & (Q(stage_due_at__lt=now) | Exists(late_referral) | Exists(late_task))
+
+
+def _parse_date(value) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def case_list(*, user, filters: dict | None = None) -> QuerySet[Case]:
+    """The cases the user may see, newest report first, narrowed by `filters`:
+    stage, legal_stage, status, lead_agency (id), origin_region (code; includes the regions below it),
+    destination_country, exploitation_type, recruitment_channel, recruitment_app, visa_type, channel,
+    overdue (truthy), reported_from / reported_to (ISO dates), mine (assigned to the user), q (full text).
+    Unknown or malformed values are ignored rather than failing the page."""
+    filters = filters or {}
+    qs = Case.objects.restrict(user, "view").select_related(*LIST_RELATED)
+    simple = {
+        "stage": "stage",
+        "status": "status",
+        "destination_country": "destination_country",
+        "recruitment_channel": "recruitment_channel",
+        "recruitment_app": "recruitment_app",
+        "visa_type": "visa_type",
+        "channel": "intake_channel",
+    }
+    for key, field in simple.items():
+        value = filters.get(key)
+        if value:
+            qs = qs.filter(**{field: str(value).upper() if key == "destination_country" else value})
+    if filters.get("legal_stage"):
+        # The legal track is investigation detail: only cases where the user may see it are filtered on it.
+        qs = qs.filter(legal_stage=filters["legal_stage"])
+        qs = qs.filter(_investigation_visible_q(user))
+    lead = filters.get("lead_agency")
+    if lead:
+        with contextlib.suppress(TypeError, ValueError):
+            qs = qs.filter(lead_agency_id=int(lead))
+    region = filters.get("origin_region")
+    if region:
+        qs = qs.filter(Q(origin_region_id=region) | Q(origin_region_id__startswith=f"{region}."))
+    exploitation = filters.get("exploitation_type")
+    if exploitation:
+        qs = qs.filter(_json_list_contains("exploitation_types", exploitation))
+    if filters.get("overdue") not in (None, "", "0", "false", False):
+        qs = qs.filter(_overdue_q(timezone.now()))
+    if filters.get("mine") not in (None, "", "0", "false", False):
+        qs = qs.filter(assigned_to=user)
+    start, end = _parse_date(filters.get("reported_from")), _parse_date(filters.get("reported_to"))
+    if start:
+        qs = qs.filter(reported_at__date__gte=start)
+    if end:
+        qs = qs.filter(reported_at__date__lte=end)
+    if (filters.get("q") or "").strip():
+        qs = case_search(user=user, query=filters["q"], queryset=qs)
+    return qs.order_by("-reported_at", "-id")
+
+
+def _json_list_contains(field: str, code: str) -> Q:
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__contains": [code]})
+    return Q(**{f"{field}__icontains": f'"{code}"'})
+
+
+def _investigation_visible_q(user) -> Q:
+    lead = Q(lead_agency_id=user.agency_id)
+    if user.agency and user.agency.type in access.INVESTIGATION_AGENCY_TYPES:
+        accepted = Referral.objects.filter(to_agency_id=user.agency_id, state=ReferralState.ACCEPTED)
+        return lead | Q(id__in=accepted.values("case_id"))
+    return lead
+
+
+def case_search(*, user, query: str, queryset: QuerySet[Case] | None = None) -> QuerySet[Case]:
+    """Full-text search over the narratives and notes the user may read: the lead agency searches everything,
+    a participant the narrative and the notes of the kinds its agency may read, a pending agency nothing.
+    PostgreSQL full-text search (GIN indexes); SQLite falls back to matching every word with LIKE."""
+    qs = (
+        queryset
+        if queryset is not None
+        else Case.objects.restrict(user, "view").select_related(*LIST_RELATED)
+    )
+    words = [w for w in (query or "").split() if w.strip()][:10]
+    if not words or getattr(user, "agency_id", None) is None:
+        return qs.none() if words else qs
+    participant_sensitivities = access.sensitivities_for(user, Relation.PARTICIPANT)
+    if connection.vendor == "postgresql":
+        search = SearchQuery(" ".join(words), config="simple", search_type="websearch")
+        case_match = Q(search_vector=search)
+        notes = Note.objects.filter(search_vector=search)
+    else:
+        case_match = Q()
+        note_match = Q()
+        for word in words:
+            case_match &= (
+                Q(narrative__icontains=word)
+                | Q(reference__icontains=word)
+                | Q(promised_job__icontains=word)
+                | Q(destination_city__icontains=word)
+            )
+            note_match &= Q(text__icontains=word)
+        notes = Note.objects.filter(note_match)
+    lead = Q(lead_agency_id=user.agency_id)
+    accepted = Referral.objects.filter(to_agency_id=user.agency_id, state=ReferralState.ACCEPTED).values(
+        "case_id"
+    )
+    participant = Q(id__in=accepted) & ~lead
+    return qs.filter(
+        (lead & (case_match | Q(id__in=notes.values("case_id"))))
+        | (
+            participant
+            & (
+                case_match
+                | Q(id__in=notes.filter(sensitivity__in=participant_sensitivities).values("case_id"))
+            )
+        )
+    )
+
+
+def case_detail(*, user, case_id, audit: bool = True) -> CaseView:
+    """The case as this user may see it (Http404 when out of scope). Every call is written to the audit trail."""
+    case = access.access_case_by_id(user, case_id)
+    view = access.case_view(user, case)
+    if view is None:
+        raise Http404
+    if audit:
+        audit_record(
+            actor=user, action=AuditAction.VIEW, obj=case, summary=f"case viewed as {view.relation.value}"
+        )
+    return view
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    label: str
+    detail: str
+    actor: str
+    agency: str
+    sensitivity: str
+    event_id: int
+
+
+def _stage_label(flow: Flow, code: str | None) -> str:
+    if not code or code == "start":
+        return "—"
+    stage = flow.stage(code)
+    return stage.label if stage else code
+
+
+def case_timeline(*, view: CaseView) -> list[TimelineEntry]:
+    """One chronological list of what happened on the case (stage changes, referrals and answers, notes, tasks,
+    documents...), limited to what the viewer may see. Entries name agencies and staff, never the people in
+    the case; notes themselves are read through `view.notes()`."""
+    if not view.can_see_details:
+        return []
+    flow = flow_of(view.case)
+    events = list(view.events().select_related("actor", "agency", "referral__to_agency").order_by("at", "id"))
+    agency_ids = {e.data.get(k) for e in events for k in ("to_agency_id", "from_agency_id", "agency_id")} - {
+        None
+    }
+    agencies = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "name"))
+    entries = []
+    for event in events:
+        data = event.data or {}
+        detail = ""
+        if event.kind in (
+            CaseEventKind.TRANSITION,
+            CaseEventKind.CLOSED,
+            CaseEventKind.LEGAL_STEP,
+            CaseEventKind.CREATED,
+        ):
+            if event.kind == CaseEventKind.CREATED:
+                detail = _stage_label(flow, data.get("stage"))
+            else:
+                detail = f"{_stage_label(flow, data.get('from'))} → {_stage_label(flow, data.get('to'))}"
+        elif event.referral_id:
+            detail = f"{event.referral.get_need_display()} — {event.referral.to_agency.name}"
+        elif data.get("to_agency_id"):
+            detail = agencies.get(data["to_agency_id"], "")
+        elif data.get("fields"):
+            detail = ", ".join(data["fields"])
+        elif data.get("approval_kind"):
+            detail = data["approval_kind"] + (f" — {data['state']}" if data.get("state") else "")
+        entries.append(
+            TimelineEntry(
+                at=event.at,
+                kind=event.kind,
+                label=event.get_kind_display(),
+                detail=detail,
+                actor=(event.actor.get_full_name() or event.actor.username)
+                if event.actor
+                else _("Sinergi (automatic)"),
+                agency=event.agency.name if event.agency else "",
+                sensitivity=event.sensitivity,
+                event_id=event.pk,
+            )
+        )
+    return entries
+
+
+def case_available_transitions(*, view: CaseView) -> list[tuple[Transition, Stage]]:
+    """The moves this user may make now, on both tracks (the approval may still be missing: the service says)."""
+    case, user = view.case, view.user
+    if case.status != CaseStatus.OPEN or view.relation not in (Relation.LEAD, Relation.PARTICIPANT):
+        return []
+    flow = flow_of(case)
+    result = []
+    for track, current in ((Track.CARE, case.stage), (Track.LEGAL, case.legal_stage)):
+        for transition in flow.transitions_from(current, track):
+            if transition.by == BY_LEAD and view.relation != Relation.LEAD:
+                continue
+            if not user.has_role(*transition.roles):
+                continue
+            if transition.agency_types is not None and user.agency.type not in transition.agency_types:
+                continue
+            result.append((transition, flow.stage(transition.target)))
+    return result
+
+
+def referral_eligible_agencies(*, case, need: str) -> QuerySet[Agency]:
+    """Agencies that may receive a referral for `need` under the case's flow (never the lead itself)."""
+    rule = flow_of(case).needs.get(need)
+    if rule is None:
+        return Agency.objects.none()
+    return (
+        Agency.objects.filter(is_active=True, type__in=rule.agency_types)
+        .exclude(pk=case.lead_agency_id)
+        .order_by("name")
+    )
+
+
+def referral_inbox(*, user) -> QuerySet[Referral]:
+    """Referrals awaiting an answer from the user's agency, oldest deadline first."""
+    if getattr(user, "agency_id", None) is None or not user.has_role(*access.VIEW_ROLES):
+        return Referral.objects.none()
+    return (
+        Referral.objects.filter(to_agency_id=user.agency_id, state=ReferralState.PENDING)
+        .select_related("case", "from_agency")
+        .order_by("accept_by", "id")
+    )
+
+
+def transfer_inbox(*, user) -> QuerySet[LeadTransfer]:
+    """Lead transfers awaiting an answer from the user's agency."""
+    if getattr(user, "agency_id", None) is None or not user.has_role(*access.MANAGE_ROLES):
+        return LeadTransfer.objects.none()
+    return LeadTransfer.objects.filter(
+        to_agency_id=user.agency_id, state=TransferState.PENDING
+    ).select_related("case", "from_agency")
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    kind: str  # "referral_answer", "referral_services", "task", "stage"
+    case: Case
+    due_at: datetime
+    responsible_agency_id: int
+    referral: Referral | None = None
+    task: Task | None = None
+    escalated: bool = False
+
+
+def overdue_list(*, user, now: datetime | None = None) -> list[OverdueItem]:
+    """Everything late that the user's agency is responsible for or leads: referrals unanswered or with services
+    overdue, open tasks past due, and cases past their stage deadline; most overdue first."""
+    now = now or timezone.now()
+    agency_id = getattr(user, "agency_id", None)
+    if agency_id is None or not user.has_role(*access.VIEW_ROLES):
+        return []
+    involved = Q(to_agency_id=agency_id) | Q(case__lead_agency_id=agency_id)
+    items: list[OverdueItem] = []
+    for referral in (
+        Referral.objects.filter(involved, case__status=CaseStatus.OPEN)
+        .filter(
+            Q(state=ReferralState.PENDING, accept_by__lt=now)
+            | Q(state=ReferralState.ACCEPTED, due_at__lt=now)
+        )
+        .select_related("case", "to_agency", "case__lead_agency")[:500]
+    ):
+        pending = referral.state == ReferralState.PENDING
+        items.append(
+            OverdueItem(
+                kind="referral_answer" if pending else "referral_services",
+                case=referral.case,
+                due_at=referral.accept_by if pending else referral.due_at,
+                responsible_agency_id=referral.to_agency_id,
+                referral=referral,
+                escalated=bool(
+                    referral.escalated_unanswered_at if pending else referral.escalated_overdue_at
+                ),
+            )
+        )
+    tasks = Task.objects.filter(Q(owner_agency_id=agency_id) | Q(case__lead_agency_id=agency_id)).filter(
+        done_at__isnull=True, due_at__lt=now, case__status=CaseStatus.OPEN
+    )
+    for task in tasks.select_related("case", "owner")[:500]:
+        items.append(
+            OverdueItem(
+                kind="task",
+                case=task.case,
+                due_at=task.due_at,
+                responsible_agency_id=task.owner_agency_id,
+                task=task,
+                escalated=task.escalated_at is not None,
+            )
+        )
+    for case in Case.objects.filter(lead_agency_id=agency_id, status=CaseStatus.OPEN, stage_due_at__lt=now)[
+        :500
+    ]:
+        items.append(
+            OverdueItem(kind="stage", case=case, due_at=case.stage_due_at, responsible_agency_id=agency_id)
+        )
+    items.sort(key=lambda item: item.due_at)
+    return items
+
+
+def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notification]:
+    """The user's own notifications, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    qs = Notification.objects.filter(recipient=user).select_related("case")
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs
+
+
+@dataclass(frozen=True)
+class DuplicateHint:
+    case: Case
+    reason: str  # "nik", "phone", "name_birth_date"
+
+
+def case_intake_duplicates(
+    *, user, nik: str = "", phone: str = "", full_name: str = "", birth_date: date | None = None
+) -> list[DuplicateHint]:
+    """Probable duplicates of a report about to be registered: cases the user may see whose people share the
+    NIK or a phone number (exact, through the blind indexes) or the same name and birth date. Call before
+    case_intake and show the user the hints; nothing outside the user's scope is revealed."""
+    from sinergi.people.identifiers import InvalidPhoneNumber, nik_index, normalise_phone, phone_index
+    from sinergi.people.names import normalise_name
+
+    party_filters: list[tuple[str, Q]] = []
+    if nik and len("".join(ch for ch in nik if ch.isdigit())) == 16:
+        party_filters.append(("nik", Q(person__nik_index=nik_index(nik))))
+    if phone:
+        with contextlib.suppress(InvalidPhoneNumber):
+            party_filters.append(
+                ("phone", Q(person__phones__number_index=phone_index(normalise_phone(phone))))
+            )
+    name = normalise_name(full_name) if full_name else ""
+    if name and birth_date:
+        party_filters.append(
+            ("name_birth_date", Q(person__name_normalised=name, person__birth_date=birth_date))
+        )
+    if not party_filters:
+        return []
+    visible = Case.objects.restrict(user, "view")
+    hints: dict[int, DuplicateHint] = {}
+    for reason, condition in party_filters:
+        case_ids = CaseParty.objects.filter(condition).values("case_id")
+        for case in (
+            visible.filter(id__in=case_ids).select_related("lead_agency").order_by("-reported_at")[:10]
+        ):
+            hints.setdefault(case.pk, DuplicateHint(case=case, reason=reason))
+    return list(hints.values())
+
+
+@dataclass(frozen=True)
+class DurationStat:
+    count: int
+    median_hours: float | None
+    mean_hours: float | None
+
+
+def _durations(pairs) -> DurationStat:
+    hours = [(end - start).total_seconds() / 3600 for start, end in pairs if start and end and end >= start]
+    if not hours:
+        return DurationStat(count=0, median_hours=None, mean_hours=None)
+    return DurationStat(
+        count=len(hours),
+        median_hours=round(statistics.median(hours), 1),
+        mean_hours=round(statistics.fmean(hours), 1),
+    )
+
+
+def metrics_agencies(*, user) -> QuerySet[Agency]:
+    """Agencies whose handling metrics the user may read: their own; all for the task force and platform staff.
+    The metrics are counts and durations, no case content."""
+    if not getattr(user, "is_authenticated", False):
+        return Agency.objects.none()
+    if user.is_superuser or (user.agency and user.agency.type == AgencyType.GUGUS_TUGAS):
+        return Agency.objects.all()
+    if user.agency_id and user.has_role(Role.SUPERVISOR, Role.ANALYST, Role.CASE_WORKER, Role.AGENCY_ADMIN):
+        return Agency.objects.filter(pk=user.agency_id)
+    return Agency.objects.none()
+
+
+def case_metrics(*, user, agency: Agency, start: date, end: date, now: datetime | None = None) -> dict:
+    """Handling metrics of one agency for cases reported / referrals sent between start and end (inclusive):
+    time from report to first action, time to accept a referral, time to repatriation, share of referrals
+    overdue (answered late, or still unanswered / undelivered past their deadline, or escalated)."""
+    if not metrics_agencies(user=user).filter(pk=agency.pk).exists():
+        raise Http404
+    now = now or timezone.now()
+    tz = timezone.get_current_timezone()
+    start_dt = datetime.combine(start, datetime.min.time(), tzinfo=tz)
+    end_dt = datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+    cases = Case.objects.filter(lead_agency=agency, reported_at__gte=start_dt, reported_at__lt=end_dt)
+    first_action = _durations(cases.values_list("reported_at", "first_action_at"))
+    repatriation = _durations(cases.values_list("reported_at", "repatriated_at"))
+    referrals = Referral.objects.filter(to_agency=agency, created_at__gte=start_dt, created_at__lt=end_dt)
+    accept = _durations(
+        referrals.filter(
+            answered_at__isnull=False, state__in=[ReferralState.ACCEPTED, ReferralState.DONE]
+        ).values_list("created_at", "answered_at")
+    )
+    total = referrals.count()
+    overdue = referrals.filter(
+        Q(escalated_unanswered_at__isnull=False)
+        | Q(escalated_overdue_at__isnull=False)
+        | Q(state=ReferralState.PENDING, accept_by__lt=now)
+        | Q(state=ReferralState.ACCEPTED, due_at__lt=now)
+        | Q(answered_at__isnull=False, answered_at__gt=F("accept_by"))
+    ).count()
+    return {
+        "agency_id": agency.pk,
+        "start": start,
+        "end": end,
+        "cases_reported": cases.count(),
+        "report_to_first_action": first_action,
+        "referral_acceptance": accept,
+        "report_to_repatriation": repatriation,
+        "referrals_received": total,
+        "referrals_overdue": overdue,
+        "referrals_overdue_share": round(overdue / total, 3) if total else None,
+    }
