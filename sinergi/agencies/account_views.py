@@ -1,9 +1,379 @@
-"""Sign-in, second factor, sign-out and password pages."""
+"""Sign-in (password, then the second factor), enrolment, sign-out, password and profile pages.
 
+A password alone never signs anyone in when a second factor is required: the session only remembers a
+*pending* user for a few minutes, and `login()` is called once every required factor has been passed.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from sinergi.agencies import selectors, services
+from sinergi.agencies.forms import (
+    SIGN_IN_FAILED,
+    ApiTokenForm,
+    EnrolForm,
+    LanguageForm,
+    LoginForm,
+    OtpForm,
+    PasswordResetForm,
+)
+from sinergi.agencies.models import RecoveryCode, User
+from sinergi.agencies.selectors import SESSION_OTP_VERIFIED
+from sinergi.core.errors import ApplicationError
+from sinergi.core.middleware import client_ip
+
+PENDING_USER = "sinergi_pending_user"
+PENDING_BACKEND = "sinergi_pending_backend"
+PENDING_SINCE = "sinergi_pending_since"
+PENDING_NEXT = "sinergi_pending_next"
+# Time allowed between the password and the second factor.
+PENDING_SECONDS = 5 * 60
+
+
+def _safe_next(request, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _clear_pending(request) -> None:
+    for key in (PENDING_USER, PENDING_BACKEND, PENDING_SINCE, PENDING_NEXT):
+        request.session.pop(key, None)
+
+
+def _pending_user(request) -> User | None:
+    """The user who gave the right password but has not passed the second factor yet, if any."""
+    if request.user.is_authenticated:
+        # A session signed in without the verified flag (see AccountStateMiddleware) finishes here too.
+        return None if selectors.session_is_fully_authenticated(request) else request.user
+    user_id = request.session.get(PENDING_USER)
+    since = request.session.get(PENDING_SINCE, 0)
+    if not user_id or time.time() - since > PENDING_SECONDS:
+        _clear_pending(request)
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or services.user_is_locked(user):
+        _clear_pending(request)
+        return None
+    return user
+
+
+def _complete_sign_in(request, user: User, *, next_url: str | None = None):
+    """Both factors passed (or the second one is not required): open the real session."""
+    next_url = next_url or request.session.get(PENDING_NEXT)
+    if request.user.is_authenticated:
+        request.session.cycle_key()
+    else:
+        backend = request.session.get(PENDING_BACKEND) or settings.AUTHENTICATION_BACKENDS[0]
+        _clear_pending(request)
+        login(request, user, backend=backend)
+    _clear_pending(request)
+    request.session[SESSION_OTP_VERIFIED] = True
+    request.session.save()
+    services.user_session_record(
+        user=user,
+        session_key=request.session.session_key,
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+    services.sign_in_record(user=user)
+    response = HttpResponseRedirect(_safe_next(request, next_url))
+    _apply_language(response, user.preferred_language)
+    return response
+
+
+def _apply_language(response, language: str) -> None:
+    if language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def login_view(request):
+    if request.user.is_authenticated and selectors.session_is_fully_authenticated(request):
+        return redirect(_safe_next(request, request.GET.get("next")))
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
+        if user is None:
+            form.add_error(None, SIGN_IN_FAILED)
+        elif not selectors.two_factor_required_for(user):
+            return _complete_sign_in(request, user, next_url=next_url)
+        else:
+            if request.user.is_authenticated:
+                logout(request)
+            request.session.cycle_key()
+            request.session[PENDING_USER] = user.pk
+            request.session[PENDING_BACKEND] = user.backend
+            request.session[PENDING_SINCE] = time.time()
+            request.session[PENDING_NEXT] = next_url
+            step = "accounts:two_factor" if user.has_totp else "accounts:two_factor_setup"
+            return redirect(step)
+    return render(request, "agencies/login.html", {"form": form, "next": next_url})
+
+
+@csrf_protect
+@never_cache
+def two_factor(request):
+    """Second step of sign-in: a code from the authenticator app, or a recovery code."""
+    if request.user.is_authenticated and selectors.session_is_fully_authenticated(request):
+        return redirect(_safe_next(request, request.GET.get("next")))
+    user = _pending_user(request)
+    if user is None:
+        messages.info(request, _("Please sign in again."))
+        return redirect("accounts:login")
+    if not user.has_totp:
+        return redirect("accounts:two_factor_setup")
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        method = services.second_factor_verify(user=user, code=form.cleaned_data["otp_code"])
+        if method is not None:
+            if method == "recovery":
+                left = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+                messages.warning(
+                    request,
+                    _(
+                        "You signed in with a recovery code. %(left)s codes are left; make new ones on your profile."
+                    )
+                    % {"left": left},
+                )
+            return _complete_sign_in(request, user, next_url=request.GET.get("next"))
+        if services.sign_in_failure_record(user=user, stage="otp"):
+            _clear_pending(request)
+            if request.user.is_authenticated:
+                logout(request)
+            messages.error(request, SIGN_IN_FAILED)
+            return redirect("accounts:login")
+        form.add_error("otp_code", _("The code is not valid."))
+    return render(request, "agencies/two_factor.html", {"form": form})
+
+
+def _qr_data_uri(uri: str) -> str:
+    return segno.make(uri, error="m").svg_data_uri(scale=4, border=2)
+
+
+def _grouped(secret: str) -> str:
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@csrf_protect
+@never_cache
+def two_factor_setup(request):
+    """Enrol an authenticator app: scan the QR code (or type the key), then confirm with a first code."""
+    pending = _pending_user(request)
+    if pending is not None:
+        user = pending
+    elif request.user.is_authenticated:
+        user = request.user
+    else:
+        return redirect("accounts:login")
+    if user.has_totp:
+        return redirect("accounts:profile" if pending is None else "accounts:two_factor")
+    secret = services.totp_enrolment_begin(user=user)
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.totp_enrolment_confirm(user=user, code=form.cleaned_data["otp_code"])
+        except ApplicationError as error:
+            form.add_error("otp_code", error.message)
+        else:
+            if pending is not None:
+                response = _complete_sign_in(request, user)
+                continue_url = response["Location"]
+            else:
+                request.session[SESSION_OTP_VERIFIED] = True
+                continue_url = reverse("accounts:profile")
+            response = render(
+                request, "agencies/recovery_codes.html", {"codes": codes, "continue_url": continue_url}
+            )
+            _apply_language(response, user.preferred_language)
+            return response
+    context = {
+        "form": form,
+        "qr": _qr_data_uri(services.totp_provisioning_uri(user)),
+        "secret": _grouped(secret),
+        "pending": pending is not None,
+    }
+    return render(request, "agencies/two_factor_setup.html", context)
+
+
+@require_POST
+@login_required
+def recovery_codes_regenerate(request):
+    form = EnrolForm(request.POST)
+    if form.is_valid():
+        try:
+            codes = services.recovery_codes_regenerate(user=request.user, code=form.cleaned_data["otp_code"])
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            return render(
+                request,
+                "agencies/recovery_codes.html",
+                {"codes": codes, "continue_url": reverse("accounts:profile")},
+            )
+    else:
+        messages.error(request, _("The code is not valid."))
+    return redirect("accounts:profile")
+
+
+@require_POST
+def logout_view(request):
+    if request.user.is_authenticated:
+        services.sign_out_record(user=request.user, session_key=request.session.session_key)
+    logout(request)
+    messages.info(request, _("You have signed out."))
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "agencies/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+    form_class = PasswordChangeForm
+
+    def form_valid(self, form):
+        old_key = self.request.session.session_key
+        ended = services.user_password_change(
+            user=self.request.user, new_password=form.cleaned_data["new_password1"], keep_session_key=old_key
+        )
+        update_session_auth_hash(self.request, self.request.user)
+        services.user_session_rekey(old_key=old_key, new_key=self.request.session.session_key)
+        message = _("Your password has been changed.")
+        if ended:
+            message += " " + _("You were signed out everywhere else.")
+        messages.success(self.request, message)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Answers the same whether or not the address belongs to someone, so it cannot be used to probe."""
+
+    template_name = "agencies/password_reset.html"
+    email_template_name = "agencies/email/password_reset.txt"
+    subject_template_name = "agencies/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+    form_class = PasswordResetForm
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "agencies/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Sets the new password, ends every session, and does not sign in: the second factor still applies."""
+
+    template_name = "agencies/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.user_password_reset_complete(user=form.user)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "agencies/password_reset_complete.html"
+
+
+def _token_expiry(lifetime: str):
+    return timezone.now() + timedelta(days=int(lifetime)) if lifetime else None
 
 
 @login_required
-def two_factor(request):
-    return render(request, "core/coming_soon.html", {"module": "two-factor"})
+def profile(request):
+    """The user's own page: language, second factor, API tokens."""
+    user = request.user
+    language_form = LanguageForm(initial={"preferred_language": user.preferred_language})
+    context = {
+        "language_form": language_form,
+        "token_form": ApiTokenForm(auto_id="id_token_%s"),
+        "tokens": selectors.api_token_list(owner=user),
+        "recovery_left": RecoveryCode.objects.filter(user=user, used_at__isnull=True).count(),
+        "enrol_form": EnrolForm(),
+        "sessions": user.sessions.order_by("-created_at")[:10],
+        "current_session": request.session.session_key,
+    }
+    return render(request, "agencies/profile.html", context)
+
+
+@require_POST
+@login_required
+def profile_language(request):
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown language."))
+        return redirect("accounts:profile")
+    try:
+        services.user_language_set(user=request.user, language=form.cleaned_data["preferred_language"])
+    except ValidationError:
+        messages.error(request, _("Unknown language."))
+        return redirect("accounts:profile")
+    response = redirect("accounts:profile")
+    _apply_language(response, request.user.preferred_language)
+    messages.success(request, _("Language saved."))
+    return response
+
+
+@require_POST
+@login_required
+def profile_token_create(request):
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the token a name."))
+        return redirect("accounts:profile")
+    token, secret = services.api_token_create(
+        user=request.user,
+        name=form.cleaned_data["name"],
+        expires_at=_token_expiry(form.cleaned_data["lifetime"]),
+        actor=request.user,
+    )
+    return render(
+        request,
+        "agencies/token_created.html",
+        {"token": token, "secret": secret, "continue_url": reverse("accounts:profile")},
+    )
+
+
+@require_POST
+@login_required
+def profile_token_revoke(request, token_id):
+    token = selectors.access_api_token(owner=request.user, token_id=token_id)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token has been revoked."))
+    return redirect("accounts:profile")

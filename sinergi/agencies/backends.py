@@ -2,44 +2,42 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import F
-from django.utils import timezone
 
 from sinergi.agencies.choices import UserKind
 from sinergi.agencies.models import User
 
 
 class LockoutModelBackend(ModelBackend):
-    """Username/password login that refuses locked accounts and integrated systems.
+    """Username/password check that refuses locked, disabled and integrated-system accounts.
 
-    A locked account answers exactly like a wrong password, so the login form never tells whether an account
-    exists or is locked.
+    Each refusal looks the same to the caller (None) and costs the same password-hashing work, so neither the
+    message nor the response time tells whether an account exists, is locked or is disabled. Failures are
+    counted (and the account locked at the threshold) by `sign_in_failure_record`.
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if username is None or password is None:
+        from sinergi.agencies.services import sign_in_failure_record, user_is_locked
+
+        if not username or password is None:
             return None
-        user = User.objects.filter(username__iexact=username).first()
+        user = User.objects.filter(username__iexact=username.strip()).first()
         if user is None:
-            User().set_password(password)  # same work as a real check, so timing does not reveal the account
+            User().set_password(password)  # same work as a real check
+            sign_in_failure_record(user=None, stage="password")
             return None
-        now = timezone.now()
-        if user.locked_until and user.locked_until > now:
+        password_ok = user.check_password(password)  # always, so a locked account answers as slowly
+        if user_is_locked(user):
+            sign_in_failure_record(user=user, stage="locked")
             return None
-        if (
-            not user.check_password(password)
-            or not self.user_can_authenticate(user)
-            or user.kind == UserKind.SYSTEM
-        ):
-            failures = user.failed_login_count + 1
-            updates = {"failed_login_count": F("failed_login_count") + 1}
-            if failures >= settings.SINERGI_LOCKOUT_THRESHOLD:
-                updates["locked_until"] = now + timezone.timedelta(seconds=settings.SINERGI_LOCKOUT_SECONDS)
-                updates["failed_login_count"] = 0
-            User.objects.filter(pk=user.pk).update(**updates)
+        if not password_ok or not self.user_can_authenticate(user) or user.kind == UserKind.SYSTEM:
+            sign_in_failure_record(user=user, stage="password")
             return None
-        if user.failed_login_count or user.locked_until:
-            User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+        return user
+
+    def get_user(self, user_id):
+        user = super().get_user(user_id)
+        # An integrated system holding a browser session (it should never get one) is treated as signed out.
+        if user is not None and user.kind == UserKind.SYSTEM:
+            return None
         return user

@@ -11,6 +11,20 @@ from sinergi.agencies.choices import AgencyType, Role, UserKind
 from sinergi.core.fields import EncryptedTextField
 
 
+class AgencyQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> AgencyQuerySet:
+        """The agencies `user` may act on.
+
+        Every signed-in staff member reads the directory (a referral needs the receiving agency); only the
+        platform administrator creates or edits agencies.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if action == "view" or user.is_superuser:
+            return self
+        return self.none()
+
+
 class Agency(models.Model):
     """An organisation that takes part in Sinergi: a BP3MI office, a Polda TPPO unit, a KBRI, an NGO..."""
 
@@ -34,6 +48,8 @@ class Agency(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    objects = AgencyQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("agency")
@@ -43,7 +59,25 @@ class Agency(models.Model):
         return self.name
 
 
-class SinergiUserManager(UserManager):
+class UserQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> UserQuerySet:
+        """The users `user` may see ("view") or manage ("change").
+
+        Staff see the people of their own agency; an agency administrator manages them; the platform
+        administrator sees and manages everyone. Anything else is out of scope and answers 404.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.agency_id is None:
+            return self.none()
+        if action == "view" or user.has_role(Role.AGENCY_ADMIN):
+            return self.filter(agency_id=user.agency_id)
+        return self.none()
+
+
+class SinergiUserManager(UserManager.from_queryset(UserQuerySet)):
     def get_queryset(self):
         return super().get_queryset().select_related("agency")
 
@@ -108,6 +142,10 @@ class User(AbstractUser):
     def has_totp(self) -> bool:
         return self.totp_confirmed_at is not None
 
+    @property
+    def is_locked(self) -> bool:
+        return bool(self.locked_until and self.locked_until > timezone.now())
+
 
 class UserRole(models.Model):
     """One role held by one user. A user may hold several (a supervisor who is also a case worker)."""
@@ -156,6 +194,28 @@ class UserSession(models.Model):
     session_key = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
 
     def __str__(self) -> str:
         return f"session of user {self.user_id}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that replaces the authenticator app once, e.g. when the phone is lost.
+
+    Only a keyed hash is stored; the codes are shown to the user once, when they are generated.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_unique_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk} of user {self.user_id}"

@@ -1,11 +1,15 @@
-"""Reads about agencies, users and their sessions."""
+"""Reads about agencies, users and their sessions. Every list starts from `restrict(user, action)`."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
 
-from sinergi.agencies.choices import UserKind
+from sinergi.agencies.choices import Role, UserKind
+from sinergi.agencies.models import Agency, ApiToken, User
 
+# Set in the session once the user has passed every factor this deployment requires at sign-in.
 SESSION_OTP_VERIFIED = "sinergi_otp_verified"
 
 
@@ -19,3 +23,69 @@ def session_is_fully_authenticated(request) -> bool:
     if request.session.get(SESSION_OTP_VERIFIED):
         return True
     return not settings.SINERGI_REQUIRE_2FA and not user.has_totp
+
+
+def two_factor_required_for(user: User) -> bool:
+    """Whether this account must pass a second factor to sign in (always, once enrolled)."""
+    return user.has_totp or settings.SINERGI_REQUIRE_2FA
+
+
+def can_manage_users(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.has_role(Role.AGENCY_ADMIN))
+
+
+def agency_list(*, user: User, search: str = "", agency_type: str = "") -> QuerySet[Agency]:
+    agencies = Agency.objects.restrict(user, "view").select_related("jurisdiction")
+    if search:
+        agencies = agencies.filter(Q(name__icontains=search) | Q(code__icontains=search))
+    if agency_type:
+        agencies = agencies.filter(type=agency_type)
+    return agencies.order_by("name")
+
+
+def access_agency(*, user: User, code: str, action: str = "view") -> Agency:
+    """One agency by code, or 404 when it does not exist or is outside the user's scope."""
+    agency = Agency.objects.restrict(user, action).filter(code=code).first()
+    if agency is None:
+        raise Http404
+    return agency
+
+
+def user_list(
+    *, user: User, action: str = "view", search: str = "", agency: Agency | None = None
+) -> QuerySet[User]:
+    users = User.objects.restrict(user, action).prefetch_related("roles")
+    if agency is not None:
+        users = users.filter(agency=agency)
+    if search:
+        users = users.filter(
+            Q(username__icontains=search) | Q(first_name__icontains=search) | Q(last_name__icontains=search)
+        )
+    return users.order_by("agency__name", "username")
+
+
+def access_user(*, user: User, user_id, action: str = "view") -> User:
+    """One user, or 404 when they do not exist or belong to an agency the actor may not see or manage."""
+    try:
+        user_id = int(user_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    found = User.objects.restrict(user, action).filter(pk=user_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def api_token_list(*, owner: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=owner).order_by("-created_at")
+
+
+def access_api_token(*, owner: User, token_id) -> ApiToken:
+    try:
+        token_id = int(token_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    token = ApiToken.objects.select_related("user", "user__agency").filter(user=owner, pk=token_id).first()
+    if token is None:
+        raise Http404
+    return token

@@ -1,28 +1,615 @@
-"""Writes about agencies, users, roles and API tokens."""
+"""Writes about agencies, users, roles, sign-in, second factors, sessions and API tokens.
+
+Every function that changes state takes the acting user (`actor=`), validates with `full_clean()`, runs in one
+transaction and writes its audit entry in that transaction. Audit summaries hold codes and ids, never names.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
+from collections.abc import Iterable
+from datetime import datetime
 
+import pyotp
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
-from sinergi.agencies.models import ApiToken, User
+from sinergi.agencies.choices import Role, UserKind
+from sinergi.agencies.models import Agency, ApiToken, RecoveryCode, User, UserRole, UserSession
+from sinergi.audit.choices import AuditAction
+from sinergi.audit.services import audit_record
+from sinergi.core.errors import ApplicationError
 
 TOKEN_PREFIX = "sng_"  # noqa: S105 (a public prefix, not a secret)
+RECOVERY_CODE_COUNT = 10
+TOTP_ISSUER = "Sinergi"
+# Codes from the step before and after the current one are accepted: phones' clocks drift.
+TOTP_VALID_WINDOW = 1
+
+AGENCY_FIELDS = ("code", "name", "type", "jurisdiction", "country", "email", "phone", "is_active")
+USER_PROFILE_FIELDS = ("first_name", "last_name", "email", "phone", "preferred_language")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Agencies
+
+
+def _changed_fields(obj, values: dict) -> list[str]:
+    changed = []
+    for field, value in values.items():
+        if getattr(obj, field) != value:
+            setattr(obj, field, value)
+            changed.append(field)
+    return changed
+
+
+def agency_create(*, actor: User | None, **values) -> Agency:
+    """Registers an agency (platform administrator, or `manage.py agency_create` when actor is None)."""
+    unknown = set(values) - set(AGENCY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown agency fields: {sorted(unknown)}")
+    agency = Agency(**values)
+    agency.full_clean()
+    with transaction.atomic():
+        agency.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=agency,
+            agency=agency,
+            summary=f"agency {agency.code} created ({agency.type})",
+        )
+    return agency
+
+
+def agency_update(*, actor: User, agency: Agency, **values) -> Agency:
+    """Changes an agency's details; records which fields changed."""
+    unknown = set(values) - set(AGENCY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown agency fields: {sorted(unknown)}")
+    with transaction.atomic():
+        agency = Agency.objects.select_for_update().get(pk=agency.pk)
+        changed = _changed_fields(agency, values)
+        if not changed:
+            return agency
+        agency.full_clean()
+        agency.save(update_fields=changed)
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=agency,
+            agency=agency,
+            summary=f"agency {agency.code} updated",
+            changes={"fields": changed},
+        )
+    return agency
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Users and roles
+
+
+def _validate_roles(*, kind: str, roles: Iterable[str]) -> list[str]:
+    roles = sorted(set(roles))
+    unknown = [r for r in roles if r not in Role.values]
+    if unknown:
+        raise ValidationError({"roles": _("Unknown role.")})
+    if kind == UserKind.SYSTEM and Role.AGENCY_ADMIN in roles:
+        raise ValidationError({"roles": _("An integrated system cannot be an agency administrator.")})
+    return roles
+
+
+def _roles_set(user: User, roles: list[str]) -> tuple[list[str], list[str]]:
+    current = set(user.roles.values_list("role", flat=True))
+    added = sorted(set(roles) - current)
+    removed = sorted(current - set(roles))
+    if removed:
+        UserRole.objects.filter(user=user, role__in=removed).delete()
+    UserRole.objects.bulk_create([UserRole(user=user, role=role) for role in added])
+    user._role_codes = None
+    return added, removed
+
+
+def user_create(
+    *,
+    actor: User | None,
+    agency: Agency | None,
+    username: str,
+    roles: Iterable[str] = (),
+    kind: str = UserKind.PERSON,
+    password: str | None = None,
+    is_superuser: bool = False,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    phone: str = "",
+    preferred_language: str = "id",
+) -> User:
+    """Creates a staff member or an integrated system in `agency` with the given roles.
+
+    Without a password the account cannot sign in until its owner sets one through the reset link
+    (an integrated system never signs in with a password: it uses API tokens).
+    """
+    roles = _validate_roles(kind=kind, roles=roles)
+    user = User(
+        agency=agency,
+        username=username.strip(),
+        kind=kind,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
+        preferred_language=preferred_language,
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
+    )
+    if agency is None and not is_superuser:
+        raise ValidationError({"agency": _("Every user belongs to an agency.")})
+    if User.objects.filter(username__iexact=user.username).exists():
+        raise ValidationError({"username": _("This username is already taken.")})
+    if password and kind == UserKind.PERSON:
+        validate_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    with transaction.atomic():
+        user.save()
+        _roles_set(user, roles)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=user,
+            agency=agency,
+            summary=f"user {user.pk} created ({kind})",
+            changes={"roles": roles, "superuser": is_superuser},
+        )
+    return user
+
+
+def user_invitation_send(*, user: User, base_url: str) -> None:
+    """E-mails a new staff member a one-time link to choose their password (sent after the commit)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    link = base_url + reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {"user": user, "link": link, "agency": user.agency}
+    subject = "".join(render_to_string("agencies/email/invitation_subject.txt", context).splitlines())
+    body = render_to_string("agencies/email/invitation.txt", context)
+    recipient = user.email
+    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
+
+
+def user_update(*, actor: User, user: User, roles: Iterable[str] | None = None, **values) -> User:
+    """Changes a user's details and, when given, replaces their roles. Agency and kind never change."""
+    unknown = set(values) - set(USER_PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown user fields: {sorted(unknown)}")
+    if roles is not None:
+        roles = _validate_roles(kind=user.kind, roles=roles)
+        if user.pk == actor.pk and Role.AGENCY_ADMIN in user.role_codes and Role.AGENCY_ADMIN not in roles:
+            raise ValidationError({"roles": _("You cannot remove your own administrator role.")})
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        changed = _changed_fields(locked, values)
+        if changed:
+            locked.full_clean()
+            locked.save(update_fields=changed)
+        added, removed = _roles_set(locked, roles) if roles is not None else ([], [])
+        if changed:
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=locked,
+                agency=locked.agency,
+                summary=f"user {locked.pk} updated",
+                changes={"fields": changed},
+            )
+        if added or removed:
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=locked,
+                agency=locked.agency,
+                summary=f"user {locked.pk} roles changed",
+                changes={"roles_added": added, "roles_removed": removed},
+            )
+    return locked
+
+
+def user_disable(*, actor: User, user: User) -> User:
+    """Disables an account: it cannot sign in, its sessions end now and its API tokens stop working."""
+    if user.pk == actor.pk:
+        raise ApplicationError(_("You cannot disable your own account."), code="cannot_disable_self")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if not locked.is_active:
+            return locked
+        locked.is_active = False
+        locked.save(update_fields=["is_active"])
+        ended = user_sessions_end(user=locked)
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=locked,
+            agency=locked.agency,
+            summary=f"user {locked.pk} disabled",
+            changes={"is_active": False, "sessions_ended": ended},
+        )
+    return locked
+
+
+def user_enable(*, actor: User, user: User) -> User:
+    """Re-enables a disabled account; it also clears a lock-out."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.is_active:
+            return locked
+        locked.is_active = True
+        locked.failed_login_count = 0
+        locked.locked_until = None
+        locked.save(update_fields=["is_active", "failed_login_count", "locked_until"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=locked,
+            agency=locked.agency,
+            summary=f"user {locked.pk} enabled",
+            changes={"is_active": True},
+        )
+    return locked
+
+
+def user_password_change(*, user: User, new_password: str, keep_session_key: str | None) -> int:
+    """Sets a new password (already validated by the form) and ends the user's other sessions."""
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        ended = user_sessions_end(user=user, except_session_key=keep_session_key)
+        audit_record(
+            actor=user,
+            action=AuditAction.SECURITY,
+            obj=user,
+            summary=f"user {user.pk} changed password",
+            changes={"sessions_ended": ended},
+        )
+    return ended
+
+
+def user_password_reset_complete(*, user: User) -> None:
+    """After a reset by e-mail: every session ends; the second factor is kept, so sign-in still asks for it."""
+    with transaction.atomic():
+        ended = user_sessions_end(user=user)
+        audit_record(
+            actor=user,
+            action=AuditAction.SECURITY,
+            obj=user,
+            summary=f"user {user.pk} reset password by e-mail",
+            changes={"sessions_ended": ended},
+        )
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Stores the language the interface uses for this user from the next sign-in on."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"preferred_language": _("Unknown language.")})
+    if user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+    return user
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Sessions
+
+
+def _session_store(session_key: str) -> SessionBase:
+    engine = import_string(settings.SESSION_ENGINE + ".SessionStore")
+    return engine(session_key)
+
+
+def user_session_record(*, user: User, session_key: str, ip_address: str | None, user_agent: str) -> None:
+    """Remembers a new browser session of the user, so it can be ended from the server later."""
+    UserSession.objects.update_or_create(
+        session_key=session_key,
+        defaults={"user": user, "ip_address": ip_address, "user_agent": user_agent[:200]},
+    )
+
+
+def user_session_forget(*, session_key: str | None) -> None:
+    if session_key:
+        UserSession.objects.filter(session_key=session_key).delete()
+
+
+def user_session_rekey(*, old_key: str | None, new_key: str | None) -> None:
+    """Follows a session whose key was rotated (after a password change) so it can still be ended."""
+    if old_key and new_key and old_key != new_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
+def user_sessions_end(*, user: User, except_session_key: str | None = None) -> int:
+    """Deletes the user's sessions on the server (all but `except_session_key`); returns how many ended."""
+    rows = UserSession.objects.filter(user=user)
+    if except_session_key:
+        rows = rows.exclude(session_key=except_session_key)
+    keys = list(rows.values_list("session_key", flat=True))
+    for key in keys:
+        _session_store(key).delete()
+    rows.delete()
+    return len(keys)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Sign-in, lock-out
+
+
+def sign_in_record(*, user: User) -> None:
+    """Audits a completed sign-in (both factors) and forgets earlier failures."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+        audit_record(actor=user, action=AuditAction.LOGIN, obj=user, summary=f"user {user.pk} signed in")
+
+
+def sign_out_record(*, user: User, session_key: str | None) -> None:
+    with transaction.atomic():
+        user_session_forget(session_key=session_key)
+        audit_record(actor=user, action=AuditAction.LOGOUT, obj=user, summary=f"user {user.pk} signed out")
+
+
+def sign_in_failure_record(*, user: User | None, stage: str) -> bool:
+    """Counts a failed password or second-factor attempt; locks the account at the threshold.
+
+    For an unknown username nothing identifying is stored (what was typed may be someone's real name or a
+    password typed in the wrong box). Returns True when this failure locked the account.
+    """
+    if user is None:
+        audit_record(
+            actor=None, action=AuditAction.LOGIN_FAILED, summary=f"sign-in failed ({stage}): unknown account"
+        )
+        return False
+    if stage == "locked":
+        # Attempts against a locked account are recorded but do not extend the lock.
+        audit_record(
+            actor=None,
+            action=AuditAction.LOGIN_FAILED,
+            obj=user,
+            agency=user.agency,
+            summary="sign-in refused: account locked",
+        )
+        return False
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        audit_record(
+            actor=None,
+            action=AuditAction.LOGIN_FAILED,
+            obj=locked,
+            agency=locked.agency,
+            summary=f"sign-in failed ({stage})",
+        )
+        if locked.failed_login_count < settings.SINERGI_LOCKOUT_THRESHOLD:
+            return False
+        locked.locked_until = timezone.now() + timezone.timedelta(seconds=settings.SINERGI_LOCKOUT_SECONDS)
+        locked.failed_login_count = 0
+        locked.save(update_fields=["locked_until", "failed_login_count"])
+        audit_record(
+            actor=None,
+            action=AuditAction.SECURITY,
+            obj=locked,
+            agency=locked.agency,
+            summary=f"user {locked.pk} locked out after repeated failures",
+            changes={"locked_seconds": settings.SINERGI_LOCKOUT_SECONDS},
+        )
+    return True
+
+
+def user_is_locked(user: User) -> bool:
+    return user.is_locked
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Second factor: TOTP (RFC 6238) and recovery codes
+
+
+def totp_enrolment_begin(*, user: User) -> str:
+    """Gives the user a fresh secret to put in their authenticator app; it counts only once confirmed."""
+    if user.has_totp:
+        raise ApplicationError(_("Two-factor authentication is already set up."), code="totp_already_set")
+    if not user.totp_secret:
+        user.totp_secret = pyotp.random_base32()
+        user.save(update_fields=["totp_secret"])
+    return user.totp_secret
+
+
+def totp_provisioning_uri(user: User) -> str:
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name=TOTP_ISSUER)
+
+
+def _totp_accept(user: User, code: str) -> bool:
+    """Checks a 6-digit code and consumes its time step, so the same code never works twice."""
+    code = "".join(code.split())
+    if not user.totp_secret or len(code) != 6 or not code.isdigit():
+        return False
+    totp = pyotp.TOTP(user.totp_secret)
+    current = totp.timecode(timezone.now())
+    for counter in range(current - TOTP_VALID_WINDOW, current + TOTP_VALID_WINDOW + 1):
+        if counter <= user.totp_last_counter:
+            continue
+        if hmac.compare_digest(totp.generate_otp(counter), code):
+            # Conditional update: of two concurrent requests with the same code, only one wins.
+            won = User.objects.filter(pk=user.pk, totp_last_counter__lt=counter).update(
+                totp_last_counter=counter
+            )
+            if won:
+                user.totp_last_counter = counter
+            return bool(won)
+    return False
+
+
+def _recovery_hash(user: User, code: str) -> str:
+    normalised = "".join(code.lower().split()).replace("-", "")
+    message = f"{user.pk}:{normalised}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _recovery_codes_new(user: User) -> list[str]:
+    RecoveryCode.objects.filter(user=user).delete()
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    codes = []
+    for _index in range(RECOVERY_CODE_COUNT):
+        raw = "".join(secrets.choice(alphabet) for _char in range(10))
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(user=user, code_hash=_recovery_hash(user, c)) for c in codes]
+    )
+    return codes
+
+
+def totp_enrolment_confirm(*, user: User, code: str) -> list[str]:
+    """Confirms the authenticator with a first code; returns the recovery codes, shown to the user once."""
+    if user.has_totp:
+        raise ApplicationError(_("Two-factor authentication is already set up."), code="totp_already_set")
+    with transaction.atomic():
+        if not _totp_accept(user, code):
+            raise ApplicationError(
+                _("The code is not valid. Check the time on your phone and try again."), code="invalid_code"
+            )
+        user.totp_confirmed_at = timezone.now()
+        user.save(update_fields=["totp_confirmed_at"])
+        codes = _recovery_codes_new(user)
+        audit_record(
+            actor=user, action=AuditAction.SECURITY, obj=user, summary=f"user {user.pk} enrolled in 2FA"
+        )
+    return codes
+
+
+def second_factor_verify(*, user: User, code: str) -> str | None:
+    """Checks a TOTP code or, failing that, an unused recovery code. Returns "totp", "recovery" or None."""
+    if _totp_accept(user, code):
+        return "totp"
+    candidate = "".join(code.lower().split()).replace("-", "")
+    if len(candidate) != 10:
+        return None
+    with transaction.atomic():
+        used = RecoveryCode.objects.filter(
+            user=user, code_hash=_recovery_hash(user, candidate), used_at__isnull=True
+        ).update(used_at=timezone.now())
+        if not used:
+            return None
+        audit_record(
+            actor=user,
+            action=AuditAction.SECURITY,
+            obj=user,
+            summary=f"user {user.pk} used a recovery code",
+            changes={
+                "recovery_codes_left": RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+            },
+        )
+    return "recovery"
+
+
+def recovery_codes_regenerate(*, user: User, code: str) -> list[str]:
+    """Replaces the recovery codes after checking a current authenticator code."""
+    with transaction.atomic():
+        if not _totp_accept(user, code):
+            raise ApplicationError(_("The code is not valid."), code="invalid_code")
+        codes = _recovery_codes_new(user)
+        audit_record(
+            actor=user,
+            action=AuditAction.SECURITY,
+            obj=user,
+            summary=f"user {user.pk} generated new recovery codes",
+        )
+    return codes
+
+
+def user_two_factor_reset(*, actor: User, user: User) -> User:
+    """Removes a user's authenticator and recovery codes (lost phone); they enrol again at next sign-in.
+
+    Their sessions end, because they were opened with the factor that is being withdrawn.
+    """
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked.totp_secret = ""
+        locked.totp_confirmed_at = None
+        locked.save(update_fields=["totp_secret", "totp_confirmed_at"])
+        RecoveryCode.objects.filter(user=locked).delete()
+        ended = user_sessions_end(user=locked)
+        audit_record(
+            actor=actor,
+            action=AuditAction.SECURITY,
+            obj=locked,
+            agency=locked.agency,
+            summary=f"user {locked.pk} 2FA reset",
+            changes={"sessions_ended": ended},
+        )
+    return locked
+
+
+# ---------------------------------------------------------------------------------------------------------
+# API tokens
 
 
 def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def api_token_create(*, user: User, name: str, expires_at=None) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, user: User, name: str, expires_at: datetime | None = None, actor: User | None = None
+) -> tuple[ApiToken, str]:
     """Creates a token and returns it with its secret, which is never stored and cannot be shown again."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user=user, name=name, prefix=raw[:12], key_hash=_hash_token(raw), expires_at=expires_at)
     token.full_clean()
-    token.save()
+    with transaction.atomic():
+        token.save()
+        audit_record(
+            actor=actor or user,
+            action=AuditAction.SECURITY,
+            obj=token,
+            agency=user.agency,
+            summary=f"API token {token.pk} created for user {user.pk}",
+            changes={"prefix": token.prefix, "expires_at": expires_at.isoformat() if expires_at else None},
+        )
     return token, raw
+
+
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """Stops a token from working, at once and for good."""
+    with transaction.atomic():
+        locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if locked.revoked_at is not None:
+            return locked
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.SECURITY,
+            obj=locked,
+            agency=locked.user.agency,
+            summary=f"API token {locked.pk} of user {locked.user_id} revoked",
+            changes={"prefix": locked.prefix},
+        )
+    return locked
 
 
 def api_token_authenticate(*, raw: str) -> tuple[User | None, ApiToken | None]:

@@ -1,8 +1,250 @@
+"""Agency directory, agency administration (platform administrator) and user management (agency administrators).
+
+Thin adapters: permission by role here (403), scope through `restrict` in the selectors (404), writes in services.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sinergi.agencies import selectors, services
+from sinergi.agencies.choices import AgencyType, UserKind
+from sinergi.agencies.forms import AgencyForm, ApiTokenForm, UserForm
+from sinergi.core.errors import ApplicationError
+
+
+def _require_platform_admin(user) -> None:
+    if not user.is_superuser:
+        raise PermissionDenied
+
+
+def _require_user_manager(user) -> None:
+    if not selectors.can_manage_users(user):
+        raise PermissionDenied
+
+
+def _form_errors_from(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
 
 
 @login_required
 def index(request):
-    # Placeholder until the module's pages land; replaced by the module's own views.
-    return render(request, "core/coming_soon.html", {"module": "agencies"})
+    """The agency directory: every signed-in user can find an agency to refer a case to."""
+    search = request.GET.get("q", "").strip()[:100]
+    agency_type = request.GET.get("type", "")
+    if agency_type not in AgencyType.values:
+        agency_type = ""
+    agencies = selectors.agency_list(user=request.user, search=search, agency_type=agency_type)
+    page = Paginator(agencies, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "search": search,
+        "agency_type": agency_type,
+        "types": AgencyType.choices,
+        "can_manage_users": selectors.can_manage_users(request.user),
+    }
+    return render(request, "agencies/index.html", context)
+
+
+@login_required
+def agency_create(request):
+    _require_platform_admin(request.user)
+    form = AgencyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agency = services.agency_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("Agency %(code)s created.") % {"code": agency.code})
+            return redirect("agencies:index")
+    return render(request, "agencies/agency_form.html", {"form": form, "agency": None})
+
+
+@login_required
+def agency_edit(request, code):
+    _require_platform_admin(request.user)
+    agency = selectors.access_agency(user=request.user, code=code, action="change")
+    form = AgencyForm(request.POST or None, instance=agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agency_update(actor=request.user, agency=agency, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("Agency saved."))
+            return redirect("agencies:index")
+    return render(request, "agencies/agency_form.html", {"form": form, "agency": agency})
+
+
+@login_required
+def user_list(request):
+    """The users of the administrator's own agency (every agency for the platform administrator)."""
+    _require_user_manager(request.user)
+    search = request.GET.get("q", "").strip()[:100]
+    users = selectors.user_list(user=request.user, action="change", search=search)
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "agencies/user_list.html", {"page": page, "search": search})
+
+
+@login_required
+def user_create(request):
+    _require_user_manager(request.user)
+    form = UserForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        agency = data.get("agency") or request.user.agency
+        try:
+            with transaction.atomic():
+                user = services.user_create(
+                    actor=request.user,
+                    agency=agency,
+                    username=data["username"],
+                    kind=data["kind"],
+                    roles=data["roles"],
+                    password=data.get("password") or None,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                )
+                invited = False
+                if user.kind == UserKind.PERSON and not data.get("password") and user.email:
+                    services.user_invitation_send(user=user, base_url=request.build_absolute_uri("/")[:-1])
+                    invited = True
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            message = _("User %(username)s created.") % {"username": user.username}
+            if invited:
+                message += " " + _("An e-mail with a link to choose a password has been sent.")
+            messages.success(request, message)
+            return redirect("agencies:user_detail", user_id=user.pk)
+    return render(request, "agencies/user_form.html", {"form": form, "target": None})
+
+
+@login_required
+def user_detail(request, user_id):
+    _require_user_manager(request.user)
+    target = selectors.access_user(user=request.user, user_id=user_id, action="change")
+    context = {
+        "target": target,
+        "tokens": selectors.api_token_list(owner=target),
+        "token_form": ApiTokenForm(auto_id="id_token_%s"),
+    }
+    return render(request, "agencies/user_detail.html", context)
+
+
+@login_required
+def user_edit(request, user_id):
+    _require_user_manager(request.user)
+    target = selectors.access_user(user=request.user, user_id=user_id, action="change")
+    form = UserForm(request.POST or None, actor=request.user, instance=target)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_update(
+                actor=request.user,
+                user=target,
+                roles=data["roles"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                phone=data["phone"],
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("User saved."))
+            return redirect("agencies:user_detail", user_id=target.pk)
+    return render(request, "agencies/user_form.html", {"form": form, "target": target})
+
+
+@require_POST
+@login_required
+def user_disable(request, user_id):
+    _require_user_manager(request.user)
+    target = selectors.access_user(user=request.user, user_id=user_id, action="change")
+    try:
+        services.user_disable(actor=request.user, user=target)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The account is disabled and all its sessions have ended."))
+    return redirect("agencies:user_detail", user_id=target.pk)
+
+
+@require_POST
+@login_required
+def user_enable(request, user_id):
+    _require_user_manager(request.user)
+    target = selectors.access_user(user=request.user, user_id=user_id, action="change")
+    services.user_enable(actor=request.user, user=target)
+    messages.success(request, _("The account is enabled again."))
+    return redirect("agencies:user_detail", user_id=target.pk)
+
+
+@require_POST
+@login_required
+def user_two_factor_reset(request, user_id):
+    _require_user_manager(request.user)
+    target = selectors.access_user(user=request.user, user_id=user_id, action="change")
+    services.user_two_factor_reset(actor=request.user, user=target)
+    messages.success(
+        request, _("Two-factor authentication was reset. The user sets it up again at the next sign-in.")
+    )
+    return redirect("agencies:user_detail", user_id=target.pk)
+
+
+@require_POST
+@login_required
+def user_token_create(request, user_id):
+    """Tokens for integrated systems; staff create their own tokens on their profile."""
+    _require_user_manager(request.user)
+    target = selectors.access_user(user=request.user, user_id=user_id, action="change")
+    if target.kind != UserKind.SYSTEM or not target.is_active:
+        messages.error(request, _("Tokens are created here only for active integrated-system accounts."))
+        return redirect("agencies:user_detail", user_id=target.pk)
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the token a name."))
+        return redirect("agencies:user_detail", user_id=target.pk)
+    lifetime = form.cleaned_data["lifetime"]
+    token, secret = services.api_token_create(
+        user=target,
+        name=form.cleaned_data["name"],
+        expires_at=timezone.now() + timedelta(days=int(lifetime)) if lifetime else None,
+        actor=request.user,
+    )
+    continue_url = reverse("agencies:user_detail", args=[target.pk])
+    return render(
+        request,
+        "agencies/token_created.html",
+        {"token": token, "secret": secret, "continue_url": continue_url},
+    )
+
+
+@require_POST
+@login_required
+def user_token_revoke(request, user_id, token_id):
+    _require_user_manager(request.user)
+    target = selectors.access_user(user=request.user, user_id=user_id, action="change")
+    token = selectors.access_api_token(owner=target, token_id=token_id)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token has been revoked."))
+    return redirect("agencies:user_detail", user_id=target.pk)

@@ -6,6 +6,7 @@ serves both. Only a hash of each token is stored.
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 
@@ -22,9 +23,17 @@ class SessionAuthentication(authentication.SessionAuthentication):
             return None
         return result
 
+    def authenticate_header(self, request):
+        # DRF answers 403 instead of 401 when the first authenticator names no scheme; the API promises 401
+        # for every unauthenticated request, so name the token scheme here too.
+        return TokenAuthentication.keyword
+
 
 class TokenAuthentication(authentication.BaseAuthentication):
-    keyword = "Token"
+    """`Authorization: Bearer <secret>` (or `Token <secret>`). Revoked, expired, unknown tokens and tokens of
+    disabled users all get the same 401, so a caller cannot tell which."""
+
+    keyword = "Bearer"
 
     def authenticate(self, request):
         header = authentication.get_authorization_header(request).split()
@@ -45,3 +54,23 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+class SessionAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "sinergi.core.api.authentication.SessionAuthentication"
+    name = "session"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+
+
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "sinergi.core.api.authentication.TokenAuthentication"
+    name = "token"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal or integrated-system API token: `Authorization: Bearer sng_...`.",
+        }

@@ -42,3 +42,23 @@ class UserFactory(factory.django.DjangoModelFactory):
         for role in extracted or [Role.CASE_WORKER]:
             UserRole.objects.get_or_create(user=self, role=role)
         self._role_codes = None
+
+
+def enrol_totp(user: User) -> str:
+    """Gives `user` a confirmed authenticator secret and returns it, for `pyotp.TOTP(secret).now()`."""
+    import pyotp
+    from django.utils import timezone
+
+    secret = pyotp.random_base32()
+    user.totp_secret = secret
+    user.totp_confirmed_at = timezone.now()
+    user.totp_last_counter = 0
+    user.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_counter"])
+    return secret
+
+
+class SystemUserFactory(UserFactory):
+    """An integrated system (a data bridge): signs in only with API tokens."""
+
+    kind = "SYSTEM"
+    password = factory.LazyFunction(lambda: "!")  # unusable

@@ -1,0 +1,238 @@
+"""Forms for sign-in, the second factor, profiles, agencies and users. They validate input; services act."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from sinergi.agencies.choices import AgencyType, Role, UserKind
+from sinergi.agencies.models import Agency, User
+from sinergi.regions.models import Region
+
+# One message for every refused sign-in: wrong password, unknown account, locked or disabled account.
+SIGN_IN_FAILED = _(
+    "Sign-in failed. Check your username and password and try again. After several failed attempts, "
+    "sign-in is paused for a while."
+)
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+
+
+class OtpForm(forms.Form):
+    otp_code = forms.CharField(
+        label=_("Code"),
+        max_length=12,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class EnrolForm(forms.Form):
+    otp_code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}
+        ),
+    )
+
+
+class LanguageForm(forms.Form):
+    preferred_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+TOKEN_LIFETIMES = [
+    ("30", _("30 days")),
+    ("90", _("90 days")),
+    ("365", _("1 year")),
+    ("", _("No expiry")),
+]
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the system that uses it."),
+    )
+    lifetime = forms.ChoiceField(label=_("Valid for"), choices=TOKEN_LIFETIMES, required=False, initial="90")
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Also reaches staff who never set a password (new accounts); never integrated systems."""
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email, is_active=True, kind=UserKind.PERSON)
+
+
+class RegionCodeField(forms.CharField):
+    """A Kemendagri region code typed by hand (63, 63.71, 63.71.01...), checked against the region table."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 13)
+        kwargs.setdefault(
+            "help_text", _("Kemendagri code of the province, regency/city or district, e.g. 63.71.")
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Region):
+            return value.code
+        return value
+
+    def clean(self, value):
+        code = super().clean(value)
+        if not code:
+            return None
+        code = code.strip()
+        region = Region.objects.filter(code=code).first() or Region.objects.filter(digits=code).first()
+        if region is None:
+            raise ValidationError(
+                _("No region has the code %(code)s."), params={"code": code}, code="unknown"
+            )
+        return region
+
+
+class AgencyForm(forms.Form):
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=64,
+        help_text=_("Short unique name, e.g. bp3mi-kalsel. Letters, digits, -."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    type = forms.ChoiceField(label=_("Type"), choices=AgencyType.choices)
+    jurisdiction = RegionCodeField(label=_("Jurisdiction"), required=False)
+    country = forms.CharField(
+        label=_("Country"),
+        max_length=2,
+        initial="ID",
+        help_text=_("ISO code, e.g. ID, or MY for an embassy."),
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Office phone"), max_length=32, required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, instance: Agency | None = None, **kwargs):
+        self.instance = instance
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "code": instance.code,
+                "name": instance.name,
+                "type": instance.type,
+                "jurisdiction": instance.jurisdiction.code if instance.jurisdiction_id else "",
+                "country": instance.country,
+                "email": instance.email,
+                "phone": instance.phone,
+                "is_active": instance.is_active,
+            }
+        super().__init__(*args, **kwargs)
+        self._use_region_widget()
+
+    def _use_region_widget(self):
+        # The shared region autocomplete, once the regions app provides it; a plain code input until then.
+        try:
+            from sinergi.regions.widgets import RegionAutocompleteWidget
+        except ImportError:
+            return
+        self.fields["jurisdiction"].widget = RegionAutocompleteWidget()
+
+    def clean_country(self):
+        country = self.cleaned_data["country"].strip().upper()
+        if len(country) != 2 or not country.isalpha():
+            raise ValidationError(_("Enter a two-letter country code."))
+        return country
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].lower()
+        others = Agency.objects.filter(code=code)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise ValidationError(_("Another agency already uses this code."))
+        return code
+
+
+class UserForm(forms.Form):
+    """Create or edit a user of the actor's agency (the platform administrator picks the agency)."""
+
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
+        help_text=_("Letters, digits and @ . + - _ only."),
+    )
+    kind = forms.ChoiceField(label=_("Kind of account"), choices=UserKind.choices, initial=UserKind.PERSON)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("E-mail"), required=False, help_text=_("Used to set and reset the password.")
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    password = forms.CharField(
+        label=_("Initial password"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave empty to send the user an e-mail link to choose their own password."),
+    )
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False)
+
+    def __init__(self, *args, actor: User, instance: User | None = None, **kwargs):
+        self.actor = actor
+        self.instance = instance
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "username": instance.username,
+                "kind": instance.kind,
+                "first_name": instance.first_name,
+                "last_name": instance.last_name,
+                "email": instance.email,
+                "phone": instance.phone,
+                "roles": sorted(instance.role_codes),
+            }
+        super().__init__(*args, **kwargs)
+        if actor.is_superuser and instance is None:
+            self.fields["agency"].queryset = Agency.objects.filter(is_active=True)
+            self.fields["agency"].required = True
+        else:
+            del self.fields["agency"]
+        if instance is not None:
+            # Username, kind and agency identify the account in the audit trail; they are fixed once created.
+            for name in ("username", "kind", "password"):
+                del self.fields[name]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("This username is already taken."))
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind") or (self.instance.kind if self.instance else UserKind.PERSON)
+        roles = cleaned.get("roles") or []
+        if kind == UserKind.SYSTEM and Role.AGENCY_ADMIN in roles:
+            self.add_error("roles", _("An integrated system cannot be an agency administrator."))
+        if self.instance is None and kind == UserKind.PERSON:
+            password = cleaned.get("password")
+            if password:
+                probe = User(username=cleaned.get("username", ""), email=cleaned.get("email", ""))
+                try:
+                    password_validation.validate_password(password, probe)
+                except ValidationError as error:
+                    self.add_error("password", error)
+            elif not cleaned.get("email"):
+                self.add_error("email", _("Give an e-mail address or an initial password."))
+        return cleaned

@@ -1,0 +1,298 @@
+"""Sign-in with password and TOTP, enrolment, recovery codes, lock-out, sessions, password change and reset."""
+
+import re
+
+import pyotp
+import pytest
+from django.core import mail
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from sinergi.agencies.choices import Role
+from sinergi.agencies.forms import SIGN_IN_FAILED
+from sinergi.agencies.models import RecoveryCode, User, UserSession
+from sinergi.audit.choices import AuditAction
+from sinergi.audit.models import AuditEntry
+from sinergi.core.testing.factories import SystemUserFactory, UserFactory, enrol_totp
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "Sinergi-test-pass-1"
+LOGIN = reverse("accounts:login")
+HOME = reverse("core:home")
+
+
+def password_step(client, username, password=PASSWORD, next_url=""):
+    return client.post(LOGIN, {"username": username, "password": password, "next": next_url})
+
+
+def is_signed_in(client) -> bool:
+    return client.get(HOME).status_code == 200
+
+
+def next_code(secret: str) -> str:
+    return pyotp.TOTP(secret).now()
+
+
+# --- password and second factor -------------------------------------------------------------------------
+
+
+@override_settings(SINERGI_REQUIRE_2FA=False)
+def test_without_required_2fa_a_password_signs_in_and_records_the_session(client, case_worker):
+    response = password_step(client, "caseworker")
+    assert response.status_code == 302 and response["Location"] == HOME
+    assert is_signed_in(client)
+    assert UserSession.objects.filter(user=case_worker, session_key=client.session.session_key).exists()
+    assert AuditEntry.objects.filter(action=AuditAction.LOGIN, actor=case_worker).count() == 1
+
+
+def test_required_2fa_sends_an_unenrolled_user_to_enrolment_without_signing_in(client, case_worker):
+    response = password_step(client, "caseworker")
+    assert response["Location"] == reverse("accounts:two_factor_setup")
+    assert not is_signed_in(client)
+    # Nothing else in the product is reachable in this state, not even the password change.
+    assert client.get(reverse("accounts:password_change")).status_code == 302
+    assert client.get("/api/v1/me/").status_code == 401
+
+
+def test_enrolment_shows_a_qr_code_and_ten_recovery_codes_once(client, case_worker):
+    password_step(client, "caseworker")
+    page = client.get(reverse("accounts:two_factor_setup"))
+    html = page.content.decode()
+    assert 'src="data:image/svg+xml' in html
+    case_worker.refresh_from_db()
+    secret = case_worker.totp_secret
+    assert " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) in html
+    assert not case_worker.has_totp
+
+    wrong = client.post(reverse("accounts:two_factor_setup"), {"otp_code": "000000"})
+    assert "tidak valid" in wrong.content.decode() or "not valid" in wrong.content.decode()
+    assert not is_signed_in(client)
+
+    response = client.post(reverse("accounts:two_factor_setup"), {"otp_code": next_code(secret)})
+    codes = re.findall(r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>", response.content.decode())
+    assert len(codes) == 10 and len(set(codes)) == 10
+    case_worker.refresh_from_db()
+    assert case_worker.has_totp
+    stored = list(RecoveryCode.objects.filter(user=case_worker).values_list("code_hash", flat=True))
+    assert len(stored) == 10 and not any(code.replace("-", "") in h for code in codes for h in stored)
+    assert is_signed_in(client)
+    assert AuditEntry.objects.filter(summary__contains="enrolled in 2FA").count() == 1
+
+
+def test_totp_sign_in_and_replay_protection(client, case_worker):
+    secret = enrol_totp(case_worker)
+    response = password_step(client, "caseworker", next_url="/people/")
+    assert response["Location"] == reverse("accounts:two_factor")
+    assert not is_signed_in(client)
+    code = next_code(secret)
+    response = client.post(reverse("accounts:two_factor"), {"otp_code": code})
+    assert response["Location"] == "/people/"
+    assert is_signed_in(client)
+
+    # The same code, seen by someone looking over the shoulder, does not work a second time.
+    other = Client()
+    password_step(other, "caseworker")
+    replay = other.post(reverse("accounts:two_factor"), {"otp_code": code})
+    assert replay.status_code == 200
+    assert not is_signed_in(other)
+
+
+def test_a_recovery_code_works_once(client, case_worker):
+    password_step(client, "caseworker")
+    client.get(reverse("accounts:two_factor_setup"))
+    secret = User.objects.get(pk=case_worker.pk).totp_secret
+    response = client.post(reverse("accounts:two_factor_setup"), {"otp_code": next_code(secret)})
+    code = re.findall(r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>", response.content.decode())[0]
+
+    first, second = Client(), Client()
+    password_step(first, "caseworker")
+    assert first.post(reverse("accounts:two_factor"), {"otp_code": code.upper()}).status_code == 302
+    assert is_signed_in(first)
+    password_step(second, "caseworker")
+    assert second.post(reverse("accounts:two_factor"), {"otp_code": code}).status_code == 200
+    assert not is_signed_in(second)
+
+
+def test_an_integrated_system_cannot_sign_in_through_the_browser(client, agency):
+    system = SystemUserFactory(username="bridge", agency=agency)
+    system.set_password(PASSWORD)
+    system.save()
+    response = password_step(client, "bridge")
+    assert SIGN_IN_FAILED in response.context["form"].non_field_errors()
+    assert not is_signed_in(client)
+
+
+def test_two_factor_page_without_a_pending_sign_in_goes_back_to_login(client):
+    response = client.get(reverse("accounts:two_factor"))
+    assert response["Location"] == LOGIN
+
+
+def test_half_signed_in_session_is_kept_out_of_pages_and_api(client, case_worker):
+    enrol_totp(case_worker)
+    client.force_login(case_worker)  # no verified second factor in this session
+    response = client.get("/people/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:two_factor"))
+    api = client.get("/api/v1/me/")
+    assert api.status_code == 401
+    assert api.json()["error"]["code"] == "not_authenticated"
+
+
+# --- lock-out -----------------------------------------------------------------------------------------
+
+
+@override_settings(SINERGI_LOCKOUT_THRESHOLD=3)
+def test_lockout_after_failures_with_one_message_for_every_refusal(client, case_worker):
+    for _attempt in range(3):
+        response = password_step(client, "caseworker", password="wrong-password")
+        assert SIGN_IN_FAILED in response.context["form"].non_field_errors()
+    case_worker.refresh_from_db()
+    assert case_worker.is_locked
+    locked = password_step(client, "caseworker")  # the right password, but locked
+    unknown = password_step(client, "nobody-here")
+    assert locked.content.decode().count(str(SIGN_IN_FAILED)) == 1
+    assert locked.context["form"].non_field_errors() == unknown.context["form"].non_field_errors()
+    assert not is_signed_in(client)
+    assert AuditEntry.objects.filter(action=AuditAction.SECURITY, summary__contains="locked out").count() == 1
+
+
+def test_failed_sign_in_of_an_unknown_account_stores_no_username(client):
+    password_step(client, "someones-real-name")
+    entry = AuditEntry.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert "someones-real-name" not in (entry.summary + str(entry.changes) + entry.actor_label)
+    assert entry.actor_id is None
+
+
+@override_settings(SINERGI_LOCKOUT_THRESHOLD=3)
+def test_wrong_totp_codes_also_lock_the_account(client, case_worker):
+    secret = enrol_totp(case_worker)
+    password_step(client, "caseworker")
+    for _attempt in range(2):
+        assert client.post(reverse("accounts:two_factor"), {"otp_code": "000000"}).status_code == 200
+    response = client.post(reverse("accounts:two_factor"), {"otp_code": "000000"})
+    assert response["Location"] == LOGIN
+    case_worker.refresh_from_db()
+    assert case_worker.is_locked
+    # Even with the right password and code, nothing opens while locked.
+    password_step(client, "caseworker")
+    client.post(reverse("accounts:two_factor"), {"otp_code": next_code(secret)})
+    assert not is_signed_in(client)
+
+
+def test_lock_expires(client, case_worker):
+    User.objects.filter(pk=case_worker.pk).update(locked_until=timezone.now() - timezone.timedelta(seconds=1))
+    with override_settings(SINERGI_REQUIRE_2FA=False):
+        password_step(client, "caseworker")
+    assert is_signed_in(client)
+
+
+# --- sessions, logout, language -----------------------------------------------------------------------
+
+
+@override_settings(SINERGI_REQUIRE_2FA=False)
+def test_logout_ends_the_server_session(client, case_worker):
+    password_step(client, "caseworker")
+    key = client.session.session_key
+    response = client.post(reverse("accounts:logout"))
+    assert response["Location"] == LOGIN
+    from django.contrib.sessions.models import Session
+
+    assert not Session.objects.filter(session_key=key).exists()
+    assert not UserSession.objects.filter(session_key=key).exists()
+    assert AuditEntry.objects.filter(action=AuditAction.LOGOUT, actor=case_worker).count() == 1
+
+
+@override_settings(SINERGI_REQUIRE_2FA=False)
+def test_disabling_an_account_stops_its_open_session_at_once(client, case_worker, agency_admin, signed_in):
+    password_step(client, "caseworker")
+    assert is_signed_in(client)
+    admin = signed_in(Client(), agency_admin)
+    admin.post(reverse("agencies:user_disable", args=[case_worker.pk]))
+    response = client.get(HOME)
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    assert not UserSession.objects.filter(user=case_worker).exists()
+
+
+@override_settings(SINERGI_REQUIRE_2FA=False)
+def test_preferred_language_is_applied_at_sign_in(client, case_worker):
+    User.objects.filter(pk=case_worker.pk).update(preferred_language="en")
+    response = password_step(client, "caseworker")
+    assert response.cookies["django_language"].value == "en"
+    assert "Welcome" in client.get(HOME).content.decode()
+
+
+# --- password change and reset ------------------------------------------------------------------------
+
+
+@override_settings(SINERGI_REQUIRE_2FA=False)
+def test_password_change_needs_the_current_password_and_ends_other_sessions(client, case_worker):
+    elsewhere = Client()
+    password_step(elsewhere, "caseworker")
+    password_step(client, "caseworker")
+    url = reverse("accounts:password_change")
+    new = {"new_password1": "Another-good-pass-9", "new_password2": "Another-good-pass-9"}
+    refused = client.post(url, {"old_password": "wrong", **new})
+    assert refused.status_code == 200
+    case_worker.refresh_from_db()
+    assert case_worker.check_password(PASSWORD)
+
+    done = client.post(url, {"old_password": PASSWORD, **new})
+    assert done["Location"] == reverse("accounts:profile")
+    case_worker.refresh_from_db()
+    assert case_worker.check_password("Another-good-pass-9")
+    assert is_signed_in(client)
+    assert not is_signed_in(elsewhere)
+    assert UserSession.objects.filter(user=case_worker).count() == 1
+    assert UserSession.objects.get(user=case_worker).session_key == client.session.session_key
+
+
+def test_reset_request_answers_the_same_for_unknown_addresses(client, case_worker):
+    url = reverse("accounts:password_reset")
+    unknown = client.post(url, {"email": "nobody@example.go.id"})
+    assert len(mail.outbox) == 0
+    known = client.post(url, {"email": case_worker.email.upper()})
+    assert len(mail.outbox) == 1
+    assert unknown.status_code == known.status_code == 302
+    assert unknown["Location"] == known["Location"] == reverse("accounts:password_reset_done")
+
+
+def test_reset_ends_sessions_and_never_skips_the_second_factor(client, case_worker, signed_in):
+    secret = enrol_totp(case_worker)
+    old_session = signed_in(Client(), case_worker)
+    UserSession.objects.create(user=case_worker, session_key=old_session.session.session_key)
+    client.post(reverse("accounts:password_reset"), {"email": case_worker.email})
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    set_url = form_page.redirect_chain[-1][0]
+    new = {"new_password1": "Fresh-secret-pass-7", "new_password2": "Fresh-secret-pass-7"}
+    response = client.post(set_url, new)
+    assert response["Location"] == reverse("accounts:password_reset_complete")
+    assert not is_signed_in(client)
+    assert not is_signed_in(old_session)
+    case_worker.refresh_from_db()
+    assert case_worker.has_totp and case_worker.check_password("Fresh-secret-pass-7")
+
+    after = password_step(client, "caseworker", password="Fresh-secret-pass-7")
+    assert after["Location"] == reverse("accounts:two_factor")
+    assert not is_signed_in(client)
+    client.post(reverse("accounts:two_factor"), {"otp_code": next_code(secret)})
+    assert is_signed_in(client)
+
+
+def test_new_admin_created_user_gets_an_invitation_link(
+    client, agency_admin, signed_in, django_capture_on_commit_callbacks
+):
+    signed_in(client, agency_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("agencies:user_create"),
+            {
+                "username": "newworker",
+                "kind": "PERSON",
+                "email": "new@example.go.id",
+                "roles": [Role.CASE_WORKER],
+            },
+        )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and "/accounts/password/reset/" in mail.outbox[0].body
+    assert not UserFactory._meta.model.objects.get(username="newworker").has_usable_password()
