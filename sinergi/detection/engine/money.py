@@ -1,0 +1,159 @@
+"""Amounts of money in a post ("15jt", "Rp15.000.000", "RM3k", "NT$ 27.000", "1.5 jt/minggu"), in rupiah per month.
+
+An amount is found by its digits first (one fast pass), then the currency and the period are read from the few
+characters around it, and whether it is a salary or a fee from the nearest cue word before it ("gaji",
+"biaya", "DP" ...). Rates are the indicative ones in knowledge/currencies.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MAGNITUDE = {
+    "jt": 1_000_000,
+    "juta": 1_000_000,
+    "jeti": 1_000_000,
+    "jutaan": 1_000_000,
+    "m": 1_000_000,
+    "mil": 1_000_000,
+    "million": 1_000_000,
+    "millions": 1_000_000,
+    "rb": 1_000,
+    "ribu": 1_000,
+    "rbu": 1_000,
+    "ribuan": 1_000,
+    "k": 1_000,
+    "thousand": 1_000,
+}
+_THOUSANDS = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
+_THOUSANDS_DEC = re.compile(r"(\d{1,3}(?:([.,])\d{3})(?:\2\d{3})*)[.,](\d{1,2})")
+# Three capital letters before a number that are not a known currency: likely an unknown currency code.
+_CODE_BEFORE_NUMBER = re.compile(
+    r"(?<![A-Za-z])([A-Z]{3})\s?\d{1,3}(?:[.,]\d{3})+|(?<![A-Za-z])([A-Z]{3})\s?\d{3,}"
+)
+_NOT_CURRENCY = frozenset(
+    "ABK PMI TKI TKW KTP SMP SMA SMK NIK UMR UMK HRD DLL WIB WIT WITA BLK LPK SKCK BPJS PKL TEL HP_ NPWP "
+    "RT_ RW_ JLN GAJ NO_ KEL KEC KAB RUM BST ATM BRI BNI BCA BTN VIA ADA DAN YANG PIN ABC SIP OPP PAP JAM".replace(
+        "_", ""
+    ).split()
+)
+MAX_IDR = 10_000_000_000
+
+
+@dataclass(slots=True)
+class Amount:
+    kind: str  # "salary" | "fee"
+    idr: int  # rupiah (per month for salaries)
+    text: str
+    start: int
+    end: int
+    currency: str  # ISO 4217; "IDR" when none was written
+
+
+def parse_number(raw: str) -> float | None:
+    """'15.000.000' -> 15000000; '1,200' -> 1200; '1.5' -> 1.5; '4.990' -> 4990; '1.250.000,50' -> 1250000.5."""
+    raw = raw.replace(" ", "")
+    if _THOUSANDS.fullmatch(raw):
+        return float(re.sub(r"[.,]", "", raw))
+    m = _THOUSANDS_DEC.fullmatch(raw)
+    if m:
+        return float(re.sub(r"[.,]", "", m.group(1)) + "." + m.group(3))
+    try:
+        return float(raw.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _magnitude(word: str | None) -> int:
+    if not word:
+        return 1
+    word = word.split()[0] if " " in word else word
+    if word == "ratus":
+        return 100_000
+    return _MAGNITUDE.get(word, 1)
+
+
+def extract_amounts(text: str, low: str, money: dict, currencies: dict) -> tuple[list[Amount], list[str]]:
+    """Salaries and fees in ``low`` (the lower-cased text); spans and texts refer to ``text``."""
+    amounts: list[Amount] = []
+    warnings: list[str] = []
+    core = money["core"]
+    before_rx = money["before"]
+    after_rx = money["after"]
+    period_rx = money["period"]
+    cues = money["cues"]
+    by_symbol = money["by_symbol"]
+    by_word = money["by_word"]
+    factors = money["period_factor"]
+    for m in core.finditer(low):
+        start, end = m.span()
+        a = parse_number(m.group("a"))
+        if a is None:
+            continue
+        b = parse_number(m.group("b")) if m.group("b") else None
+        ma, mb = m.group("ma"), m.group("mb")
+        # "15-20jt": the lower bound takes the upper bound's magnitude.
+        mag_a = _magnitude(ma or mb)
+        value = max(a * mag_a, (b or 0) * _magnitude(mb or ma))
+        currency = None
+        window = low[max(0, start - 14) : start]
+        bm = before_rx.search(window)
+        if bm:
+            currency = (
+                by_symbol.get(bm.group("s"))
+                if bm.group("s")
+                else by_word.get(" ".join(bm.group("w").split()))
+            )
+            start = start - (len(window) - bm.start())
+        am = after_rx.match(low, end)
+        if am and currency is None:
+            currency = (
+                by_symbol.get(am.group("s"))
+                if am.group("s")
+                else by_word.get(" ".join(am.group("w").split()))
+            )
+            end = am.end()
+        elif am and am.group("w") and by_word.get(" ".join(am.group("w").split())) == "IDR":
+            end = am.end()  # "Rp 15 juta rupiah"
+        factor = 1.0
+        pm = period_rx.match(low, end)
+        if pm:
+            factor = factors.get(pm.group("p"), 1.0)
+            end = pm.end()
+        magnitude_given = bool(ma or mb)
+        separated = m.group("a").count(".") + m.group("a").count(",") >= 1 and value >= 100_000
+        if currency is None and not magnitude_given and not separated:
+            continue  # a bare small number: an age, a count, a phone fragment
+        # The nearest cue word before the amount says what it is.
+        kind = None
+        for cm in cues.finditer(low, max(0, start - 40), start):
+            kind = "salary" if cm.group("salary") else "fee"
+        if kind is None:
+            if currency is None and not magnitude_given:
+                continue  # "500.000" with no cue: could be anything
+            kind = "salary"
+        rate = currencies[currency].idr if currency else 1.0
+        idr = value * rate
+        if kind == "salary":
+            idr *= factor
+        if not 1_000 <= idr <= MAX_IDR:
+            continue
+        if currency is None and not magnitude_given and value < 100_000:
+            continue
+        amounts.append(
+            Amount(
+                kind=kind,
+                idr=round(idr),
+                text=text[start:end].strip(),
+                start=start,
+                end=end,
+                currency=currency or "IDR",
+            )
+        )
+    for m in _CODE_BEFORE_NUMBER.finditer(text):
+        code = m.group(1) or m.group(2)
+        if code in _NOT_CURRENCY or code.lower() in by_symbol or code in currencies:
+            continue
+        warnings.append(f"Mata uang tidak dikenal: {code} (jumlahnya tidak dinormalkan ke rupiah)")
+    return amounts, warnings
