@@ -93,6 +93,7 @@ AUTHENTICATION_BACKENDS = ["sinergi.agencies.backends.LockoutModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+CSRF_FAILURE_VIEW = "sinergi.core.views.csrf_failure"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
@@ -171,6 +172,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ApprovalKindEnum": "sinergi.cases.choices.ApprovalKind",
+        "UserKindEnum": "sinergi.agencies.choices.UserKind",
+    },
 }
 
 # Personal data never reaches the logs: only ids and codes are logged (see sinergi/core/logging.py).

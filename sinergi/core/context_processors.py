@@ -1,5 +1,16 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 
 def platform(request):
-    return {"SINERGI_DEMO": settings.SINERGI_DEMO, "SINERGI_REQUIRE_2FA": settings.SINERGI_REQUIRE_2FA}
+    def audit_link():
+        from sinergi.audit.models import can_read_audit
+
+        return can_read_audit(getattr(request, "user", None))
+
+    return {
+        "SINERGI_DEMO": settings.SINERGI_DEMO,
+        "SINERGI_REQUIRE_2FA": settings.SINERGI_REQUIRE_2FA,
+        # Only readers of the audit trail see its menu entry (evaluated only when a page shows the menu).
+        "can_read_audit": SimpleLazyObject(audit_link),
+    }

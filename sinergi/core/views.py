@@ -1,9 +1,12 @@
 """The landing page for signed-in staff, the pages of modules still to come, and the error pages."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
+
+from sinergi.core.api.errors import json_error_response
 
 UPCOMING_MODULES = {
     "exchange": _("Data exchange"),
@@ -24,17 +27,42 @@ def coming_soon(request, module: str):
     return render(request, "core/coming_soon.html", {"module": UPCOMING_MODULES[module]})
 
 
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+# Error pages. Under /api/ the same errors answer in the API's JSON format, so a client that mistypes a URL
+# or hits a crash still gets {"error": {...}} rather than an HTML page.
+
+
 def bad_request(request, exception=None):
+    if _is_api(request):
+        return json_error_response("bad_request", 400)
     return render(request, "core/error.html", {"status": 400, "title": _("Bad request")}, status=400)
 
 
 def permission_denied(request, exception=None):
+    if _is_api(request):
+        return json_error_response("permission_denied", 403)
     return render(request, "core/error.html", {"status": 403, "title": _("Access denied")}, status=403)
 
 
 def page_not_found(request, exception=None):
+    if _is_api(request):
+        return json_error_response("not_found", 404)
     return render(request, "core/error.html", {"status": 404, "title": _("Page not found")}, status=404)
 
 
+def csrf_failure(request, reason=""):
+    """The form's CSRF token was missing or stale (usually a page left open past the session)."""
+    if _is_api(request):
+        return json_error_response("permission_denied", 403)
+    context = {"status": 403, "title": _("The form has expired"), "csrf": True}
+    return render(request, "core/error.html", context, status=403)
+
+
 def server_error(request):
-    return render(request, "core/error.html", {"status": 500, "title": _("Something went wrong")}, status=500)
+    if _is_api(request):
+        return json_error_response("server_error", 500)
+    # Rendered without the request's context processors: the error may have come from the database.
+    return HttpResponseServerError(loader.get_template("core/error_500.html").render())

@@ -2,12 +2,15 @@
 
     {"error": {"code": "validation_error", "message": "...", "fields": {"nik": ["..."]}}}
 
-`code` is stable and documented; `message` is in the caller's language (Accept-Language).
+`code` is stable and documented (docs/api.md); `message` is in the caller's language (Accept-Language);
+`fields` maps each invalid input to its messages, and is null for errors that are not about the input.
 """
+
+from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -29,13 +32,62 @@ _CODES = {
 }
 
 
+def default_message(code: str, **params) -> str:
+    """Our own wording for the standard errors, translated in sinergi/core (DRF's Indonesian is partial)."""
+    messages = {
+        "validation_error": _("The data sent is not valid."),
+        "parse_error": _("The request body could not be read: send valid JSON."),
+        "authentication_failed": _("The credentials are not valid."),
+        "not_authenticated": _(
+            "Authentication required: sign in, or send the header Authorization: Bearer <your token>."
+        ),
+        "permission_denied": _("You do not have permission for this action."),
+        "not_found": _("Not found, or not available to you."),
+        "method_not_allowed": _("The method %(method)s is not allowed here.")
+        % {"method": params.get("method")},
+        "not_acceptable": _("The requested response format is not available."),
+        "unsupported_media_type": _("Unsupported content type: send application/json."),
+        "throttled": (
+            _("Too many requests. Try again in %(seconds)s seconds.") % {"seconds": params["wait"]}
+            if params.get("wait")
+            else _("Too many requests. Try again later.")
+        ),
+        "server_error": _("Something went wrong on the server. The error has been recorded."),
+        "bad_request": _("The request could not be understood."),
+    }
+    return messages.get(code, _("The request failed."))
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or None}}
+
+
 def _fields(detail):
     if isinstance(detail, dict):
         return {
             key: [str(item) for item in (value if isinstance(value, list) else [value])]
             for key, value in detail.items()
         }
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(item) for item in detail]}
     return None
+
+
+def _message(exc, code: str, request) -> str:
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        return default_message(code, method=getattr(request, "method", ""))
+    if isinstance(exc, exceptions.Throttled):
+        return default_message(code, wait=int(exc.wait) if exc.wait else None)
+    detail = getattr(exc, "detail", None)
+    # A message the raising code wrote itself (a token "expired", a specific refusal) is kept; DRF's generic
+    # defaults are replaced by ours, which are translated.
+    if (
+        isinstance(detail, str)
+        and code not in ("validation_error", "throttled")
+        and str(detail) != str(type(exc).default_detail)
+    ):
+        return str(detail)
+    return default_message(code)
 
 
 def exception_handler(exc, context):
@@ -48,26 +100,23 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, ApplicationError):
-        body = {"error": {"code": exc.code, "message": str(exc.message), "fields": exc.fields or None}}
-        return Response(body, status=exc.status)
+        return Response(error_body(exc.code, str(exc.message), exc.fields), status=exc.status)
 
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     code = next((c for cls, c in _CODES.items() if isinstance(exc, cls)), "error")
-    detail = exc.detail if isinstance(exc, exceptions.APIException) else None
-    fields = _fields(detail) if isinstance(exc, exceptions.ValidationError) else None
-    if code == "validation_error":
-        message = _("The data sent is not valid.")
-    elif isinstance(detail, str | exceptions.ErrorDetail):
-        message = str(detail)
-    else:
-        message = str(getattr(exc, "default_detail", _("Request failed.")))
-    response.data = {"error": {"code": code, "message": message, "fields": fields}}
+    fields = _fields(exc.detail) if isinstance(exc, exceptions.ValidationError) else None
+    response.data = error_body(code, _message(exc, code, context.get("request")), fields)
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         # DRF turns these into 403 when the first authenticator (the session) sends no challenge; a caller
         # without valid credentials must get 401 with the scheme to use, whatever the order of authenticators.
         response.status_code = status.HTTP_401_UNAUTHORIZED
     if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
-        response["WWW-Authenticate"] = 'Token realm="api"'
+        response["WWW-Authenticate"] = "Bearer"
     return response
+
+
+def json_error_response(code: str, status_code: int) -> JsonResponse:
+    """The same format for errors raised outside DRF views (an unknown /api/ URL, a crash): see core/views.py."""
+    return JsonResponse(error_body(code, default_message(code)), status=status_code)

@@ -13,3 +13,22 @@ document.addEventListener("click", function (event) {
   if (results) results.innerHTML = "";
   event.preventDefault();
 });
+
+// Escape closes the phone menu and the user menu; a click elsewhere closes the user menu.
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") return;
+  var toggle = document.getElementById("nav-toggle");
+  if (toggle && toggle.checked) {
+    toggle.checked = false;
+    toggle.focus();
+  }
+  document.querySelectorAll("details.usermenu[open]").forEach(function (menu) {
+    menu.removeAttribute("open");
+    menu.querySelector("summary").focus();
+  });
+});
+document.addEventListener("click", function (event) {
+  document.querySelectorAll("details.usermenu[open]").forEach(function (menu) {
+    if (!menu.contains(event.target)) menu.removeAttribute("open");
+  });
+});
