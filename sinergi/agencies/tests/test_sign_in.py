@@ -296,3 +296,15 @@ def test_new_admin_created_user_gets_an_invitation_link(
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and "/accounts/password/reset/" in mail.outbox[0].body
     assert not UserFactory._meta.model.objects.get(username="newworker").has_usable_password()
+
+
+def test_reset_mail_is_in_the_users_language_catalogue(client, case_worker):
+    client.post(reverse("accounts:password_reset"), {"email": case_worker.email})
+    assert "kata sandi" in mail.outbox[0].subject.lower()
+
+
+def test_sign_in_pages_speak_indonesian_by_default(client):
+    html = client.get(LOGIN).content.decode()
+    assert "Nama pengguna" in html and "Lupa kata sandi?" in html
+    wrong = password_step(client, "nobody")
+    assert "Gagal masuk." in wrong.content.decode()
