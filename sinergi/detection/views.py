@@ -1,8 +1,432 @@
+"""Pages of early detection: the review queue, campaigns and posts, uploads, screening a text, departure
+screening. Thin adapters over selectors (reads) and services (writes)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sinergi.core.errors import ApplicationError
+from sinergi.core.htmx import is_htmx
+from sinergi.detection import selectors, services
+from sinergi.detection.choices import RiskLevel
+from sinergi.detection.filtersets import FLAGGED, CampaignFilterSet, DepartureScreeningFilterSet
+from sinergi.detection.forms import (
+    ANSWER_LABELS,
+    QUESTION_LABELS,
+    DepartureScreeningForm,
+    ReviewForm,
+    ScreenTextForm,
+    UploadForm,
+    country_name,
+)
+from sinergi.detection.models import (
+    can_create_departure_screening,
+    can_review_posts,
+    can_screen_text,
+    can_view_posts,
+)
+
+PAGE_SIZE = 25
+QUEUE_DEFAULTS = {"risk": FLAGGED, "status": "new"}
+
+
+def _require(check, user) -> None:
+    if not check(user):
+        raise PermissionDenied
+
+
+def _page(request, queryset, size: int = PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# ------------------------------------------------------------------------------------------ queue
 
 
 @login_required
 def index(request):
-    # Placeholder until the module's pages land; replaced by the module's own views.
-    return render(request, "core/coming_soon.html", {"module": "detection"})
+    """The review queue: campaigns (a single post is a campaign of one) ordered by risk, then recency."""
+    _require(can_view_posts, request.user)
+    # With no filter chosen the queue shows what still needs a decision: high and medium risk, not reviewed.
+    params = request.GET if request.GET else _as_querydict(QUEUE_DEFAULTS)
+    filterset = CampaignFilterSet(params, queryset=selectors.campaign_queue(user=request.user))
+    page = _page(request, filterset.qs if filterset.is_valid() else filterset.queryset.none())
+    context = {
+        "filter_form": filterset.form,
+        "page": page,
+        "query": _query_without_page(request) or _as_querydict(QUEUE_DEFAULTS).urlencode(),
+        "can_review": can_review_posts(request.user),
+    }
+    template = "detection/_queue_rows.html" if is_htmx(request) else "detection/queue.html"
+    return render(request, template, context)
+
+
+def _as_querydict(values: dict):
+    from django.http import QueryDict
+
+    query = QueryDict(mutable=True)
+    query.update(values)
+    return query
+
+
+# ------------------------------------------------------------------------------------------ campaigns and posts
+
+
+def _extracted_facts(extracted: dict) -> list[tuple[str, str]]:
+    """The engine's extracted fields that are present, labelled for the page."""
+    from django.utils.translation import gettext
+
+    labels = [
+        ("destination_country", gettext("Destination country")),
+        ("destination_city", gettext("Destination city")),
+        ("job_title", gettext("Job")),
+        ("salary_text", gettext("Promised salary (as written)")),
+        ("salary_idr_month", gettext("Salary in rupiah per month")),
+        ("fees", gettext("Fees asked of the worker")),
+        ("visa_type", gettext("Visa")),
+        ("departure_urgency", gettext("Departure")),
+        ("age_min", gettext("Minimum age")),
+        ("age_max", gettext("Maximum age")),
+        ("company_names", gettext("Companies named")),
+        ("registry_matches", gettext("Placement company registry")),
+        ("phones", gettext("Phone numbers")),
+        ("wa_links", gettext("WhatsApp links")),
+        ("telegram_handles", gettext("Telegram")),
+        ("other_handles", gettext("Other handles")),
+        ("emails", gettext("E-mail")),
+    ]
+    facts = []
+    for key, label in labels:
+        value = (extracted or {}).get(key)
+        if value in (None, "", [], {}):
+            continue
+        if key == "destination_country" and isinstance(value, str) and len(value) == 2:
+            value = f"{country_name(value.upper())} ({value.upper()})"
+        elif key == "salary_idr_month" and isinstance(value, int | float):
+            value = f"Rp {value:,.0f}".replace(",", ".")
+        elif isinstance(value, list):
+            value = "; ".join(_describe(v) for v in value)
+        facts.append((label, str(value)))
+    return facts
+
+
+def _describe(value) -> str:
+    if isinstance(value, dict):
+        for key in ("text", "span_text", "name", "value"):
+            if value.get(key):
+                extra = [
+                    f"{k}: {v}" for k, v in value.items() if k not in (key, "span_start", "span_end") and v
+                ]
+                return f"{value[key]}" + (f" ({', '.join(extra)})" if extra else "")
+        return ", ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, ""))
+    return str(value)
+
+
+def _post_view_context(post) -> dict:
+    indicators = selectors.numbered_indicators(post.indicators)
+    return {
+        "segments": selectors.highlight_segments(post.text, indicators),
+        "indicators": indicators,
+        "facts": _extracted_facts(post.extracted),
+    }
+
+
+@login_required
+def campaign_detail(request, pk):
+    campaign = selectors.access_campaign(user=request.user, pk=pk)
+    posts = list(selectors.campaign_posts(user=request.user, campaign=campaign))
+    representative = campaign.representative or (posts[0] if posts else None)
+    context = {
+        "campaign": campaign,
+        "posts": posts,
+        "representative": representative,
+        "review": _campaign_review_of(campaign),
+        "form": ReviewForm(),
+        "can_review": can_review_posts(request.user),
+        "case_url": selectors.case_intake_url(detection_post=representative.pk) if representative else None,
+        **(_post_view_context(representative) if representative else {}),
+    }
+    return render(request, "detection/campaign_detail.html", context)
+
+
+def _campaign_review_of(campaign):
+    from sinergi.detection.models import Review
+
+    try:
+        return campaign.review
+    except Review.DoesNotExist:
+        return None
+
+
+@login_required
+@require_POST
+def campaign_review(request, pk):
+    campaign = selectors.access_campaign(user=request.user, pk=pk, action="review")
+    form = ReviewForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services.campaign_review(
+                actor=request.user,
+                campaign_id=campaign.pk,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            if not is_htmx(request):
+                messages.success(request, _("Decision recorded."))
+                return redirect("detection:campaign", pk=campaign.pk)
+            form = ReviewForm()
+    campaign = selectors.access_campaign(user=request.user, pk=pk)
+    context = {
+        "campaign": campaign,
+        "review": _campaign_review_of(campaign),
+        "form": form,
+        "error": error,
+        "can_review": True,
+        "action_url": "detection:campaign_review",
+        "target": campaign,
+    }
+    if is_htmx(request):
+        return render(request, "detection/_review_panel.html", context, status=200 if not error else 409)
+    if error:
+        messages.error(request, error)
+    return redirect("detection:campaign", pk=campaign.pk)
+
+
+@login_required
+def post_detail(request, pk):
+    post = selectors.access_post(user=request.user, pk=pk)
+    context = {
+        "post": post,
+        "review": _post_review_of(post),
+        "form": ReviewForm(),
+        "can_review": can_review_posts(request.user),
+        "case_url": selectors.case_intake_url(detection_post=post.pk),
+        "contacts": list(post.contacts.all()),
+        **_post_view_context(post),
+    }
+    return render(request, "detection/post_detail.html", context)
+
+
+def _post_review_of(post):
+    from sinergi.detection.models import Review
+
+    try:
+        return post.review
+    except Review.DoesNotExist:
+        return None
+
+
+@login_required
+@require_POST
+def post_review(request, pk):
+    post = selectors.access_post(user=request.user, pk=pk, action="review")
+    form = ReviewForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services.post_review(
+                actor=request.user,
+                post_id=post.pk,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            if not is_htmx(request):
+                messages.success(request, _("Decision recorded."))
+                return redirect("detection:post", pk=post.pk)
+            form = ReviewForm()
+    post = selectors.access_post(user=request.user, pk=pk)
+    context = {
+        "review": _post_review_of(post),
+        "form": form,
+        "error": error,
+        "can_review": True,
+        "action_url": "detection:post_review",
+        "target": post,
+    }
+    if is_htmx(request):
+        return render(request, "detection/_review_panel.html", context, status=200 if not error else 409)
+    if error:
+        messages.error(request, error)
+    return redirect("detection:post", pk=post.pk)
+
+
+# ------------------------------------------------------------------------------------------ batches
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    _require(can_review_posts, request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    line_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        if uploaded.size > services.MAX_UPLOAD_BYTES:
+            form.add_error("file", _("The file is larger than 10 MB. Split it into smaller files."))
+        else:
+            try:
+                batch = services.post_upload(actor=request.user, name=uploaded.name, data=uploaded.read())
+            except ApplicationError as exc:
+                form.add_error("file", exc.message)
+                line_errors = (exc.fields or {}).get("lines", [])
+            else:
+                messages.success(
+                    request,
+                    _("%(stored)s posts stored (%(duplicates)s already known), %(flagged)s flagged.")
+                    % {
+                        "stored": batch.stored_count,
+                        "duplicates": batch.duplicate_count,
+                        "flagged": batch.flagged_count,
+                    },
+                )
+                return redirect("detection:batch", pk=batch.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "detection/upload.html", {"form": form, "line_errors": line_errors}, status=status)
+
+
+@login_required
+def batch_list(request):
+    _require(can_view_posts, request.user)
+    page = _page(request, selectors.batch_list(user=request.user))
+    return render(request, "detection/batch_list.html", {"page": page, "query": ""})
+
+
+@login_required
+def batch_detail(request, pk):
+    batch = selectors.access_batch(user=request.user, pk=pk)
+    posts = selectors.post_list(user=request.user, filters={"batch": batch.pk})
+    return render(
+        request, "detection/batch_detail.html", {"batch": batch, "page": _page(request, posts), "query": ""}
+    )
+
+
+@login_required
+def contact_list(request):
+    _require(can_view_posts, request.user)
+    page = _page(request, selectors.contact_list(user=request.user), size=50)
+    return render(request, "detection/contact_list.html", {"page": page, "query": ""})
+
+
+# ------------------------------------------------------------------------------------------ screening a text
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def screen_text(request):
+    """Screens a pasted text and shows the result; nothing is stored."""
+    _require(can_screen_text, request.user)
+    form = ScreenTextForm(request.POST or None)
+    context: dict = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        from sinergi.detection.engine import screen
+
+        result = screen(form.cleaned_data["text"], platform=form.cleaned_data["platform"] or None)
+        data = result.to_dict()
+        indicators = selectors.numbered_indicators(data["indicators"])
+        context.update(
+            result=data,
+            risk_label=RiskLevel(data["risk_level"]).label,
+            segments=selectors.highlight_segments(form.cleaned_data["text"], indicators),
+            indicators=indicators,
+            facts=_extracted_facts(data),
+        )
+    template = "detection/_screen_result.html" if is_htmx(request) else "detection/screen.html"
+    return render(request, template, context)
+
+
+# ------------------------------------------------------------------------------------------ departure
+
+
+@login_required
+def departure_list(request):
+    queryset = selectors.departure_screening_list(user=request.user)
+    filterset = DepartureScreeningFilterSet(request.GET, queryset=queryset)
+    page = _page(request, filterset.qs if filterset.is_valid() else queryset.none())
+    return render(
+        request,
+        "detection/departure_list.html",
+        {
+            "page": page,
+            "query": _query_without_page(request),
+            "can_create": can_create_departure_screening(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def departure_new(request):
+    _require(can_create_departure_screening, request.user)
+    form = DepartureScreeningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        checkpoint_type, checkpoint_name = form.checkpoint_values()
+        try:
+            screening = services.departure_screening_create(
+                actor=request.user,
+                checkpoint_type=checkpoint_type,
+                checkpoint_name=checkpoint_name,
+                answers=form.answers(),
+                traveller_name=form.cleaned_data["traveller_name"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("detection:departure_detail", pk=screening.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "detection/departure_form.html", {"form": form}, status=status)
+
+
+@login_required
+def departure_detail(request, pk):
+    screening = selectors.access_departure_screening(user=request.user, pk=pk)
+    english = (get_language() or "id").startswith("en")
+    reasons = [
+        {**reason, "text": reason["reason_en"] if english else reason["reason_id"]}
+        for reason in screening.reasons
+    ]
+    answers = []
+    for name, label in QUESTION_LABELS.items():
+        value = screening.answers.get(name)
+        if value in (None, "", []):
+            continue
+        if isinstance(value, list):
+            shown = ", ".join(str(ANSWER_LABELS[name].get(v, v)) for v in value)
+        elif name in ANSWER_LABELS:
+            shown = str(ANSWER_LABELS[name].get(value, value))
+        else:
+            shown = f"Rp {value:,.0f}".replace(",", ".") if name == "fee_paid_idr" else str(value)
+        answers.append((label, shown))
+    can_change = selectors.can_change_departure_screening(user=request.user, screening=screening)
+    return render(
+        request,
+        "detection/departure_detail.html",
+        {
+            "screening": screening,
+            "reasons": reasons,
+            "answers": answers,
+            "destination": country_name(screening.destination_country)
+            if screening.destination_country
+            else "",
+            "case_url": selectors.case_intake_url(departure_screening=screening.pk) if can_change else None,
+            "can_change": can_change,
+        },
+    )

@@ -1,0 +1,104 @@
+"""Filters of the review queue and of the API lists (django-filter), shared by views and API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from sinergi.detection.choices import RISK_RANK, ReviewStatus, RiskLevel
+from sinergi.detection.models import Campaign, DepartureScreening, ScreenedPost
+
+FLAGGED = "flagged"
+RISK_FILTER_CHOICES = [
+    (FLAGGED, _("High and medium")),
+    (RiskLevel.TINGGI, _("High")),
+    (RiskLevel.SEDANG, _("Medium")),
+    (RiskLevel.RENDAH, _("Low")),
+]
+
+
+def _filter_risk(queryset, name, value):
+    if value == FLAGGED:
+        return queryset.filter(risk_rank__gte=RISK_RANK[RiskLevel.SEDANG])
+    if value in RISK_RANK:
+        return queryset.filter(risk_rank=RISK_RANK[value])
+    return queryset
+
+
+class CampaignFilterSet(django_filters.FilterSet):
+    risk = django_filters.ChoiceFilter(
+        label=_("Risk"), choices=RISK_FILTER_CHOICES, method=lambda qs, n, v: _filter_risk(qs, n, v)
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ReviewStatus.choices)
+    platform = django_filters.CharFilter(label=_("Platform"), method="filter_platform")
+    destination = django_filters.CharFilter(
+        label=_("Destination"), field_name="destination_country", lookup_expr="icontains"
+    )
+    seen_from = django_filters.DateFilter(
+        label=_("Seen from"), field_name="last_seen", lookup_expr="date__gte"
+    )
+    seen_to = django_filters.DateFilter(
+        label=_("Seen until"), field_name="first_seen", lookup_expr="date__lte"
+    )
+    q = django_filters.CharFilter(label=_("Words in the text"), method="filter_text")
+
+    class Meta:
+        model = Campaign
+        fields = ["risk", "status", "platform", "destination", "seen_from", "seen_to", "q"]
+
+    def filter_platform(self, queryset, name, value):
+        value = value.strip().lower()
+        if not value:
+            return queryset
+        return queryset.filter(id__in=ScreenedPost.objects.filter(platform=value).values("campaign_id"))
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            id__in=ScreenedPost.objects.filter(text__icontains=value).values("campaign_id")
+        )
+
+
+class PostFilterSet(django_filters.FilterSet):
+    risk = django_filters.ChoiceFilter(
+        label=_("Risk"), choices=RISK_FILTER_CHOICES, method=lambda qs, n, v: _filter_risk(qs, n, v)
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ReviewStatus.choices)
+    platform = django_filters.CharFilter(label=_("Platform"), method="filter_platform")
+    destination = django_filters.CharFilter(
+        label=_("Destination"), field_name="destination_country", lookup_expr="icontains"
+    )
+    received_from = django_filters.DateFilter(field_name="received_at", lookup_expr="date__gte")
+    received_to = django_filters.DateFilter(field_name="received_at", lookup_expr="date__lte")
+    campaign = django_filters.NumberFilter(field_name="campaign_id")
+    batch = django_filters.NumberFilter(field_name="batch_id")
+
+    class Meta:
+        model = ScreenedPost
+        fields = [
+            "risk",
+            "status",
+            "platform",
+            "destination",
+            "received_from",
+            "received_to",
+            "campaign",
+            "batch",
+        ]
+
+    def filter_platform(self, queryset, name, value):
+        value = value.strip().lower()
+        return queryset.filter(platform=value) if value else queryset
+
+
+class DepartureScreeningFilterSet(django_filters.FilterSet):
+    risk = django_filters.ChoiceFilter(field_name="risk_level", choices=RiskLevel.choices)
+    checkpoint_type = django_filters.CharFilter(field_name="checkpoint_type")
+    screened_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    screened_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = DepartureScreening
+        fields = ["risk", "checkpoint_type", "screened_from", "screened_to"]
