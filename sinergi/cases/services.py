@@ -1196,6 +1196,7 @@ def note_add(*, actor, case, text: str, sensitivity: str = Sensitivity.GENERAL) 
     with transaction.atomic(durable=True):
         locked = case_lock(case.pk)
         relation = _require_relation(actor, locked, allowed=(Relation.LEAD, Relation.PARTICIPANT))
+        _require_open(locked)
         if sensitivity not in access.sensitivities_for(actor, relation):
             raise _denied(_("Your agency may not write notes of this kind on this case."))
         note = _note_create(actor=actor, case=locked, text=text, sensitivity=sensitivity)
@@ -1352,6 +1353,7 @@ def document_upload(
     with transaction.atomic(durable=True):
         locked = case_lock(case.pk)
         relation = _require_relation(actor, locked, allowed=(Relation.LEAD, Relation.PARTICIPANT))
+        _require_open(locked)
         if sensitivity not in access.sensitivities_for(actor, relation):
             raise _denied(_("Your agency may not add documents of this kind on this case."))
         document = Document(

@@ -1,0 +1,511 @@
+"""Explicit input and output serializers of the cases API. Output goes through access.CaseView: a field a
+viewer may not see is absent (null), never filled in."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from sinergi.agencies.models import Agency
+from sinergi.cases.choices import (
+    AgeGroup,
+    ApprovalKind,
+    ClosureReason,
+    Consent,
+    ExploitationType,
+    IntakeChannel,
+    LabourSector,
+    MeansOfControl,
+    PartyRole,
+    RecruitmentApp,
+    RecruitmentChannel,
+    ReferralNeed,
+    Sensitivity,
+    TravelDocument,
+    VictimStatus,
+    VisaType,
+)
+
+
+class AgencyRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    type = serializers.CharField()
+
+
+class RegionRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    path_name = serializers.CharField()
+
+
+def _agency(agency):
+    return {"id": agency.pk, "name": agency.name, "type": agency.type} if agency else None
+
+
+def _region(region):
+    return {"code": region.code, "name": region.name, "path_name": region.path_name} if region else None
+
+
+class CaseSummarySerializer(serializers.Serializer):
+    """What every agency with access sees, a pending one included: enough to decide, nothing identifying."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    intake_channel = serializers.ChoiceField(IntakeChannel.choices)
+    reported_at = serializers.DateTimeField()
+    stage = serializers.CharField()
+    stage_label = serializers.SerializerMethodField()
+    stage_due_at = serializers.DateTimeField(allow_null=True)
+    status = serializers.CharField()
+    closure_reason = serializers.CharField()
+    lead_agency = serializers.SerializerMethodField()
+    origin_regency = serializers.SerializerMethodField()
+    destination_country = serializers.CharField()
+    destination_city = serializers.CharField()
+    exploitation_types = serializers.ListField(child=serializers.CharField())
+    labour_sector = serializers.CharField()
+    version = serializers.IntegerField()
+
+    def get_stage_label(self, case) -> str:
+        from sinergi.cases.selectors import flow_of
+
+        stage = flow_of(case).stage(case.stage)
+        return stage.label if stage else case.stage
+
+    @extend_schema_field(AgencyRefSerializer)
+    def get_lead_agency(self, case):
+        return _agency(case.lead_agency)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_origin_regency(self, case):
+        # The regency, not the village: the list and pending agencies never get the victim's village.
+        region = case.origin_region
+        if region is None:
+            return None
+        return (
+            region.path_name.split(",")[-2].strip()
+            if region.level > 2 and "," in region.path_name
+            else region.name
+        )
+
+
+class PartyOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    role = serializers.CharField()
+    age_group = serializers.CharField()
+    identity_visible = serializers.BooleanField()
+    person_id = serializers.IntegerField(allow_null=True)
+    full_name = serializers.CharField(allow_null=True)
+    sex = serializers.CharField(allow_null=True)
+    birth_date = serializers.DateField(allow_null=True)
+    victim_status = serializers.CharField()
+    victim_status_by = AgencyRefSerializer(allow_null=True)
+    consent_to_share = serializers.CharField(allow_null=True)
+
+
+def party_data(view, party_view) -> dict:
+    party, visible = party_view.party, party_view.identity_visible
+    person = party.person if visible else None
+    return {
+        "id": party.pk,
+        "label": party_view.label,
+        "role": party.role,
+        "age_group": party.age_group,
+        "identity_visible": visible,
+        "person_id": person.pk if person else None,
+        "full_name": person.full_name if person else None,
+        "sex": person.sex if person else None,
+        "birth_date": person.birth_date if person else None,
+        "victim_status": party.victim_status,
+        "victim_status_by": _agency(party.victim_status_by),
+        "consent_to_share": party.consent_to_share if view.is_lead else None,
+    }
+
+
+class ReferralOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case_id = serializers.IntegerField()
+    case_reference = serializers.CharField(source="case.reference")
+    from_agency = serializers.SerializerMethodField()
+    to_agency = serializers.SerializerMethodField()
+    need = serializers.CharField()
+    reason = serializers.CharField()
+    state = serializers.CharField()
+    accept_by = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    deadline_source = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    answer_note = serializers.CharField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    services = serializers.SerializerMethodField()
+
+    @extend_schema_field(AgencyRefSerializer)
+    def get_from_agency(self, referral):
+        return _agency(referral.from_agency)
+
+    @extend_schema_field(AgencyRefSerializer)
+    def get_to_agency(self, referral):
+        return _agency(referral.to_agency)
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_services(self, referral):
+        return [
+            {"description": s.description, "delivered_on": s.delivered_on.isoformat()}
+            for s in referral.services.all()
+        ]
+
+
+class RouteEventOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    country = serializers.CharField()
+    region_code = serializers.CharField(source="region_id", allow_null=True)
+    place = serializers.CharField()
+    occurred_on = serializers.DateField(allow_null=True)
+
+
+class OrganisationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    perpetrator_role = serializers.CharField()
+    licence_number = serializers.CharField()
+    country = serializers.CharField()
+
+
+class TransitionOutputSerializer(serializers.Serializer):
+    to_stage = serializers.CharField()
+    label = serializers.CharField()
+    track = serializers.CharField()
+    requires_approval = serializers.CharField()
+
+
+class CaseDetailSerializer(serializers.Serializer):
+    """A case as one viewer may see it (see access.py); hidden parts are null or empty."""
+
+    summary = CaseSummarySerializer()
+    relation = serializers.CharField()
+    can_edit = serializers.BooleanField()
+    can_manage = serializers.BooleanField()
+    narrative = serializers.CharField(allow_null=True)
+    legal_stage = serializers.CharField(allow_null=True)
+    origin_region = RegionRefSerializer(allow_null=True)
+    modus = serializers.DictField(allow_null=True)
+    parties = PartyOutputSerializer(many=True)
+    organisations = OrganisationOutputSerializer(many=True)
+    route_events = RouteEventOutputSerializer(many=True)
+    referrals = ReferralOutputSerializer(many=True)
+    transitions = TransitionOutputSerializer(many=True)
+    assigned_to = serializers.CharField(allow_null=True)
+    victims = serializers.IntegerField()
+    has_child_victim = serializers.BooleanField()
+
+
+def case_detail_data(view) -> dict:
+    """Maps a CaseView onto CaseDetailSerializer's fields."""
+    from sinergi.cases.selectors import case_available_transitions
+
+    case = view.case
+    details = view.can_see_details
+    victims = [p for p in case.parties.all() if p.role == PartyRole.VICTIM]
+    modus = None
+    if details:
+        modus = {
+            "victim_abroad": case.victim_abroad,
+            "recruitment_channel": case.recruitment_channel,
+            "recruitment_app": case.recruitment_app,
+            "promised_job": case.promised_job,
+            "promised_salary": case.promised_salary,
+            "fees_paid": str(case.fees_paid) if case.fees_paid is not None else None,
+            "fees_description": case.fees_description,
+            "documents_used": case.documents_used,
+            "visa_type": case.visa_type,
+            "means_of_control": case.means_of_control,
+        }
+    return {
+        "summary": case,
+        "relation": view.relation.value,
+        "can_edit": view.can_edit,
+        "can_manage": view.can_manage,
+        "narrative": case.narrative if details else None,
+        "legal_stage": case.legal_stage if view.can_see_investigation else None,
+        "origin_region": _region(case.origin_region) if details else None,
+        "modus": modus,
+        "parties": [party_data(view, pv) for pv in view.parties()],
+        "organisations": list(case.organisations.all()) if view.can_see_investigation else [],
+        "route_events": list(case.route_events.all()) if details else [],
+        "referrals": list(view.referrals().prefetch_related("services")),
+        "transitions": [
+            {
+                "to_stage": stage.code,
+                "label": stage.label,
+                "track": t.track,
+                "requires_approval": t.requires_approval,
+            }
+            for t, stage in case_available_transitions(view=view)
+        ],
+        "assigned_to": (case.assigned_to.get_full_name() or case.assigned_to.username)
+        if details and case.assigned_to
+        else None,
+        "victims": len(victims),
+        "has_child_victim": any(p.is_child for p in victims),
+    }
+
+
+# --- inputs --------------------------------------------------------------------------------------------------
+
+
+class _MultiChoice(serializers.ListField):
+    def __init__(self, choices, **kwargs):
+        super().__init__(child=serializers.ChoiceField(choices), required=False, **kwargs)
+
+
+class CaseFieldsInputSerializer(serializers.Serializer):
+    narrative = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    origin_region = serializers.CharField(required=False, allow_null=True, max_length=13)
+    destination_country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False, allow_blank=True)
+    destination_city = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    victim_abroad = serializers.BooleanField(required=False)
+    recruitment_channel = serializers.ChoiceField(
+        RecruitmentChannel.choices, required=False, allow_blank=True
+    )
+    recruitment_app = serializers.ChoiceField(RecruitmentApp.choices, required=False, allow_blank=True)
+    promised_job = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    promised_salary = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    fees_paid = serializers.DecimalField(
+        max_digits=14, decimal_places=0, min_value=0, required=False, allow_null=True
+    )
+    fees_description = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    documents_used = _MultiChoice(TravelDocument.choices)
+    visa_type = serializers.ChoiceField(VisaType.choices, required=False, allow_blank=True)
+    exploitation_types = _MultiChoice(ExploitationType.choices)
+    labour_sector = serializers.ChoiceField(LabourSector.choices, required=False, allow_blank=True)
+    means_of_control = _MultiChoice(MeansOfControl.choices)
+
+    def validate_origin_region(self, value):
+        from sinergi.regions.models import Region
+
+        if not value:
+            return None
+        region = Region.objects.filter(pk=value).first()
+        if region is None:
+            raise serializers.ValidationError(_("Unknown region code."))
+        return region
+
+    def validate_destination_country(self, value):
+        return value.upper()
+
+
+class PartyInputSerializer(serializers.Serializer):
+    person = serializers.IntegerField()
+    role = serializers.ChoiceField(PartyRole.choices)
+    age_group = serializers.ChoiceField(AgeGroup.choices, default=AgeGroup.UNKNOWN)
+
+
+class CaseIntakeInputSerializer(CaseFieldsInputSerializer):
+    intake_channel = serializers.ChoiceField(IntakeChannel.choices)
+    reported_at = serializers.DateTimeField(required=False)
+    parties = PartyInputSerializer(many=True, required=False)
+
+
+class CaseUpdateInputSerializer(CaseFieldsInputSerializer):
+    version = serializers.IntegerField(help_text="The version you read; a stale one gives 409 conflict.")
+    intake_channel = serializers.ChoiceField(IntakeChannel.choices, required=False)
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    to_stage = serializers.CharField(max_length=40)
+    version = serializers.IntegerField(required=False)
+    outcome = serializers.ChoiceField(ClosureReason.choices, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class AssignInputSerializer(serializers.Serializer):
+    assignee = serializers.IntegerField()
+    version = serializers.IntegerField(required=False)
+
+
+class ReferralInputSerializer(serializers.Serializer):
+    to_agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.filter(is_active=True))
+    need = serializers.ChoiceField(ReferralNeed.choices)
+    reason = serializers.CharField(max_length=5000)
+    due_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000, allow_blank=True)
+
+
+class NoteOptionalInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class ServicesInputSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=5000)
+    delivered_on = serializers.DateField(required=False)
+
+
+class TransferInputSerializer(serializers.Serializer):
+    to_agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.filter(is_active=True))
+    reason = serializers.CharField(max_length=5000)
+
+
+class TransferOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case_id = serializers.IntegerField()
+    from_agency_id = serializers.IntegerField()
+    to_agency_id = serializers.IntegerField()
+    reason = serializers.CharField()
+    state = serializers.CharField()
+    requested_at = serializers.DateTimeField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+
+
+class ApprovalInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(ApprovalKind.choices)
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class ApprovalDecisionInputSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class ApprovalOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case_id = serializers.IntegerField()
+    kind = serializers.CharField()
+    state = serializers.CharField()
+    requested_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_note = serializers.CharField()
+
+
+class NoteInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=20000)
+    sensitivity = serializers.ChoiceField(Sensitivity.choices, default=Sensitivity.GENERAL)
+
+
+class NoteOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    sensitivity = serializers.CharField()
+    agency = serializers.CharField(source="agency.name")
+    author = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def get_author(self, note) -> str:
+        return note.author.get_full_name() or note.author.username
+
+
+class TaskInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    owner = serializers.IntegerField()
+    due_at = serializers.DateTimeField()
+    referral = serializers.IntegerField(required=False, allow_null=True)
+
+
+class TaskOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case_id = serializers.IntegerField()
+    title = serializers.CharField()
+    owner_id = serializers.IntegerField()
+    owner_agency_id = serializers.IntegerField()
+    due_at = serializers.DateTimeField()
+    done_at = serializers.DateTimeField(allow_null=True)
+    escalated_at = serializers.DateTimeField(allow_null=True)
+
+
+class DocumentInputSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    sensitivity = serializers.ChoiceField(Sensitivity.choices, default=Sensitivity.GENERAL)
+
+
+class DocumentOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    sensitivity = serializers.CharField()
+    agency = serializers.CharField(source="agency.name")
+    uploaded_at = serializers.DateTimeField()
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    detail = serializers.CharField()
+    actor = serializers.CharField()
+    agency = serializers.CharField()
+    sensitivity = serializers.CharField()
+
+
+class ConsentInputSerializer(serializers.Serializer):
+    consent = serializers.ChoiceField(Consent.choices)
+
+
+class VictimStatusInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(VictimStatus.choices)
+
+
+class ShareOverrideInputSerializer(serializers.Serializer):
+    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
+    reason = serializers.CharField(max_length=5000, allow_blank=True)
+
+
+class DuplicateOutputSerializer(serializers.Serializer):
+    case_id = serializers.IntegerField(source="case.pk")
+    reference = serializers.CharField(source="case.reference")
+    lead_agency = serializers.CharField(source="case.lead_agency.name")
+    reason = serializers.CharField()
+
+
+class OverdueOutputSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    case_id = serializers.IntegerField(source="case.pk")
+    reference = serializers.CharField(source="case.reference")
+    due_at = serializers.DateTimeField()
+    responsible_agency_id = serializers.IntegerField()
+    referral_id = serializers.IntegerField(source="referral.pk", allow_null=True, default=None)
+    task_id = serializers.IntegerField(source="task.pk", allow_null=True, default=None)
+    escalated = serializers.BooleanField()
+
+
+class DurationSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    median_hours = serializers.FloatField(allow_null=True)
+    mean_hours = serializers.FloatField(allow_null=True)
+
+
+class MetricsOutputSerializer(serializers.Serializer):
+    agency_id = serializers.IntegerField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    cases_reported = serializers.IntegerField()
+    report_to_first_action = DurationSerializer()
+    referral_acceptance = DurationSerializer()
+    report_to_repatriation = DurationSerializer()
+    referrals_received = serializers.IntegerField()
+    referrals_overdue = serializers.IntegerField()
+    referrals_overdue_share = serializers.FloatField(allow_null=True)
+
+
+class NotificationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    message = serializers.CharField()
+    case_id = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+
+
+class NotificationReadInputSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), max_length=500)

@@ -1,0 +1,654 @@
+"""/api/v1/cases/ and friends: everything a user can do on the case pages, through the same services,
+selectors and access rules. Out of scope → 404; refused by a rule → the service's ApplicationError code."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.http import FileResponse, Http404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sinergi.audit.choices import AuditAction
+from sinergi.audit.services import audit_record
+from sinergi.cases import access, selectors, services
+from sinergi.cases.api import serializers as s
+from sinergi.cases.models import (
+    Approval,
+    Case,
+    CaseParty,
+    Document,
+    LeadTransfer,
+    Notification,
+    Referral,
+    Task,
+)
+from sinergi.core.errors import ApplicationError
+
+ERRORS = {
+    400: OpenApiResponse(description="Refused: `{error: {code, message, fields}}`"),
+    403: OpenApiResponse(description="Not allowed for your agency or role"),
+    404: OpenApiResponse(description="Not found or outside your scope"),
+    409: OpenApiResponse(description="Conflict (changed by someone else, or no longer pending)"),
+}
+TAGS = ["cases"]
+
+
+def _validated(serializer_class, data, **kwargs):
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _user_in(pk):
+    user = get_user_model().objects.filter(pk=pk).first()
+    if user is None:
+        raise ApplicationError("Unknown user.", code="validation_error", fields={"user": ["Unknown user."]})
+    return user
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter(name, str, required=False)
+    for name in (
+        "stage",
+        "legal_stage",
+        "status",
+        "lead_agency",
+        "origin_region",
+        "destination_country",
+        "exploitation_type",
+        "recruitment_channel",
+        "recruitment_app",
+        "visa_type",
+        "channel",
+        "overdue",
+        "mine",
+        "reported_from",
+        "reported_to",
+        "q",
+    )
+]
+
+
+class CaseViewSet(viewsets.GenericViewSet):
+    """Cases within the caller's need-to-know scope."""
+
+    queryset = Case.objects.none()
+    lookup_value_regex = r"\d+"
+    serializer_class = s.CaseSummarySerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def _view(self, pk, *, audit=False):
+        return selectors.case_detail(user=self.request.user, case_id=pk, audit=audit)
+
+    def _detail_response(self, view, code=status.HTTP_200_OK):
+        return Response(s.CaseDetailSerializer(s.case_detail_data(view)).data, status=code)
+
+    @extend_schema(parameters=LIST_PARAMETERS, responses=s.CaseSummarySerializer(many=True), tags=TAGS)
+    def list(self, request):
+        """Cases you may see, newest first, with filters and full-text search (`q`)."""
+        cases = selectors.case_list(user=request.user, filters=request.query_params.dict())
+        page = self.paginate_queryset(cases)
+        return self.get_paginated_response(s.CaseSummarySerializer(page, many=True).data)
+
+    @extend_schema(
+        request=s.CaseIntakeInputSerializer, responses={201: s.CaseDetailSerializer, **ERRORS}, tags=TAGS
+    )
+    def create(self, request):
+        """Registers a new case (any intake channel). Check /cases/duplicates/ first."""
+        data = dict(_validated(s.CaseIntakeInputSerializer, request.data))
+        parties = []
+        from sinergi.people.models import Person
+
+        for entry in data.pop("parties", []):
+            person = Person.objects.restrict(request.user, "view").filter(pk=entry["person"]).first()
+            if person is None:
+                raise ApplicationError(
+                    "Unknown person.", code="validation_error", fields={"parties": ["Unknown person."]}
+                )
+            parties.append({"person": person, "role": entry["role"], "age_group": entry["age_group"]})
+        case = services.case_intake(actor=request.user, parties=parties, **data)
+        return self._detail_response(self._view(case.pk), status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: s.CaseDetailSerializer, 404: ERRORS[404]}, tags=TAGS)
+    def retrieve(self, request, pk=None):
+        """The case as your agency and role may see it. Written to the audit trail."""
+        return self._detail_response(self._view(pk, audit=True))
+
+    @extend_schema(
+        request=s.CaseUpdateInputSerializer, responses={200: s.CaseDetailSerializer, **ERRORS}, tags=TAGS
+    )
+    def partial_update(self, request, pk=None):
+        """Changes modus, route and narrative (lead agency). Send the `version` you read."""
+        view = self._view(pk)
+        data = dict(_validated(s.CaseUpdateInputSerializer, request.data, partial=False))
+        version = data.pop("version")
+        services.case_update(actor=request.user, case=view.case, expected_version=version, **data)
+        return self._detail_response(self._view(pk))
+
+    @extend_schema(
+        request=s.TransitionInputSerializer, responses={200: s.CaseDetailSerializer, **ERRORS}, tags=TAGS
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Moves the case along a transition of its flow (care or legal track)."""
+        view = self._view(pk)
+        data = _validated(s.TransitionInputSerializer, request.data)
+        services.case_transition(
+            actor=request.user,
+            case=view.case,
+            to_stage=data["to_stage"],
+            expected_version=data.get("version"),
+            outcome=data["outcome"],
+            note=data["note"],
+        )
+        return self._detail_response(self._view(pk))
+
+    @extend_schema(
+        request=s.AssignInputSerializer, responses={200: s.CaseDetailSerializer, **ERRORS}, tags=TAGS
+    )
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """Assigns the case to a case worker of the lead agency."""
+        view = self._view(pk)
+        data = _validated(s.AssignInputSerializer, request.data)
+        services.case_assign(
+            actor=request.user,
+            case=view.case,
+            assignee=_user_in(data["assignee"]),
+            expected_version=data.get("version"),
+        )
+        return self._detail_response(self._view(pk))
+
+    @extend_schema(responses=s.TimelineEntrySerializer(many=True), tags=TAGS)
+    @action(detail=True, methods=["get"])
+    def timeline(self, request, pk=None):
+        """Everything that happened on the case that you may see, oldest first."""
+        entries = selectors.case_timeline(view=self._view(pk))
+        return Response(s.TimelineEntrySerializer(entries, many=True).data)
+
+    @extend_schema(methods=["get"], responses=s.ReferralOutputSerializer(many=True), tags=TAGS)
+    @extend_schema(
+        methods=["post"],
+        request=s.ReferralInputSerializer,
+        responses={201: s.ReferralOutputSerializer, **ERRORS},
+        tags=TAGS,
+    )
+    @action(detail=True, methods=["get", "post"])
+    def referrals(self, request, pk=None):
+        """The case's referrals (a pending agency sees only its own); POST refers the case (lead agency)."""
+        view = self._view(pk)
+        if request.method == "GET":
+            return Response(
+                s.ReferralOutputSerializer(view.referrals().prefetch_related("services"), many=True).data
+            )
+        data = _validated(s.ReferralInputSerializer, request.data)
+        referral = services.referral_create(actor=request.user, case=view.case, **data)
+        return Response(s.ReferralOutputSerializer(referral).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["get"], responses=s.NoteOutputSerializer(many=True), tags=TAGS)
+    @extend_schema(
+        methods=["post"],
+        request=s.NoteInputSerializer,
+        responses={201: s.NoteOutputSerializer, **ERRORS},
+        tags=TAGS,
+    )
+    @action(detail=True, methods=["get", "post"])
+    def notes(self, request, pk=None):
+        """Notes of the kinds you may read; POST adds one."""
+        view = self._view(pk)
+        if request.method == "GET":
+            return Response(s.NoteOutputSerializer(view.notes(), many=True).data)
+        data = _validated(s.NoteInputSerializer, request.data)
+        note = services.note_add(actor=request.user, case=view.case, **data)
+        return Response(s.NoteOutputSerializer(note).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["get"], responses=s.TaskOutputSerializer(many=True), tags=TAGS)
+    @extend_schema(
+        methods=["post"],
+        request=s.TaskInputSerializer,
+        responses={201: s.TaskOutputSerializer, **ERRORS},
+        tags=TAGS,
+    )
+    @action(detail=True, methods=["get", "post"])
+    def tasks(self, request, pk=None):
+        """Tasks (the lead sees all, others their own agency's); POST creates one."""
+        view = self._view(pk)
+        if request.method == "GET":
+            return Response(s.TaskOutputSerializer(view.tasks(), many=True).data)
+        data = _validated(s.TaskInputSerializer, request.data)
+        referral = None
+        if data.get("referral"):
+            referral = view.referrals().filter(pk=data["referral"]).first()
+            if referral is None:
+                raise ApplicationError(
+                    "Unknown referral.", code="validation_error", fields={"referral": ["Unknown."]}
+                )
+        task = services.task_create(
+            actor=request.user,
+            case=view.case,
+            title=data["title"],
+            owner=_user_in(data["owner"]),
+            due_at=data["due_at"],
+            referral=referral,
+        )
+        return Response(s.TaskOutputSerializer(task).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["get"], responses=s.DocumentOutputSerializer(many=True), tags=TAGS)
+    @extend_schema(
+        methods=["post"],
+        request={"multipart/form-data": s.DocumentInputSerializer},
+        responses={201: s.DocumentOutputSerializer, **ERRORS},
+        tags=TAGS,
+    )
+    @action(detail=True, methods=["get", "post"])
+    def documents(self, request, pk=None):
+        """Documents of the kinds you may read; POST (multipart) uploads one."""
+        view = self._view(pk)
+        if request.method == "GET":
+            return Response(s.DocumentOutputSerializer(view.documents(), many=True).data)
+        data = _validated(s.DocumentInputSerializer, request.data)
+        document = services.document_upload(
+            actor=request.user,
+            case=view.case,
+            uploaded_file=data["file"],
+            title=data["title"],
+            sensitivity=data["sensitivity"],
+        )
+        return Response(s.DocumentOutputSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.TransferInputSerializer, responses={201: s.TransferOutputSerializer, **ERRORS}, tags=TAGS
+    )
+    @action(detail=True, methods=["post"])
+    def transfers(self, request, pk=None):
+        """Asks another agency to take over the lead."""
+        view = self._view(pk)
+        data = _validated(s.TransferInputSerializer, request.data)
+        transfer = services.lead_transfer_request(actor=request.user, case=view.case, **data)
+        return Response(s.TransferOutputSerializer(transfer).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["get"], responses=s.ApprovalOutputSerializer(many=True), tags=TAGS)
+    @extend_schema(
+        methods=["post"],
+        request=s.ApprovalInputSerializer,
+        responses={201: s.ApprovalOutputSerializer, **ERRORS},
+        tags=TAGS,
+    )
+    @action(detail=True, methods=["get", "post"])
+    def approvals(self, request, pk=None):
+        """Approvals of the assessment, case plan and closure (lead agency)."""
+        view = self._view(pk)
+        if not view.is_lead:
+            raise Http404
+        if request.method == "GET":
+            return Response(s.ApprovalOutputSerializer(view.case.approvals.all(), many=True).data)
+        data = _validated(s.ApprovalInputSerializer, request.data)
+        approval = services.approval_request(actor=request.user, case=view.case, **data)
+        return Response(s.ApprovalOutputSerializer(approval).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.PartyInputSerializer, responses={201: s.PartyOutputSerializer, **ERRORS}, tags=TAGS
+    )
+    @action(detail=True, methods=["post"])
+    def parties(self, request, pk=None):
+        """Links a person record to the case (lead agency)."""
+        from sinergi.people.models import Person
+
+        view = self._view(pk)
+        data = _validated(s.PartyInputSerializer, request.data)
+        person = Person.objects.restrict(request.user, "view").filter(pk=data["person"]).first()
+        if person is None:
+            raise ApplicationError(
+                "Unknown person.", code="validation_error", fields={"person": ["Unknown person."]}
+            )
+        party = services.case_party_add(
+            actor=request.user, case=view.case, person=person, role=data["role"], age_group=data["age_group"]
+        )
+        party_view = next(p for p in self._view(pk).parties() if p.party.pk == party.pk)
+        return Response(s.party_data(view, party_view), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(n, str, required=False) for n in ("nik", "phone", "full_name", "birth_date")
+        ],
+        responses=s.DuplicateOutputSerializer(many=True),
+        tags=TAGS,
+    )
+    @action(detail=False, methods=["get"])
+    def duplicates(self, request):
+        """Probable duplicates (same NIK, phone, or name with birth date) among the cases you may see."""
+        params = request.query_params
+        try:
+            birth_date = date.fromisoformat(params["birth_date"]) if params.get("birth_date") else None
+        except ValueError as exc:
+            raise ApplicationError(
+                "Invalid date.", code="validation_error", fields={"birth_date": ["YYYY-MM-DD"]}
+            ) from exc
+        hints = selectors.case_intake_duplicates(
+            user=request.user,
+            nik=params.get("nik", "")[:40],
+            phone=params.get("phone", "")[:40],
+            full_name=params.get("full_name", "")[:200],
+            birth_date=birth_date,
+        )
+        return Response(s.DuplicateOutputSerializer(hints, many=True).data)
+
+    @extend_schema(responses=s.OverdueOutputSerializer(many=True), tags=TAGS)
+    @action(detail=False, methods=["get"])
+    def overdue(self, request):
+        """Late referrals, tasks and stages your agency is responsible for or leads."""
+        return Response(s.OverdueOutputSerializer(selectors.overdue_list(user=request.user), many=True).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("agency", int, required=False),
+            OpenApiParameter("start", str, required=False, description="YYYY-MM-DD (default: 90 days ago)"),
+            OpenApiParameter("end", str, required=False, description="YYYY-MM-DD (default: today)"),
+        ],
+        responses={200: s.MetricsOutputSerializer, 404: ERRORS[404]},
+        tags=TAGS,
+    )
+    @action(detail=False, methods=["get"])
+    def metrics(self, request):
+        """Handling metrics of an agency over a period (default: your own agency, the last 90 days)."""
+        params = request.query_params
+        try:
+            end = date.fromisoformat(params["end"]) if params.get("end") else timezone.localdate()
+            start = date.fromisoformat(params["start"]) if params.get("start") else end - timedelta(days=90)
+            agency_id = int(params.get("agency") or request.user.agency_id or 0)
+        except ValueError as exc:
+            raise ApplicationError("Invalid parameters.", code="validation_error") from exc
+        if start > end:
+            raise ApplicationError("The start is after the end.", code="validation_error")
+        agency = selectors.metrics_agencies(user=request.user).filter(pk=agency_id).first()
+        if agency is None:
+            raise Http404
+        return Response(
+            s.MetricsOutputSerializer(
+                selectors.case_metrics(user=request.user, agency=agency, start=start, end=end)
+            ).data
+        )
+
+
+def _referral_for(user, pk) -> Referral:
+    """A referral the user's agency may see: on a case in its scope, and (when only pending) its own."""
+    referral = (
+        Referral.objects.filter(pk=pk, case__in=Case.objects.restrict(user, "view"))
+        .select_related("case", "to_agency", "from_agency")
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    view = access.case_view(user, referral.case)
+    if view is None or not view.referrals().filter(pk=referral.pk).exists():
+        raise Http404
+    return referral
+
+
+class ReferralViewSet(viewsets.GenericViewSet):
+    """Referrals: the inbox of your agency and the answers to them."""
+
+    queryset = Referral.objects.none()
+    lookup_value_regex = r"\d+"
+    serializer_class = s.ReferralOutputSerializer
+
+    @extend_schema(responses=s.ReferralOutputSerializer(many=True), tags=TAGS)
+    def list(self, request):
+        """Referrals awaiting your agency's answer, oldest deadline first."""
+        page = self.paginate_queryset(
+            selectors.referral_inbox(user=request.user).prefetch_related("services")
+        )
+        return self.get_paginated_response(s.ReferralOutputSerializer(page, many=True).data)
+
+    @extend_schema(responses={200: s.ReferralOutputSerializer, 404: ERRORS[404]}, tags=TAGS)
+    def retrieve(self, request, pk=None):
+        return Response(s.ReferralOutputSerializer(_referral_for(request.user, pk)).data)
+
+    def _answer(self, request, pk, fn, serializer_class=None, **mapping):
+        referral = _referral_for(request.user, pk)
+        data = _validated(serializer_class, request.data) if serializer_class else {}
+        kwargs = {target: data[source] for target, source in mapping.items() if source in data}
+        result = fn(actor=request.user, referral=referral, **kwargs)
+        if isinstance(result, Referral):
+            return Response(s.ReferralOutputSerializer(result).data)
+        referral.refresh_from_db()
+        return Response(s.ReferralOutputSerializer(referral).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.NoteOptionalInputSerializer,
+        responses={200: s.ReferralOutputSerializer, **ERRORS},
+        tags=TAGS,
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Accepts a referral addressed to your agency."""
+        return self._answer(request, pk, services.referral_accept, s.NoteOptionalInputSerializer, note="note")
+
+    @extend_schema(
+        request=s.ReasonInputSerializer, responses={200: s.ReferralOutputSerializer, **ERRORS}, tags=TAGS
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        """Declines a referral addressed to your agency, with a reason."""
+        return self._answer(request, pk, services.referral_decline, s.ReasonInputSerializer, reason="reason")
+
+    @extend_schema(
+        request=s.ServicesInputSerializer, responses={201: s.ReferralOutputSerializer, **ERRORS}, tags=TAGS
+    )
+    @action(detail=True, methods=["post"])
+    def services(self, request, pk=None):
+        """Reports a service delivered under an accepted referral."""
+        return self._answer(
+            request,
+            pk,
+            services.referral_report_services,
+            s.ServicesInputSerializer,
+            description="description",
+            delivered_on="delivered_on",
+        )
+
+    @extend_schema(
+        request=s.NoteOptionalInputSerializer,
+        responses={200: s.ReferralOutputSerializer, **ERRORS},
+        tags=TAGS,
+    )
+    @action(detail=True, methods=["post"])
+    def done(self, request, pk=None):
+        """Marks an accepted referral done (lead agency)."""
+        return self._answer(
+            request, pk, services.referral_mark_done, s.NoteOptionalInputSerializer, note="note"
+        )
+
+    @extend_schema(
+        request=s.ReasonInputSerializer, responses={200: s.ReferralOutputSerializer, **ERRORS}, tags=TAGS
+    )
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        """Revokes a referral (lead agency), with a reason."""
+        return self._answer(request, pk, services.referral_revoke, s.ReasonInputSerializer, reason="reason")
+
+
+class TransferViewSet(viewsets.GenericViewSet):
+    """Lead transfers addressed to your agency."""
+
+    queryset = LeadTransfer.objects.none()
+    lookup_value_regex = r"\d+"
+    serializer_class = s.TransferOutputSerializer
+
+    def _get(self, pk) -> LeadTransfer:
+        transfer = LeadTransfer.objects.filter(pk=pk).select_related("case").first()
+        if transfer is None or access.relation_of(self.request.user, transfer.case) is None:
+            raise Http404
+        return transfer
+
+    @extend_schema(responses=s.TransferOutputSerializer(many=True), tags=TAGS)
+    def list(self, request):
+        return Response(
+            s.TransferOutputSerializer(selectors.transfer_inbox(user=request.user), many=True).data
+        )
+
+    @extend_schema(
+        request=s.NoteOptionalInputSerializer,
+        responses={200: s.TransferOutputSerializer, **ERRORS},
+        tags=TAGS,
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Accepts the lead: your agency leads the case from now on."""
+        data = _validated(s.NoteOptionalInputSerializer, request.data)
+        transfer = services.lead_transfer_accept(
+            actor=request.user, transfer=self._get(pk), note=data["note"]
+        )
+        return Response(s.TransferOutputSerializer(transfer).data)
+
+    @extend_schema(
+        request=s.ReasonInputSerializer, responses={200: s.TransferOutputSerializer, **ERRORS}, tags=TAGS
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        """Declines the lead, with a reason."""
+        data = _validated(s.ReasonInputSerializer, request.data)
+        transfer = services.lead_transfer_decline(
+            actor=request.user, transfer=self._get(pk), reason=data["reason"]
+        )
+        return Response(s.TransferOutputSerializer(transfer).data)
+
+
+class ApprovalViewSet(viewsets.GenericViewSet):
+    queryset = Approval.objects.none()
+    lookup_value_regex = r"\d+"
+    serializer_class = s.ApprovalOutputSerializer
+
+    @extend_schema(
+        request=s.ApprovalDecisionInputSerializer,
+        responses={200: s.ApprovalOutputSerializer, **ERRORS},
+        tags=TAGS,
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """A supervisor of the lead agency approves or rejects."""
+        approval = Approval.objects.filter(
+            pk=pk, case__in=Case.objects.restrict(request.user, "manage")
+        ).first()
+        if approval is None:
+            raise Http404
+        data = _validated(s.ApprovalDecisionInputSerializer, request.data)
+        approval = services.approval_decide(actor=request.user, approval=approval, **data)
+        return Response(s.ApprovalOutputSerializer(approval).data)
+
+
+class TaskViewSet(viewsets.GenericViewSet):
+    queryset = Task.objects.none()
+    lookup_value_regex = r"\d+"
+    serializer_class = s.TaskOutputSerializer
+
+    @extend_schema(request=None, responses={200: s.TaskOutputSerializer, **ERRORS}, tags=TAGS)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """Marks a task of your agency done."""
+        task = Task.objects.filter(pk=pk, case__in=Case.objects.restrict(request.user, "change")).first()
+        if task is None:
+            raise Http404
+        return Response(s.TaskOutputSerializer(services.task_complete(actor=request.user, task=task)).data)
+
+
+class PartyViewSet(viewsets.GenericViewSet):
+    queryset = CaseParty.objects.none()
+    lookup_value_regex = r"\d+"
+    serializer_class = s.PartyOutputSerializer
+
+    def _get(self, pk, action_name="manage") -> CaseParty:
+        party = CaseParty.objects.filter(
+            pk=pk, case__in=Case.objects.restrict(self.request.user, action_name)
+        ).first()
+        if party is None:
+            raise Http404
+        return party
+
+    @extend_schema(request=s.ConsentInputSerializer, responses={200: None, **ERRORS}, tags=TAGS)
+    @action(detail=True, methods=["post"])
+    def consent(self, request, pk=None):
+        """Records the victim's consent to share (lead agency)."""
+        data = _validated(s.ConsentInputSerializer, request.data)
+        party = services.consent_record(actor=request.user, party=self._get(pk), consent=data["consent"])
+        return Response({"id": party.pk, "consent_to_share": party.consent_to_share})
+
+    @extend_schema(request=s.ShareOverrideInputSerializer, responses={201: None, **ERRORS}, tags=TAGS)
+    @action(detail=True, methods=["post"], url_path="share-override")
+    def share_override(self, request, pk=None):
+        """Shares the victim's identity with one agency without consent (audited)."""
+        data = _validated(s.ShareOverrideInputSerializer, request.data)
+        override = services.share_override(
+            actor=request.user, party=self._get(pk), agency=data["agency"], reason=data["reason"]
+        )
+        return Response({"id": override.pk, "agency": override.agency_id}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.VictimStatusInputSerializer, responses={200: None, **ERRORS}, tags=TAGS)
+    @action(detail=True, methods=["post"], url_path="victim-status")
+    def victim_status(self, request, pk=None):
+        """Records the victim status decided by your agency."""
+        data = _validated(s.VictimStatusInputSerializer, request.data)
+        party = services.victim_status_set(
+            actor=request.user, party=self._get(pk, "change"), status=data["status"]
+        )
+        return Response(
+            {"id": party.pk, "victim_status": party.victim_status, "decided_by": party.victim_status_by_id}
+        )
+
+
+class DocumentDownloadView(APIView):
+    """Downloads a document after the need-to-know check; the download is audited."""
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(description="The file"),
+            404: ERRORS[404],
+        },
+        tags=TAGS,
+    )
+    def get(self, request, pk):
+        document = Document.objects.filter(pk=pk).select_related("case").first()
+        view = access.case_view(request.user, document.case) if document else None
+        if view is None or not view.documents().filter(pk=document.pk).exists():
+            raise Http404
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=document, summary="document downloaded")
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class NotificationViewSet(viewsets.GenericViewSet):
+    queryset = Notification.objects.none()
+    serializer_class = s.NotificationOutputSerializer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("unread", bool, required=False)],
+        responses=s.NotificationOutputSerializer(many=True),
+        tags=TAGS,
+    )
+    def list(self, request):
+        """Your notifications, newest first."""
+        unread = request.query_params.get("unread") in ("1", "true")
+        page = self.paginate_queryset(selectors.notification_list(user=request.user, unread_only=unread))
+        return self.get_paginated_response(s.NotificationOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=s.NotificationReadInputSerializer, responses={200: None}, tags=TAGS)
+    @action(detail=False, methods=["post"])
+    def read(self, request):
+        """Marks some of your notifications read."""
+        data = _validated(s.NotificationReadInputSerializer, request.data)
+        return Response(
+            {"marked": services.notification_mark_read(actor=request.user, notification_ids=data["ids"])}
+        )
