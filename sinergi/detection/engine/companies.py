@@ -17,6 +17,10 @@ _SUFFIX = re.compile(
     r"(?P<form>Sdn\.?\s?Bhd\.?|SDN\.?\s?BHD\.?|Co\.,?\s?Ltd\.?|CO\.,?\s?LTD\.?|Ltd\.?|LTD\.?|Limited|LIMITED|"
     r"Inc\.?|Corp\.?|Agency|AGENCY|Agensi|AGENSI|Recruitment|RECRUITMENT|Manpower|MANPOWER|Employment)(?![\w])"
 )
+_SUFFIX_HINT = re.compile(
+    r"Sdn|SDN|Co\.|CO\.|Ltd|LTD|Limited|LIMITED|Inc|Corp|Agency|AGENCY|Agensi|AGENSI|Recruitment|RECRUITMENT|"
+    r"Manpower|MANPOWER|Employment"
+)
 _FORM_KIND = {
     "pt": "pt",
     "cv": "cv",
@@ -91,7 +95,7 @@ def find_companies(text: str, stopwords: frozenset, not_names: frozenset) -> lis
             if key and key not in seen:
                 seen.add(key)
                 found.append({"name": name, "kind": kind, "start": m.start(), "end": end})
-    for m in _SUFFIX.finditer(text):
+    for m in _SUFFIX.finditer(text) if _SUFFIX_HINT.search(text) else ():
         words = m.group("name").split()
         # Keep the words after the last stop word: "Hubungi Golden Star Agency" -> "Golden Star Agency".
         while words and words[0].lower().strip(".,") in stopwords:

@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover - older Pythons
 PREFIX_LEN = 3
 _MAX_SET = 40
 _DIGITS = "0123456789"
+_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
 def _char_set(items) -> set[str] | None:
@@ -110,10 +111,29 @@ class Dispatcher:
                 by_key.setdefault(key, {}).setdefault(family, []).append((label, pattern))
         self.labels: dict[str, str] = {}
         self.by_key: dict[str, tuple[re.Pattern, ...]] = {}
+        # Every key becomes exactly PREFIX_LEN characters (or a whole shorter word), so that a word needs a
+        # single dictionary look-up: a shorter prefix "dp" is filed under "dp" and "dp" + each letter/digit.
+        expanded: dict[str, dict[str, list[tuple[str, str]]]] = {}
         for key, families in by_key.items():
-            self.by_key[key] = tuple(self._combine(items) for items in families.values())
+            targets = [key]
+            grow = [key]
+            while grow and len(grow[0]) < PREFIX_LEN:
+                grow = [g + c for g in grow for c in _ALNUM]
+                targets.extend(grow)
+            for target in targets:
+                slot = expanded.setdefault(target, {})
+                for family, items in families.items():
+                    slot.setdefault(family, []).extend(items)
+        compiled: dict[tuple, re.Pattern] = {}
+        for key, families in expanded.items():
+            regexes = []
+            for family, items in families.items():
+                signature = (family, tuple(items))
+                if signature not in compiled:
+                    compiled[signature] = self._combine(items)
+                regexes.append(compiled[signature])
+            self.by_key[key] = tuple(regexes)
         self.fallback = tuple(self._combine(items) for items in fallback.values())
-        self.key_lengths = sorted({len(k) for k in self.by_key}, reverse=True)
 
     def _combine(self, items: list[tuple[str, str]]) -> re.Pattern:
         parts = []
@@ -126,21 +146,17 @@ class Dispatcher:
     def scan(self, low: str, words: list[str], starts: list[int]) -> dict[str, tuple[int, int]]:
         found: dict[str, tuple[int, int]] = {}
         labels = self.labels
-        by_key = self.by_key
-        lengths = self.key_lengths
+        get = self.by_key.get
         for word, start in zip(words, starts, strict=True):
-            for size in lengths:
-                if len(word) < size:
-                    continue
-                regexes = by_key.get(word[:size])
-                if regexes is None:
-                    continue
-                for rx in regexes:
-                    m = rx.match(low, start)
-                    if m is not None:
-                        label = labels[m.lastgroup]
-                        if label not in found:
-                            found[label] = m.span()
+            regexes = get(word[:PREFIX_LEN])
+            if regexes is None:
+                continue
+            for rx in regexes:
+                m = rx.match(low, start)
+                if m is not None:
+                    label = labels[m.lastgroup]
+                    if label not in found:
+                        found[label] = m.span()
         for rx in self.fallback:
             for m in rx.finditer(low):
                 label = labels[m.lastgroup]

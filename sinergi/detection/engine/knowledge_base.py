@@ -220,10 +220,11 @@ class Knowledge:
     p3mi: Registry
     job_orders: Registry
     registry_index: dict = field(default_factory=dict)
+    version_label: str = ""
 
     @property
     def version(self) -> str:
-        return ";".join(f"{k}={v}" for k, v in self.versions.items())
+        return self.version_label
 
     @property
     def registry_is_sample(self) -> bool:
@@ -675,4 +676,5 @@ def load_knowledge(path: str | os.PathLike | None = None) -> Knowledge:
         job_orders=registries["job_orders"],
     )
     knowledge.registry_index = _registry_index(knowledge.p3mi)
+    knowledge.version_label = ";".join(f"{name}={value}" for name, value in versions.items())
     return knowledge

@@ -88,7 +88,12 @@ def extract_amounts(text: str, low: str, money: dict, currencies: dict) -> tuple
     factors = money["period_factor"]
     for m in core.finditer(low):
         start, end = m.span()
-        a = parse_number(m.group("a"))
+        raw_a = m.group("a")
+        if raw_a[0] == "0" and len(raw_a) > 1 and raw_a[1].isdigit():
+            continue  # "0812-...": a phone number, not an amount
+        if len(raw_a) > 9 and raw_a.isdigit():
+            continue  # a long bare digit run: phone or ID number
+        a = parse_number(raw_a)
         if a is None:
             continue
         b = parse_number(m.group("b")) if m.group("b") else None
@@ -98,7 +103,8 @@ def extract_amounts(text: str, low: str, money: dict, currencies: dict) -> tuple
         value = max(a * mag_a, (b or 0) * _magnitude(mb or ma))
         currency = None
         window = low[max(0, start - 14) : start]
-        bm = before_rx.search(window)
+        tail = window.rstrip()[-1:]
+        bm = before_rx.search(window) if tail and not tail.isdigit() and tail not in ",.:;!?()-/" else None
         if bm:
             currency = (
                 by_symbol.get(bm.group("s"))

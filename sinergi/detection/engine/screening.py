@@ -25,6 +25,7 @@ except Exception:  # any import problem in an optional layer must not stop scree
 
 # C0/C1 control characters (binary junk) become spaces: same length, so spans stay valid.
 _CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127, *range(128, 160)], " ")
+_HAS_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _AGE_RANGE = re.compile(
     r"\b(?:usia|umur|age|umr|usia\s+antara|aged?)\s*:?\s*(?:antara\s+)?(\d{1,2})\s*(?:th|thn|tahun|yo|y\.o\.?)?\s*"
     r"(?:-|–|~|s/d|sd|sampai|hingga|to|sampai\s+dengan)\s*(\d{1,2})(?!\d)"
@@ -178,7 +179,8 @@ def screen(
             )
         )
         text = text[:limit]
-    text = text.translate(_CONTROL)
+    if _HAS_CONTROL.search(text):
+        text = text.translate(_CONTROL)
     if not text.strip():
         if not warnings:
             warnings.append("Teks kosong: tidak ada yang diperiksa.")
