@@ -5,7 +5,7 @@ Same rules as the pages: every queryset comes from `restrict(user, action)`; out
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -116,7 +116,7 @@ class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     )
     def create(self, request):
         if not can_review_posts(request.user):
-            raise Http404
+            raise PermissionDenied
         data = s.StoreInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         batch = services.post_store_batch(
@@ -185,7 +185,7 @@ class DepartureScreeningViewSet(
     )
     def create(self, request):
         if not can_create_departure_screening(request.user):
-            raise Http404
+            raise PermissionDenied
         data = s.DepartureInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
