@@ -117,7 +117,8 @@ def _compile(pattern: str, where: str) -> re.Pattern:
         raise KnowledgeError(f"{where}: pola tidak valid {pattern!r}: {exc}") from exc
     if rx.groupindex:
         raise KnowledgeError(f"{where}: pola {pattern!r} memakai grup bernama (?P<...>); tidak didukung")
-    if rx.match(""):
+    probe = rx.search("x y") or rx.match("")
+    if probe is not None and probe.end() == probe.start():
         raise KnowledgeError(f"{where}: pola {pattern!r} cocok dengan teks kosong (akan memicu di mana saja)")
     return rx
 
