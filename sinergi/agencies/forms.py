@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from sinergi.agencies.choices import AgencyType, Role, UserKind
 from sinergi.agencies.models import Agency, User
-from sinergi.regions.models import Region
+from sinergi.regions.choices import RegionLevel
+from sinergi.regions.widgets import RegionChoiceField
 
 # One message for every refused sign-in: wrong password, unknown account, locked or disabled account.
 SIGN_IN_FAILED = _(
@@ -74,34 +75,6 @@ class PasswordResetForm(DjangoPasswordResetForm):
         return User.objects.filter(email__iexact=email, is_active=True, kind=UserKind.PERSON)
 
 
-class RegionCodeField(forms.CharField):
-    """A Kemendagri region code typed by hand (63, 63.71, 63.71.01...), checked against the region table."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 13)
-        kwargs.setdefault(
-            "help_text", _("Kemendagri code of the province, regency/city or district, e.g. 63.71.")
-        )
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, Region):
-            return value.code
-        return value
-
-    def clean(self, value):
-        code = super().clean(value)
-        if not code:
-            return None
-        code = code.strip()
-        region = Region.objects.filter(code=code).first() or Region.objects.filter(digits=code).first()
-        if region is None:
-            raise ValidationError(
-                _("No region has the code %(code)s."), params={"code": code}, code="unknown"
-            )
-        return region
-
-
 class AgencyForm(forms.Form):
     code = forms.SlugField(
         label=_("Code"),
@@ -110,7 +83,12 @@ class AgencyForm(forms.Form):
     )
     name = forms.CharField(label=_("Name"), max_length=200)
     type = forms.ChoiceField(label=_("Type"), choices=AgencyType.choices)
-    jurisdiction = RegionCodeField(label=_("Jurisdiction"), required=False)
+    jurisdiction = RegionChoiceField(
+        label=_("Jurisdiction"),
+        required=False,
+        levels=[RegionLevel.PROVINCE, RegionLevel.REGENCY, RegionLevel.DISTRICT],
+        help_text=_("The province, regency/city or district the agency serves; empty for national bodies."),
+    )
     country = forms.CharField(
         label=_("Country"),
         max_length=2,
@@ -135,15 +113,6 @@ class AgencyForm(forms.Form):
                 "is_active": instance.is_active,
             }
         super().__init__(*args, **kwargs)
-        self._use_region_widget()
-
-    def _use_region_widget(self):
-        # The shared region autocomplete, once the regions app provides it; a plain code input until then.
-        try:
-            from sinergi.regions.widgets import RegionAutocompleteWidget
-        except ImportError:
-            return
-        self.fields["jurisdiction"].widget = RegionAutocompleteWidget()
 
     def clean_country(self):
         country = self.cleaned_data["country"].strip().upper()

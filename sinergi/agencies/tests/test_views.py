@@ -330,3 +330,12 @@ def test_a_user_cannot_revoke_someone_elses_token(client, case_worker, colleague
 def test_profile_requires_sign_in(client):
     response = client.get(reverse("accounts:profile"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_agency_edit_page_shows_the_region_picker(client, platform_admin, agency, province, signed_in):
+    agency.jurisdiction = province
+    agency.save(update_fields=["jurisdiction"])
+    signed_in(client, platform_admin)
+    html = client.get(reverse("agencies:agency_edit", args=[agency.code])).content.decode()
+    assert 'name="jurisdiction"' in html and 'value="63"' in html
+    assert "region_autocomplete.js" in html
