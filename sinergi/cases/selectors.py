@@ -94,7 +94,7 @@ def case_list(*, user, filters: dict | None = None) -> QuerySet[Case]:
             qs = qs.filter(lead_agency_id=int(lead))
     region = filters.get("origin_region")
     if region:
-        qs = qs.filter(Q(origin_region_id=region) | Q(origin_region_id__startswith=f"{region}."))
+        qs = qs.filter(Q(origin_region_id=region) | Q(origin_region__code__startswith=f"{region}."))
     exploitation = filters.get("exploitation_type")
     if exploitation:
         qs = qs.filter(_json_list_contains("exploitation_types", exploitation))

@@ -1,0 +1,234 @@
+"""The permission matrix of the cases API: anonymous, wrong role, wrong agency, permitted; on denial nothing
+changes (no row, no event, no notification, no e-mail, no audit entry)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from sinergi.agencies.choices import Role
+from sinergi.audit.models import AuditEntry
+from sinergi.cases import services
+from sinergi.cases.models import Case, CaseEvent, Document, Note, Notification, Referral, Task
+from sinergi.conftest import sign_in
+from sinergi.core.testing.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _state():
+    return (
+        Case.objects.count(),
+        [(c.version, c.stage, c.legal_stage) for c in Case.objects.order_by("pk")],
+        CaseEvent.objects.count(),
+        Referral.objects.count(),
+        Note.objects.count(),
+        Task.objects.count(),
+        Document.objects.count(),
+        Notification.objects.count(),
+        AuditEntry.objects.count(),
+        len(mail.outbox),
+    )
+
+
+def check_matrix(*, request, permitted, wrong_role, wrong_agency, ok_status):
+    """Calls `request(client)` as anonymous, a user without the role, a user of another agency and a permitted
+    user. Denials must change nothing; the permitted call must return `ok_status`."""
+    before = _state()
+    anonymous = request(Client())
+    assert anonymous.status_code in (401, 403), anonymous.content
+    assert anonymous.json()["error"]["code"] in ("not_authenticated", "authentication_failed")
+    role = request(sign_in(Client(), wrong_role))
+    assert role.status_code in (403, 404), role.content
+    agency = request(sign_in(Client(), wrong_agency))
+    assert agency.status_code == 404, agency.content
+    assert agency.json()["error"]["code"] == "not_found"
+    assert _state() == before
+    response = request(sign_in(Client(), permitted))
+    assert response.status_code == ok_status, response.content
+    return response
+
+
+@pytest.fixture
+def case(make_case):
+    return make_case()
+
+
+@pytest.fixture
+def analyst(cast):
+    return UserFactory(username="analyst", agency=cast.bp3mi.agency, roles=[Role.ANALYST])
+
+
+def test_case_read_endpoints(case, cast, analyst):
+    for path in ("", "timeline/", "notes/", "referrals/", "tasks/", "documents/"):
+        check_matrix(
+            request=lambda c, path=path: c.get(f"/api/v1/cases/{case.pk}/{path}"),
+            permitted=cast.bp3mi.reader,
+            wrong_role=analyst,
+            wrong_agency=cast.polda.worker,
+            ok_status=200,
+        )
+
+
+def test_list_shows_only_cases_in_scope(case, cast, analyst, make_case):
+    make_case(actor=cast.dinsos.worker)
+    for user, expected in ((cast.bp3mi.worker, [case.pk]), (cast.polda.worker, []), (analyst, [])):
+        body = sign_in(Client(), user).get("/api/v1/cases/").json()
+        assert [row["id"] for row in body["results"]] == expected
+    assert Client().get("/api/v1/cases/").status_code in (401, 403)
+
+
+def test_intake(cast, analyst):
+    body = {"intake_channel": "HOTLINE", "narrative": "Laporan hotline"}
+    before = _state()
+    assert Client().post("/api/v1/cases/", body, content_type="application/json").status_code in (401, 403)
+    response = sign_in(Client(), analyst).post("/api/v1/cases/", body, content_type="application/json")
+    assert response.status_code == 403
+    bad = sign_in(Client(), cast.bp3mi.worker).post(
+        "/api/v1/cases/", {"intake_channel": "CARRIER_PIGEON"}, content_type="application/json"
+    )
+    assert bad.status_code == 400 and "intake_channel" in bad.json()["error"]["fields"]
+    assert _state() == before
+    created = sign_in(Client(), cast.bp3mi.worker).post(
+        "/api/v1/cases/", body, content_type="application/json"
+    )
+    assert created.status_code == 201
+
+
+def test_write_endpoints(case, cast):
+    services.case_transition(actor=cast.bp3mi.worker, case=case, to_stage="assessment")
+    case.refresh_from_db()
+    writes = [
+        (f"/api/v1/cases/{case.pk}/notes/", {"text": "Catatan"}, 201),
+        (
+            f"/api/v1/cases/{case.pk}/tasks/",
+            {
+                "title": "Telepon keluarga",
+                "owner": cast.bp3mi.worker.pk,
+                "due_at": (timezone.now() + timedelta(days=2)).isoformat(),
+            },
+            201,
+        ),
+        (
+            f"/api/v1/cases/{case.pk}/referrals/",
+            {"to_agency": cast.polda.agency.pk, "need": "INVESTIGATION", "reason": "Ada dugaan TPPO"},
+            201,
+        ),
+        (f"/api/v1/cases/{case.pk}/approvals/", {"kind": "ASSESSMENT"}, 201),
+        (f"/api/v1/cases/{case.pk}/", {"version": case.version, "destination_city": "Penang"}, 200),
+    ]
+    for path, body, status in writes:
+        method = "patch" if path.endswith(f"{case.pk}/") else "post"
+        check_matrix(
+            request=lambda c, path=path, body=body, method=method: getattr(c, method)(
+                path, body, content_type="application/json"
+            ),
+            permitted=cast.bp3mi.worker,
+            wrong_role=cast.bp3mi.reader,
+            wrong_agency=cast.kbri.worker,
+            ok_status=status,
+        )
+
+
+def test_document_upload_and_download(case, cast):
+    response = check_matrix(
+        request=lambda c: c.post(
+            f"/api/v1/cases/{case.pk}/documents/", {"file": SimpleUploadedFile("a.txt", b"surat pernyataan")}
+        ),
+        permitted=cast.bp3mi.worker,
+        wrong_role=cast.bp3mi.reader,
+        wrong_agency=cast.kbri.worker,
+        ok_status=201,
+    )
+    document_id = response.json()["id"]
+    download = check_matrix(
+        request=lambda c: c.get(f"/api/v1/documents/{document_id}/download/"),
+        permitted=cast.bp3mi.reader,
+        wrong_role=UserFactory(username="outreach", agency=cast.bp3mi.agency, roles=[Role.OUTREACH_OFFICER]),
+        wrong_agency=cast.polda.worker,
+        ok_status=200,
+    )
+    assert b"".join(download.streaming_content) == b"surat pernyataan"
+    assert "attachment" in download["Content-Disposition"]
+    bad = sign_in(Client(), cast.bp3mi.worker).post(
+        f"/api/v1/cases/{case.pk}/documents/",
+        {"file": SimpleUploadedFile("x.exe", b"MZ\x90\x00\x03\x00\x00\x00\x04")},
+    )
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_file"
+
+
+def test_referral_answers(case, cast):
+    referral = services.referral_create(
+        actor=cast.bp3mi.worker, case=case, to_agency=cast.polda.agency, need="INVESTIGATION", reason="x"
+    )
+    check_matrix(
+        request=lambda c: c.post(
+            f"/api/v1/referrals/{referral.pk}/accept/", {}, content_type="application/json"
+        ),
+        permitted=cast.polda.worker,
+        wrong_role=cast.polda.reader,
+        wrong_agency=cast.uptd.worker,
+        ok_status=200,
+    )
+    inbox = sign_in(Client(), cast.uptd.worker).get("/api/v1/referrals/").json()
+    assert inbox["results"] == []
+
+
+def test_overdue_and_notifications(case, cast):
+    referral = services.referral_create(
+        actor=cast.bp3mi.worker, case=case, to_agency=cast.polda.agency, need="INVESTIGATION", reason="x"
+    )
+    # Three days later, still unanswered:
+    Referral.objects.filter(pk=referral.pk).update(accept_by=timezone.now() - timedelta(hours=1))
+    services.cases_escalate_overdue()
+    client = sign_in(Client(), cast.polda.supervisor)
+    items = client.get("/api/v1/cases/overdue/", {}).json()
+    assert [i["kind"] for i in items] == ["referral_answer"] and items[0]["escalated"]
+    notes = client.get("/api/v1/notifications/").json()["results"]
+    assert {n["kind"] for n in notes} == {"ESCALATION", "REFERRAL"}
+    marked = client.post(
+        "/api/v1/notifications/read/", {"ids": [n["id"] for n in notes]}, content_type="application/json"
+    )
+    assert marked.json()["marked"] == 2
+    other = sign_in(Client(), cast.uptd.worker).post(
+        "/api/v1/notifications/read/", {"ids": [n["id"] for n in notes]}, content_type="application/json"
+    )
+    assert other.json()["marked"] == 0
+
+
+def test_list_filters(cast, make_case, regions):
+    village = regions.filter(level=4, code__startswith="63.71").first()
+    scam = make_case(
+        destination_country="KH", exploitation_types=["FORCED_CRIMINALITY"], origin_region=village
+    )
+    make_case(destination_country="MY", exploitation_types=["FORCED_LABOUR"])
+    client = sign_in(Client(), cast.bp3mi.worker)
+
+    def ids(**params):
+        return [row["id"] for row in client.get("/api/v1/cases/", params).json()["results"]]
+
+    assert ids(destination_country="kh") == [scam.pk]
+    assert ids(exploitation_type="FORCED_CRIMINALITY") == [scam.pk]
+    assert ids(origin_region="63.71") == [scam.pk]
+    assert ids(origin_region="63") == [scam.pk]
+    assert len(ids(stage="reported")) == 2
+    assert ids(stage="closed") == []
+    assert (
+        len(ids(reported_from=timezone.localdate().isoformat(), lead_agency=str(cast.bp3mi.agency.pk))) == 2
+    )
+    assert len(ids(reported_from="not-a-date", lead_agency="x")) == 2  # malformed filters are ignored
+    assert ids(overdue="1") == []
+    assert len(ids(overdue="1")) == 0
+    assert ids(q="restoran") and ids(q="tidakadakatainisamasekali") == []
+
+
+def test_schema_is_valid():
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.validation import validate_schema
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    validate_schema(schema)
+    assert "/api/v1/cases/{id}/transition/" in schema["paths"]
