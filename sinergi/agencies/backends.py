@@ -35,6 +35,11 @@ class LockoutModelBackend(ModelBackend):
             return None
         return user
 
+    def user_can_authenticate(self, user):
+        # A closed agency's staff lose access with it; Django also applies this to every open session.
+        agency = getattr(user, "agency", None)
+        return super().user_can_authenticate(user) and (agency is None or agency.is_active)
+
     def get_user(self, user_id):
         user = super().get_user(user_id)
         # An integrated system holding a browser session (it should never get one) is treated as signed out.

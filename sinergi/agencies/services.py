@@ -83,13 +83,17 @@ def agency_update(*, actor: User, agency: Agency, **values) -> Agency:
             return agency
         agency.full_clean()
         agency.save(update_fields=changed)
+        ended = 0
+        if "is_active" in changed and not agency.is_active:
+            for member in User.objects.filter(agency=agency, sessions__isnull=False).distinct():
+                ended += user_sessions_end(user=member)
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,
             obj=agency,
             agency=agency,
             summary=f"agency {agency.code} updated",
-            changes={"fields": changed},
+            changes={"fields": changed, "sessions_ended": ended},
         )
     return agency
 
@@ -615,6 +619,8 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
 def api_token_authenticate(*, raw: str) -> tuple[User | None, ApiToken | None]:
     token = ApiToken.objects.select_related("user", "user__agency").filter(key_hash=_hash_token(raw)).first()
     if token is None or not token.is_valid or not token.user.is_active:
+        return None, None
+    if token.user.agency is not None and not token.user.agency.is_active:
         return None, None
     now = timezone.now()
     # Recording every use would write on every request; once a minute is enough to see a token is alive.

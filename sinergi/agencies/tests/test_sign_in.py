@@ -308,3 +308,29 @@ def test_sign_in_pages_speak_indonesian_by_default(client):
     assert "Nama pengguna" in html and "Lupa kata sandi?" in html
     wrong = password_step(client, "nobody")
     assert "Gagal masuk." in wrong.content.decode()
+
+
+@override_settings(SINERGI_REQUIRE_2FA=False)
+def test_an_idle_session_expires_on_the_server(client, case_worker, settings):
+    from django.contrib.sessions.models import Session
+
+    password_step(client, "caseworker")
+    session = Session.objects.get(session_key=client.session.session_key)
+    idle = settings.SESSION_COOKIE_AGE
+    assert abs((session.expire_date - timezone.now()).total_seconds() - idle) < 60
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    assert not is_signed_in(client)
+
+
+@override_settings(SINERGI_REQUIRE_2FA=False)
+def test_closing_an_agency_closes_its_staffs_access(client, case_worker, platform_admin):
+    from sinergi.agencies.services import agency_update, api_token_create
+
+    password_step(client, "caseworker")
+    _token, raw = api_token_create(user=case_worker, name="t")
+    assert is_signed_in(client)
+    agency_update(actor=platform_admin, agency=case_worker.agency, is_active=False)
+    assert not is_signed_in(client)
+    assert client.get("/api/v1/me/", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
+    response = password_step(client, "caseworker")
+    assert SIGN_IN_FAILED in response.context["form"].non_field_errors()
