@@ -40,9 +40,7 @@ class AuditFilterForm(forms.Form):
 
 
 class AuditEntryFilterSet(django_filters.FilterSet):
-    user = django_filters.CharFilter(
-        label=_("User"), method="filter_user", help_text=_("Username, exactly as written.")
-    )
+    user = django_filters.CharFilter(label=_("Username"), method="filter_user")
     agency = django_filters.ModelChoiceFilter(
         label=_("Agency"), queryset=Agency.objects.all(), empty_label=_("All agencies")
     )
