@@ -1,0 +1,87 @@
+"""Template helpers of the case pages: `{% load cases %}`."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from sinergi.cases import choices as case_choices
+from sinergi.cases import selectors
+from sinergi.core.errors import ApplicationError
+
+register = template.Library()
+
+
+@register.filter
+def stage_label(case, code: str | None = None) -> str:
+    """The label of the case's care stage (or of `code`) in its own flow version, in the user's language."""
+    code = code if code is not None else case.stage
+    if not code:
+        return "—"
+    try:
+        stage = selectors.flow_of(case).stage(code)
+    except ApplicationError:
+        return code
+    return stage.label if stage else code
+
+
+@register.filter
+def choice_labels(values, choices_name: str) -> str:
+    """`case.exploitation_types|choice_labels:"ExploitationType"` → "Forced labour, Forced criminality"."""
+    enum = getattr(case_choices, choices_name, None)
+    if enum is None or not values:
+        return ""
+    labels = dict(enum.choices)
+    return ", ".join(str(labels.get(value, value)) for value in values)
+
+
+@register.filter
+def country_name(code: str) -> str:
+    from sinergi.people.services import nationality_name
+
+    if not code:
+        return ""
+    return nationality_name(code, (get_language() or "id")[:2])
+
+
+@register.filter
+def hours(value) -> str:
+    """Hours under two days ("5.5 hours"), else days ("3.2 days")."""
+    if value is None:
+        return "—"
+    value = float(value)
+    if value < 48:
+        return _("%(n)s hours") % {"n": f"{value:.1f}"}
+    return _("%(n)s days") % {"n": f"{value / 24:.1f}"}
+
+
+@register.filter
+def percent(value) -> str:
+    if value is None:
+        return "—"
+    return f"{float(value) * 100:.0f}%"
+
+
+@register.simple_tag(takes_context=True)
+def cases_counts(context) -> dict:
+    """Unread notifications and answers awaited from the user's agency, for the section navigation."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "referrals": selectors.referral_inbox(user=user).count(),
+        "transfers": selectors.transfer_inbox(user=user).count(),
+        "unread": selectors.notification_list(user=user, unread_only=True).count(),
+    }
+
+
+@register.filter
+def regency_of(region) -> str:
+    """A region named only down to its regency ("Kota Banjarmasin, Kalimantan Selatan"): lists and agencies
+    still deciding on a referral see where a victim comes from, not the village."""
+    if region is None:
+        return ""
+    parts = (region.path_name or region.name).split(", ")
+    return ", ".join(parts[-2:]) if region.level > 2 else ", ".join(parts)

@@ -1,0 +1,735 @@
+"""The case pages: list, intake, detail and its actions, timeline, inboxes, overdue, notifications, metrics.
+
+Each page is tried as anonymous, wrong role, wrong agency and permitted; refusals change nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from sinergi.agencies.choices import Role
+from sinergi.audit.choices import AuditAction
+from sinergi.audit.models import AuditEntry
+from sinergi.cases import services
+from sinergi.cases.choices import (
+    AgeGroup,
+    ApprovalKind,
+    Consent,
+    PartyRole,
+    ReferralState,
+    Sensitivity,
+)
+from sinergi.cases.models import Approval, Case, CaseEvent, Document, Note, Notification, Referral, Task
+from sinergi.conftest import sign_in
+from sinergi.core.testing.factories import UserFactory
+from sinergi.core.testing.permissions import assert_permission_matrix, db_snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user):
+    return sign_in(Client(), user)
+
+
+def detail_url(case):
+    return reverse("cases:detail", args=[case.pk])
+
+
+def refer(case, cast, staff, need):
+    return services.referral_create(
+        actor=cast.bp3mi.worker, case=case, to_agency=staff.agency, need=need, reason="Mohon ditangani."
+    )
+
+
+# --- list -----------------------------------------------------------------------------------------------------
+
+
+def test_list_shows_only_cases_in_scope_with_filters(cast, make_case):
+    mine = make_case(destination_country="MY", exploitation_types=["FORCED_LABOUR"])
+    khm = make_case(destination_country="KH", exploitation_types=["FORCED_CRIMINALITY"])
+    other = make_case(cast.uptd.worker)
+    client = client_for(cast.bp3mi.worker)
+
+    body = client.get(reverse("cases:index")).content.decode()
+    assert mine.reference in body and khm.reference in body
+    assert other.reference not in body
+
+    body = client.get(reverse("cases:index"), {"destination_country": "KH"}).content.decode()
+    assert khm.reference in body and mine.reference not in body
+
+    body = client.get(reverse("cases:index"), {"exploitation_type": "FORCED_LABOUR"}).content.decode()
+    assert mine.reference in body and khm.reference not in body
+
+
+def test_list_search_and_bad_filter_values_never_fail(cast, make_case):
+    make_case(narrative="Dijanjikan kerja di pabrik sarung tangan di Selangor.")
+    other = make_case(narrative="Kapal ikan di perairan Somalia.")
+    client = client_for(cast.bp3mi.worker)
+    response = client.get(reverse("cases:index"), {"q": "sarung tangan"})
+    assert response.status_code == 200
+    assert other.reference not in response.content.decode()
+    for params in (
+        {"reported_from": "kemarin"},
+        {"lead_agency": "abc"},
+        {"origin_region": "99.99"},
+        {"page": "x"},
+        {"stage": "<script>"},
+    ):
+        assert client.get(reverse("cases:index"), params).status_code == 200
+
+
+def test_list_htmx_returns_only_the_results(cast, make_case):
+    case = make_case()
+    response = client_for(cast.bp3mi.worker).get(reverse("cases:index"), headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="case-results"')
+    assert case.reference in body
+
+
+def test_list_overdue_badge_and_filter(cast, make_case):
+    late = make_case()
+    fresh = make_case()
+    Case.objects.filter(pk=late.pk).update(stage_due_at=timezone.now() - timedelta(hours=2))
+    Case.objects.filter(pk=fresh.pk).update(stage_due_at=timezone.now() + timedelta(hours=20))
+    client = client_for(cast.bp3mi.worker)
+    body = client.get(reverse("cases:index")).content.decode()
+    row = body.split(f'data-reference="{late.reference}"')[1].split("</tr>")[0]
+    assert "overdue-badge" in row
+    row = body.split(f'data-reference="{fresh.reference}"')[1].split("</tr>")[0]
+    assert "overdue-badge" not in row
+    body = client.get(reverse("cases:index"), {"overdue": "on"}).content.decode()
+    assert late.reference in body and fresh.reference not in body
+
+
+def test_list_query_count_does_not_grow_with_rows(cast, make_case, django_assert_max_num_queries):
+    client = client_for(cast.bp3mi.worker)
+    make_case()
+    client.get(reverse("cases:index"))  # warm the flow cache
+    with django_assert_max_num_queries(16) as few:
+        client.get(reverse("cases:index"))
+    for _ in range(6):
+        make_case(victims=2)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("cases:index"))
+    assert response.content.decode().count('data-testid="case-row"') == 7
+
+
+def test_list_anonymous_redirects_and_roles_without_cases_see_none(cast, make_case):
+    case = make_case()
+    assert Client().get(reverse("cases:index")).status_code == 302
+    analyst = UserFactory(agency=cast.bp3mi.agency, roles=[Role.ANALYST])
+    body = client_for(analyst).get(reverse("cases:index")).content.decode()
+    assert case.reference not in body
+
+
+# --- detail and need-to-know -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shared_case(cast, make_person):
+    """A case led by BP3MI with a child and an adult victim (no consent yet), accepted referrals to the police
+    and UPTD PPA, a pending one to Dinsos; notes of each sensitivity; a legal-track step by the police."""
+    lead = cast.bp3mi.worker
+    child = make_person(lead.agency, full_name="Nur Aini Anak")
+    adult = make_person(lead.agency, full_name="Siti Dewasa Rahma")
+    case = services.case_intake(
+        actor=lead,
+        intake_channel="COMMUNITY",
+        narrative="Direkrut lewat Facebook, paspor ditahan di Johor.",
+        destination_country="MY",
+        parties=[
+            {"person": child, "role": PartyRole.VICTIM, "age_group": AgeGroup.CHILD},
+            {"person": adult, "role": PartyRole.VICTIM, "age_group": AgeGroup.ADULT},
+        ],
+    )
+    police = refer(case, cast, cast.polda, "INVESTIGATION")
+    shelter = refer(case, cast, cast.uptd, "SHELTER")
+    refer(case, cast, cast.dinsos, "REHABILITATION")
+    services.referral_accept(actor=cast.polda.worker, referral=police)
+    services.referral_accept(actor=cast.uptd.worker, referral=shelter)
+    services.note_add(actor=lead, case=case, text="Catatan umum koordinasi.", sensitivity=Sensitivity.GENERAL)
+    services.note_add(
+        actor=cast.polda.worker,
+        case=case,
+        text="Penyidik: nomor LP/123/TPPO.",
+        sensitivity=Sensitivity.INVESTIGATION,
+    )
+    services.note_add(
+        actor=cast.uptd.worker,
+        case=case,
+        text="Medis: luka memar, trauma berat.",
+        sensitivity=Sensitivity.CARE,
+    )
+    case.refresh_from_db()
+    services.case_transition(actor=cast.polda.worker, case=case, to_stage="police_report")
+    case.refresh_from_db()
+    return case
+
+
+def page_of(user, case):
+    response = client_for(user).get(detail_url(case))
+    return response.status_code, response.content.decode()
+
+
+def test_each_agency_sees_exactly_what_need_to_know_allows(cast, shared_case):
+    case = shared_case
+    # Lead (case worker of BP3MI): everything, the child's identity included.
+    status, body = page_of(cast.bp3mi.worker, case)
+    assert status == 200
+    for text in (
+        "Direkrut lewat Facebook",
+        "Catatan umum",
+        "LP/123/TPPO",
+        "luka memar",
+        "Nur Aini Anak",
+        "Siti Dewasa",
+    ):
+        assert text in body, text
+    assert 'data-testid="legal-stage"' in body
+
+    # Police (accepted investigation referral): investigation, not medical notes; no victim identity without consent.
+    status, body = page_of(cast.polda.worker, case)
+    assert status == 200
+    assert "Direkrut lewat Facebook" in body and "LP/123/TPPO" in body and "Catatan umum" in body
+    assert "luka memar" not in body
+    assert "Nur Aini Anak" not in body and "Siti Dewasa" not in body
+    assert 'data-testid="party-hidden"' in body
+    assert 'data-testid="legal-stage"' in body
+
+    # UPTD PPA (accepted shelter referral, child-protection role): medical notes, the child, not investigation.
+    status, body = page_of(cast.uptd.worker, case)
+    assert status == 200
+    assert "luka memar" in body and "Catatan umum" in body
+    assert "LP/123/TPPO" not in body
+    assert 'data-testid="legal-stage"' not in body
+    assert "Siti Dewasa" not in body  # adult, no consent
+
+    # Dinsos (pending referral): the summary only.
+    status, body = page_of(cast.dinsos.worker, case)
+    assert status == 200
+    assert 'data-testid="pending-notice"' in body
+    for text in ("Direkrut lewat Facebook", "Catatan umum", "LP/123/TPPO", "luka memar", "Nur Aini", "Siti"):
+        assert text not in body, text
+    assert case.reference in body and 'data-testid="referral-accept"' in body
+
+    # The child's identity: UPTD's case worker without the child-protection role does not see it.
+    uptd_plain = UserFactory(agency=cast.uptd.agency, roles=[Role.CASE_WORKER])
+    status, body = page_of(uptd_plain, case)
+    assert "Nur Aini Anak" not in body
+
+
+def test_consent_then_override_reveal_identity_to_participants(cast, shared_case):
+    case = shared_case
+    adult = case.parties.get(person__full_name="Siti Dewasa Rahma")
+    lead = client_for(cast.bp3mi.worker)
+    response = lead.post(reverse("cases:consent", args=[case.pk, adult.pk]), {"consent": Consent.GIVEN})
+    assert response.status_code == 302
+    assert "Siti Dewasa" in page_of(cast.polda.worker, case)[1]
+    child = case.parties.get(age_group=AgeGroup.CHILD)
+    # Override without a reason: refused, nothing shared.
+    response = lead.post(
+        reverse("cases:share_override", args=[case.pk, child.pk]),
+        {"agency": cast.polda.agency.pk, "reason": " "},
+    )
+    assert response.status_code == 400
+    assert not child.share_overrides.exists()
+    response = lead.post(
+        reverse("cases:share_override", args=[case.pk, child.pk]),
+        {"agency": cast.polda.agency.pk, "reason": "Penyidikan mendesak, korban tidak dapat dihubungi."},
+    )
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action=AuditAction.SHARE_OVERRIDE).exists()
+
+
+def test_out_of_scope_agency_gets_404_and_no_view_audit(cast, shared_case):
+    before = AuditEntry.objects.filter(action=AuditAction.VIEW).count()
+    for user in (cast.kbri.worker, cast.lpsk.worker):
+        assert client_for(user).get(detail_url(shared_case)).status_code == 404
+        assert client_for(user).get(reverse("cases:timeline", args=[shared_case.pk])).status_code == 404
+    assert AuditEntry.objects.filter(action=AuditAction.VIEW).count() == before
+    client_for(cast.bp3mi.worker).get(detail_url(shared_case))
+    assert AuditEntry.objects.filter(action=AuditAction.VIEW).count() == before + 1
+
+
+def test_timeline_lists_events_the_viewer_may_see(cast, shared_case):
+    body = (
+        client_for(cast.bp3mi.worker).get(reverse("cases:timeline", args=[shared_case.pk])).content.decode()
+    )
+    assert body.count('data-testid="timeline-entry"') == CaseEvent.objects.filter(case=shared_case).count()
+    uptd = client_for(cast.uptd.worker).get(reverse("cases:timeline", args=[shared_case.pk])).content.decode()
+    assert 'data-kind="LEGAL_STEP"' not in uptd and 'data-kind="LEGAL_STEP"' in body
+    assert (
+        client_for(cast.dinsos.worker).get(reverse("cases:timeline", args=[shared_case.pk])).status_code
+        == 404
+    )
+
+
+# --- actions ----------------------------------------------------------------------------------------------------
+
+
+def test_transition_conflict_keeps_the_note_and_changes_nothing(cast, make_case):
+    case = make_case()
+    client = client_for(cast.bp3mi.worker)
+    stale = case.version
+    services.case_update(
+        actor=cast.bp3mi.supervisor, case=case, expected_version=stale, promised_job="Pelayan"
+    )
+    response = client.post(
+        reverse("cases:transition", args=[case.pk]),
+        {"to_stage": "assessment", "version": stale, "note": "Korban sudah dihubungi lewat telepon."},
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Korban sudah dihubungi lewat telepon." in body
+    case.refresh_from_db()
+    assert case.stage == "reported"
+    assert not Note.objects.filter(case=case).exists()
+    # The page now carries the current version: the same move goes through.
+    response = client.post(
+        reverse("cases:transition", args=[case.pk]),
+        {"to_stage": "assessment", "version": case.version, "note": "Korban sudah dihubungi lewat telepon."},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.stage == "assessment"
+
+
+def test_transition_needing_approval_is_refused_with_the_message(cast, make_case):
+    case = make_case()
+    client = client_for(cast.bp3mi.worker)
+    client.post(
+        reverse("cases:transition", args=[case.pk]), {"to_stage": "assessment", "version": case.version}
+    )
+    case.refresh_from_db()
+    response = client.post(
+        reverse("cases:transition", args=[case.pk]), {"to_stage": "referral", "version": case.version}
+    )
+    assert response.status_code == 400
+    assert "persetujuan" in response.content.decode() or "approval" in response.content.decode()
+    case.refresh_from_db()
+    assert case.stage == "assessment"
+
+
+def test_transition_matrix(cast, make_case):
+    case = make_case()
+    url = reverse("cases:transition", args=[case.pk])
+    assert_permission_matrix(
+        Client(),
+        url=url,
+        method="post",
+        data={"to_stage": "assessment", "version": case.version},
+        denied=[(cast.bp3mi.reader, 403), (cast.polda.worker, 404)],
+        allowed=[(cast.bp3mi.worker, 302)],
+        snapshot=db_snapshot(Case.objects.filter(pk=case.pk), CaseEvent),
+    )
+
+
+def test_referral_accept_decline_by_addressee_only(cast, make_case):
+    case = make_case()
+    referral = refer(case, cast, cast.uptd, "SHELTER")
+    accept = reverse("cases:referral_accept", args=[case.pk, referral.pk])
+    assert_permission_matrix(
+        Client(),
+        url=accept,
+        method="post",
+        data={},
+        denied=[(cast.polda.worker, 404), (cast.bp3mi.worker, 403)],
+        allowed=[(cast.uptd.worker, 302)],
+        snapshot=db_snapshot(Referral.objects.filter(pk=referral.pk), CaseEvent),
+    )
+    referral.refresh_from_db()
+    assert referral.state == ReferralState.ACCEPTED
+    # Declining an accepted referral: refused with the service's message, nothing changed.
+    response = client_for(cast.uptd.worker).post(
+        reverse("cases:referral_decline", args=[case.pk, referral.pk]), {"reason": "Penuh"}
+    )
+    assert response.status_code == 409
+    referral.refresh_from_db()
+    assert referral.state == ReferralState.ACCEPTED
+
+
+def test_referral_create_errors_shown_on_the_form(cast, make_case):
+    case = make_case()
+    client = client_for(cast.bp3mi.worker)
+    url = reverse("cases:referral_create", args=[case.pk])
+    past = (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        url,
+        {"need": "SHELTER", "to_agency": cast.uptd.agency.pk, "reason": "Butuh rumah aman", "due_at": past},
+    )
+    assert response.status_code == 400
+    assert "Butuh rumah aman" in response.content.decode()
+    response = client.post(
+        url, {"need": "INVESTIGATION", "to_agency": cast.uptd.agency.pk, "reason": "Selidiki"}
+    )
+    assert response.status_code == 400
+    assert not Referral.objects.filter(case=case).exists()
+    response = client.post(
+        url, {"need": "SHELTER", "to_agency": cast.uptd.agency.pk, "reason": "Butuh rumah aman"}
+    )
+    assert response.status_code == 302
+    assert Referral.objects.get(case=case).to_agency == cast.uptd.agency
+
+
+def test_referral_agencies_options_follow_the_flow(cast, make_case):
+    case = make_case()
+    body = (
+        client_for(cast.bp3mi.worker)
+        .get(reverse("cases:referral_agencies", args=[case.pk]), {"need": "INVESTIGATION"})
+        .content.decode()
+    )
+    assert cast.polda.agency.name in body and cast.uptd.agency.name not in body
+    assert (
+        client_for(cast.polda.worker).get(reverse("cases:referral_agencies", args=[case.pk])).status_code
+        == 404
+    )
+
+
+def test_services_done_and_revoke(cast, make_case):
+    case = make_case()
+    referral = refer(case, cast, cast.uptd, "SHELTER")
+    services.referral_accept(actor=cast.uptd.worker, referral=referral)
+    uptd = client_for(cast.uptd.worker)
+    response = uptd.post(
+        reverse("cases:referral_services", args=[case.pk, referral.pk]),
+        {"description": "Ditempatkan di rumah aman", "delivered_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 302
+    assert referral.services.count() == 1
+    # The addressee may not mark it done: that is the lead's.
+    assert uptd.post(reverse("cases:referral_done", args=[case.pk, referral.pk])).status_code == 403
+    lead = client_for(cast.bp3mi.worker)
+    assert lead.post(reverse("cases:referral_done", args=[case.pk, referral.pk])).status_code == 302
+    referral.refresh_from_db()
+    assert referral.state == ReferralState.DONE
+    other = refer(case, cast, cast.polda, "INVESTIGATION")
+    assert (
+        lead.post(reverse("cases:referral_revoke", args=[case.pk, other.pk]), {"reason": ""}).status_code
+        == 400
+    )
+    assert (
+        lead.post(
+            reverse("cases:referral_revoke", args=[case.pk, other.pk]), {"reason": "Salah alamat"}
+        ).status_code
+        == 302
+    )
+    other.refresh_from_db()
+    assert other.state == ReferralState.REVOKED
+
+
+def test_lead_transfer_request_and_accept(cast, make_case):
+    case = make_case()
+    lead = client_for(cast.bp3mi.worker)
+    response = lead.post(
+        reverse("cases:transfer_request", args=[case.pk]),
+        {"to_agency": cast.polda.agency.pk, "reason": "Kasus pidana berat"},
+    )
+    assert response.status_code == 302
+    transfer = case.transfers.get()
+    body = client_for(cast.polda.supervisor).get(reverse("cases:transfer_inbox")).content.decode()
+    assert case.reference in body
+    assert (
+        client_for(cast.uptd.worker)
+        .post(reverse("cases:transfer_accept", args=[case.pk, transfer.pk]))
+        .status_code
+        == 404
+    )
+    response = client_for(cast.polda.supervisor).post(
+        reverse("cases:transfer_accept", args=[case.pk, transfer.pk])
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.lead_agency == cast.polda.agency
+
+
+def test_approval_request_and_decision(cast, make_case):
+    case = make_case()
+    response = client_for(cast.bp3mi.worker).post(
+        reverse("cases:approval_request", args=[case.pk]), {"kind": ApprovalKind.ASSESSMENT}
+    )
+    assert response.status_code == 302
+    approval = Approval.objects.get(case=case)
+    url = reverse("cases:approval_decide", args=[case.pk, approval.pk])
+    # A case worker cannot decide; a supervisor must give a reason to reject.
+    assert client_for(cast.bp3mi.worker).post(url, {"decision": "approve"}).status_code == 403
+    supervisor = client_for(cast.bp3mi.supervisor)
+    assert supervisor.post(url, {"decision": "reject", "note": ""}).status_code == 400
+    assert supervisor.post(url, {"decision": "approve"}).status_code == 302
+    approval.refresh_from_db()
+    assert approval.state == "APPROVED"
+
+
+def test_note_sensitivity_limited_to_what_the_agency_may_write(cast, shared_case):
+    uptd = client_for(cast.uptd.worker)
+    url = reverse("cases:note_add", args=[shared_case.pk])
+    count = Note.objects.count()
+    response = uptd.post(url, {"text": "Catatan penyidikan palsu", "sensitivity": Sensitivity.INVESTIGATION})
+    assert response.status_code == 400
+    assert "Catatan penyidikan palsu" in response.content.decode()
+    assert Note.objects.count() == count
+    assert uptd.post(url, {"text": "Kontrol psikolog", "sensitivity": Sensitivity.CARE}).status_code == 302
+    assert Note.objects.count() == count + 1
+    # Dinsos (pending) may not write at all.
+    assert client_for(cast.dinsos.worker).post(url, {"text": "x", "sensitivity": "GENERAL"}).status_code in (
+        400,
+        403,
+    )
+    assert Note.objects.count() == count + 1
+
+
+def test_task_create_and_complete(cast, make_case):
+    case = make_case()
+    client = client_for(cast.bp3mi.worker)
+    due = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        reverse("cases:task_create", args=[case.pk]),
+        {"title": "Hubungi keluarga", "owner": cast.bp3mi.supervisor.pk, "due_at": due},
+    )
+    assert response.status_code == 302
+    task = Task.objects.get(case=case)
+    past = (timezone.localtime() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        reverse("cases:task_create", args=[case.pk]),
+        {"title": "Terlambat", "owner": cast.bp3mi.supervisor.pk, "due_at": past},
+    )
+    assert response.status_code == 400 and Task.objects.filter(case=case).count() == 1
+    assert client.post(reverse("cases:task_complete", args=[case.pk, task.pk])).status_code == 302
+    task.refresh_from_db()
+    assert task.done_at is not None
+
+
+def test_document_upload_errors_and_permission_checked_download(cast, shared_case, settings):
+    lead = client_for(cast.bp3mi.worker)
+    url = reverse("cases:document_upload", args=[shared_case.pk])
+    bad = SimpleUploadedFile("virus.exe", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 50)
+    response = lead.post(url, {"file": bad, "title": "Program", "sensitivity": "GENERAL"})
+    assert response.status_code == 400
+    assert not Document.objects.exists()
+    settings.SINERGI_MAX_UPLOAD_BYTES = 100
+    big = SimpleUploadedFile("besar.txt", b"a" * 200)
+    response = lead.post(url, {"file": big, "title": "Besar", "sensitivity": "GENERAL"})
+    assert response.status_code == 400 and not Document.objects.exists()
+    settings.SINERGI_MAX_UPLOAD_BYTES = 10_000
+    pdf = SimpleUploadedFile("visum.pdf", b"%PDF-1.4\n% visum\n")
+    response = lead.post(url, {"file": pdf, "title": "Visum", "sensitivity": Sensitivity.CARE})
+    assert response.status_code == 302
+    document = Document.objects.get()
+    download = reverse("cases:document_download", args=[shared_case.pk, document.pk])
+    response = lead.get(download)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert client_for(cast.uptd.worker).get(download).status_code == 200
+    assert client_for(cast.polda.worker).get(download).status_code == 404  # care document
+    assert client_for(cast.dinsos.worker).get(download).status_code == 404  # pending
+    assert client_for(cast.kbri.worker).get(download).status_code == 404  # out of scope
+
+
+def test_victim_status_set_by_participant(cast, shared_case):
+    party = shared_case.parties.get(age_group=AgeGroup.ADULT)
+    response = client_for(cast.uptd.worker).post(
+        reverse("cases:victim_status", args=[shared_case.pk, party.pk]), {"status": "CONFIRMED"}
+    )
+    assert response.status_code == 302
+    party.refresh_from_db()
+    assert party.victim_status == "CONFIRMED" and party.victim_status_by == cast.uptd.agency
+    body = page_of(cast.bp3mi.worker, shared_case)[1]
+    assert cast.uptd.agency.name in body
+
+
+def test_edit_conflict_loses_nothing(cast, make_case):
+    case = make_case()
+    client = client_for(cast.bp3mi.worker)
+    form = client.get(reverse("cases:edit", args=[case.pk]))
+    assert form.status_code == 200
+    services.case_update(
+        actor=cast.bp3mi.supervisor, case=case, expected_version=case.version, promised_job="Pelayan"
+    )
+    response = client.post(
+        reverse("cases:edit", args=[case.pk]),
+        {"version": case.version, "narrative": "Versi saya yang panjang", "promised_job": "Koki"},
+    )
+    assert response.status_code == 409
+    assert "Versi saya yang panjang" in response.content.decode()
+    case.refresh_from_db()
+    assert case.promised_job == "Pelayan"
+    assert client_for(cast.polda.worker).get(reverse("cases:edit", args=[case.pk])).status_code == 404
+
+
+# --- intake ------------------------------------------------------------------------------------------------------
+
+
+def intake_data(**extra):
+    data = {
+        "intake_channel": "COMMUNITY",
+        "narrative": "Laporan tetangga: dibawa calo ke Malaysia.",
+        "destination_country": "MY",
+        "victims-TOTAL_FORMS": "1",
+        "victims-INITIAL_FORMS": "0",
+        "victims-MIN_NUM_FORMS": "0",
+        "victims-MAX_NUM_FORMS": "20",
+        "victims-0-full_name": "Wati Lestari",
+        "victims-0-sex": "F",
+        "victims-0-age_group": "UNKNOWN",
+    }
+    data.update(extra)
+    return data
+
+
+def test_intake_creates_case_and_new_person(cast, regions):
+    client = client_for(cast.bp3mi.worker)
+    assert client.get(reverse("cases:intake")).status_code == 200
+    birth = timezone.localdate().replace(year=timezone.localdate().year - 16)
+    response = client.post(
+        reverse("cases:intake"), intake_data(**{"victims-0-birth_date": birth.isoformat()})
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case = Case.objects.get()
+    party = case.parties.get()
+    assert party.person.full_name == "Wati Lestari"
+    assert party.age_group == AgeGroup.CHILD  # derived from the birth date
+    assert case.lead_agency == cast.bp3mi.agency and case.destination_country == "MY"
+
+
+def test_intake_warns_of_a_probable_duplicate_before_saving(cast, make_case, make_person):
+    birth = timezone.localdate().replace(year=1995)
+    person = make_person(cast.bp3mi.agency, full_name="Wati Lestari", birth_date=birth)
+    earlier = services.case_intake(
+        actor=cast.bp3mi.worker,
+        intake_channel="HOTLINE",
+        parties=[{"person": person, "role": PartyRole.VICTIM, "age_group": AgeGroup.ADULT}],
+    )
+    client = client_for(cast.bp3mi.worker)
+    data = intake_data(**{"victims-0-birth_date": birth.isoformat()})
+    response = client.post(reverse("cases:intake"), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-testid="duplicate-warning"' in body and earlier.reference in body
+    assert Case.objects.count() == 1
+    # Confirming registers the new case anyway.
+    response = client.post(reverse("cases:intake"), {**data, "confirmed": "1"})
+    assert response.status_code == 302
+    assert Case.objects.count() == 2
+
+
+def test_intake_reuses_an_existing_person_record(cast, make_person):
+    from sinergi.people.services import PersonData, person_create
+
+    existing = person_create(actor=cast.bp3mi.worker, data=PersonData(full_name="Rina Marlina", phones=[]))
+    client = client_for(cast.bp3mi.worker)
+    data = intake_data(**{"victims-0-full_name": "", "victims-0-person": str(existing.pk), "confirmed": "1"})
+    response = client.post(reverse("cases:intake"), data)
+    assert response.status_code == 302
+    assert Case.objects.get().parties.get().person == existing
+
+
+def test_intake_bad_input_changes_nothing(cast):
+    client = client_for(cast.bp3mi.worker)
+    future = (timezone.localdate() + timedelta(days=3)).isoformat()
+    for data in (
+        intake_data(intake_channel="NOPE"),
+        intake_data(**{"victims-0-birth_date": future}),
+        intake_data(**{"victims-0-nik": "123"}),
+        intake_data(**{"victims-0-phone": "halo"}),
+        intake_data(reported_at=(timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")),
+    ):
+        response = client.post(reverse("cases:intake"), data)
+        assert response.status_code == 400, data
+    assert not Case.objects.exists()
+
+
+def test_intake_permissions(cast):
+    url = reverse("cases:intake")
+    analyst = UserFactory(agency=cast.bp3mi.agency, roles=[Role.ANALYST])
+    assert_permission_matrix(
+        Client(),
+        url=url,
+        method="post",
+        data=intake_data(),
+        denied=[(cast.bp3mi.reader, 403), (analyst, 403)],
+        allowed=[(cast.bp3mi.worker, 302)],
+        snapshot=db_snapshot(Case),
+    )
+
+
+def test_intake_add_victim_row(cast):
+    response = client_for(cast.bp3mi.worker).post(reverse("cases:intake"), intake_data(add_victim="1"))
+    assert response.content.decode().count('data-testid="victim-row"') == 2
+    assert not Case.objects.exists()
+
+
+# --- inboxes, overdue, notifications, metrics ----------------------------------------------------------------------
+
+
+def test_referral_inbox_and_htmx_accept(cast, make_case):
+    case = make_case()
+    referral = refer(case, cast, cast.uptd, "SHELTER")
+    body = client_for(cast.uptd.worker).get(reverse("cases:referral_inbox")).content.decode()
+    assert case.reference in body
+    assert (
+        case.reference
+        not in client_for(cast.polda.worker).get(reverse("cases:referral_inbox")).content.decode()
+    )
+    response = client_for(cast.uptd.worker).post(
+        reverse("cases:referral_accept", args=[case.pk, referral.pk]), headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200 and 'data-testid="action-result"' in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.state == ReferralState.ACCEPTED
+    assert (
+        case.reference
+        not in client_for(cast.uptd.worker).get(reverse("cases:referral_inbox")).content.decode()
+    )
+
+
+def test_overdue_list(cast, make_case):
+    case = make_case()
+    referral = refer(case, cast, cast.uptd, "SHELTER")
+    Referral.objects.filter(pk=referral.pk).update(accept_by=timezone.now() - timedelta(hours=1))
+    for user in (cast.bp3mi.worker, cast.uptd.worker):
+        body = client_for(user).get(reverse("cases:overdue")).content.decode()
+        assert case.reference in body and 'data-kind="referral_answer"' in body
+    assert case.reference not in client_for(cast.kbri.worker).get(reverse("cases:overdue")).content.decode()
+
+
+def test_notifications_mark_read(cast, make_case, django_capture_on_commit_callbacks):
+    case = make_case()
+    with django_capture_on_commit_callbacks(execute=True):
+        refer(case, cast, cast.uptd, "SHELTER")
+    note = Notification.objects.filter(recipient=cast.uptd.worker).first()
+    assert note is not None
+    client = client_for(cast.uptd.worker)
+    assert case.reference in client.get(reverse("cases:notifications")).content.decode()
+    # Someone else's notification cannot be marked.
+    client_for(cast.polda.worker).post(reverse("cases:notifications"), {"id": note.pk})
+    note.refresh_from_db()
+    assert note.read_at is None
+    response = client.post(reverse("cases:notifications"), {"id": note.pk}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    note.refresh_from_db()
+    assert note.read_at is not None
+
+
+def test_metrics_page(cast, make_case):
+    case = make_case()
+    referral = refer(case, cast, cast.uptd, "SHELTER")
+    services.referral_accept(actor=cast.uptd.worker, referral=referral)
+    client = client_for(cast.uptd.supervisor)
+    response = client.get(reverse("cases:metrics"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-testid="metric-acceptance"' in body
+    today = timezone.localdate()
+    response = client.get(
+        reverse("cases:metrics"),
+        {"agency": cast.uptd.agency.pk, "start": today.isoformat(), "end": "2000-01-01"},
+    )
+    assert response.status_code == 400
+    # Another agency's metrics are not offered to a member of one agency.
+    response = client.get(reverse("cases:metrics"), {"agency": cast.polda.agency.pk})
+    assert response.status_code == 400
+    outreach = UserFactory(agency=cast.bp3mi.agency, roles=[Role.OUTREACH_OFFICER])
+    assert client_for(outreach).get(reverse("cases:metrics")).status_code == 403
