@@ -17,3 +17,20 @@ class SocialPlatform(models.TextChoices):
     X = "x", "X (Twitter)"
     LINE = "line", "LINE"
     OTHER = "other", _("Other")
+
+
+class PersonAction(models.TextChoices):
+    """What a user may do with a person record; see sinergi/people/access.py for who may do what."""
+
+    VIEW = "view", _("View")
+    CHANGE = "change", _("Change")
+    DELETE = "delete", _("Delete")
+    REVEAL = "reveal", _("Reveal identifiers")
+
+
+class RevealableField(models.TextChoices):
+    """Identifiers shown masked by default; showing one in full is an audited action."""
+
+    NIK = "nik", _("NIK")
+    PASSPORT = "passport_number", _("Passport number")
+    PHONES = "phones", _("Phone numbers")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,11 +12,29 @@ from sinergi.core.fields import EncryptedTextField
 from sinergi.people.choices import Sex, SocialPlatform
 
 
+class PersonQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> PersonQuerySet:
+        """The people `user` may `action` ("view", "change", "reveal", "delete"); rules in people/access.py."""
+        from sinergi.people import access
+
+        if not access.is_active_staff(user):
+            return self.none()
+        if user.is_superuser:
+            return self
+        scope = access.extra_person_scope(user, action)
+        if access.may_in_own_agency(user, action):
+            scope = Q(owner_agency_id=user.agency_id) | scope
+        return self.filter(scope)
+
+
 class Person(models.Model):
     """A natural person known to an agency. Identifiers are encrypted; `*_index` columns allow exact lookup."""
 
     full_name = models.CharField(_("full name"), max_length=200)
     name_normalised = models.CharField(max_length=200, db_index=True, editable=False)
+    # " " + the normalised full name and aliases: every word follows a space, so "word starts with x" is the
+    # single pattern LIKE '% x%', served by a pg_trgm GIN index on PostgreSQL (migration 0002).
+    search_names = models.TextField(default="", blank=True, editable=False)
     aliases = models.JSONField(_("aliases"), default=list, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
@@ -49,11 +68,21 @@ class Person(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped by every update.")
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         ordering = ["name_normalised", "id"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
         indexes = [models.Index(fields=["owner_agency", "name_normalised"], name="person_agency_name_idx")]
+        constraints = [
+            # One record per NIK and agency; other agencies keep their own records of the same person.
+            models.UniqueConstraint(
+                fields=["owner_agency", "nik_index"],
+                condition=~Q(nik_index=""),
+                name="person_agency_nik_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name

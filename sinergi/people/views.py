@@ -1,8 +1,292 @@
+"""People pages: list with live search, detail with masked identifiers, create, edit, delete, reveal.
+
+Thin adapters: reads through sinergi.people.selectors, writes through sinergi.people.services.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sinergi.core.errors import ApplicationError, ConflictError
+from sinergi.core.htmx import is_htmx
+from sinergi.people import access
+from sinergi.people.choices import PersonAction, RevealableField
+from sinergi.people.forms import (
+    HandleFormSet,
+    PersonFilterForm,
+    PersonForm,
+    PhoneFormSet,
+    initial_from_person,
+    person_data,
+)
+from sinergi.people.models import Person
+from sinergi.people.selectors import parse_query, person_get, person_list, person_may
+from sinergi.people.services import (
+    NikMismatchWarning,
+    nationality_name,
+    person_create,
+    person_delete,
+    person_reveal,
+    person_update,
+)
+
+PAGE_SIZE = 25
+
+
+class PeekPage:
+    """One page of results without counting them all: fetches one row more to know whether a next page exists.
+
+    A COUNT over a million matching rows would cost more than the search itself, and "page 3 of 4,012" helps
+    nobody looking for one person.
+    """
+
+    def __init__(self, queryset, number: str | None, size: int = PAGE_SIZE):
+        try:
+            self.number = max(1, min(int(number or 1), 10_000))
+        except (TypeError, ValueError):
+            self.number = 1
+        offset = (self.number - 1) * size
+        rows = list(queryset[offset : offset + size + 1])
+        self.object_list = rows[:size]
+        self.has_next = len(rows) > size
+        self.has_previous = self.number > 1
+        self.next_page_number = self.number + 1
+        self.previous_page_number = self.number - 1
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+
+def _person_for(user, person_id, action: str, *, audit: bool = True) -> Person:
+    """The person for `action`, or 403 when the user may see the record but not do this, else 404."""
+    try:
+        return person_get(user=user, person_id=person_id, action=action, audit=audit)
+    except Http404:
+        if (
+            action != PersonAction.VIEW
+            and Person.objects.restrict(user, PersonAction.VIEW).filter(pk=_int_or_none(person_id)).exists()
+        ):
+            raise PermissionDenied from None
+        raise
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @login_required
 def index(request):
-    # Placeholder until the module's pages land; replaced by the module's own views.
-    return render(request, "core/coming_soon.html", {"module": "people"})
+    """The list of people the user may see, with live search (HTMX swaps #people-results only)."""
+    filter_form = PersonFilterForm(request.GET or None)
+    query = (request.GET.get("q") or "").strip()[:200]
+    filters = filter_form.filters() if request.GET else {}
+    people = person_list(user=request.user, query=query, filters=filters)
+    page = PeekPage(people, request.GET.get("page"))
+    parsed = parse_query(query)
+    context = {
+        "filter_form": filter_form,
+        "page_obj": page,
+        "query": query,
+        "query_kind": parsed.kind,
+        "searched": bool(query or any(filters.values())),
+        "may_create": access.may_create_person(request.user),
+    }
+    if is_htmx(request):
+        return render(request, "people/includes/results.html", context)
+    return render(request, "people/index.html", {**context, "media": filter_form.media})
+
+
+def _render_form(request, *, form, phones, handles, person=None, warnings=None, conflict=None, status=200):
+    return render(
+        request,
+        "people/form.html",
+        {
+            "form": form,
+            "phones": phones,
+            "handles": handles,
+            "person": person,
+            "warnings": warnings or [],
+            "conflict": conflict,
+            "media": form.media,
+        },
+        status=status,
+    )
+
+
+def _bind(request, *, show_confirmation: bool = False):
+    form = PersonForm(request.POST, show_confirmation=show_confirmation)
+    phones = PhoneFormSet(request.POST, prefix="phones")
+    handles = HandleFormSet(request.POST, prefix="handles")
+    return form, phones, handles
+
+
+def _apply_validation_error(form, exc: ValidationError) -> None:
+    for field, messages_ in exc.message_dict.items():
+        target = field if field in form.fields else None
+        for message in messages_:
+            form.add_error(target, message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request):
+    """Records a new person for the user's agency."""
+    if not access.may_create_person(request.user):
+        raise PermissionDenied
+    if request.method == "GET":
+        return _render_form(
+            request,
+            form=PersonForm(),
+            phones=PhoneFormSet(prefix="phones"),
+            handles=HandleFormSet(prefix="handles"),
+        )
+    form, phones, handles = _bind(request)
+    if not (form.is_valid() and phones.is_valid() and handles.is_valid()):
+        return _render_form(request, form=form, phones=phones, handles=handles, status=400)
+    try:
+        person = person_create(
+            actor=request.user,
+            data=person_data(form, phones, handles),
+            confirm_nik_mismatch=form.cleaned_data["confirm_nik_mismatch"],
+        )
+    except NikMismatchWarning as warning:
+        form, phones, handles = _bind(request, show_confirmation=True)
+        form.is_valid(), phones.is_valid(), handles.is_valid()
+        return _render_form(request, form=form, phones=phones, handles=handles, warnings=warning.warnings)
+    except ValidationError as exc:
+        _apply_validation_error(form, exc)
+        return _render_form(request, form=form, phones=phones, handles=handles, status=400)
+    except ApplicationError as exc:
+        raise PermissionDenied(exc.message) from exc
+    messages.success(request, _("The person was recorded."))
+    return redirect("people:detail", person_id=person.pk)
+
+
+@login_required
+def detail(request, person_id: int):
+    """One person, identifiers masked; every view is in the audit trail."""
+    person = person_get(user=request.user, person_id=person_id)
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "nationality": nationality_name(person.nationality),
+            "may_change": person_may(request.user, person, PersonAction.CHANGE),
+            "may_reveal": person_may(request.user, person, PersonAction.REVEAL),
+            "may_delete": person_may(request.user, person, PersonAction.DELETE),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, person_id: int):
+    """Edits a person on top of the version the form was loaded with (a concurrent edit is refused)."""
+    person = _person_for(request.user, person_id, PersonAction.CHANGE, audit=request.method == "GET")
+    if request.method == "GET":
+        initial, phone_rows, handle_rows = initial_from_person(person)
+        return _render_form(
+            request,
+            form=PersonForm(initial=initial),
+            phones=PhoneFormSet(initial=phone_rows, prefix="phones"),
+            handles=HandleFormSet(initial=handle_rows, prefix="handles"),
+            person=person,
+        )
+    form, phones, handles = _bind(request)
+    if not (form.is_valid() and phones.is_valid() and handles.is_valid()):
+        return _render_form(request, form=form, phones=phones, handles=handles, person=person, status=400)
+    version = form.cleaned_data.get("version") or 0
+    try:
+        person = person_update(
+            actor=request.user,
+            person_id=person.pk,
+            version=version,
+            data=person_data(form, phones, handles),
+            confirm_nik_mismatch=form.cleaned_data["confirm_nik_mismatch"],
+        )
+    except ConflictError as exc:
+        # Keep what the user typed; only the version moves on, so saving again is a deliberate overwrite.
+        current = Person.objects.get(pk=person.pk)
+        data = request.POST.copy()
+        data["version"] = str(current.version)
+        form = PersonForm(data)
+        phones = PhoneFormSet(data, prefix="phones")
+        handles = HandleFormSet(data, prefix="handles")
+        form.is_valid(), phones.is_valid(), handles.is_valid()
+        return _render_form(
+            request,
+            form=form,
+            phones=phones,
+            handles=handles,
+            person=current,
+            conflict=exc.message,
+            status=409,
+        )
+    except NikMismatchWarning as warning:
+        form, phones, handles = _bind(request, show_confirmation=True)
+        form.is_valid(), phones.is_valid(), handles.is_valid()
+        return _render_form(
+            request, form=form, phones=phones, handles=handles, person=person, warnings=warning.warnings
+        )
+    except ValidationError as exc:
+        _apply_validation_error(form, exc)
+        return _render_form(request, form=form, phones=phones, handles=handles, person=person, status=400)
+    messages.success(request, _("The changes were saved."))
+    return redirect("people:detail", person_id=person.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request, person_id: int):
+    """Asks for confirmation, then deletes."""
+    person = _person_for(request.user, person_id, PersonAction.DELETE, audit=False)
+    if request.method == "POST":
+        try:
+            person_delete(actor=request.user, person_id=person.pk)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("people:detail", person_id=person.pk)
+        messages.success(request, _("The person record was deleted."))
+        return redirect("people:index")
+    return render(request, "people/confirm_delete.html", {"person": person})
+
+
+@login_required
+@require_POST
+def reveal(request, person_id: int, field_name: str):
+    """Shows one identifier in full (HTMX fragment, or the detail page without JavaScript); audited."""
+    if field_name not in RevealableField.values:
+        raise Http404
+    if (
+        not Person.objects.restrict(request.user, PersonAction.REVEAL)
+        .filter(pk=_int_or_none(person_id))
+        .exists()
+    ):
+        _person_for(request.user, person_id, PersonAction.REVEAL, audit=False)
+    person = person_reveal(actor=request.user, person_id=person_id, field_name=field_name)
+    context = {"person": person, "field_name": field_name, "revealed": True, "may_reveal": True}
+    if is_htmx(request):
+        return render(request, "people/includes/identifier.html", context)
+    person = person_get(user=request.user, person_id=person_id, audit=False)
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "nationality": nationality_name(person.nationality),
+            "revealed_field": field_name,
+            "may_change": person_may(request.user, person, PersonAction.CHANGE),
+            "may_reveal": True,
+            "may_delete": person_may(request.user, person, PersonAction.DELETE),
+        },
+    )

@@ -1,0 +1,146 @@
+"""Reads of person records. Every read starts from `Person.objects.restrict(user, action)`.
+
+The search box takes anything a user may have at hand, and `person_list` decides what it is:
+
+- 16 digits (spaces, dots and dashes allowed): a NIK, looked up exactly through its blind index;
+- something that looks like a phone number (7-15 digits, optionally + and separators): the number is
+  normalised to E.164 and looked up exactly through the phones' blind index; digits that are not a valid
+  number find nobody;
+- one or two letters followed by 6-8 digits: a passport number, exact lookup through its blind index;
+- anything else: a name. The query is normalised like stored names (`names.normalise_name`: no titles,
+  no diacritics, no punctuation) and every word typed must be the beginning of a word of the person's full
+  name or of one of their aliases, in any order: "siti rah" and "rahayu siti" both find "Hj. Siti Rahayu".
+  Words of one letter are ignored when a longer one is present (initials). Results are ordered with names
+  that begin with the query first, then alphabetically. On PostgreSQL the pg_trgm GIN index on
+  `search_names` serves this; on SQLite it is a scan, which is fine at the sizes SQLite is used for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+
+from sinergi.audit.choices import AuditAction
+from sinergi.audit.services import audit_record
+from sinergi.people import identifiers
+from sinergi.people.choices import PersonAction
+from sinergi.people.models import Person, PersonPhone
+from sinergi.people.names import normalise_name
+
+MIN_NAME_QUERY = 2
+_SEPARATORS = re.compile(r"[\s.\-()/]")
+_NIK = re.compile(r"^\d{16}$")
+_PHONE = re.compile(r"^\+?\d{7,15}$")
+_PASSPORT = re.compile(r"^[A-Za-z]{1,2}\d{6,8}$")
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """What a search query was taken to be: kind is "nik", "phone", "passport", "name", "invalid" or ""."""
+
+    kind: str
+    value: str | list[str] = ""
+
+
+def parse_query(query: str | None) -> ParsedQuery:
+    text = (query or "").strip()[:200]
+    if not text:
+        return ParsedQuery("")
+    compact = _SEPARATORS.sub("", text)
+    if _NIK.match(compact):
+        return ParsedQuery("nik", compact)
+    if _PHONE.match(compact):
+        try:
+            return ParsedQuery("phone", identifiers.normalise_phone(text))
+        except identifiers.InvalidPhoneNumber:
+            return ParsedQuery("invalid", compact)
+    if _PASSPORT.match(compact):
+        return ParsedQuery("passport", identifiers.normalise_passport(compact))
+    words = normalise_name(text).split()
+    long_words = [w for w in words if len(w) > 1]
+    words = long_words or words
+    if sum(len(w) for w in words) < MIN_NAME_QUERY:
+        return ParsedQuery("invalid", "")
+    return ParsedQuery("name", words)
+
+
+def person_list(*, user, query: str = "", filters: dict | None = None) -> QuerySet[Person]:
+    """The people `user` may view that match `query` (see the module docstring) and `filters`.
+
+    `filters` keys (all optional): `sex` ("F", "M", "U"), `nationality` (ISO alpha-2), `region` (a dotted code:
+    people whose address region lies inside it), `agency` (owner agency id), `nik` (16 digits) and `phone`
+    (E.164): exact lookups through the blind indexes.
+    """
+    people = Person.objects.restrict(user, PersonAction.VIEW)
+    filters = filters or {}
+    if filters.get("sex"):
+        people = people.filter(sex=filters["sex"])
+    if filters.get("nationality"):
+        people = people.filter(nationality=str(filters["nationality"]).upper())
+    if filters.get("region"):
+        code = str(filters["region"]).rstrip(".")
+        people = people.filter(Q(address_region_id=code) | Q(address_region_id__startswith=code + "."))
+    if filters.get("agency"):
+        people = people.filter(owner_agency_id=filters["agency"])
+    if filters.get("nik"):
+        people = people.filter(nik_index=identifiers.nik_index(filters["nik"]))
+    if filters.get("phone"):
+        people = people.filter(
+            pk__in=PersonPhone.objects.filter(number_index=identifiers.phone_index(filters["phone"])).values(
+                "person_id"
+            )
+        )
+
+    parsed = parse_query(query)
+    if parsed.kind == "nik":
+        people = people.filter(nik_index=identifiers.nik_index(parsed.value))
+    elif parsed.kind == "phone":
+        people = people.filter(
+            pk__in=PersonPhone.objects.filter(number_index=identifiers.phone_index(parsed.value)).values(
+                "person_id"
+            )
+        )
+    elif parsed.kind == "passport":
+        people = people.filter(passport_index=identifiers.passport_index(parsed.value))
+    elif parsed.kind == "invalid":
+        return people.none()
+    elif parsed.kind == "name":
+        for word in parsed.value:
+            people = people.filter(search_names__contains=" " + word)
+        phrase = " ".join(parsed.value)
+        people = people.annotate(
+            name_rank=Case(
+                When(name_normalised__startswith=phrase, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        ).order_by("name_rank", "name_normalised", "id")
+    return people.select_related("address_region", "owner_agency")
+
+
+def person_get(*, user, person_id, action: str = PersonAction.VIEW, audit: bool = True) -> Person:
+    """One person the user may `action`, with phones and handles; 404 otherwise. Records a VIEW audit entry."""
+    try:
+        pk = int(person_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    person = (
+        Person.objects.restrict(user, action)
+        .select_related("address_region", "owner_agency", "created_by")
+        .prefetch_related("phones", "handles")
+        .filter(pk=pk)
+        .first()
+    )
+    if person is None:
+        raise Http404
+    if audit:
+        audit_record(actor=user, action=AuditAction.VIEW, obj=person, summary="person viewed")
+    return person
+
+
+def person_may(user, person: Person, action: str) -> bool:
+    """Whether `user` may `action` this person (for showing or hiding buttons; services check again)."""
+    return Person.objects.restrict(user, action).filter(pk=person.pk).exists()

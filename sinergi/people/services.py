@@ -1,0 +1,497 @@
+"""Writes to person records: create, update (optimistic locking), delete, and the audited reveal of identifiers.
+
+Every service validates the whole input first and raises one `ValidationError` with a message per field, so
+nothing is written when anything is wrong. A NIK that contradicts the entered birth date or sex is not an error
+but a warning: the service raises `NikMismatchWarning` until the caller passes `confirm_nik_mismatch=True`
+(the form shows the warning with a confirmation box; the API answers 400 `nik_mismatch`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sinergi.audit.choices import AuditAction
+from sinergi.audit.services import audit_record
+from sinergi.core.errors import ApplicationError, ConflictError
+from sinergi.people import access, identifiers
+from sinergi.people import nik as nik_module
+from sinergi.people.choices import PersonAction, RevealableField, Sex, SocialPlatform
+from sinergi.people.models import Person, PersonHandle, PersonPhone
+from sinergi.people.names import normalise_name
+from sinergi.regions.models import RegionCodeHistory
+
+MAX_ALIASES = 20
+MAX_PHONES = 10
+MAX_HANDLES = 20
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+_PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
+
+# Codes in babel's territory list that are not ISO 3166-1 countries (continents, unions, "unknown"...).
+_NOT_COUNTRIES = frozenset(
+    {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"}
+)
+
+NIK_ERROR_MESSAGES = {
+    "nik_format": gettext_lazy("A NIK has exactly 16 digits."),
+    "nik_region": gettext_lazy(
+        "The first 6 digits of the NIK are not a province, regency and district code."
+    ),
+    "nik_region_unknown": gettext_lazy(
+        "The first 6 digits of the NIK (%(code)s) are not a district code in any Kemendagri edition since 2015."
+    ),
+    "nik_birth_date": gettext_lazy(
+        "Digits 7 to 12 of the NIK are not a valid birth date (DDMMYY; for women the day is increased by 40)."
+    ),
+    "nik_serial": gettext_lazy("The last 4 digits of the NIK cannot be 0000."),
+}
+
+
+@lru_cache(maxsize=4)
+def _countries(language: str) -> dict[str, str]:
+    import babel
+
+    try:
+        territories = babel.Locale.parse(language.replace("-", "_")).territories
+    except (babel.UnknownLocaleError, ValueError):
+        territories = babel.Locale("id").territories
+    return {
+        code: name
+        for code, name in territories.items()
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    }
+
+
+def nationality_choices(language: str = "id") -> list[tuple[str, str]]:
+    """ISO 3166-1 alpha-2 countries with their names in `language` (Indonesian by default), Indonesia first."""
+    countries = _countries(language)
+    rest = sorted(((code, name) for code, name in countries.items() if code != "ID"), key=lambda c: c[1])
+    return [("ID", countries["ID"]), *rest]
+
+
+def nationality_name(code: str, language: str = "id") -> str:
+    return _countries(language).get(code, code)
+
+
+@dataclass
+class PhoneInput:
+    number: str
+    label: str = ""
+
+
+@dataclass
+class HandleInput:
+    platform: str
+    handle: str
+
+
+@dataclass
+class PersonData:
+    """Everything a user can enter about a person, as typed (the service normalises and validates)."""
+
+    full_name: str
+    aliases: list[str] = field(default_factory=list)
+    sex: str = Sex.UNKNOWN
+    birth_date: date | None = None
+    birth_place: str = ""
+    nik: str = ""
+    passport_number: str = ""
+    nationality: str = "ID"
+    address_region: object | None = None  # a Region
+    address_detail: str = ""
+    phones: list[PhoneInput] = field(default_factory=list)
+    handles: list[HandleInput] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NikWarning:
+    code: str  # nik_birth_date_mismatch, nik_sex_mismatch
+    field: str
+    message: str
+
+
+class NikMismatchWarning(ApplicationError):
+    """The NIK contradicts the birth date or sex entered; saving needs an explicit confirmation."""
+
+    def __init__(self, warnings: list[NikWarning]):
+        super().__init__(
+            _("The NIK does not match the birth date or sex entered. Check it, then confirm to save anyway."),
+            code="nik_mismatch",
+            fields={w.field: [w.message] for w in warnings},
+        )
+        self.warnings = warnings
+
+
+@dataclass
+class _Clean:
+    """Validated, normalised values ready to be written."""
+
+    full_name: str
+    name_normalised: str
+    search_names: str
+    aliases: list[str]
+    sex: str
+    birth_date: date | None
+    birth_place: str
+    nik: str
+    nik_index: str
+    passport_number: str
+    passport_index: str
+    nationality: str
+    address_region: object | None
+    address_detail: str
+    phones: list[tuple[str, str, str]]  # (e164, index, label)
+    handles: list[tuple[str, str, str]]  # (platform, handle, normalised)
+
+
+def normalise_handle(handle: str) -> str:
+    """The comparable form of a social-media handle: no spaces, no leading @, lower case."""
+    return re.sub(r"\s+", "", handle or "").lstrip("@").lower()
+
+
+def _date_text(value: date) -> str:
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def _sex_text(value: str) -> str:
+    return str(Sex(value).label)
+
+
+def nik_warnings(parsed: nik_module.ParsedNik, *, birth_date: date | None, sex: str) -> list[NikWarning]:
+    """The mismatches between a parsed NIK and the entered birth date and sex, as messages for the user."""
+    found = []
+    for mismatch in nik_module.nik_mismatches(parsed, birth_date=birth_date, sex=sex):
+        if mismatch.field == "birth_date":
+            message = _("The NIK gives the birth date %(from_nik)s, but %(entered)s was entered.") % {
+                "from_nik": _date_text(mismatch.from_nik),
+                "entered": _date_text(mismatch.entered),
+            }
+        else:
+            message = _("The NIK is that of a %(from_nik)s person, but the sex entered is %(entered)s.") % {
+                "from_nik": _sex_text(mismatch.from_nik).lower(),
+                "entered": _sex_text(mismatch.entered).lower(),
+            }
+        found.append(NikWarning(code=mismatch.code, field=mismatch.field, message=message))
+    return found
+
+
+def _validate(
+    data: PersonData, *, owner_agency_id: int, exclude_pk: int | None
+) -> tuple[_Clean, list[NikWarning]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    full_name = re.sub(r"\s+", " ", data.full_name or "").strip()
+    name_normalised = normalise_name(full_name)
+    if not full_name or not name_normalised:
+        add("full_name", _("Enter the person's full name."))
+    elif len(full_name) > 200:
+        add("full_name", _("The full name is too long (at most 200 characters)."))
+
+    aliases: list[str] = []
+    for alias in data.aliases or []:
+        alias = re.sub(r"\s+", " ", str(alias)).strip()
+        if alias and alias not in aliases and alias != full_name:
+            aliases.append(alias[:200])
+    if len(aliases) > MAX_ALIASES:
+        add("aliases", _("At most %(n)d aliases can be recorded.") % {"n": MAX_ALIASES})
+
+    sex = data.sex or Sex.UNKNOWN
+    if sex not in Sex.values:
+        add("sex", _("Choose the sex from the list."))
+
+    today = timezone.localdate()
+    birth_date = data.birth_date
+    if birth_date is not None:
+        if birth_date > today:
+            add("birth_date", _("The birth date cannot be in the future."))
+        elif birth_date < EARLIEST_BIRTH_DATE:
+            add("birth_date", _("The birth date cannot be before 1900."))
+
+    nik = ""
+    warnings: list[NikWarning] = []
+    if (data.nik or "").strip():
+        try:
+            parsed = nik_module.parse_nik(data.nik, today=today)
+        except nik_module.NikError as exc:
+            add("nik", str(NIK_ERROR_MESSAGES.get(exc.code, exc.message)))
+        else:
+            if not RegionCodeHistory.objects.filter(digits=parsed.district_digits, level=3).exists():
+                add("nik", str(NIK_ERROR_MESSAGES["nik_region_unknown"]) % {"code": parsed.region_code})
+            else:
+                nik = parsed.nik
+                if "birth_date" not in errors and "sex" not in errors:
+                    warnings = nik_warnings(parsed, birth_date=birth_date, sex=sex)
+    nik_index = identifiers.nik_index(nik) if nik else ""
+    if nik_index:
+        duplicates = Person.objects.filter(owner_agency_id=owner_agency_id, nik_index=nik_index)
+        if exclude_pk is not None:
+            duplicates = duplicates.exclude(pk=exclude_pk)
+        if duplicates.exists():
+            add("nik", _("Your agency has already recorded a person with this NIK. Search for it instead."))
+
+    passport = identifiers.normalise_passport(data.passport_number)
+    if passport and not _PASSPORT.match(passport):
+        add("passport_number", _("A passport number has 5 to 20 letters and digits."))
+
+    nationality = (data.nationality or "").strip().upper()
+    if nationality not in _countries("id"):
+        add("nationality", _("Choose the nationality from the list."))
+
+    birth_place = (data.birth_place or "").strip()
+    if len(birth_place) > 120:
+        add("birth_place", _("The birth place is too long (at most 120 characters)."))
+
+    phones: list[tuple[str, str, str]] = []
+    seen_phones: set[str] = set()
+    for position, phone in enumerate(data.phones or [], start=1):
+        if not (phone.number or "").strip():
+            continue
+        try:
+            e164 = identifiers.normalise_phone(phone.number)
+        except identifiers.InvalidPhoneNumber:
+            add(
+                "phones",
+                _("Phone number %(n)d is not a valid phone number (e.g. 0812-3456-7890 or +60 12-345 6789).")
+                % {"n": position},
+            )
+            continue
+        if e164 not in seen_phones:
+            seen_phones.add(e164)
+            phones.append((e164, identifiers.phone_index(e164), (phone.label or "").strip()[:40]))
+    if len(phones) > MAX_PHONES:
+        add("phones", _("At most %(n)d phone numbers can be recorded.") % {"n": MAX_PHONES})
+
+    handles: list[tuple[str, str, str]] = []
+    seen_handles: set[tuple[str, str]] = set()
+    for position, item in enumerate(data.handles or [], start=1):
+        text = (item.handle or "").strip()
+        if not text:
+            continue
+        if item.platform not in SocialPlatform.values:
+            add("handles", _("Choose the platform of account %(n)d.") % {"n": position})
+            continue
+        normalised = normalise_handle(text)
+        if not normalised or len(text) > 200:
+            add("handles", _("Account %(n)d is not a valid handle.") % {"n": position})
+            continue
+        if (item.platform, normalised) not in seen_handles:
+            seen_handles.add((item.platform, normalised))
+            handles.append((item.platform, text, normalised))
+    if len(handles) > MAX_HANDLES:
+        add("handles", _("At most %(n)d accounts can be recorded.") % {"n": MAX_HANDLES})
+
+    if errors:
+        raise ValidationError(errors)
+    alias_forms = [normalise_name(alias) for alias in aliases]
+    search_names = " " + " ".join(dict.fromkeys(w for w in [name_normalised, *alias_forms] if w))
+    return (
+        _Clean(
+            full_name=full_name,
+            name_normalised=name_normalised[:200],
+            search_names=search_names,
+            aliases=aliases,
+            sex=sex,
+            birth_date=birth_date,
+            birth_place=birth_place,
+            nik=nik,
+            nik_index=nik_index,
+            passport_number=passport,
+            passport_index=identifiers.passport_index(passport) if passport else "",
+            nationality=nationality,
+            address_region=data.address_region,
+            address_detail=(data.address_detail or "").strip(),
+            phones=phones,
+            handles=handles,
+        ),
+        warnings,
+    )
+
+
+_SCALAR_FIELDS = (
+    "full_name",
+    "name_normalised",
+    "search_names",
+    "aliases",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "nik",
+    "nik_index",
+    "passport_number",
+    "passport_index",
+    "nationality",
+    "address_region",
+    "address_detail",
+)
+# Derived columns are not reported in the audit trail: the field the user edited is.
+_DERIVED = {"name_normalised", "search_names", "nik_index", "passport_index"}
+
+
+def _apply(person: Person, clean: _Clean) -> list[str]:
+    changed = []
+    for name in _SCALAR_FIELDS:
+        value = getattr(clean, name)
+        if getattr(person, name) != value:
+            setattr(person, name, value)
+            if name not in _DERIVED:
+                changed.append(name)
+    return changed
+
+
+def _write_phones_and_handles(person: Person, clean: _Clean) -> list[str]:
+    changed = []
+    current_phones = {p.number_index: p for p in person.phones.all()}
+    wanted_phones = {index: (e164, label) for e164, index, label in clean.phones}
+    if set(current_phones) != set(wanted_phones) or any(
+        current_phones[i].label != wanted_phones[i][1] for i in wanted_phones if i in current_phones
+    ):
+        changed.append("phones")
+        person.phones.all().delete()
+        for e164, index, label in clean.phones:
+            phone = PersonPhone(person=person, number=e164, number_index=index, label=label)
+            phone.full_clean(exclude=["person"])
+            phone.save()
+    current_handles = sorted((h.platform, h.handle) for h in person.handles.all())
+    if current_handles != sorted((platform, text) for platform, text, _n in clean.handles):
+        changed.append("handles")
+        person.handles.all().delete()
+        for platform, text, normalised in clean.handles:
+            handle = PersonHandle(person=person, platform=platform, handle=text, handle_normalised=normalised)
+            handle.full_clean(exclude=["person"])
+            handle.save()
+    return changed
+
+
+def _check_warnings(warnings: list[NikWarning], confirm_nik_mismatch: bool) -> None:
+    if warnings and not confirm_nik_mismatch:
+        raise NikMismatchWarning(warnings)
+
+
+def person_create(*, actor, data: PersonData, confirm_nik_mismatch: bool = False) -> Person:
+    """Records a new person for the actor's agency, with phones and handles, and audits it (field names only)."""
+    if not access.may_create_person(actor) or actor.agency_id is None:
+        raise ApplicationError(
+            _("Your role does not allow recording people."), code="permission_denied", status=403
+        )
+    clean, warnings = _validate(data, owner_agency_id=actor.agency_id, exclude_pk=None)
+    _check_warnings(warnings, confirm_nik_mismatch)
+    with transaction.atomic(durable=True):
+        person = Person(owner_agency_id=actor.agency_id, created_by=actor)
+        changed = _apply(person, clean)
+        person.full_clean()
+        person.save()
+        changed += _write_phones_and_handles(person, clean)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=person,
+            summary="person created",
+            changes={"fields": sorted(changed), **({"nik_mismatch_confirmed": True} if warnings else {})},
+        )
+    return person
+
+
+def person_update(
+    *, actor, person_id: int, version: int, data: PersonData, confirm_nik_mismatch: bool = False
+) -> Person:
+    """Saves an edit made on top of `version`; if someone saved in between, raises ConflictError, saving nothing."""
+    with transaction.atomic(durable=True):
+        person = (
+            Person.objects.restrict(actor, PersonAction.CHANGE)
+            .select_for_update()
+            .filter(pk=person_id)
+            .first()
+        )
+        if person is None:
+            raise Http404
+        if person.version != version:
+            raise ConflictError(
+                _(
+                    "Someone else saved this person while you were editing. Nothing was saved: your changes "
+                    "are still in the form below; compare them with the current record and save again."
+                ),
+                code="edit_conflict",
+            )
+        clean, warnings = _validate(data, owner_agency_id=person.owner_agency_id, exclude_pk=person.pk)
+        _check_warnings(warnings, confirm_nik_mismatch)
+        changed = _apply(person, clean)
+        changed += _write_phones_and_handles(person, clean)
+        if not changed:
+            return person
+        person.version = version + 1
+        person.updated_at = timezone.now()
+        person.full_clean()
+        person.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=person,
+            summary="person updated",
+            changes={
+                "fields": sorted(changed),
+                "version": person.version,
+                **({"nik_mismatch_confirmed": True} if warnings else {}),
+            },
+        )
+    return person
+
+
+def person_delete(*, actor, person_id: int) -> None:
+    """Deletes a person record and its phones and handles; refused while other records (cases) refer to it."""
+    with transaction.atomic(durable=True):
+        person = (
+            Person.objects.restrict(actor, PersonAction.DELETE)
+            .select_for_update()
+            .filter(pk=person_id)
+            .first()
+        )
+        if person is None:
+            raise Http404
+        object_id = str(person.pk)
+        try:
+            with transaction.atomic():
+                person.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            raise ApplicationError(
+                _("This person is linked to other records (such as cases) and cannot be deleted."),
+                code="person_in_use",
+                status=409,
+            ) from exc
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            object_type=Person._meta.label_lower,
+            object_id=object_id,
+            summary="person deleted",
+        )
+
+
+def person_reveal(*, actor, person_id: int, field_name: str) -> Person:
+    """Returns the person so that one identifier can be shown in full, and audits that it was shown."""
+    if field_name not in RevealableField.values:
+        raise ApplicationError(_("This field cannot be revealed."), code="invalid_field")
+    person = Person.objects.restrict(actor, PersonAction.REVEAL).filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    with transaction.atomic(durable=True):
+        audit_record(
+            actor=actor,
+            action=AuditAction.VIEW,
+            obj=person,
+            summary=f"identifier revealed: {field_name}",
+            changes={"revealed": [field_name]},
+        )
+    return person
