@@ -23,6 +23,9 @@ except ImportError:  # pragma: no cover - older Pythons
 PREFIX_LEN = 3
 _MAX_SET = 40
 _DIGITS = "0123456789"
+# Marks "the word ends here": a prefix like "di" followed by whitespace can only be the whole word "di".
+_END = "\x00"
+_WORD_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789'’")
 _ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
@@ -40,6 +43,21 @@ def _char_set(items) -> set[str] | None:
     return chars if len(chars) <= _MAX_SET else None
 
 
+def _never_word(items) -> bool:
+    """True when a character class cannot match a letter or digit (\\s, [ .-], \\W ...): the word ends there."""
+    for op, av in items:
+        if op is _c.CATEGORY:
+            if av not in (_c.CATEGORY_SPACE, _c.CATEGORY_NOT_WORD, _c.CATEGORY_LINEBREAK):
+                return False
+        elif op is _c.LITERAL:
+            ch = chr(av)
+            if ch.isalnum() or ch in _WORD_CHARS:
+                return False
+        else:
+            return False
+    return True
+
+
 def _prefixes(seq: list, n: int, depth: int = 0) -> set[str]:
     """Strings of up to n characters the sequence can start with; "" means "anything" from that point on."""
     if n == 0 or not seq or depth > 40:
@@ -49,8 +67,13 @@ def _prefixes(seq: list, n: int, depth: int = 0) -> set[str]:
     if op is _c.AT:
         return _prefixes(rest, n, depth + 1)
     if op is _c.LITERAL:
-        return {chr(av) + s for s in _prefixes(rest, n - 1, depth + 1)}
+        ch = chr(av)
+        if not (ch.isalnum() or ch in _WORD_CHARS):
+            return {_END}
+        return {ch + s for s in _prefixes(rest, n - 1, depth + 1)}
     if op is _c.IN:
+        if _never_word(av):
+            return {_END}
         chars = _char_set(av)
         if chars is None:
             return {""}
@@ -83,16 +106,13 @@ def prefixes(pattern: str) -> set[str] | None:
     found = _prefixes(parsed, PREFIX_LEN)
     if "" in found or not found or len(found) > 200:
         return None
-    # Keys are matched against a word's first characters, so cut each prefix at its first non-word character.
-    cut = set()
+    # A prefix ending in _END is a whole word ("ga" in "ga perlu"); others are the word's first characters.
+    keys = set()
     for p in found:
-        end = 0
-        while end < len(p) and p[end].isalnum():
-            end += 1
-        if end == 0:
+        if p.startswith(_END):
             return None
-        cut.add(p[:end])
-    return cut
+        keys.add(p)
+    return keys
 
 
 class Dispatcher:
@@ -115,8 +135,12 @@ class Dispatcher:
         # single dictionary look-up: a shorter prefix "dp" is filed under "dp" and "dp" + each letter/digit.
         expanded: dict[str, dict[str, list[tuple[str, str]]]] = {}
         for key, families in by_key.items():
-            targets = [key]
-            grow = [key]
+            if _END in key:
+                targets = [key[: key.index(_END)]]  # exactly this word: word[:PREFIX_LEN] equals it
+                grow = []
+            else:
+                targets = [key]
+                grow = [key]
             while grow and len(grow[0]) < PREFIX_LEN:
                 grow = [g + c for g in grow for c in _ALNUM]
                 targets.extend(grow)

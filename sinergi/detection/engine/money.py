@@ -29,9 +29,9 @@ _MAGNITUDE = {
 _THOUSANDS = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
 _THOUSANDS_DEC = re.compile(r"(\d{1,3}(?:([.,])\d{3})(?:\2\d{3})*)[.,](\d{1,2})")
 # Three capital letters before a number that are not a known currency: likely an unknown currency code.
-_CODE_BEFORE_NUMBER = re.compile(
-    r"(?<![A-Za-z])([A-Z]{3})\s?\d{1,3}(?:[.,]\d{3})+|(?<![A-Za-z])([A-Z]{3})\s?\d{3,}"
-)
+# The class comes first (the lookbehind after it) so that re can skip quickly over lower-case text.
+_CODE_BEFORE_NUMBER = re.compile(r"([A-Z]{3})(?<![A-Za-z][A-Z]{3})\s?(?:\d{1,3}(?:[.,]\d{3})+|\d{3,})")
+_CURRENCY_MARKS = frozenset("$¥₩€£฿₺₱₫")
 _NOT_CURRENCY = frozenset(
     "ABK PMI TKI TKW KTP SMP SMA SMK NIK UMR UMK HRD DLL WIB WIT WITA BLK LPK SKCK BPJS PKL TEL HP_ NPWP "
     "RT_ RW_ JLN GAJ NO_ KEL KEC KAB RUM BST ATM BRI BNI BCA BTN VIA ADA DAN YANG PIN ABC SIP OPP PAP JAM".replace(
@@ -96,8 +96,24 @@ def extract_amounts(text: str, low: str, money: dict, currencies: dict) -> tuple
         a = parse_number(raw_a)
         if a is None:
             continue
-        b = parse_number(m.group("b")) if m.group("b") else None
         ma, mb = m.group("ma"), m.group("mb")
+        magnitude_given = bool(ma or mb)
+        if not magnitude_given and "." not in raw_a and "," not in raw_a:
+            # A plain number needs a currency right next to it ("RM 3000", "1500 SAR"): check one character
+            # each side before running the currency patterns.
+            if start >= 2 and low[start - 1] == "-" and low[start - 2].isdigit():
+                continue  # "0812-3456": the middle of a phone number
+            j = start - 1
+            if j >= 0 and low[j] == " ":
+                j -= 1
+            e = end
+            if e < len(low) and low[e] == " ":
+                e += 1
+            before_ok = j >= 0 and (low[j].isalpha() or low[j] in _CURRENCY_MARKS)
+            after_ok = e < len(low) and (low[e].isalpha() or low[e] in _CURRENCY_MARKS)
+            if not (before_ok or after_ok):
+                continue
+        b = parse_number(m.group("b")) if m.group("b") else None
         # "15-20jt": the lower bound takes the upper bound's magnitude.
         mag_a = _magnitude(ma or mb)
         value = max(a * mag_a, (b or 0) * _magnitude(mb or ma))
@@ -127,7 +143,6 @@ def extract_amounts(text: str, low: str, money: dict, currencies: dict) -> tuple
         if pm:
             factor = factors.get(pm.group("p"), 1.0)
             end = pm.end()
-        magnitude_given = bool(ma or mb)
         separated = m.group("a").count(".") + m.group("a").count(",") >= 1 and value >= 100_000
         if currency is None and not magnitude_given and not separated:
             continue  # a bare small number: an age, a count, a phone fragment
@@ -158,7 +173,7 @@ def extract_amounts(text: str, low: str, money: dict, currencies: dict) -> tuple
             )
         )
     for m in _CODE_BEFORE_NUMBER.finditer(text):
-        code = m.group(1) or m.group(2)
+        code = m.group(1)
         if code in _NOT_CURRENCY or code.lower() in by_symbol or code in currencies:
             continue
         warnings.append(f"Mata uang tidak dikenal: {code} (jumlahnya tidak dinormalkan ke rupiah)")
