@@ -90,8 +90,8 @@ def test_train_on_a_tiny_corpus_writes_a_loadable_deterministic_model(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     _tiny_corpus(corpus)
-    first = learned.train_and_save(path=tmp_path / "a.json", corpus_dir=corpus)
-    second = learned.train_and_save(path=tmp_path / "b.json", corpus_dir=corpus)
+    first = learned.train_and_save(path=tmp_path / "a.json", corpus_dir=corpus, with_rules=False)
+    second = learned.train_and_save(path=tmp_path / "b.json", corpus_dir=corpus, with_rules=False)
     assert first.read_bytes() == second.read_bytes()
     model = LearnedModel.load(first)
     assert model.proba("gaji gede di Kamboja tiket ditanggung", []) > model.proba(
@@ -103,14 +103,16 @@ def test_analysts_reviews_change_the_model(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     _tiny_corpus(corpus)
-    base = LearnedModel.load(learned.train_and_save(path=tmp_path / "base.json", corpus_dir=corpus))
+    base = LearnedModel.load(
+        learned.train_and_save(path=tmp_path / "base.json", corpus_dir=corpus, with_rules=False)
+    )
     reviews = [
         {"text": "kerja ladang di Zambesia, bayar agen dulu", "label": "confirmed"},
         {"text": "kerja ladang di Zambesia lewat perahu malam", "label": "risky"},
         {"text": "", "label": "risky"},  # an empty review is skipped, not an error
     ]
     tuned = LearnedModel.load(
-        learned.train_and_save(reviews, path=tmp_path / "tuned.json", corpus_dir=corpus)
+        learned.train_and_save(reviews, path=tmp_path / "tuned.json", corpus_dir=corpus, with_rules=False)
     )
     text = "lowongan ladang Zambesia"
     assert tuned.proba(text, []) > base.proba(text, [])
