@@ -469,13 +469,19 @@ def _detail_context(request, view, *, bound: dict | None = None) -> dict:
     context["transfers"] = transfers
     context["may_answer_transfer"] = user.has_role(*MANAGE_ROLES)
 
-    # Forms: a bound one (after a refusal) replaces the empty one, so the user's input is kept.
-    def form(key, factory):
-        return bound.get(key) or factory()
+    # Forms carry a prefix per purpose and object, so the many forms of the page never share an id; after a
+    # refusal the bound form (the user's input) replaces the empty one.
+    def form(factory, prefix):
+        return bound.get(prefix) or factory(prefix=prefix)
 
+    for referral in referrals:
+        referral.decline_form = form(ReasonForm, f"decline-{referral.pk}")
+        referral.services_form = form(ServiceReportForm, f"services-{referral.pk}")
+        referral.revoke_form = form(ReasonForm, f"revoke-{referral.pk}")
+    for transfer in transfers:
+        transfer.decline_form = form(ReasonForm, f"tdecline-{transfer.pk}")
+    context["bound_key"] = next(iter(bound), "")
     if view.is_pending:
-        context["answer_form"] = form("answer", OptionalNoteForm)
-        context["decline_form"] = form("decline", ReasonForm)
         return context
 
     context["parties"] = view.parties()
@@ -484,12 +490,14 @@ def _detail_context(request, view, *, bound: dict | None = None) -> dict:
     context["notes"] = list(view.notes().order_by("-created_at", "-id"))
     context["documents"] = list(view.documents())
     context["tasks"] = list(view.tasks())
-    context["approvals"] = (
-        list(case.approvals.select_related("requested_by", "decided_by")) if view.is_lead else []
-    )
+    approvals = list(case.approvals.select_related("requested_by", "decided_by")) if view.is_lead else []
+    if view.can_decide_approvals:
+        for approval in approvals:
+            approval.decide_form = form(ApprovalDecideForm, f"decide-{approval.pk}")
+    context["approvals"] = approvals
     context["linked_sources"] = _linked_sources(request, case)
 
-    failed = bound.get("transition")
+    failed = bound.get("move")
     transitions = [
         {"transition": transition, "stage": target}
         for transition, target in selectors.case_available_transitions(view=view)
@@ -497,51 +505,58 @@ def _detail_context(request, view, *, bound: dict | None = None) -> dict:
     # After a refusal or a conflict the typed note and outcome come back, on top of the case as it is now.
     initial = {"version": case.version}
     if failed is not None:
-        initial.update({"note": failed.data.get("note", ""), "outcome": failed.data.get("outcome", "")})
+        initial.update(
+            {"note": failed.data.get("move-note", ""), "outcome": failed.data.get("move-outcome", "")}
+        )
     context["transitions"] = transitions
-    context["transition_form"] = TransitionForm(initial=initial)
+    context["transition_form"] = TransitionForm(initial=initial, prefix="move")
     context["may_close"] = any(t["stage"].final for t in transitions)
     if failed is not None and not transitions:
-        context["lost_note"] = failed.data.get("note", "")
+        context["lost_note"] = failed.data.get("move-note", "")
 
     sensitivities = sorted(view.sensitivities)
     if view.can_edit:
-        context["note_form"] = form("note", lambda: NoteForm(sensitivities=sensitivities))
-        context["task_form"] = form("task", lambda: TaskForm(owners=agency_handlers(user.agency_id)))
-        context["document_form"] = form("document", lambda: DocumentForm(sensitivities=sensitivities))
-        context["route_form"] = form("route", RouteEventForm)
+        context["note_form"] = form(
+            lambda prefix: NoteForm(sensitivities=sensitivities, prefix=prefix), "note"
+        )
+        context["task_form"] = form(
+            lambda prefix: TaskForm(owners=agency_handlers(user.agency_id), prefix=prefix), "task"
+        )
+        context["document_form"] = form(
+            lambda prefix: DocumentForm(sensitivities=sensitivities, prefix=prefix), "document"
+        )
+        context["route_form"] = form(RouteEventForm, "route")
         context["status_form"] = VictimStatusForm()
-        context["services_form"] = form("services", ServiceReportForm)
     if view.can_manage:
         agencies = agency_list(user=user).filter(is_active=True).exclude(pk=case.lead_agency_id)
         needs = set(flow.needs)
         eligible = agencies.filter(type__in={t for n in flow.needs.values() for t in n.agency_types})
-        referral_form = form("referral", lambda: ReferralForm(agencies=eligible, needs=needs))
+        referral_form = form(
+            lambda prefix: ReferralForm(agencies=eligible, needs=needs, prefix=prefix), "referral"
+        )
         # Choosing the need narrows the agencies to those the flow allows for it (HTMX; the service checks).
         referral_form.fields["need"].widget.attrs.update(
             {
                 "hx-get": reverse("cases:referral_agencies", args=[case.pk]),
-                "hx-target": "#id_to_agency",
+                "hx-target": "#id_referral-to_agency",
                 "hx-trigger": "change",
             }
         )
         context["referral_form"] = referral_form
-        context["transfer_form"] = form("transfer", lambda: TransferRequestForm(agencies=agencies))
-        context["approval_form"] = form("approval", ApprovalRequestForm)
-        context["consent_form"] = ConsentForm()
-        referred = {
-            r.to_agency for r in referrals if r.state in (ReferralState.PENDING, ReferralState.ACCEPTED)
-        }
-        context["override_form"] = form(
-            "override", lambda: ShareOverrideForm(agencies=sorted(referred, key=lambda a: a.name))
+        context["transfer_form"] = form(
+            lambda prefix: TransferRequestForm(agencies=agencies, prefix=prefix), "transfer"
         )
-        context["revoke_form"] = form("revoke", ReasonForm)
-        context["done_form"] = form("done", OptionalNoteForm)
-    if view.can_decide_approvals:
-        context["decide_form"] = form("decide", ApprovalDecideForm)
-    context["answer_form"] = form("answer", OptionalNoteForm)
-    context["decline_form"] = form("decline", ReasonForm)
-    context["bound_key"] = next(iter(bound), "")
+        context["approval_form"] = form(ApprovalRequestForm, "approval")
+        context["consent_form"] = ConsentForm()
+        referred = sorted(
+            {r.to_agency for r in referrals if r.state in (ReferralState.PENDING, ReferralState.ACCEPTED)},
+            key=lambda a: a.name,
+        )
+        for party_view in context["parties"]:
+            party_view.party.override_form = form(
+                lambda prefix: ShareOverrideForm(agencies=referred, prefix=prefix),
+                f"override-{party_view.party.pk}",
+            )
     return context
 
 
@@ -634,7 +649,7 @@ def edit(request, case_id: int):
 # --- actions on a case ---------------------------------------------------------------------------------------
 
 
-def _run(request, view, *, key, form, call, success, anchor="", redirect_to=None):
+def _run(request, view, *, form, call, success, anchor="", redirect_to=None):
     """Validates `form`, calls the service; a refusal re-renders the case with the form and its message."""
     if form.is_valid():
         try:
@@ -645,7 +660,7 @@ def _run(request, view, *, key, form, call, success, anchor="", redirect_to=None
             if is_htmx(request):
                 return _htmx_result(request, ok=False, message=exc.message, status=_status_of(exc))
             fresh = _view_for(request, view.case.pk) if isinstance(exc, ConflictError) else view
-            return _render_detail(request, fresh, bound={key: form}, status=_status_of(exc))
+            return _render_detail(request, fresh, bound={form.prefix: form}, status=_status_of(exc))
         if is_htmx(request):
             return _htmx_result(request, ok=True, message=success)
         messages.success(request, success)
@@ -654,7 +669,12 @@ def _run(request, view, *, key, form, call, success, anchor="", redirect_to=None
         return _htmx_result(
             request, ok=False, message=_("Please correct the errors below."), form=form, status=400
         )
-    return _render_detail(request, view, bound={key: form}, status=400)
+    return _render_detail(request, view, bound={form.prefix: form}, status=400)
+
+
+def _reason_form(request, prefix: str) -> ReasonForm:
+    """The case page posts a prefixed reason (one form per referral); the inboxes post a plain one."""
+    return ReasonForm(request.POST, prefix=prefix if f"{prefix}-reason" in request.POST else None)
 
 
 def _htmx_result(request, *, ok: bool, message: str, form=None, status: int = 200):
@@ -671,7 +691,7 @@ def _htmx_result(request, *, ok: bool, message: str, form=None, status: int = 20
 @require_POST
 def transition(request, case_id: int):
     view = _view_for(request, case_id)
-    form = TransitionForm(request.POST)
+    form = TransitionForm(request.POST, prefix="move")
     if form.is_valid():
         try:
             services.case_transition(
@@ -686,11 +706,11 @@ def transition(request, case_id: int):
             messages.error(request, exc.message)
             # Re-read the case: after a conflict the page must show what the other person changed.
             fresh = _view_for(request, case_id)
-            return _render_detail(request, fresh, bound={"transition": form}, status=_status_of(exc))
+            return _render_detail(request, fresh, bound={"move": form}, status=_status_of(exc))
         messages.success(request, _("The case was moved."))
         return redirect(_case_url(view.case))
     messages.error(request, _("The form was incomplete; reload the page and try again."))
-    return _render_detail(request, view, bound={"transition": form}, status=400)
+    return _render_detail(request, view, bound={"move": form}, status=400)
 
 
 def _agency_from(value):
@@ -708,7 +728,7 @@ def referral_create(request, case_id: int):
     view = _view_for(request, case_id)
     flow = selectors.flow_of(view.case)
     agencies = agency_list(user=request.user).filter(is_active=True).exclude(pk=view.case.lead_agency_id)
-    form = ReferralForm(request.POST, agencies=agencies, needs=set(flow.needs))
+    form = ReferralForm(request.POST, agencies=agencies, needs=set(flow.needs), prefix="referral")
 
     def call(data):
         services.referral_create(
@@ -720,9 +740,7 @@ def referral_create(request, case_id: int):
             due_at=data.get("due_at"),
         )
 
-    return _run(
-        request, view, key="referral", form=form, call=call, success=_("Referral sent."), anchor="referrals"
-    )
+    return _run(request, view, form=form, call=call, success=_("Referral sent."), anchor="referrals")
 
 
 @login_required
@@ -732,7 +750,9 @@ def referral_agencies(request, case_id: int):
     view = _view_for(request, case_id)
     if not view.can_manage:
         raise Http404
-    agencies = selectors.referral_eligible_agencies(case=view.case, need=request.GET.get("need", ""))
+    agencies = selectors.referral_eligible_agencies(
+        case=view.case, need=request.GET.get("referral-need") or request.GET.get("need", "")
+    )
     return render(request, "cases/includes/agency_options.html", {"agencies": agencies})
 
 
@@ -751,7 +771,6 @@ def referral_accept(request, case_id: int, referral_id: int):
     return _run(
         request,
         view,
-        key="answer",
         form=OptionalNoteForm(request.POST),
         call=lambda d: services.referral_accept(
             actor=request.user, referral=referral, note=d.get("note") or ""
@@ -769,8 +788,7 @@ def referral_decline(request, case_id: int, referral_id: int):
     return _run(
         request,
         view,
-        key="decline",
-        form=ReasonForm(request.POST),
+        form=_reason_form(request, f"decline-{referral.pk}"),
         call=lambda d: services.referral_decline(actor=request.user, referral=referral, reason=d["reason"]),
         success=_("Referral declined."),
         redirect_to=_safe_next(request, reverse("cases:referral_inbox")),
@@ -785,8 +803,7 @@ def referral_services(request, case_id: int, referral_id: int):
     return _run(
         request,
         view,
-        key="services",
-        form=ServiceReportForm(request.POST),
+        form=ServiceReportForm(request.POST, prefix=f"services-{referral.pk}"),
         call=lambda d: services.referral_report_services(
             actor=request.user,
             referral=referral,
@@ -806,7 +823,6 @@ def referral_done(request, case_id: int, referral_id: int):
     return _run(
         request,
         view,
-        key="done",
         form=OptionalNoteForm(request.POST),
         call=lambda d: services.referral_mark_done(
             actor=request.user, referral=referral, note=d.get("note") or ""
@@ -824,8 +840,7 @@ def referral_revoke(request, case_id: int, referral_id: int):
     return _run(
         request,
         view,
-        key="revoke",
-        form=ReasonForm(request.POST),
+        form=_reason_form(request, f"revoke-{referral.pk}"),
         call=lambda d: services.referral_revoke(actor=request.user, referral=referral, reason=d["reason"]),
         success=_("Referral revoked."),
         anchor="referrals",
@@ -837,11 +852,10 @@ def referral_revoke(request, case_id: int, referral_id: int):
 def transfer_request(request, case_id: int):
     view = _view_for(request, case_id)
     agencies = agency_list(user=request.user).filter(is_active=True).exclude(pk=view.case.lead_agency_id)
-    form = TransferRequestForm(request.POST, agencies=agencies)
+    form = TransferRequestForm(request.POST, agencies=agencies, prefix="transfer")
     return _run(
         request,
         view,
-        key="transfer",
         form=form,
         call=lambda d: services.lead_transfer_request(
             actor=request.user, case=view.case, to_agency=_agency_from(d["to_agency"]), reason=d["reason"]
@@ -866,7 +880,6 @@ def transfer_accept(request, case_id: int, transfer_id: int):
     return _run(
         request,
         view,
-        key="answer",
         form=OptionalNoteForm(request.POST),
         call=lambda d: services.lead_transfer_accept(
             actor=request.user, transfer=transfer, note=d.get("note") or ""
@@ -884,8 +897,7 @@ def transfer_decline(request, case_id: int, transfer_id: int):
     return _run(
         request,
         view,
-        key="decline",
-        form=ReasonForm(request.POST),
+        form=_reason_form(request, f"tdecline-{transfer.pk}"),
         call=lambda d: services.lead_transfer_decline(
             actor=request.user, transfer=transfer, reason=d["reason"]
         ),
@@ -901,8 +913,7 @@ def approval_request(request, case_id: int):
     return _run(
         request,
         view,
-        key="approval",
-        form=ApprovalRequestForm(request.POST),
+        form=ApprovalRequestForm(request.POST, prefix="approval"),
         call=lambda d: services.approval_request(
             actor=request.user, case=view.case, kind=d["kind"], note=d.get("note") or ""
         ),
@@ -923,8 +934,7 @@ def approval_decide(request, case_id: int, approval_id: int):
     return _run(
         request,
         view,
-        key="decide",
-        form=ApprovalDecideForm(request.POST),
+        form=ApprovalDecideForm(request.POST, prefix=f"decide-{approval.pk}"),
         call=lambda d: services.approval_decide(
             actor=request.user,
             approval=approval,
@@ -940,11 +950,10 @@ def approval_decide(request, case_id: int, approval_id: int):
 @require_POST
 def note_add(request, case_id: int):
     view = _view_for(request, case_id)
-    form = NoteForm(request.POST, sensitivities=view.sensitivities)
+    form = NoteForm(request.POST, sensitivities=view.sensitivities, prefix="note")
     return _run(
         request,
         view,
-        key="note",
         form=form,
         call=lambda d: services.note_add(
             actor=request.user, case=view.case, text=d["text"], sensitivity=d["sensitivity"]
@@ -959,7 +968,7 @@ def note_add(request, case_id: int):
 def task_create(request, case_id: int):
     view = _view_for(request, case_id)
     owners = list(agency_handlers(request.user.agency_id)) if request.user.agency_id else []
-    form = TaskForm(request.POST, owners=owners)
+    form = TaskForm(request.POST, owners=owners, prefix="task")
 
     def call(data):
         owner = next((u for u in owners if str(u.pk) == data["owner"]), None)
@@ -969,7 +978,7 @@ def task_create(request, case_id: int):
             actor=request.user, case=view.case, title=data["title"], owner=owner, due_at=data["due_at"]
         )
 
-    return _run(request, view, key="task", form=form, call=call, success=_("Task created."), anchor="tasks")
+    return _run(request, view, form=form, call=call, success=_("Task created."), anchor="tasks")
 
 
 @login_required
@@ -982,7 +991,6 @@ def task_complete(request, case_id: int, task_id: int):
     return _run(
         request,
         view,
-        key="task_done",
         form=OptionalNoteForm(request.POST),
         call=lambda d: services.task_complete(actor=request.user, task=task),
         success=_("Task completed."),
@@ -994,11 +1002,10 @@ def task_complete(request, case_id: int, task_id: int):
 @require_POST
 def document_upload(request, case_id: int):
     view = _view_for(request, case_id)
-    form = DocumentForm(request.POST, request.FILES, sensitivities=view.sensitivities)
+    form = DocumentForm(request.POST, request.FILES, sensitivities=view.sensitivities, prefix="document")
     return _run(
         request,
         view,
-        key="document",
         form=form,
         call=lambda d: services.document_upload(
             actor=request.user,
@@ -1049,7 +1056,6 @@ def victim_status(request, case_id: int, party_id: int):
     return _run(
         request,
         view,
-        key="status",
         form=VictimStatusForm(request.POST),
         call=lambda d: services.victim_status_set(actor=request.user, party=party, status=d["status"]),
         success=_("Victim status recorded."),
@@ -1065,7 +1071,6 @@ def consent(request, case_id: int, party_id: int):
     return _run(
         request,
         view,
-        key="consent",
         form=ConsentForm(request.POST),
         call=lambda d: services.consent_record(actor=request.user, party=party, consent=d["consent"]),
         success=_("Consent recorded."),
@@ -1079,11 +1084,10 @@ def share_override(request, case_id: int, party_id: int):
     view = _view_for(request, case_id)
     party = _party_of(view, party_id)
     agencies = [r.to_agency for r in view.referrals() if r.is_open]
-    form = ShareOverrideForm(request.POST, agencies=agencies)
+    form = ShareOverrideForm(request.POST, agencies=agencies, prefix=f"override-{party.pk}")
     return _run(
         request,
         view,
-        key="override",
         form=form,
         call=lambda d: services.share_override(
             actor=request.user, party=party, agency=_agency_from(d["agency"]), reason=d["reason"]
@@ -1097,11 +1101,10 @@ def share_override(request, case_id: int, party_id: int):
 @require_POST
 def route_event_add(request, case_id: int):
     view = _view_for(request, case_id)
-    form = RouteEventForm(request.POST)
+    form = RouteEventForm(request.POST, prefix="route")
     return _run(
         request,
         view,
-        key="route",
         form=form,
         call=lambda d: services.route_event_add(
             actor=request.user,

@@ -40,6 +40,11 @@ def detail_url(case):
     return reverse("cases:detail", args=[case.pk])
 
 
+def pfx(prefix, **data):
+    """Form data under a form prefix, as the case page posts it."""
+    return {f"{prefix}-{key}": value for key, value in data.items()}
+
+
 def refer(case, cast, staff, need):
     return services.referral_create(
         actor=cast.bp3mi.worker, case=case, to_agency=staff.agency, need=need, reason="Mohon ditangani."
@@ -234,13 +239,17 @@ def test_consent_then_override_reveal_identity_to_participants(cast, shared_case
     # Override without a reason: refused, nothing shared.
     response = lead.post(
         reverse("cases:share_override", args=[case.pk, child.pk]),
-        {"agency": cast.polda.agency.pk, "reason": " "},
+        pfx(f"override-{child.pk}", agency=cast.polda.agency.pk, reason=" "),
     )
     assert response.status_code == 400
     assert not child.share_overrides.exists()
     response = lead.post(
         reverse("cases:share_override", args=[case.pk, child.pk]),
-        {"agency": cast.polda.agency.pk, "reason": "Penyidikan mendesak, korban tidak dapat dihubungi."},
+        pfx(
+            f"override-{child.pk}",
+            agency=cast.polda.agency.pk,
+            reason="Penyidikan mendesak, korban tidak dapat dihubungi.",
+        ),
     )
     assert response.status_code == 302
     assert AuditEntry.objects.filter(action=AuditAction.SHARE_OVERRIDE).exists()
@@ -281,7 +290,7 @@ def test_transition_conflict_keeps_the_note_and_changes_nothing(cast, make_case)
     )
     response = client.post(
         reverse("cases:transition", args=[case.pk]),
-        {"to_stage": "assessment", "version": stale, "note": "Korban sudah dihubungi lewat telepon."},
+        pfx("move", to_stage="assessment", version=stale, note="Korban sudah dihubungi lewat telepon."),
     )
     assert response.status_code == 409
     body = response.content.decode()
@@ -292,7 +301,9 @@ def test_transition_conflict_keeps_the_note_and_changes_nothing(cast, make_case)
     # The page now carries the current version: the same move goes through.
     response = client.post(
         reverse("cases:transition", args=[case.pk]),
-        {"to_stage": "assessment", "version": case.version, "note": "Korban sudah dihubungi lewat telepon."},
+        pfx(
+            "move", to_stage="assessment", version=case.version, note="Korban sudah dihubungi lewat telepon."
+        ),
     )
     assert response.status_code == 302
     case.refresh_from_db()
@@ -303,11 +314,11 @@ def test_transition_needing_approval_is_refused_with_the_message(cast, make_case
     case = make_case()
     client = client_for(cast.bp3mi.worker)
     client.post(
-        reverse("cases:transition", args=[case.pk]), {"to_stage": "assessment", "version": case.version}
+        reverse("cases:transition", args=[case.pk]), pfx("move", to_stage="assessment", version=case.version)
     )
     case.refresh_from_db()
     response = client.post(
-        reverse("cases:transition", args=[case.pk]), {"to_stage": "referral", "version": case.version}
+        reverse("cases:transition", args=[case.pk]), pfx("move", to_stage="referral", version=case.version)
     )
     assert response.status_code == 400
     assert "persetujuan" in response.content.decode() or "approval" in response.content.decode()
@@ -322,7 +333,7 @@ def test_transition_matrix(cast, make_case):
         Client(),
         url=url,
         method="post",
-        data={"to_stage": "assessment", "version": case.version},
+        data=pfx("move", to_stage="assessment", version=case.version),
         denied=[(cast.bp3mi.reader, 403), (cast.polda.worker, 404)],
         allowed=[(cast.bp3mi.worker, 302)],
         snapshot=db_snapshot(Case.objects.filter(pk=case.pk), CaseEvent),
@@ -360,17 +371,19 @@ def test_referral_create_errors_shown_on_the_form(cast, make_case):
     past = (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
         url,
-        {"need": "SHELTER", "to_agency": cast.uptd.agency.pk, "reason": "Butuh rumah aman", "due_at": past},
+        pfx(
+            "referral", need="SHELTER", to_agency=cast.uptd.agency.pk, reason="Butuh rumah aman", due_at=past
+        ),
     )
     assert response.status_code == 400
     assert "Butuh rumah aman" in response.content.decode()
     response = client.post(
-        url, {"need": "INVESTIGATION", "to_agency": cast.uptd.agency.pk, "reason": "Selidiki"}
+        url, pfx("referral", need="INVESTIGATION", to_agency=cast.uptd.agency.pk, reason="Selidiki")
     )
     assert response.status_code == 400
     assert not Referral.objects.filter(case=case).exists()
     response = client.post(
-        url, {"need": "SHELTER", "to_agency": cast.uptd.agency.pk, "reason": "Butuh rumah aman"}
+        url, pfx("referral", need="SHELTER", to_agency=cast.uptd.agency.pk, reason="Butuh rumah aman")
     )
     assert response.status_code == 302
     assert Referral.objects.get(case=case).to_agency == cast.uptd.agency
@@ -397,7 +410,11 @@ def test_services_done_and_revoke(cast, make_case):
     uptd = client_for(cast.uptd.worker)
     response = uptd.post(
         reverse("cases:referral_services", args=[case.pk, referral.pk]),
-        {"description": "Ditempatkan di rumah aman", "delivered_on": timezone.localdate().isoformat()},
+        pfx(
+            f"services-{referral.pk}",
+            description="Ditempatkan di rumah aman",
+            delivered_on=timezone.localdate().isoformat(),
+        ),
     )
     assert response.status_code == 302
     assert referral.services.count() == 1
@@ -427,7 +444,7 @@ def test_lead_transfer_request_and_accept(cast, make_case):
     lead = client_for(cast.bp3mi.worker)
     response = lead.post(
         reverse("cases:transfer_request", args=[case.pk]),
-        {"to_agency": cast.polda.agency.pk, "reason": "Kasus pidana berat"},
+        pfx("transfer", to_agency=cast.polda.agency.pk, reason="Kasus pidana berat"),
     )
     assert response.status_code == 302
     transfer = case.transfers.get()
@@ -450,16 +467,19 @@ def test_lead_transfer_request_and_accept(cast, make_case):
 def test_approval_request_and_decision(cast, make_case):
     case = make_case()
     response = client_for(cast.bp3mi.worker).post(
-        reverse("cases:approval_request", args=[case.pk]), {"kind": ApprovalKind.ASSESSMENT}
+        reverse("cases:approval_request", args=[case.pk]), pfx("approval", kind=ApprovalKind.ASSESSMENT)
     )
     assert response.status_code == 302
     approval = Approval.objects.get(case=case)
     url = reverse("cases:approval_decide", args=[case.pk, approval.pk])
     # A case worker cannot decide; a supervisor must give a reason to reject.
-    assert client_for(cast.bp3mi.worker).post(url, {"decision": "approve"}).status_code == 403
+    assert (
+        client_for(cast.bp3mi.worker).post(url, pfx(f"decide-{approval.pk}", decision="approve")).status_code
+        == 403
+    )
     supervisor = client_for(cast.bp3mi.supervisor)
-    assert supervisor.post(url, {"decision": "reject", "note": ""}).status_code == 400
-    assert supervisor.post(url, {"decision": "approve"}).status_code == 302
+    assert supervisor.post(url, pfx(f"decide-{approval.pk}", decision="reject", note="")).status_code == 400
+    assert supervisor.post(url, pfx(f"decide-{approval.pk}", decision="approve")).status_code == 302
     approval.refresh_from_db()
     assert approval.state == "APPROVED"
 
@@ -468,14 +488,20 @@ def test_note_sensitivity_limited_to_what_the_agency_may_write(cast, shared_case
     uptd = client_for(cast.uptd.worker)
     url = reverse("cases:note_add", args=[shared_case.pk])
     count = Note.objects.count()
-    response = uptd.post(url, {"text": "Catatan penyidikan palsu", "sensitivity": Sensitivity.INVESTIGATION})
+    response = uptd.post(
+        url, pfx("note", text="Catatan penyidikan palsu", sensitivity=Sensitivity.INVESTIGATION)
+    )
     assert response.status_code == 400
     assert "Catatan penyidikan palsu" in response.content.decode()
     assert Note.objects.count() == count
-    assert uptd.post(url, {"text": "Kontrol psikolog", "sensitivity": Sensitivity.CARE}).status_code == 302
+    assert (
+        uptd.post(url, pfx("note", text="Kontrol psikolog", sensitivity=Sensitivity.CARE)).status_code == 302
+    )
     assert Note.objects.count() == count + 1
     # Dinsos (pending) may not write at all.
-    assert client_for(cast.dinsos.worker).post(url, {"text": "x", "sensitivity": "GENERAL"}).status_code in (
+    assert client_for(cast.dinsos.worker).post(
+        url, pfx("note", text="x", sensitivity="GENERAL")
+    ).status_code in (
         400,
         403,
     )
@@ -488,14 +514,14 @@ def test_task_create_and_complete(cast, make_case):
     due = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
         reverse("cases:task_create", args=[case.pk]),
-        {"title": "Hubungi keluarga", "owner": cast.bp3mi.supervisor.pk, "due_at": due},
+        pfx("task", title="Hubungi keluarga", owner=cast.bp3mi.supervisor.pk, due_at=due),
     )
     assert response.status_code == 302
     task = Task.objects.get(case=case)
     past = (timezone.localtime() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
         reverse("cases:task_create", args=[case.pk]),
-        {"title": "Terlambat", "owner": cast.bp3mi.supervisor.pk, "due_at": past},
+        pfx("task", title="Terlambat", owner=cast.bp3mi.supervisor.pk, due_at=past),
     )
     assert response.status_code == 400 and Task.objects.filter(case=case).count() == 1
     assert client.post(reverse("cases:task_complete", args=[case.pk, task.pk])).status_code == 302
@@ -507,16 +533,16 @@ def test_document_upload_errors_and_permission_checked_download(cast, shared_cas
     lead = client_for(cast.bp3mi.worker)
     url = reverse("cases:document_upload", args=[shared_case.pk])
     bad = SimpleUploadedFile("virus.exe", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 50)
-    response = lead.post(url, {"file": bad, "title": "Program", "sensitivity": "GENERAL"})
+    response = lead.post(url, pfx("document", file=bad, title="Program", sensitivity="GENERAL"))
     assert response.status_code == 400
     assert not Document.objects.exists()
     settings.SINERGI_MAX_UPLOAD_BYTES = 100
     big = SimpleUploadedFile("besar.txt", b"a" * 200)
-    response = lead.post(url, {"file": big, "title": "Besar", "sensitivity": "GENERAL"})
+    response = lead.post(url, pfx("document", file=big, title="Besar", sensitivity="GENERAL"))
     assert response.status_code == 400 and not Document.objects.exists()
     settings.SINERGI_MAX_UPLOAD_BYTES = 10_000
     pdf = SimpleUploadedFile("visum.pdf", b"%PDF-1.4\n% visum\n")
-    response = lead.post(url, {"file": pdf, "title": "Visum", "sensitivity": Sensitivity.CARE})
+    response = lead.post(url, pfx("document", file=pdf, title="Visum", sensitivity=Sensitivity.CARE))
     assert response.status_code == 302
     document = Document.objects.get()
     download = reverse("cases:document_download", args=[shared_case.pk, document.pk])
