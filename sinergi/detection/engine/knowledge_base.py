@@ -172,6 +172,17 @@ class Rule:
 
 
 @dataclass(slots=True)
+class Dampener:
+    """A context (a warning, a news report) in which the indicators found do not mean a risky offer."""
+
+    code: str
+    title: str
+    factor: float
+    min_matches: int
+    explanation: str
+
+
+@dataclass(slots=True)
 class Occupation:
     code: str
     title: str
@@ -200,6 +211,7 @@ class Knowledge:
     directory: Path
     versions: dict
     rules: dict
+    dampeners: dict
     thresholds: dict
     params: dict
     dispatcher: Dispatcher
@@ -237,7 +249,9 @@ class Knowledge:
 
 def _load_indicators(directory: Path):
     name = "indicators.yaml"
-    data = _load_yaml(directory, name, {"scoring": (dict, _REQ), "indicators": (list, _REQ)})
+    data = _load_yaml(
+        directory, name, {"scoring": (dict, _REQ), "dampeners": (list, _OPT), "indicators": (list, _REQ)}
+    )
     scoring = _check_mapping(
         data["scoring"], {"tinggi": ((int, float), _REQ), "sedang": ((int, float), _REQ)}, f"{name}: scoring"
     )
@@ -303,7 +317,39 @@ def _load_indicators(directory: Path):
             basis=" ".join(entry["basis"].split()),
             unless=re.compile("|".join(f"(?:{p})" for p in unless)) if unless else None,
         )
-    return data, rules, {k: float(v) for k, v in scoring.items()}, alternatives
+    dampeners: dict[str, Dampener] = {}
+    dspec = {
+        "code": (str, _REQ),
+        "title": (str, _REQ),
+        "factor": ((int, float), _REQ),
+        "min_matches": (int, _OPT),
+        "patterns": (list, _REQ),
+        "explanation": (str, _REQ),
+        "basis": (str, _REQ),
+    }
+    for position, entry in enumerate(data.get("dampeners") or [], 1):
+        label = entry.get("code") if isinstance(entry, dict) else None
+        where = f"{name}: peredam {label or f'#{position}'!r}"
+        _check_mapping(entry, dspec, where)
+        code = entry["code"]
+        if not _CODE.match(code) or code in rules or code in dampeners:
+            raise KnowledgeError(f"{where}: kode tidak valid atau ganda")
+        factor = float(entry["factor"])
+        if not 0 < factor < 1:
+            raise KnowledgeError(f"{where}: factor harus di antara 0 dan 1")
+        patterns = _str_list(entry["patterns"], f"{where}: patterns")
+        for index, pattern in enumerate(patterns, 1):
+            _compile(pattern, f"{where}: patterns[{index}]")
+            # One label per pattern: the dampener counts how many different patterns matched.
+            alternatives.append((f"damp{index}", f"damp:{code}:{index}", pattern))
+        dampeners[code] = Dampener(
+            code=code,
+            title=entry["title"].strip(),
+            factor=factor,
+            min_matches=int(entry.get("min_matches") or 1),
+            explanation=" ".join(entry["explanation"].split()),
+        )
+    return data, rules, dampeners, {k: float(v) for k, v in scoring.items()}, alternatives
 
 
 def _babel_names() -> dict[str, list[str]]:
@@ -619,7 +665,7 @@ def load_knowledge(path: str | os.PathLike | None = None) -> Knowledge:
     if not directory.is_dir():
         raise KnowledgeError(f"folder pengetahuan tidak ditemukan: {directory}")
     gazetteer: dict[str, list] = {}
-    ind_data, rules, thresholds, rule_entries = _load_indicators(directory)
+    ind_data, rules, dampeners, thresholds, rule_entries = _load_indicators(directory)
     c_data, status, display, ceilings = _load_countries(directory, gazetteer)
     h_data = _load_hubs(directory, gazetteer)
     z_data, o_data, occupations = _load_occupations(directory, gazetteer)
@@ -655,6 +701,7 @@ def load_knowledge(path: str | os.PathLike | None = None) -> Knowledge:
         directory=directory,
         versions=versions,
         rules=rules,
+        dampeners=dampeners,
         thresholds=thresholds,
         params={k: float(v) for k, v in ex_data["thresholds"].items()},
         dispatcher=Dispatcher(rule_entries + extraction_entries),

@@ -202,9 +202,13 @@ def screen(
     hits: dict[str, tuple[int, int]] = {}
     visas: dict[str, tuple[int, int]] = {}
     urgencies: dict[str, tuple[int, int]] = {}
+    damp_hits: dict[str, int] = {}
     for label, span in found.items():
         family, _, value = label.partition(":")
-        if family == "ind":
+        if family == "damp":
+            code = value.partition(":")[0]
+            damp_hits[code] = damp_hits.get(code, 0) + 1
+        elif family == "ind":
             hits[value] = span
         elif family == "visa":
             visas[value] = span
@@ -322,7 +326,8 @@ def screen(
         span = (company["start"], company["end"])
         if match["status"] in {"dicabut", "dibekukan"}:
             add("COMPANY_LICENCE_REVOKED", span)
-        elif company["kind"] == "pt" and match["matched"] is None:
+        elif company["kind"] == "pt" and match["matched"] is None and not k.p3mi.is_sample:
+            # "Not in the registry" only means something against the official list, not the shipped sample.
             add("COMPANY_NOT_REGISTERED", span)
         elif company["kind"] in {"cv", "ud", "yayasan"}:
             add("COMPANY_NOT_PT", span)
@@ -355,7 +360,12 @@ def screen(
 
     if salary is not None:
         skills = {o.skill for _s, _e, o in occupations}
-        unskilled = "unskilled" in skills or "NO_EXPERIENCE" in hits or "SCAM_JOB_TYPE" in hits
+        # A skilled trade in the post (seafarer, welder, nurse) explains a higher wage for the helpers beside it.
+        unskilled = (
+            ("unskilled" in skills and "skilled" not in skills)
+            or "NO_EXPERIENCE" in hits
+            or "SCAM_JOB_TYPE" in hits
+        )
         # Compare with what unskilled work really pays where the offer says it is (e.g. Korea EPS pays more).
         ceiling = max(
             [k.salary_ceilings[c] for c in country_order if c in k.salary_ceilings]
@@ -402,6 +412,11 @@ def screen(
     for ind in indicators:
         keep *= 1.0 - ind.weight
     rule_score = 1.0 - keep
+    for code, count in damp_hits.items():
+        dampener = k.dampeners.get(code)
+        if dampener is not None and count >= dampener.min_matches and rule_score > 0:
+            rule_score *= dampener.factor
+            warnings.append(f"{dampener.title}: {dampener.explanation}")
 
     score = rule_score
     learned_proba = None

@@ -192,6 +192,19 @@ CASES = [
         ["ABK kapal ikan Korea, PKL dan buku pelaut lengkap"],
     ),
     (
+        "WAGES_WITHHELD",
+        ["ABK kapal ikan, gaji dibayar di akhir kontrak", "Salary will be paid at the end of the contract"],
+        ["Gaji dibayar tiap bulan ke rekening pekerja"],
+    ),
+    (
+        "SECRECY",
+        [
+            "Berangkat ke Malaysia, jangan bilang siapa-siapa ya",
+            "Kerja luar negeri, HP dikumpulkan selama perjalanan",
+        ],
+        ["Diskusikan dengan keluarga sebelum berangkat kerja ke Taiwan"],
+    ),
+    (
         "MISSING_CONTRACT_TERMS",
         ["Admin ke Kamboja gaji 10jt"],
         ["Admin ke Malaysia, kontrak 2 tahun, BPJS, cuti"],
@@ -207,22 +220,55 @@ def test_indicator_fires_on_modus_and_not_on_safe_text(code, positives, negative
         assert code not in codes(text), f"{code} should not fire on: {text}"
 
 
-def test_company_registry_indicators():
-    revoked = screen("Lowongan ke Taiwan dari PT Sinar Harapan, hubungi kami", use_learned=False)
+@pytest.fixture(scope="module")
+def official_registry(tmp_path_factory):
+    """A knowledge folder whose P3MI registry was imported (not the shipped sample)."""
+    import shutil
+
+    from sinergi.detection.engine import load_knowledge
+    from sinergi.detection.engine.knowledge_base import DEFAULT_DIR
+    from sinergi.detection.engine.registry import import_registry
+
+    target = tmp_path_factory.mktemp("kb") / "knowledge"
+    shutil.copytree(DEFAULT_DIR, target)
+    upload = target.parent / "p3mi.csv"
+    upload.write_text(
+        "name,licence,status,aliases\n"
+        "PT Bina Karya Migran,SIP3MI/1/2024,aktif,BKM\n"
+        "PT Sinar Harapan Jaya,SIP3MI/6/2020,dicabut,Sinar Harapan\n",
+        encoding="utf-8",
+    )
+    import_registry("p3mi", upload, knowledge_dir=target)
+    return load_knowledge(target)
+
+
+def test_company_registry_indicators(official_registry):
+    k = official_registry
+
+    def run(text):
+        return screen(text, knowledge=k, use_learned=False)
+
+    revoked = run("Lowongan ke Taiwan dari PT Sinar Harapan, hubungi kami")
     match = revoked.extracted.registry_matches[0]
-    assert match["status"] == "dicabut" and match["licence"] == "SIP3MI-CONTOH-0006"
+    assert match["status"] == "dicabut" and match["licence"] == "SIP3MI/6/2020"
     assert "COMPANY_LICENCE_REVOKED" in {i.code for i in revoked.indicators}
 
-    unknown = screen("Kerja ke Malaysia bersama PT Maju Terus Pantang Mundur", use_learned=False)
+    unknown = run("Kerja ke Malaysia bersama PT Maju Terus Pantang Mundur")
     assert unknown.extracted.registry_matches[0]["matched"] is None
     assert "COMPANY_NOT_REGISTERED" in {i.code for i in unknown.indicators}
 
-    licensed = screen("Caregiver Taiwan PT Contoh Bina Karya Migran, kontrak 3 tahun", use_learned=False)
+    licensed = run("Caregiver Taiwan PT Bina Karya Migran, kontrak 3 tahun")
     assert licensed.extracted.registry_matches[0]["status"] == "aktif"
     assert not {"COMPANY_NOT_REGISTERED", "COMPANY_LICENCE_REVOKED"} & {i.code for i in licensed.indicators}
 
-    cv = screen("CV Berkah Abadi buka lowongan ke Malaysia", use_learned=False)
+    cv = run("CV Berkah Abadi buka lowongan ke Malaysia")
     assert "COMPANY_NOT_PT" in {i.code for i in cv.indicators}
+
+
+def test_sample_registry_does_not_claim_real_companies_are_unlicensed():
+    result = screen("Kerja ke Malaysia bersama PT Maju Terus Pantang Mundur", use_learned=False)
+    assert result.extracted.registry_matches[0]["matched"] is None
+    assert "COMPANY_NOT_REGISTERED" not in {i.code for i in result.indicators}
 
 
 def test_fuzzy_registry_match_tolerates_typos_and_order():
@@ -235,6 +281,18 @@ def test_fuzzy_registry_match_tolerates_typos_and_order():
 def test_pt_resmi_is_slang_not_a_company():
     result = screen("PT resmi, kerja ke Kamboja gaji gede", use_learned=False)
     assert result.extracted.company_names == []
+
+
+def test_awareness_messages_are_damped_but_keep_their_indicators():
+    news = screen(
+        "WASPADA modus lowongan admin ke Kamboja gaji 15jt! Polda menggagalkan keberangkatan 12 korban TPPO.",
+        use_learned=False,
+    )
+    assert "NON_PLACEMENT_COUNTRY" in {i.code for i in news.indicators}
+    assert news.risk_level == "rendah"
+    assert any("peringatan" in w for w in news.warnings)
+    offer = screen("Lowongan admin ke Kamboja gaji 15jt, berangkat minggu ini", use_learned=False)
+    assert offer.risk_level == "tinggi"
 
 
 def test_spans_point_at_the_text_that_triggered():
