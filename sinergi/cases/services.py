@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -314,7 +314,7 @@ def case_intake(
             raise ApplicationError(
                 _("Assign the case to someone in the lead agency."), code="validation_error"
             )
-        if case.reported_at > now + timezone.timedelta(minutes=5):
+        if case.reported_at > now + timedelta(minutes=5):
             raise ApplicationError(
                 _("The report date cannot be in the future."),
                 code="validation_error",
