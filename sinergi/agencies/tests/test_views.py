@@ -339,3 +339,19 @@ def test_agency_edit_page_shows_the_region_picker(client, platform_admin, agency
     html = client.get(reverse("agencies:agency_edit", args=[agency.code])).content.decode()
     assert 'name="jurisdiction"' in html and 'value="63"' in html
     assert "region_autocomplete.js" in html
+
+
+def test_list_pages_use_a_fixed_number_of_queries(
+    client, agency_admin, agency, signed_in, django_assert_max_num_queries
+):
+    for index in range(12):
+        UserFactory(username=f"staff{index}", agency=agency, roles=[Role.CASE_WORKER, Role.ANALYST])
+        Agency.objects.create(code=f"kbri-{index}", name=f"KBRI {index}", type=AgencyType.KBRI, country="MY")
+    signed_in(client, agency_admin)
+    client.get(reverse("agencies:user_list"))  # warm the session and translation caches
+    with django_assert_max_num_queries(10):
+        assert "staff11" in client.get(reverse("agencies:user_list")).content.decode()
+    with django_assert_max_num_queries(10):
+        assert "KBRI 11" in client.get(reverse("agencies:index")).content.decode()
+    with django_assert_max_num_queries(10):
+        assert len(client.get("/api/v1/users/").json()["results"]) == 13
