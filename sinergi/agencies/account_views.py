@@ -125,8 +125,10 @@ def login_view(request):
     if request.user.is_authenticated and selectors.session_is_fully_authenticated(request):
         return redirect(_safe_next(request, request.GET.get("next")))
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    form = LoginForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = LoginForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not form.is_valid():
+        form.add_error(None, SIGN_IN_FAILED)
+    elif request.method == "POST":
         user = authenticate(
             request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
         )
@@ -159,7 +161,7 @@ def two_factor(request):
         return redirect("accounts:login")
     if not user.has_totp:
         return redirect("accounts:two_factor_setup")
-    form = OtpForm(request.POST or None)
+    form = OtpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         method = services.second_factor_verify(user=user, code=form.cleaned_data["otp_code"])
         if method is not None:
@@ -205,7 +207,7 @@ def two_factor_setup(request):
     if user.has_totp:
         return redirect("accounts:profile" if pending is None else "accounts:two_factor")
     secret = services.totp_enrolment_begin(user=user)
-    form = EnrolForm(request.POST or None)
+    form = EnrolForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             codes = services.totp_enrolment_confirm(user=user, code=form.cleaned_data["otp_code"])

@@ -64,7 +64,7 @@ def index(request):
 @login_required
 def agency_create(request):
     _require_platform_admin(request.user)
-    form = AgencyForm(request.POST or None)
+    form = AgencyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             agency = services.agency_create(actor=request.user, **form.cleaned_data)
@@ -80,7 +80,7 @@ def agency_create(request):
 def agency_edit(request, code):
     _require_platform_admin(request.user)
     agency = selectors.access_agency(user=request.user, code=code, action="change")
-    form = AgencyForm(request.POST or None, instance=agency)
+    form = AgencyForm(request.POST if request.method == "POST" else None, instance=agency)
     if request.method == "POST" and form.is_valid():
         try:
             services.agency_update(actor=request.user, agency=agency, **form.cleaned_data)
@@ -105,7 +105,7 @@ def user_list(request):
 @login_required
 def user_create(request):
     _require_user_manager(request.user)
-    form = UserForm(request.POST or None, actor=request.user)
+    form = UserForm(request.POST if request.method == "POST" else None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         agency = data.get("agency") or request.user.agency
@@ -154,7 +154,7 @@ def user_detail(request, user_id):
 def user_edit(request, user_id):
     _require_user_manager(request.user)
     target = selectors.access_user(user=request.user, user_id=user_id, action="change")
-    form = UserForm(request.POST or None, actor=request.user, instance=target)
+    form = UserForm(request.POST if request.method == "POST" else None, actor=request.user, instance=target)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

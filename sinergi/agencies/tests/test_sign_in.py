@@ -334,3 +334,10 @@ def test_closing_an_agency_closes_its_staffs_access(client, case_worker, platfor
     assert client.get("/api/v1/me/", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
     response = password_step(client, "caseworker")
     assert SIGN_IN_FAILED in response.context["form"].non_field_errors()
+
+
+def test_malformed_sign_in_input_gets_the_same_message(client):
+    for data in ({"username": "x" * 500, "password": "y"}, {"username": "", "password": ""}, {}):
+        response = client.post(LOGIN, data)
+        assert response.status_code == 200
+        assert SIGN_IN_FAILED in response.context["form"].non_field_errors()
