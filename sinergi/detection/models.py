@@ -207,7 +207,7 @@ class ScreenedPost(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     destination_country = models.CharField(_("destination"), max_length=80, blank=True, db_index=True)
     engine_version = models.CharField(max_length=40, blank=True)
-    knowledge_version = models.CharField(max_length=40, blank=True)
+    knowledge_version = models.CharField(max_length=255, blank=True)
     minhash = models.JSONField(default=list, blank=True, help_text="MinHash signature for near duplicates.")
     status = models.CharField(
         _("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.NEW, db_index=True

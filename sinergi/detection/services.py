@@ -17,8 +17,9 @@ from datetime import datetime
 from datetime import time as dt_time
 from typing import Any
 
+import numpy as np
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -58,7 +59,7 @@ from sinergi.people.identifiers import InvalidPhoneNumber, normalise_phone, phon
 logger = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 20_000
-MAX_ITEMS_PER_BATCH = 20_000
+MAX_ITEMS_PER_BATCH = 5_000  # one synchronous request; the CLI sends bigger files in chunks of this size
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_REASON_CHARS = 2_000
 # How many stored posts a new post is compared with at most; the newest first.
@@ -373,7 +374,7 @@ class _CampaignIndex:
     def __init__(self, prepared: list[_Prepared]):
         self.by_band: dict[str, list[int]] = {}
         self.by_contact: dict[str, list[int]] = {}
-        self.signatures: dict[int, list[int]] = {}
+        self.signatures: dict[int, np.ndarray] = {}
         self.campaign_of: dict[int, Any] = {}  # key -> Campaign (stored) or a new unsaved Campaign
         self._next_new = -1
         keys = sorted({k for p in prepared for k in p.bands})
@@ -396,7 +397,7 @@ class _CampaignIndex:
             for post_id, sig, campaign_id in ScreenedPost.objects.filter(id__in=chunk).values_list(
                 "id", "minhash", "campaign_id"
             ):
-                self.signatures[post_id] = sig or []
+                self.signatures[post_id] = np.asarray(sig or [], dtype=np.uint32)
                 if campaign_id is not None:
                     campaigns.setdefault(campaign_id, None)
                     self.campaign_of[post_id] = campaign_id
@@ -412,22 +413,35 @@ class _CampaignIndex:
         shared_contact_posts = {pid for c in prepared.contacts for pid in self.by_contact.get(c[2], [])}
         candidates = {pid for key in prepared.bands for pid in self.by_band.get(key, [])}
         candidates |= shared_contact_posts
-        best: tuple[float, int] | None = None
-        for pid in candidates:
-            if pid not in self.campaign_of:
-                continue
-            score = neardup.similarity(prepared.signature, self.signatures.get(pid, []))
-            threshold = neardup.WITH_SHARED_CONTACT if pid in shared_contact_posts else neardup.SAME_CAMPAIGN
-            if score >= threshold and (best is None or score > best[0]):
-                best = (score, pid)
+        best: int | None = None
+        signature = np.asarray(prepared.signature, dtype=np.uint32)
+        ids = [
+            pid
+            for pid in candidates
+            if pid in self.campaign_of and len(self.signatures.get(pid, ())) == len(signature)
+        ]
+        if ids and len(signature):
+            # One vectorised comparison against every candidate: batches of template-like posts can have
+            # thousands of candidates, and a Python loop over each signature would dominate the upload.
+            scores = (np.stack([self.signatures[pid] for pid in ids]) == signature).mean(axis=1)
+            thresholds = np.array(
+                [
+                    neardup.WITH_SHARED_CONTACT if pid in shared_contact_posts else neardup.SAME_CAMPAIGN
+                    for pid in ids
+                ]
+            )
+            scores = np.where(scores >= thresholds, scores, -1.0)
+            top = int(scores.argmax())
+            if scores[top] >= 0:
+                best = ids[top]
         key = self._next_new
         self._next_new -= 1
         if best is not None:
-            campaign, is_new = self.campaign_of[best[1]], False
+            campaign, is_new = self.campaign_of[best], False
         else:
             campaign, is_new = Campaign(), True
         # The post joins the index at once, so later posts of the same batch find it.
-        self.signatures[key] = prepared.signature
+        self.signatures[key] = signature
         self.campaign_of[key] = campaign
         for band in prepared.bands:
             self.by_band.setdefault(band, []).append(key)
@@ -561,7 +575,7 @@ def _store(*, actor, prepared: list[_Prepared], source: str, filename: str, erro
                 warnings=p.result.get("warnings") or [],
                 destination_country=str(extracted.get("destination_country") or "")[:80],
                 engine_version=engine_version,
-                knowledge_version=str(p.result.get("knowledge_version") or "")[:40],
+                knowledge_version=str(p.result.get("knowledge_version") or "")[:255],
                 minhash=p.signature,
                 status=campaign.status if not is_new else ReviewStatus.NEW,
                 created_by=actor,
@@ -576,16 +590,15 @@ def _store(*, actor, prepared: list[_Prepared], source: str, filename: str, erro
     if connection_needs_ids(posts):
         _reload_ids(posts)
 
-    PostBand.objects.bulk_create(
-        [PostBand(post_id=post.pk, key=key) for post, p in zip(posts, fresh, strict=True) for key in p.bands],
-        batch_size=2000,
-    )
+    _insert_bands([(post.pk, key) for post, p in zip(posts, fresh, strict=True) for key in p.bands])
     touched_contacts = _store_contacts(posts, fresh, now)
     touched = {post.campaign_id for post in posts}
+    first_post: dict[int, int] = {}
+    for post in posts:
+        first_post.setdefault(post.campaign_id, post.pk)
     for campaign in new_campaigns:
-        representative = next(post for post in posts if post.campaign_id == campaign.pk)
-        campaign.representative_id = representative.pk
-        campaign.save(update_fields=["representative"])
+        campaign.representative_id = first_post[campaign.pk]
+    Campaign.objects.bulk_update(new_campaigns, ["representative"], batch_size=500)
     campaign_refresh(campaign_ids=sorted(touched))
 
     batch.stored_count = len(posts)
@@ -620,6 +633,15 @@ _RESULT_KEYS = frozenset(
         "knowledge_version",
     }
 )
+
+
+def _insert_bands(rows: list[tuple[int, str]]) -> None:
+    # Twenty-one rows per post: plain executemany, because building model instances costs more than the insert.
+    quote = connection.ops.quote_name
+    sql = f"INSERT INTO {quote(PostBand._meta.db_table)} ({quote('post_id')}, {quote('key')}) VALUES (%s, %s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows, 5000):
+            cursor.executemany(sql, chunk)
 
 
 def connection_needs_ids(posts: list[ScreenedPost]) -> bool:
@@ -718,6 +740,14 @@ def campaign_refresh(*, campaign_ids: list[int]) -> None:
                 known_accounts.append(account)
             if platform and platform not in platforms.setdefault(campaign_id, []):
                 platforms[campaign_id].append(platform)
+        destinations: dict[int, str] = {}
+        for campaign_id, country in (
+            ScreenedPost.objects.filter(campaign_id__in=chunk)
+            .exclude(destination_country="")
+            .values_list("campaign_id", "destination_country")
+            .order_by("campaign_id", "received_at", "id")
+        ):
+            destinations.setdefault(campaign_id, country)
         campaigns = list(Campaign.objects.select_for_update().filter(id__in=chunk).order_by("id"))
         for campaign in campaigns:
             row = stats.get(campaign.id)
@@ -733,13 +763,7 @@ def campaign_refresh(*, campaign_ids: list[int]) -> None:
             campaign.max_score = row["top"]
             campaign.updated_at = now
             if not campaign.destination_country:
-                campaign.destination_country = (
-                    ScreenedPost.objects.filter(campaign=campaign)
-                    .exclude(destination_country="")
-                    .values_list("destination_country", flat=True)
-                    .first()
-                    or ""
-                )
+                campaign.destination_country = destinations.get(campaign.id, "")
         Campaign.objects.bulk_update(
             campaigns,
             [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 from datetime import timedelta
 
@@ -14,6 +16,17 @@ logger = logging.getLogger(__name__)
 RETRAIN_DELAY = timedelta(minutes=5)
 # Every reviewed example is used, newest first, up to this many (training stays well under a minute).
 MAX_EXAMPLES = 20_000
+_suppressed = contextvars.ContextVar("detection_retraining_suppressed", default=False)
+
+
+@contextlib.contextmanager
+def retraining_suppressed():
+    """Reviews made inside (demo data, bulk imports of past decisions) schedule no retraining."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
 
 
 def reviewed_examples() -> list[dict]:
@@ -62,6 +75,8 @@ def retrain_detection_model() -> dict:
 
 def schedule_retrain() -> None:
     """Enqueues a retraining unless one is already waiting (called after a review commits)."""
+    if _suppressed.get():
+        return
     backend = retrain_detection_model.get_backend()
     if getattr(backend, "supports_defer", False):
         if _retrain_pending():
