@@ -8,6 +8,15 @@ from sinergi.cases.models import FlowVersion
 DEFAULT = DEFAULT_FLOW_FILE.read_text()
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    # The messages are asserted in English; the Indonesian catalogue is checked by the i18n tests.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def test_default_flow_is_valid_and_carries_the_legal_deadlines():
     flow = parse_flow(DEFAULT, source="tppo-default.yaml")
     assert flow.initial().code == "reported"
@@ -54,12 +63,11 @@ def test_a_broken_flow_is_refused_naming_file_and_line(old, new, expected):
 
 
 def test_an_unreachable_stage_is_refused():
-    broken = DEFAULT.replace(
-        "  - {from: reintegration, to: monitoring, by: lead, roles: [CASE_WORKER, SUPERVISOR]}\n", ""
+    lines = DEFAULT.splitlines(keepends=True)
+    broken = "".join(
+        line for line in lines if not line.startswith("  - {from: reintegration, to: monitoring,")
     )
-    broken = broken.replace(
-        "  - {from: monitoring, to: services, by: lead, roles: [CASE_WORKER, SUPERVISOR]}\n", ""
-    )
+    assert broken != DEFAULT
     with pytest.raises(FlowError, match="monitoring cannot be reached"):
         parse_flow(broken, source="x.yaml")
 
