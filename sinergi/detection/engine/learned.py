@@ -196,6 +196,7 @@ class LearnedModel:
                 self._bigrams[(first, second)] = pair
             else:
                 self._unigrams[term] = pair
+        self._bigram_keys = frozenset(self._bigrams)
         self._rule_weights = {c: v * self.rule_coef[c] for c, v in self.rule_value.items()}
         self._token_cache: dict[str, tuple[str, float, float, float, float]] = {}
 
@@ -271,23 +272,21 @@ class LearnedModel:
         The same value as the dot product of the training features of analyse() with the coefficients, added
         up per distinct word so that a post costs a few dictionary look-ups per word.
         """
-        token = self._token
+        cache, token = self._token_cache, self._token
         raws = raw_tokens(text)
-        entries = {raw: token(raw) for raw in set(raws)}
-        char_dot = char_sq = word_dot = word_sq = 0.0
-        # Distinct normalised words: two spellings that normalise alike ("gedeee", "gedee") count once.
-        for _, c_dot, c_sq, u_dot, u_sq in {entry[0]: entry for entry in entries.values()}.values():
-            char_dot += c_dot
-            char_sq += c_sq
-            word_dot += u_dot
-            word_sq += u_sq
-        words = [entries[raw][0] for raw in raws]
-        bigrams = self._bigrams
-        for pair in set(itertools.pairwise(words)):
-            hit = bigrams.get(pair)
-            if hit is not None:
-                word_dot += hit[0]
-                word_sq += hit[1]
+        if not raws:
+            char_dot = char_sq = word_dot = word_sq = 0.0
+        else:
+            entries = {raw: cache.get(raw) or token(raw) for raw in set(raws)}
+            # Distinct normalised words: two spellings that normalise alike ("gedeee", "gedee") count once.
+            _, c_dot, c_sq, u_dot, u_sq = zip(*{e[0]: e for e in entries.values()}.values(), strict=True)
+            char_dot, char_sq, word_dot, word_sq = sum(c_dot), sum(c_sq), sum(u_dot), sum(u_sq)
+            words = [entries[raw][0] for raw in raws]
+            bigrams = self._bigrams
+            for pair in set(itertools.pairwise(words)) & self._bigram_keys:
+                dot, sq = bigrams[pair]
+                word_dot += dot
+                word_sq += sq
         score = self.intercept
         if char_sq:
             score += char_dot / math.sqrt(char_sq)
@@ -500,6 +499,16 @@ def _fit_platt(decisions, labels) -> tuple[float, float]:
     return a, b
 
 
+def knowledge_version() -> str | None:
+    """The version of the engine's knowledge files the rule codes came from (kept in the model's meta)."""
+    try:
+        from sinergi.detection.engine import load_knowledge
+
+        return str(load_knowledge().version)
+    except (ImportError, AttributeError, TypeError, ValueError, OSError):
+        return None
+
+
 def rule_thresholds() -> dict[str, float]:
     """The engine's risk-level cut-offs (knowledge data), or the documented defaults without the engine."""
     try:
@@ -629,6 +638,8 @@ def train(examples: Sequence[dict], *, folds: int = 5, with_rules: bool = True) 
             "C": C,
             "min_df": MIN_DF,
             "seed": SEED,
+            "rule_features": with_rules,
+            "knowledge_version": knowledge_version() if with_rules else None,
         },
     }
 

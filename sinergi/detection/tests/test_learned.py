@@ -25,6 +25,15 @@ def test_packaged_model_scores_a_scam_offer_above_a_g2g_announcement(model):
     assert 0.0 <= safe < 0.5 < risky <= 1.0
 
 
+def test_packaged_model_knows_only_the_engine_s_current_rule_codes(model):
+    """A renamed or removed indicator leaves a dead weight in the model: retrain when the rules change."""
+    from sinergi.detection.engine import load_knowledge
+
+    stale = set(model.rule_value) - set(load_knowledge().rules)
+    assert not stale, f"retrain with `python -m sinergi.detection.engine.learned train`: {sorted(stale)}"
+    assert model.meta["rule_features"] is True
+
+
 def test_explain_names_readable_terms_in_the_reader_s_spelling(model):
     terms = dict(model.explain(SAFE, [], top=5))
     assert len(terms) == 5
