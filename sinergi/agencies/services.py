@@ -213,7 +213,7 @@ def user_update(*, actor: User, user: User, roles: Iterable[str] | None = None, 
         if user.pk == actor.pk and Role.AGENCY_ADMIN in user.role_codes and Role.AGENCY_ADMIN not in roles:
             raise ValidationError({"roles": _("You cannot remove your own administrator role.")})
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
         changed = _changed_fields(locked, values)
         if changed:
             locked.full_clean()
@@ -245,7 +245,7 @@ def user_disable(*, actor: User, user: User) -> User:
     if user.pk == actor.pk:
         raise ApplicationError(_("You cannot disable your own account."), code="cannot_disable_self")
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
         if not locked.is_active:
             return locked
         locked.is_active = False
@@ -265,7 +265,7 @@ def user_disable(*, actor: User, user: User) -> User:
 def user_enable(*, actor: User, user: User) -> User:
     """Re-enables a disabled account; it also clears a lock-out."""
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
         if locked.is_active:
             return locked
         locked.is_active = True
@@ -402,7 +402,7 @@ def sign_in_failure_record(*, user: User | None, stage: str) -> bool:
         return False
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
         audit_record(
             actor=None,
             action=AuditAction.LOGIN_FAILED,
@@ -552,7 +552,7 @@ def user_two_factor_reset(*, actor: User, user: User) -> User:
     Their sessions end, because they were opened with the factor that is being withdrawn.
     """
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
         locked.totp_secret = ""
         locked.totp_confirmed_at = None
         locked.save(update_fields=["totp_secret", "totp_confirmed_at"])
