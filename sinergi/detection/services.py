@@ -894,10 +894,17 @@ def departure_screening_create(
         result = departure.assess(answers)
         clean = departure.clean_answers(answers)
     except departure.InvalidAnswers as exc:
+        messages = {
+            "required": _("This answer is required."),
+            "invalid_choice": _("This answer is not one of the choices."),
+            "invalid_number": _("Enter a whole number."),
+            "out_of_range": _("This number is out of range."),
+            "invalid_country": _("Use the two-letter country code (ISO 3166), for example MY."),
+        }
         raise ApplicationError(
             _("Some answers are missing or not valid."),
             code="invalid_answers",
-            fields={name: [code] for name, code in exc.errors.items()},
+            fields={name: [str(messages.get(code, code))] for name, code in exc.errors.items()},
         ) from exc
     checkpoint_name = (checkpoint_name or "").strip()
     screening = DepartureScreening(
