@@ -44,6 +44,7 @@ COMPUTED_CODES = frozenset(
         "TOO_GOOD_SALARY",
         "URGENT_DEPARTURE",
         "FISHING_NO_PKL",
+        "JOB_ORDER_NOT_FOUND",
     }
 )
 CATEGORIES = frozenset(
@@ -233,6 +234,7 @@ class Knowledge:
     p3mi: Registry
     job_orders: Registry
     registry_index: dict = field(default_factory=dict)
+    job_order_index: dict = field(default_factory=dict)
     version_label: str = ""
 
     @property
@@ -656,6 +658,16 @@ def _registry_index(p3mi: Registry) -> dict:
     return index
 
 
+def _job_order_index(job_orders: Registry) -> dict:
+    """P3MI licence (upper case) -> [(country, job order number, status, valid_until)]."""
+    index: dict[str, list] = {}
+    for row in job_orders.rows:
+        index.setdefault(row["p3mi_licence"].upper(), []).append(
+            (row["country"], row["job_order_no"], row["status"], row.get("valid_until") or "")
+        )
+    return index
+
+
 def load_knowledge(path: str | os.PathLike | None = None) -> Knowledge:
     """Load, validate and compile every knowledge file from ``path`` (default: the packaged directory).
 
@@ -724,5 +736,6 @@ def load_knowledge(path: str | os.PathLike | None = None) -> Knowledge:
         job_orders=registries["job_orders"],
     )
     knowledge.registry_index = _registry_index(knowledge.p3mi)
+    knowledge.job_order_index = _job_order_index(knowledge.job_orders)
     knowledge.version_label = ";".join(f"{name}={value}" for name, value in versions.items())
     return knowledge

@@ -9,6 +9,7 @@ combine the weights (noisy-OR) into the rule score, and blend in the learned mod
 
 from __future__ import annotations
 
+import datetime
 import re
 import threading
 
@@ -60,6 +61,10 @@ def reset_default_knowledge() -> None:
     global _default_knowledge
     with _default_lock:
         _default_knowledge = None
+
+
+def _today() -> str:
+    return datetime.date.today().isoformat()
 
 
 def _lower(text: str) -> str:
@@ -331,6 +336,21 @@ def screen(
             add("COMPANY_NOT_REGISTERED", span)
         elif company["kind"] in {"cv", "ud", "yayasan"}:
             add("COMPANY_NOT_PT", span)
+
+    # A licensed company recruiting for a country it holds no valid job order for (official registries only).
+    if destination_hint := next((c for c in country_order if status.get(c) != "transit"), None):
+        today = _today()
+        for company, match in zip(companies, registry_matches, strict=True):
+            if match["status"] != "aktif" or not match["licence"]:
+                continue
+            orders = [
+                number
+                for country, number, state, until in k.job_order_index.get(match["licence"].upper(), ())
+                if country == destination_hint and state == "aktif" and (not until or until >= today)
+            ]
+            match["job_orders"] = orders
+            if not orders and not k.job_orders.is_sample and k.job_orders.rows:
+                add("JOB_ORDER_NOT_FOUND", (company["start"], company["end"]))
 
     if visa_risky:
         add("WRONG_VISA", visa_span)

@@ -239,6 +239,14 @@ def official_registry(tmp_path_factory):
         encoding="utf-8",
     )
     import_registry("p3mi", upload, knowledge_dir=target)
+    orders = target.parent / "jo.csv"
+    orders.write_text(
+        "job_order_no,p3mi_licence,country,position,status,valid_until\n"
+        "JO-TW-1,SIP3MI/1/2024,TW,perawat lansia,aktif,2099-12-31\n"
+        "JO-HK-1,SIP3MI/1/2024,HK,pengurus rumah tangga,selesai,2099-12-31\n",
+        encoding="utf-8",
+    )
+    import_registry("job_orders", orders, knowledge_dir=target)
     return load_knowledge(target)
 
 
@@ -263,6 +271,23 @@ def test_company_registry_indicators(official_registry):
 
     cv = run("CV Berkah Abadi buka lowongan ke Malaysia")
     assert "COMPANY_NOT_PT" in {i.code for i in cv.indicators}
+
+
+def test_job_order_check(official_registry):
+    taiwan = screen(
+        "Caregiver Taiwan PT Bina Karya Migran, kontrak 3 tahun",
+        knowledge=official_registry,
+        use_learned=False,
+    )
+    assert taiwan.extracted.registry_matches[0]["job_orders"] == ["JO-TW-1"]
+    assert "JOB_ORDER_NOT_FOUND" not in {i.code for i in taiwan.indicators}
+    hongkong = screen(
+        "ART ke Hongkong PT Bina Karya Migran, kontrak 2 tahun",
+        knowledge=official_registry,
+        use_learned=False,
+    )
+    assert hongkong.extracted.registry_matches[0]["job_orders"] == []
+    assert "JOB_ORDER_NOT_FOUND" in {i.code for i in hongkong.indicators}
 
 
 def test_sample_registry_does_not_claim_real_companies_are_unlicensed():

@@ -1,5 +1,6 @@
 """Knowledge files: validation errors name the file and the entry; registry import is all-or-nothing."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -76,7 +77,8 @@ def test_bad_country_and_currency_entries(kdir):
 
 
 def test_missing_version_is_refused(kdir):
-    _edit(kdir / "scam_hubs.yaml", "version: 2\n", "")
+    path = kdir / "scam_hubs.yaml"
+    path.write_text(re.sub(r"(?m)^version: .*\n", "", path.read_text(encoding="utf-8")), encoding="utf-8")
     with pytest.raises(KnowledgeError, match=r"scam_hubs\.yaml.*'version' wajib"):
         load_knowledge(kdir)
 
