@@ -170,8 +170,8 @@ def main() -> int:
     parser.add_argument("--rules-only", action="store_true", help="screen without the learned layer")
     args = parser.parse_args()
 
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
+    # One core: screening runs in this single thread (no worker processes, no threaded libraries). The process
+    # is not pinned to a fixed core, so that on a shared machine it can run on whichever core is free.
 
     from sinergi.detection.engine.screening import default_knowledge
     from sinergi.detection.engine.stream import screen_stream
