@@ -75,6 +75,22 @@ class Evaluation:
     by_modus: dict[str, Counter]
     model_loaded: bool
     thresholds: dict[str, float]
+    probabilities: list[tuple[float, int]] = field(default_factory=list)  # (learned proba, 1 if risky)
+
+    def calibration(self) -> dict[str, float] | None:
+        """Brier score and expected calibration error (5 equal-width bins) of the learned probability."""
+        if not self.probabilities:
+            return None
+        n = len(self.probabilities)
+        brier = sum((p - y) ** 2 for p, y in self.probabilities) / n
+        bins: dict[int, list[tuple[float, int]]] = {}
+        for p, y in self.probabilities:
+            bins.setdefault(min(int(p * 5), 4), []).append((p, y))
+        ece = sum(
+            len(b) / n * abs(sum(p for p, _ in b) / len(b) - sum(y for _, y in b) / len(b))
+            for b in bins.values()
+        )
+        return {"brier": brier, "ece": ece}
 
     def to_dict(self) -> dict:
         return {
@@ -83,6 +99,7 @@ class Evaluation:
             "thresholds": self.thresholds,
             "model_loaded": self.model_loaded,
             "scorers": {key: scores.to_dict() for key, scores in self.scorers.items()},
+            "calibration": self.calibration(),
         }
 
 
@@ -102,6 +119,7 @@ def evaluate(
     }
     errors: dict[str, list[dict]] = {key: [] for key in scorers}
     by_modus: dict[str, Counter] = {}
+    probabilities: list[tuple[float, int]] = []
     for record in held_out:
         truth = record["label"]
         codes, rule_score = learned.rule_view(record["text"])
@@ -110,6 +128,7 @@ def evaluate(
         proba = None
         if model is not None:
             proba = model.proba(record["text"], codes)
+            probabilities.append((proba, int(truth == "risky")))
             predictions["learned"] = proba >= model.threshold
             predictions["combined"] = level(model.combine(rule_score, proba), thresholds) != "rendah"
         for key, flagged in predictions.items():
@@ -131,7 +150,9 @@ def evaluate(
             by_modus.setdefault(modus, Counter())["ok" if combined_ok else "wrong"] += 1
     if model is None:
         del scorers["learned"], scorers["combined"]
-    return Evaluation(len(records), len(held_out), scorers, errors, by_modus, model is not None, thresholds)
+    return Evaluation(
+        len(records), len(held_out), scorers, errors, by_modus, model is not None, thresholds, probabilities
+    )
 
 
 def format_report(result: Evaluation, *, show_errors: bool = False) -> str:
@@ -153,6 +174,12 @@ def format_report(result: Evaluation, *, show_errors: bool = False) -> str:
             )
         lines.append(
             f"{scores.name:<14}{'macro F1':<25}{scores.macro_f1:>7.3f}   accuracy {scores.accuracy:.3f}"
+        )
+    calibration = result.calibration()
+    if calibration:
+        lines.append(
+            f"learned probability calibration: Brier {calibration['brier']:.3f}, "
+            f"expected calibration error {calibration['ece']:.3f} (5 bins)"
         )
     if show_errors:
         for key, wrong in result.errors.items():

@@ -116,3 +116,13 @@ def test_evaluate_command_prints_the_three_scorers(capsys):
 def test_evaluate_command_reports_a_missing_corpus(tmp_path, capsys):
     assert evaluate.main(["--corpus", str(tmp_path / "nowhere")]) == 2
     assert "empty" in capsys.readouterr().err
+
+
+def test_evaluate_command_json_output(capsys):
+    import json
+
+    assert evaluate.main(["--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data["scorers"]) == {"rules", "learned", "combined"}
+    assert data["held_out"] >= 100
+    assert 0 <= data["calibration"]["brier"] < 0.1

@@ -143,3 +143,38 @@ def test_split_is_stable_and_about_a_quarter():
     held = [i for i in ids if learned.is_held_out(i)]
     assert held == [i for i in ids if learned.is_held_out(i)]
     assert 0.2 < len(held) / len(ids) < 0.3
+
+
+def test_blend_weight_keeps_the_rules_floor_even_when_they_add_nothing():
+    labels = [1, 1, 1, 0, 0, 0]
+    backwards_rules = [0.0, 0.0, 0.0, 1.0, 1.0, 1.0]
+    assert learned._fit_rule_weight(backwards_rules, [0.99] * 3 + [0.1] * 3, labels, 0.35) == 0.25
+    # Below the floor the blend would do better still, but the rules keep their share.
+    assert (
+        learned._fit_rule_weight(backwards_rules, [0.99] * 3 + [0.2] * 3, labels, 0.35)
+        >= learned.MIN_RULE_WEIGHT
+    )
+    perfect_model = [0.99, 0.98, 0.97, 0.01, 0.02, 0.03]
+    # Rules that separate the classes as well as the model win the tie: the larger rule weight is kept.
+    assert learned._fit_rule_weight([0.9, 0.8, 0.7, 0.0, 0.1, 0.0], perfect_model, labels, 0.35) == 1.0
+
+
+def test_decision_equals_the_training_features_dot_product(model):
+    """The fast per-word scoring gives exactly the value of the features training fits on."""
+    texts = [RISKY, SAFE, "GAJIIII 15JT!!! gajiii 15jt Kamboja", "ＡＢＣ１２３ ﬁle", "😀", ""]
+    for text in texts:
+        codes = ["NON_PLACEMENT_COUNTRY", "NOT_A_CODE"]
+        _, words, chars, rules = learned.analyse(text, codes, model.char_ngrams)
+        expected = model.intercept
+        expected += sum(
+            v * model.word_coef[f] for f, v in learned.block_values(words, model.word_idf, True).items()
+        )
+        expected += sum(
+            v * model.char_coef[f] for f, v in learned.block_values(chars, model.char_idf, True).items()
+        )
+        expected += sum(
+            v * model.rule_coef[f] for f, v in learned.block_values(rules, model.rule_value, False).items()
+        )
+        assert model.decision(text, codes) == pytest.approx(expected, abs=1e-9)
+        explained = sum(weight for _, weight in model.explain(text, codes, top=10_000))
+        assert explained == pytest.approx(expected - model.intercept, abs=5e-3)
