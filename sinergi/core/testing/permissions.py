@@ -158,24 +158,27 @@ def assert_permission_matrix(
     denied: Iterable[tuple[Any, int]] = (),
     allowed: Iterable[tuple[Any, int]] = (),
     snapshot: Callable[[], Any] | None = None,
+    headers: dict | None = None,
 ) -> dict:
     """Asserts the status each user gets for one request, and that denied requests change nothing.
 
     `denied` and `allowed` are `(user, expected_status)` pairs. `via` is "session" (both factors passed) or
-    "token" (a fresh API token for each user, sent as a bearer token; `api=True` only). Returns the responses
-    of the allowed users, keyed by username, for further assertions.
+    "token" (a fresh API token for each user, sent as a bearer token; `api=True` only). `headers` are sent with
+    every request (e.g. `{"HX-Request": "true"}` for an HTMX fragment). Returns the responses of the allowed
+    users, keyed by username, for further assertions.
     """
     assert via in ("session", "token"), via
     assert api or via == "session", "tokens authenticate API requests only"
     take = snapshot or db_snapshot()
     cases = [(None, None)] if anonymous else []
     cases += [(user, status) for user, status in denied]
+    extra = dict(headers or {})
     for user, expected in cases:
-        headers = {} if user is None else _authenticate(client, user, via=via)
+        sent = extra | ({} if user is None else _authenticate(client, user, via=via))
         if user is None:
             client.logout()
         before = take()
-        response = _send(client, url=url, method=method, data=data, api=api, headers=headers)
+        response = _send(client, url=url, method=method, data=data, api=api, headers=sent)
         after = take()
         who = _label(user)
         if user is None:
@@ -190,8 +193,8 @@ def assert_permission_matrix(
 
     responses = {}
     for user, expected in allowed:
-        headers = _authenticate(client, user, via=via)
-        response = _send(client, url=url, method=method, data=data, api=api, headers=headers)
+        sent = extra | _authenticate(client, user, via=via)
+        response = _send(client, url=url, method=method, data=data, api=api, headers=sent)
         assert response.status_code == expected, (
             f"{_label(user)} {method.upper()} {url}: expected {expected}, got {response.status_code}"
         )
