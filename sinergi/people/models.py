@@ -40,9 +40,11 @@ class Person(models.Model):
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     birth_place = models.CharField(_("birth place"), max_length=120, blank=True)
     nik = EncryptedTextField(_("NIK"), blank=True, default="")
-    nik_index = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
+    # Blind indexes are only ever compared for equality: plain B-tree indexes (Meta.indexes), not db_index,
+    # which on PostgreSQL would add a second, useless varchar_pattern_ops index of the same size.
+    nik_index = models.CharField(max_length=64, blank=True, default="", editable=False)
     passport_number = EncryptedTextField(_("passport number"), blank=True, default="")
-    passport_index = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
+    passport_index = models.CharField(max_length=64, blank=True, default="", editable=False)
     nationality = models.CharField(
         _("nationality"), max_length=2, default="ID", help_text=_("ISO 3166-1 alpha-2")
     )
@@ -74,7 +76,11 @@ class Person(models.Model):
         ordering = ["name_normalised", "id"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        indexes = [models.Index(fields=["owner_agency", "name_normalised"], name="person_agency_name_idx")]
+        indexes = [
+            models.Index(fields=["owner_agency", "name_normalised"], name="person_agency_name_idx"),
+            models.Index(fields=["nik_index"], name="person_nik_index_idx"),
+            models.Index(fields=["passport_index"], name="person_passport_index_idx"),
+        ]
         constraints = [
             # One record per NIK and agency; other agencies keep their own records of the same person.
             models.UniqueConstraint(
@@ -93,11 +99,12 @@ class PersonPhone(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phones")
     number = EncryptedTextField(_("phone number"))
-    number_index = models.CharField(max_length=64, db_index=True, editable=False)
+    number_index = models.CharField(max_length=64, editable=False)
     label = models.CharField(_("label"), max_length=40, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "number_index"], name="person_phone_unique")]
+        indexes = [models.Index(fields=["number_index"], name="person_phone_index_idx")]
         verbose_name = _("phone number")
 
     def __str__(self) -> str:

@@ -10,9 +10,15 @@ The search box takes anything a user may have at hand, and `person_list` decides
 - anything else: a name. The query is normalised like stored names (`names.normalise_name`: no titles,
   no diacritics, no punctuation) and every word typed must be the beginning of a word of the person's full
   name or of one of their aliases, in any order: "siti rah" and "rahayu siti" both find "Hj. Siti Rahayu".
-  Words of one letter are ignored when a longer one is present (initials). Results are ordered with names
-  that begin with the query first, then alphabetically. On PostgreSQL the pg_trgm GIN index on
-  `search_names` serves this; on SQLite it is a scan, which is fine at the sizes SQLite is used for.
+  Words of one letter are ignored when a longer one is present (initials). At most NAME_SEARCH_LIMIT (200)
+  people are taken, then ordered: names that begin with the query first, then alphabetically. When more
+  match, the page says so and the user adds a word: nobody reads past 200 namesakes, and the cap keeps
+  the search fast whatever is typed (a common surname matches thousands in a million).
+
+  On PostgreSQL the word-prefix match is a full-text prefix query, `to_tsvector('simple', search_names) @@
+  'siti:* & rah:*'`, served by a GIN index (migration 0004; docs/decisions/0004-people-name-search.md
+  explains why not trigrams). On SQLite it is `search_names LIKE '% siti%'` for each word, a scan, which
+  is fine at the sizes SQLite is used for.
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import BooleanField, Case, Expression, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from sinergi.audit.choices import AuditAction
@@ -31,10 +38,41 @@ from sinergi.people.models import Person, PersonPhone
 from sinergi.people.names import normalise_name
 
 MIN_NAME_QUERY = 2
+NAME_SEARCH_LIMIT = 200
 _SEPARATORS = re.compile(r"[\s.\-()/]")
 _NIK = re.compile(r"^\d{16}$")
 _PHONE = re.compile(r"^\+?\d{7,15}$")
 _PASSPORT = re.compile(r"^[A-Za-z]{1,2}\d{6,8}$")
+
+
+class WordPrefixMatch(Expression):
+    """PostgreSQL: every word is the beginning of a word of the column (full-text prefix query, GIN index).
+
+    The words must already be normalised (`names.normalise_name`: only a-z and 0-9), so they are safe in a
+    tsquery; they are still passed as a parameter.
+    """
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, column: str, words: list[str]):
+        super().__init__()
+        self.column = F(column)
+        self.tsquery = " & ".join(
+            f"{re.sub(r'[^a-z0-9]', '', w)}:*" for w in words if re.sub(r"[^a-z0-9]", "", w)
+        )
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        (self.column,) = exprs
+
+    def as_sql(self, compiler, connection):
+        column_sql, params = compiler.compile(self.column)
+        # Exactly the indexed expression of migration 0004, or the index is not used.
+        sql = f"to_tsvector('simple'::regconfig, {column_sql}) @@ to_tsquery('simple'::regconfig, %s)"
+        return sql, [*params, self.tsquery]
 
 
 @dataclass(frozen=True)
@@ -108,8 +146,14 @@ def person_list(*, user, query: str = "", filters: dict | None = None) -> QueryS
     elif parsed.kind == "invalid":
         return people.none()
     elif parsed.kind == "name":
-        for word in parsed.value:
-            people = people.filter(search_names__contains=" " + word)
+        candidates = people
+        if connection.vendor == "postgresql":
+            candidates = candidates.filter(WordPrefixMatch("search_names", parsed.value))
+        else:
+            for word in parsed.value:
+                candidates = candidates.filter(search_names__contains=" " + word)
+        # Unordered and capped: the database stops after NAME_SEARCH_LIMIT matches instead of sorting all.
+        people = Person.objects.filter(pk__in=candidates.order_by().values("pk")[:NAME_SEARCH_LIMIT])
         phrase = " ".join(parsed.value)
         people = people.annotate(
             name_rank=Case(

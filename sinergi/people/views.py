@@ -26,7 +26,7 @@ from sinergi.people.forms import (
     person_data,
 )
 from sinergi.people.models import Person
-from sinergi.people.selectors import parse_query, person_get, person_list, person_may
+from sinergi.people.selectors import NAME_SEARCH_LIMIT, parse_query, person_get, person_list, person_may
 from sinergi.people.services import (
     NikMismatchWarning,
     nationality_name,
@@ -92,7 +92,10 @@ def index(request):
     people = person_list(user=request.user, query=query, filters=filters)
     page = PeekPage(people, request.GET.get("page"))
     parsed = parse_query(query)
+    shown = (page.number - 1) * PAGE_SIZE + len(page.object_list)
     context = {
+        "capped": parsed.kind == "name" and not page.has_next and shown >= NAME_SEARCH_LIMIT,
+        "limit": NAME_SEARCH_LIMIT,
         "filter_form": filter_form,
         "page_obj": page,
         "query": query,

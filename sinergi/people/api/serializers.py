@@ -83,7 +83,7 @@ class HandleOutputSerializer(serializers.Serializer):
     handle = serializers.CharField()
 
 
-class AgencyRefSerializer(serializers.Serializer):
+class PersonAgencySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
@@ -105,7 +105,7 @@ class PersonOutputSerializer(serializers.Serializer):
     address_region_name = serializers.SerializerMethodField()
     phones = PhoneOutputSerializer(many=True, source="phones.all")
     handles = HandleOutputSerializer(many=True, source="handles.all")
-    owner_agency = AgencyRefSerializer()
+    owner_agency = PersonAgencySerializer()
     version = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
