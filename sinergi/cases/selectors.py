@@ -70,7 +70,8 @@ def case_list(*, user, filters: dict | None = None) -> QuerySet[Case]:
     overdue (truthy), reported_from / reported_to (ISO dates), mine (assigned to the user), q (full text).
     Unknown or malformed values are ignored rather than failing the page."""
     filters = filters or {}
-    qs = Case.objects.restrict(user, "view").select_related(*LIST_RELATED)
+    # List rows never show the narrative, and the search vector is only for the database: neither is fetched.
+    qs = Case.objects.restrict(user, "view").select_related(*LIST_RELATED).defer("narrative", "search_vector")
     simple = {
         "stage": "stage",
         "status": "status",
