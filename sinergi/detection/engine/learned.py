@@ -684,6 +684,8 @@ def train_and_save(
     data = train(examples, with_rules=with_rules)
     target = Path(path or os.environ.get(MODEL_PATH_ENV) or DEFAULT_MODEL_PATH)
     _write_json(data, target)
+    # This process sees the new model at once, even within the file system's timestamp resolution.
+    LearnedModel._cache.pop(str(target), None)
     return target
 
 
