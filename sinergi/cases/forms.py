@@ -201,9 +201,18 @@ class VictimForm(forms.Form):
         widget=DATE_WIDGET,
         error_messages={"invalid": _("Enter a valid date.")},
     )
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN, required=False)
+    # "Unknown" comes first: a row added later (and so bound without a value) must not claim a sex or an age.
+    sex = forms.ChoiceField(
+        label=_("Sex"),
+        choices=sorted(Sex.choices, key=lambda c: c[0] != Sex.UNKNOWN),
+        initial=Sex.UNKNOWN,
+        required=False,
+    )
     age_group = forms.ChoiceField(
-        label=_("Age group"), choices=AgeGroup.choices, initial=AgeGroup.UNKNOWN, required=False
+        label=_("Age group"),
+        choices=sorted(AgeGroup.choices, key=lambda c: c[0] != AgeGroup.UNKNOWN),
+        initial=AgeGroup.UNKNOWN,
+        required=False,
     )
 
     def clean_birth_date(self):
