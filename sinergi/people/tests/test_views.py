@@ -230,3 +230,18 @@ def test_delete_matrix(client, case_worker, supervisor, other_worker, make_perso
         snapshot=db_snapshot(Person),
     )
     assert not Person.objects.exists()
+
+
+def test_list_query_count_does_not_grow_with_rows(
+    client, signed_in, case_worker, make_person, django_assert_max_num_queries
+):
+    for i in range(3):
+        make_person(case_worker, full_name=f"Orang {i}")
+    signed_in(client, case_worker)
+    client.get(reverse("people:index"))  # warm caches (session, roles)
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("people:index"))
+    for i in range(3, 20):
+        make_person(case_worker, full_name=f"Orang {i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("people:index"))
