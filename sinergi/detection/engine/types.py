@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 RISK_LEVELS = ("tinggi", "sedang", "rendah")
 
@@ -22,7 +22,18 @@ class Indicator:
     basis: str
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # Written out instead of dataclasses.asdict(), which deep-copies and costs more than screening itself.
+        return {
+            "code": self.code,
+            "title": self.title,
+            "category": self.category,
+            "weight": self.weight,
+            "span_start": self.span_start,
+            "span_end": self.span_end,
+            "span_text": self.span_text,
+            "explanation": self.explanation,
+            "basis": self.basis,
+        }
 
 
 @dataclass(slots=True)
@@ -49,7 +60,26 @@ class Extracted:
     emails: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {
+            "destination_country": self.destination_country,
+            "destination_city": self.destination_city,
+            "countries_mentioned": list(self.countries_mentioned),
+            "job_title": self.job_title,
+            "salary_idr_month": self.salary_idr_month,
+            "salary_text": self.salary_text,
+            "fees": [dict(f) for f in self.fees],
+            "visa_type": self.visa_type,
+            "departure_urgency": self.departure_urgency,
+            "age_min": self.age_min,
+            "age_max": self.age_max,
+            "company_names": list(self.company_names),
+            "registry_matches": [dict(m) for m in self.registry_matches],
+            "phones": list(self.phones),
+            "wa_links": list(self.wa_links),
+            "telegram_handles": list(self.telegram_handles),
+            "other_handles": list(self.other_handles),
+            "emails": list(self.emails),
+        }
 
 
 @dataclass(slots=True)

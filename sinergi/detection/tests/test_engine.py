@@ -493,6 +493,15 @@ def test_to_dict_is_json_ready():
     )
 
 
+def test_to_dict_lists_every_field():
+    from dataclasses import fields
+
+    from sinergi.detection.engine import Extracted, Indicator
+
+    assert [f.name for f in fields(Extracted)] == list(Extracted().to_dict())
+    assert [f.name for f in fields(Indicator)] == list(Indicator("", "", "", 0.0, 0, 0, "", "", "").to_dict())
+
+
 def test_engine_does_not_import_django():
     import subprocess
     import sys
