@@ -283,6 +283,25 @@ def user_enable(*, actor: User, user: User) -> User:
     return locked
 
 
+def user_unlock(*, actor: User, user: User) -> User:
+    """Lifts a lock-out before it expires, e.g. after the administrator has spoken to the user."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
+        if locked.locked_until is None and not locked.failed_login_count:
+            return locked
+        locked.locked_until = None
+        locked.failed_login_count = 0
+        locked.save(update_fields=["locked_until", "failed_login_count"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.SECURITY,
+            obj=locked,
+            agency=locked.agency,
+            summary=f"user {locked.pk} unlocked",
+        )
+    return locked
+
+
 def user_password_change(*, user: User, new_password: str, keep_session_key: str | None) -> int:
     """Sets a new password (already validated by the form) and ends the user's other sessions."""
     with transaction.atomic():

@@ -13,6 +13,7 @@ urlpatterns = [
     path("users/<int:user_id>/edit/", views.user_edit, name="user_edit"),
     path("users/<int:user_id>/disable/", views.user_disable, name="user_disable"),
     path("users/<int:user_id>/enable/", views.user_enable, name="user_enable"),
+    path("users/<int:user_id>/unlock/", views.user_unlock, name="user_unlock"),
     path("users/<int:user_id>/reset-2fa/", views.user_two_factor_reset, name="user_two_factor_reset"),
     path("users/<int:user_id>/tokens/new/", views.user_token_create, name="user_token_create"),
     path(

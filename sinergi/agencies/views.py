@@ -201,6 +201,16 @@ def user_enable(request, user_id):
 
 @require_POST
 @login_required
+def user_unlock(request, user_id):
+    _require_user_manager(request.user)
+    target = selectors.access_user(user=request.user, user_id=user_id, action="change")
+    services.user_unlock(actor=request.user, user=target)
+    messages.success(request, _("The account is unlocked; the user can sign in again."))
+    return redirect("agencies:user_detail", user_id=target.pk)
+
+
+@require_POST
+@login_required
 def user_two_factor_reset(request, user_id):
     _require_user_manager(request.user)
     target = selectors.access_user(user=request.user, user_id=user_id, action="change")

@@ -355,3 +355,18 @@ def test_list_pages_use_a_fixed_number_of_queries(
         assert "KBRI 11" in client.get(reverse("agencies:index")).content.decode()
     with django_assert_max_num_queries(10):
         assert len(client.get("/api/v1/users/").json()["results"]) == 13
+
+
+def test_unlock_matrix(client, agency_admin, colleague, case_worker, other_admin):
+    from django.utils import timezone
+
+    User.objects.filter(pk=colleague.pk).update(locked_until=timezone.now() + timezone.timedelta(minutes=10))
+    assert_permission_matrix(
+        client,
+        url=reverse("agencies:user_unlock", args=[colleague.pk]),
+        method="post",
+        denied=[(case_worker, 403), (other_admin, 404)],
+        allowed=[(agency_admin, 302)],
+        snapshot=user_rows(colleague),
+    )
+    assert not User.objects.get(pk=colleague.pk).is_locked
