@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.detection.choices import RISK_RANK, ReviewStatus, RiskLevel
 from sinergi.detection.models import Campaign, DepartureScreening, ScreenedPost
 
 FLAGGED = "flagged"
+DATE = forms.DateInput(attrs={"type": "date"})
 RISK_FILTER_CHOICES = [
     (FLAGGED, _("High and medium")),
     (RiskLevel.TINGGI, _("High")),

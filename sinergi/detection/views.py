@@ -122,7 +122,14 @@ def _extracted_facts(extracted: dict) -> list[tuple[str, str]]:
     return facts
 
 
+def _rupiah(value) -> str:
+    return f"Rp {value:,.0f}".replace(",", ".")
+
+
 def _describe(value) -> str:
+    if isinstance(value, dict) and isinstance(value.get("amount_idr"), int | float):
+        label = value.get("text") or value.get("span_text") or ""
+        return f"{label} ({_rupiah(value['amount_idr'])})" if label else _rupiah(value["amount_idr"])
     if isinstance(value, dict):
         for key in ("text", "span_text", "name", "value"):
             if value.get(key):
