@@ -117,6 +117,9 @@ SINERGI_REQUIRE_2FA = env_bool("SINERGI_REQUIRE_2FA", True)
 SINERGI_LOCKOUT_THRESHOLD = env_int("SINERGI_LOCKOUT_THRESHOLD", 5)
 SINERGI_LOCKOUT_SECONDS = env_int("SINERGI_LOCKOUT_SECONDS", 15 * 60)
 SINERGI_DEMO = env_bool("SINERGI_DEMO", False)
+# Behind a reverse proxy the audit trail records the client from X-Forwarded-For (sinergi/core/middleware.py);
+# only turn this on when the proxy overwrites that header, or clients could write their own address.
+SINERGI_TRUST_X_FORWARDED_FOR = env_bool("SINERGI_TRUST_X_FORWARDED_FOR", False)
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

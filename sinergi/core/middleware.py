@@ -25,11 +25,13 @@ def current_request_context() -> RequestContext | None:
 
 
 def client_ip(request) -> str | None:
-    # Behind the reverse proxy the real address is the first X-Forwarded-For hop; only trusted when configured.
+    """The client's address. Behind our reverse proxy (SINERGI_TRUST_X_FORWARDED_FOR) it is the last
+    X-Forwarded-For entry: the one our proxy added. Earlier entries come from the client and can be forged."""
     if getattr(settings, "SINERGI_TRUST_X_FORWARDED_FOR", False):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
     return request.META.get("REMOTE_ADDR")
 
 
