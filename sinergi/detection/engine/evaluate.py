@@ -76,6 +76,7 @@ class Evaluation:
     model_loaded: bool
     thresholds: dict[str, float]
     probabilities: list[tuple[float, int]] = field(default_factory=list)  # (learned proba, 1 if risky)
+    by_language: dict[str, Counter] = field(default_factory=dict)
 
     def calibration(self) -> dict[str, float] | None:
         """Brier score and expected calibration error (5 equal-width bins) of the learned probability."""
@@ -100,6 +101,7 @@ class Evaluation:
             "model_loaded": self.model_loaded,
             "scorers": {key: scores.to_dict() for key, scores in self.scorers.items()},
             "calibration": self.calibration(),
+            "combined_by_language": {k: dict(v) for k, v in sorted(self.by_language.items())},
         }
 
 
@@ -119,6 +121,7 @@ def evaluate(
     }
     errors: dict[str, list[dict]] = {key: [] for key in scorers}
     by_modus: dict[str, Counter] = {}
+    by_language: dict[str, Counter] = {}
     probabilities: list[tuple[float, int]] = []
     for record in held_out:
         truth = record["label"]
@@ -148,10 +151,19 @@ def evaluate(
         combined_ok = predictions.get("combined", predictions["rules"]) == (truth == "risky")
         for modus in record.get("modus") or ["(none)"]:
             by_modus.setdefault(modus, Counter())["ok" if combined_ok else "wrong"] += 1
+        by_language.setdefault(str(record.get("language")), Counter())["ok" if combined_ok else "wrong"] += 1
     if model is None:
         del scorers["learned"], scorers["combined"]
     return Evaluation(
-        len(records), len(held_out), scorers, errors, by_modus, model is not None, thresholds, probabilities
+        len(records),
+        len(held_out),
+        scorers,
+        errors,
+        by_modus,
+        model is not None,
+        thresholds,
+        probabilities,
+        by_language,
     )
 
 
@@ -194,6 +206,10 @@ def format_report(result: Evaluation, *, show_errors: bool = False) -> str:
                     f"model={error['learned_proba']} codes={','.join(error['codes']) or '-'}"
                 )
                 lines.append(f"      {text[:160]}")
+        lines.append("")
+        lines.append("Combined score, held-out texts right/wrong per language:")
+        for language, counts in sorted(result.by_language.items()):
+            lines.append(f"  {language:<30}{counts['ok']:>4} right {counts['wrong']:>3} wrong")
         lines.append("")
         lines.append("Combined score, held-out texts right/wrong per modus tag:")
         for modus, counts in sorted(result.by_modus.items()):
