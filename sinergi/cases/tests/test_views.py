@@ -759,3 +759,101 @@ def test_metrics_page(cast, make_case):
     assert response.status_code == 400
     outreach = UserFactory(agency=cast.bp3mi.agency, roles=[Role.OUTREACH_OFFICER])
     assert client_for(outreach).get(reverse("cases:metrics")).status_code == 403
+
+
+# --- intake from early detection --------------------------------------------------------------------------------
+
+
+def test_intake_from_a_flagged_post_prefills_and_links(cast):
+    from sinergi.detection.choices import PostSource
+    from sinergi.detection.models import ScreenedPost
+    from sinergi.detection.services import post_store_batch
+
+    text = "Dicari admin online di Kamboja, gaji 15 juta, tiket ditanggung, hubungi WA 0812-3456-7890."
+    post_store_batch(
+        actor=cast.bp3mi.supervisor,
+        results=[{"text": text, "platform": "facebook", "account": "loker.kamboja"}],
+        source=PostSource.API,
+    )
+    post = ScreenedPost.objects.get()
+    client = client_for(cast.bp3mi.supervisor)
+    response = client.get(reverse("cases:intake"), {"detection_post": post.pk})
+    form = response.context["form"]
+    assert form.initial["intake_channel"] == "EARLY_DETECTION"
+    assert "Kamboja" in form.initial["narrative"]
+    assert form.initial["recruitment_app"] == "facebook"
+    assert 'data-testid="intake-source"' in response.content.decode()
+    data = intake_data(
+        intake_channel="EARLY_DETECTION",
+        narrative=form.initial["narrative"],
+        detection_post=post.pk,
+        **{"victims-0-full_name": ""},
+    )
+    response = client.post(reverse("cases:intake"), data)
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.linked_case_id == Case.objects.get().pk
+    body = client.get(detail_url(Case.objects.get())).content.decode()
+    assert f"#{post.pk}" in body
+
+
+def test_intake_from_a_post_the_user_may_not_see_attaches_nothing(cast):
+    from sinergi.detection.choices import PostSource
+    from sinergi.detection.models import ScreenedPost
+    from sinergi.detection.services import post_store_batch
+
+    post_store_batch(
+        actor=cast.bp3mi.supervisor, results=[{"text": "Lowongan kerja ke Malaysia."}], source=PostSource.API
+    )
+    post = ScreenedPost.objects.get()
+    response = client_for(cast.bp3mi.worker).get(reverse("cases:intake"), {"detection_post": post.pk})
+    assert response.status_code == 200
+    assert "narrative" not in response.context["form"].initial
+    assert 'data-testid="intake-source"' not in response.content.decode()
+
+
+def test_intake_from_a_departure_screening_prefills_the_traveller(cast):
+    from sinergi.detection.models import DepartureScreening
+    from sinergi.detection.services import departure_screening_create
+
+    screening = departure_screening_create(
+        actor=cast.bp3mi.worker,
+        checkpoint_type="airport",
+        checkpoint_name="Bandara Syamsudin Noor",
+        traveller_name="Rina Anggraini",
+        answers={
+            "purpose": "tourism",
+            "visa_type": "tourist",
+            "job_type": "domestic_worker",
+            "destination_country": "SA",
+            "age": 24,
+        },
+    )
+    client = client_for(cast.bp3mi.worker)
+    response = client.get(reverse("cases:intake"), {"departure_screening": screening.pk})
+    assert response.context["form"].initial["intake_channel"] == "AIRPORT"
+    assert response.context["victims"].forms[0].initial["full_name"] == "Rina Anggraini"
+    data = intake_data(
+        intake_channel="AIRPORT",
+        departure_screening=screening.pk,
+        destination_country="SA",
+        **{"victims-0-full_name": "Rina Anggraini"},
+    )
+    response = client.post(reverse("cases:intake"), data)
+    assert response.status_code == 302
+    screening = DepartureScreening.objects.get(pk=screening.pk)
+    case = Case.objects.get()
+    assert screening.linked_case_id == case.pk
+    assert case.parties.get().person.full_name == "Rina Anggraini"
+
+
+def test_list_filters_by_region_of_origin_including_regions_below(cast, make_case, regions):
+    village = regions.filter(level=4, code__startswith="63.").order_by("code").first()
+    elsewhere = regions.filter(level=4, code__startswith="52.").order_by("code").first()
+    inside = make_case(origin_region=village)
+    outside = make_case(origin_region=elsewhere)
+    client = client_for(cast.bp3mi.worker)
+    body = client.get(reverse("cases:index"), {"origin_region": "63"}).content.decode()
+    assert inside.reference in body and outside.reference not in body
+    # The list names the regency, never the village.
+    assert village.name not in body.split('id="case-results"')[1]
