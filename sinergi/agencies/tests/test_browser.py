@@ -111,3 +111,14 @@ def test_agency_admin_manages_users_of_their_agency(page, kalsel):
 
     response = page.goto(f"/agencies/users/{User.objects.get(username='stranger').pk}/")
     assert response.status == 404
+
+
+def test_sign_in_and_directory_fit_a_phone(phone_page, kalsel):
+    user = UserFactory(username="lapangan", agency=kalsel, roles=[Role.OUTREACH_OFFICER])
+    secret = enrol_totp(user)
+    browser_sign_in(phone_page, "lapangan", totp_secret=secret)
+    assert urlsplit(phone_page.url).path == "/"
+    for path in ("/agencies/", "/accounts/profile/"):
+        phone_page.goto(path)
+        overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
