@@ -1,5 +1,7 @@
 """/api/v1/me/, /api/v1/agencies/, /api/v1/users/: the UI's rules through the session and through tokens."""
 
+import functools
+
 import pytest
 from django.utils import timezone
 
@@ -180,3 +182,60 @@ def test_schema_is_valid(client, case_worker):
     response = client.get("/api/v1/schema/")
     assert response.status_code == 200
     assert b"/api/v1/users/{id}/" in response.content and b"/api/v1/me/" in response.content
+
+
+# --- responses match the published OpenAPI schema ---------------------------------------------------------
+
+
+@functools.cache
+def _openapi() -> dict:
+    from drf_spectacular.generators import SchemaGenerator
+
+    return _nullable_to_jsonschema(SchemaGenerator().get_schema(request=None, public=True))
+
+
+def _nullable_to_jsonschema(node):
+    """OpenAPI 3.0 `nullable: true` is not JSON Schema; turn it into `anyOf [..., null]`."""
+    if isinstance(node, list):
+        return [_nullable_to_jsonschema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: _nullable_to_jsonschema(value) for key, value in node.items() if key != "nullable"}
+    if node.get("nullable"):
+        return {"anyOf": [converted, {"type": "null"}]}
+    return converted
+
+
+def assert_matches_schema(response, path: str, method: str = "get") -> None:
+    import jsonschema
+
+    spec = _openapi()
+    operation = spec["paths"][path][method]
+    content = operation["responses"][str(response.status_code)]["content"]["application/json"]["schema"]
+    root = {"allOf": [content], "components": spec["components"]}
+    jsonschema.validate(response.json(), root)
+
+
+def test_responses_match_the_schema(client, agency_admin, colleague, platform_admin, other_agency):
+    sign_in(client, agency_admin)
+    assert_matches_schema(client.get("/api/v1/me/"), "/api/v1/me/")
+    assert_matches_schema(client.get("/api/v1/users/"), "/api/v1/users/")
+    assert_matches_schema(client.get(f"/api/v1/users/{colleague.pk}/"), "/api/v1/users/{id}/")
+    patched = client.patch(
+        f"/api/v1/users/{colleague.pk}/", {"roles": [Role.ANALYST]}, content_type="application/json"
+    )
+    assert_matches_schema(patched, "/api/v1/users/{id}/", "patch")
+    created = client.post(
+        "/api/v1/users/", {"username": "baru", "email": "b@example.go.id"}, content_type="application/json"
+    )
+    assert_matches_schema(created, "/api/v1/users/", "post")
+    assert_matches_schema(client.get("/api/v1/agencies/"), "/api/v1/agencies/")
+    sign_in(client, platform_admin)
+    new = client.post(
+        "/api/v1/agencies/",
+        {"code": "kbri-kl", "name": "KBRI Kuala Lumpur", "type": "KBRI", "country": "my"},
+        content_type="application/json",
+    )
+    assert_matches_schema(new, "/api/v1/agencies/", "post")
+    assert new.json()["country"] == "MY" and new.json()["jurisdiction"] is None
+    assert_matches_schema(client.get(f"/api/v1/agencies/{other_agency.pk}/"), "/api/v1/agencies/{id}/")
