@@ -28,6 +28,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -45,6 +46,7 @@ HELD_OUT_PERCENT = 25
 # train split scored 3-5, 3-4 and 4 alike; 3-4 keeps typo tolerance at two thirds of the cost of 3-5.
 CHAR_NGRAMS = (3, 4)
 _TOKEN_CACHE_SIZE = 200_000
+_RECHECK_SECONDS = 1.0
 LABELS = ("risky", "safe")
 DEFAULT_THRESHOLDS = {"tinggi": 0.65, "sedang": 0.35}
 
@@ -211,32 +213,40 @@ class LearnedModel:
             raise InvalidModel("the model file does not hold a JSON object")
         return cls(data)
 
-    _cache: dict[str, tuple[float, LearnedModel]] = {}  # per process, keyed by path
+    # Per process, keyed by path: (file modification time, model, when the file was last looked at).
+    _cache: dict[str, tuple[float, LearnedModel, float]] = {}
 
     @classmethod
     def load_default(cls) -> LearnedModel | None:
         """The deployed model, or None when the file is missing or invalid, so that the rules keep working.
 
-        The file named by $SINERGI_DETECTION_MODEL wins over the packaged one. The loaded model is cached per
-        process and reloaded when the file changes (after analysts' reviews retrain it).
+        The file named by $SINERGI_DETECTION_MODEL wins over the packaged one. The model is cached per process;
+        the file is looked at again at most once a second (the engine calls this for every post) and reloaded
+        when it changed, after analysts' reviews retrained it.
         """
+        now = time.monotonic()
         for candidate in (os.environ.get(MODEL_PATH_ENV), DEFAULT_MODEL_PATH):
             if not candidate:
                 continue
             path = str(candidate)
+            cached = cls._cache.get(path)
+            if cached and now - cached[2] < _RECHECK_SECONDS:
+                return cached[1]
             try:
                 mtime = os.stat(path).st_mtime
             except OSError:
+                cls._cache.pop(path, None)
                 continue
-            cached = cls._cache.get(path)
             if cached and cached[0] == mtime:
+                cls._cache[path] = (mtime, cached[1], now)
                 return cached[1]
             try:
                 model = cls.load(path)
             except (OSError, ValueError, RecursionError):
                 # ValueError covers broken JSON and InvalidModel alike; a damaged file must not stop screening.
+                cls._cache.pop(path, None)
                 continue
-            cls._cache[path] = (mtime, model)
+            cls._cache[path] = (mtime, model, now)
             return model
         return None
 
@@ -724,7 +734,6 @@ def main(argv: list[str] | None = None) -> int:
 def _bench(n: int) -> int:
     """Print `name: value unit` lines: proba() per post and a plain tokenising pass over the same posts."""
     import random
-    import time
 
     model = LearnedModel.load_default()
     if model is None:
