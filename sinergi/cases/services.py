@@ -634,7 +634,7 @@ def case_organisation_add(*, actor, case, name: str, kind: str, **extra) -> Case
             actor=actor,
             sensitivity=Sensitivity.INVESTIGATION,
             organisation_id=org.pk,
-            kind=kind,
+            organisation_kind=kind,
         )
         audit_record(
             actor=actor,
@@ -654,7 +654,7 @@ def route_event_add(*, actor, case, kind: str, **fields) -> RouteEvent:
         event = RouteEvent(case=locked, kind=kind, added_by=actor, **fields)
         _clean(event)
         event.save()
-        _event(locked, CaseEventKind.ROUTE_EVENT_ADDED, actor=actor, route_event_id=event.pk, kind=kind)
+        _event(locked, CaseEventKind.ROUTE_EVENT_ADDED, actor=actor, route_event_id=event.pk, route_kind=kind)
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,

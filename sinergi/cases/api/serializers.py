@@ -17,10 +17,13 @@ from sinergi.cases.choices import (
     IntakeChannel,
     LabourSector,
     MeansOfControl,
+    OrganisationKind,
     PartyRole,
+    PerpetratorRole,
     RecruitmentApp,
     RecruitmentChannel,
     ReferralNeed,
+    RouteEventKind,
     Sensitivity,
     TravelDocument,
     VictimStatus,
@@ -297,6 +300,38 @@ class CaseFieldsInputSerializer(serializers.Serializer):
         return region
 
     def validate_destination_country(self, value):
+        return value.upper()
+
+
+class RouteEventInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(RouteEventKind.choices)
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", default="ID")
+    region = serializers.CharField(required=False, allow_null=True, max_length=13)
+    place = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    occurred_on = serializers.DateField(required=False, allow_null=True)
+
+    def validate_region(self, value):
+        from sinergi.regions.models import Region
+
+        if not value:
+            return None
+        region = Region.objects.filter(pk=value).first()
+        if region is None:
+            raise serializers.ValidationError(_("Unknown region code."))
+        return region
+
+    def validate_country(self, value):
+        return value.upper()
+
+
+class OrganisationInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(OrganisationKind.choices)
+    perpetrator_role = serializers.ChoiceField(PerpetratorRole.choices, default=PerpetratorRole.RECRUITER)
+    licence_number = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", default="ID")
+
+    def validate_country(self, value):
         return value.upper()
 
 

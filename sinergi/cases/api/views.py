@@ -170,7 +170,7 @@ class CaseViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def timeline(self, request, pk=None):
         """Everything that happened on the case that you may see, oldest first."""
-        entries = selectors.case_timeline(view=self._view(pk))
+        entries = selectors.case_timeline(view=self._view(pk, audit=True))
         return Response(s.TimelineEntrySerializer(entries, many=True).data)
 
     @extend_schema(methods=["get"], responses=s.ReferralOutputSerializer(many=True), tags=TAGS)
@@ -183,7 +183,7 @@ class CaseViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get", "post"])
     def referrals(self, request, pk=None):
         """The case's referrals (a pending agency sees only its own); POST refers the case (lead agency)."""
-        view = self._view(pk)
+        view = self._view(pk, audit=request.method == "GET")
         if request.method == "GET":
             return Response(
                 s.ReferralOutputSerializer(view.referrals().prefetch_related("services"), many=True).data
@@ -202,7 +202,7 @@ class CaseViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get", "post"])
     def notes(self, request, pk=None):
         """Notes of the kinds you may read; POST adds one."""
-        view = self._view(pk)
+        view = self._view(pk, audit=request.method == "GET")
         if request.method == "GET":
             return Response(s.NoteOutputSerializer(view.notes(), many=True).data)
         data = _validated(s.NoteInputSerializer, request.data)
@@ -219,7 +219,7 @@ class CaseViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get", "post"])
     def tasks(self, request, pk=None):
         """Tasks (the lead sees all, others their own agency's); POST creates one."""
-        view = self._view(pk)
+        view = self._view(pk, audit=request.method == "GET")
         if request.method == "GET":
             return Response(s.TaskOutputSerializer(view.tasks(), many=True).data)
         data = _validated(s.TaskInputSerializer, request.data)
@@ -250,7 +250,7 @@ class CaseViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get", "post"])
     def documents(self, request, pk=None):
         """Documents of the kinds you may read; POST (multipart) uploads one."""
-        view = self._view(pk)
+        view = self._view(pk, audit=request.method == "GET")
         if request.method == "GET":
             return Response(s.DocumentOutputSerializer(view.documents(), many=True).data)
         data = _validated(s.DocumentInputSerializer, request.data)
@@ -313,6 +313,32 @@ class CaseViewSet(viewsets.GenericViewSet):
         )
         party_view = next(p for p in self._view(pk).parties() if p.party.pk == party.pk)
         return Response(s.party_data(view, party_view), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.RouteEventInputSerializer,
+        responses={201: s.RouteEventOutputSerializer, **ERRORS},
+        tags=TAGS,
+    )
+    @action(detail=True, methods=["post"], url_path="route-events")
+    def route_events(self, request, pk=None):
+        """Records a recruitment, transit, exploitation, interception or return event with place and date."""
+        view = self._view(pk)
+        data = _validated(s.RouteEventInputSerializer, request.data)
+        event = services.route_event_add(actor=request.user, case=view.case, **data)
+        return Response(s.RouteEventOutputSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.OrganisationInputSerializer,
+        responses={201: s.OrganisationOutputSerializer, **ERRORS},
+        tags=TAGS,
+    )
+    @action(detail=True, methods=["post"])
+    def organisations(self, request, pk=None):
+        """Records an organisation among the perpetrators (placement company, sponsor, employer)."""
+        view = self._view(pk)
+        data = _validated(s.OrganisationInputSerializer, request.data)
+        organisation = services.case_organisation_add(actor=request.user, case=view.case, **data)
+        return Response(s.OrganisationOutputSerializer(organisation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         parameters=[

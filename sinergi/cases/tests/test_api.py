@@ -232,3 +232,45 @@ def test_schema_is_valid():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     validate_schema(schema)
     assert "/api/v1/cases/{id}/transition/" in schema["paths"]
+
+
+def test_route_events_and_organisations(case, cast):
+    lead = sign_in(Client(), cast.bp3mi.worker)
+    route = lead.post(
+        f"/api/v1/cases/{case.pk}/route-events/",
+        {"kind": "TRANSIT", "country": "my", "place": "Pelabuhan Pasir Gudang", "occurred_on": "2026-03-02"},
+        content_type="application/json",
+    )
+    assert route.status_code == 201 and route.json()["country"] == "MY"
+    bad = lead.post(
+        f"/api/v1/cases/{case.pk}/route-events/", {"kind": "TELEPORT"}, content_type="application/json"
+    )
+    assert bad.status_code == 400 and "kind" in bad.json()["error"]["fields"]
+    org = lead.post(
+        f"/api/v1/cases/{case.pk}/organisations/",
+        {"name": "PT Maju Jaya Sentosa", "kind": "UNLICENSED_AGENCY"},
+        content_type="application/json",
+    )
+    assert org.status_code == 201
+    referral = services.referral_create(
+        actor=cast.bp3mi.worker, case=case, to_agency=cast.uptd.agency, need="SHELTER", reason="x"
+    )
+    services.referral_accept(actor=cast.uptd.worker, referral=referral)
+    carer = sign_in(Client(), cast.uptd.worker).get(f"/api/v1/cases/{case.pk}/").json()
+    assert carer["organisations"] == [] and len(carer["route_events"]) == 1
+    assert [o["name"] for o in lead.get(f"/api/v1/cases/{case.pk}/").json()["organisations"]] == [
+        "PT Maju Jaya Sentosa"
+    ]
+
+
+def test_a_province_flow_from_settings_is_used_for_its_cases(cast, make_case, regions, settings, tmp_path):
+    from sinergi.cases.flow import DEFAULT_FLOW_FILE
+
+    province_file = tmp_path / "kalsel.yaml"
+    province_file.write_text(DEFAULT_FLOW_FILE.read_text().replace("hours: 72", "hours: 36"))
+    settings.SINERGI_CASE_FLOW_FILES = {"63": str(province_file)}
+    village = regions.filter(level=4, code__startswith="63.").first()
+    kalsel = make_case(origin_region=village)
+    elsewhere = make_case()
+    assert kalsel.flow_version.province_id == "63" and kalsel.flow_version.source == str(province_file)
+    assert elsewhere.flow_version.province_id is None
