@@ -178,3 +178,15 @@ def test_decision_equals_the_training_features_dot_product(model):
         assert model.decision(text, codes) == pytest.approx(expected, abs=1e-9)
         explained = sum(weight for _, weight in model.explain(text, codes, top=10_000))
         assert explained == pytest.approx(expected - model.intercept, abs=5e-3)
+
+
+def test_training_with_the_engine_learns_rule_codes_and_the_blend(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _tiny_corpus(corpus)
+    model = LearnedModel.load(learned.train_and_save(path=tmp_path / "m.json", corpus_dir=corpus))
+    assert model.meta["rule_features"] is True
+    assert model.meta["knowledge_version"]
+    assert model.rule_value, "the engine found no indicator in the tiny corpus"
+    assert all(value == learned.RULE_FEATURE_VALUE for value in model.rule_value.values())
+    assert learned.MIN_RULE_WEIGHT <= model.rule_weight <= 1.0
