@@ -2,8 +2,8 @@
 
 Running one big alternation of ~200 patterns at every character costs close to a millisecond per post in
 Python's ``re``. Nearly every rule pattern starts at a word boundary with a literal word ("tanpa", "biaya",
-"visa" ...), so the dispatcher reads the first two characters each pattern can begin with (from the parsed
-pattern) and, per post, tries at each word only the patterns filed under that word's first characters. Patterns
+"visa" ...), so the dispatcher reads the first four characters each pattern can begin with (from the parsed
+pattern) and, per post, tries at each word only the patterns filed under those characters of the word. Patterns
 whose start cannot be indexed (they may begin with any character) are searched over the whole text as before.
 Results are identical to searching each pattern on its own, except that two patterns of the same family that
 match at the very same word report only the first (the family's patterns are alternatives of one regex).
@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
-PREFIX_LEN = 3
+PREFIX_LEN = 4
 _MAX_SET = 40
 _DIGITS = "0123456789"
 # Marks "the word ends here": a prefix like "di" followed by whitespace can only be the whole word "di".

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 import threading
+import time
 
 from sinergi.detection.engine.companies import find_companies, match_registry
 from sinergi.detection.engine.contacts import extract_contacts
@@ -42,6 +43,19 @@ _AGE_MAX = re.compile(
     r"|\b(?:maks(?:imal)?|max(?:imal|imum)?)\.?\s*(?:usia|umur|age)\s*:?\s*(\d{1,2})(?!\d)"
 )
 
+_MODEL_RECHECK_SECONDS = 5.0
+_model_cache: list = [None, -1e9]  # [model or None, monotonic time of the last look]
+
+
+def _learned_model():
+    """The deployed learned model; the file is looked at again at most every few seconds, not per post."""
+    now = time.monotonic()
+    if now - _model_cache[1] >= _MODEL_RECHECK_SECONDS:
+        _model_cache[0] = _learned.LearnedModel.load_default()
+        _model_cache[1] = now
+    return _model_cache[0]
+
+
 _default_lock = threading.Lock()
 _default_knowledge: Knowledge | None = None
 
@@ -57,10 +71,11 @@ def default_knowledge() -> Knowledge:
 
 
 def reset_default_knowledge() -> None:
-    """Forget the cached knowledge (after a registry import), so the next screen() reloads it."""
+    """Forget the cached knowledge and model (after a registry import or retraining); the next screen() reloads."""
     global _default_knowledge
     with _default_lock:
         _default_knowledge = None
+        _model_cache[1] = -1e9
 
 
 def _today() -> str:
@@ -338,7 +353,10 @@ def screen(
             add("COMPANY_NOT_PT", span)
 
     # A licensed company recruiting for a country it holds no valid job order for (official registries only).
-    if destination_hint := next((c for c in country_order if status.get(c) != "transit"), None):
+    destination_hint = None
+    if any(m["status"] == "aktif" for m in registry_matches):
+        destination_hint = next((c for c in country_order if status.get(c) != "transit"), None)
+    if destination_hint:
         today = _today()
         for company, match in zip(companies, registry_matches, strict=True):
             if match["status"] != "aktif" or not match["licence"]:
@@ -442,7 +460,7 @@ def screen(
     learned_proba = None
     if use_learned and _learned is not None:
         try:
-            model = _learned.LearnedModel.load_default()
+            model = _learned_model()
             if model is not None:
                 learned_proba = float(model.proba(text, [i.code for i in indicators]))
                 score = float(model.combine(rule_score, learned_proba))
