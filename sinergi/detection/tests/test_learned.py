@@ -190,3 +190,20 @@ def test_training_with_the_engine_learns_rule_codes_and_the_blend(tmp_path):
     assert model.rule_value, "the engine found no indicator in the tiny corpus"
     assert all(value == learned.RULE_FEATURE_VALUE for value in model.rule_value.values())
     assert learned.MIN_RULE_WEIGHT <= model.rule_weight <= 1.0
+
+
+def test_scoring_needs_neither_scikit_learn_nor_numpy_nor_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from sinergi.detection.engine.learned import LearnedModel\n"
+        "m = LearnedModel.load_default()\n"
+        "assert m is not None and 0 <= m.proba('Lowker admin Kamboja gaji 15jt', ['NON_PLACEMENT_COUNTRY']) <= 1\n"
+        "m.explain('Lowker admin Kamboja gaji 15jt', [])\n"
+        "print(sorted(n for n in ('sklearn', 'numpy', 'scipy', 'django') if n in sys.modules))\n"
+    )
+    # A fresh interpreter: this test process has scikit-learn loaded already. The command is a constant.
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout  # noqa: S603
+    assert out.strip() == "[]"
