@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.detection.choices import RISK_RANK, ReviewStatus, RiskLevel
+from sinergi.detection.choices import RISK_RANK, CheckpointType, ReviewStatus, RiskLevel
 from sinergi.detection.models import Campaign, DepartureScreening, ScreenedPost
 
 FLAGGED = "flagged"
@@ -96,10 +96,14 @@ class PostFilterSet(django_filters.FilterSet):
 
 
 class DepartureScreeningFilterSet(django_filters.FilterSet):
-    risk = django_filters.ChoiceFilter(field_name="risk_level", choices=RiskLevel.choices)
-    checkpoint_type = django_filters.CharFilter(field_name="checkpoint_type")
-    screened_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
-    screened_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    risk = django_filters.ChoiceFilter(label=_("Risk"), field_name="risk_level", choices=RiskLevel.choices)
+    checkpoint_type = django_filters.ChoiceFilter(label=_("Checkpoint type"), choices=CheckpointType.choices)
+    screened_from = django_filters.DateFilter(
+        label=_("Screened from"), field_name="created_at", lookup_expr="date__gte", widget=DATE
+    )
+    screened_to = django_filters.DateFilter(
+        label=_("Screened until"), field_name="created_at", lookup_expr="date__lte", widget=DATE
+    )
 
     class Meta:
         model = DepartureScreening

@@ -170,7 +170,8 @@ class Campaign(models.Model):
     objects = DetectionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-risk_rank", "-max_score", "-last_seen", "-id"]
+        # The queue's order: the riskiest level first, then what was seen most recently.
+        ordering = ["-risk_rank", "-last_seen", "-id"]
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
         indexes = [models.Index(fields=["status", "risk_rank", "last_seen"], name="campaign_queue_idx")]

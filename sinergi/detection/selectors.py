@@ -81,6 +81,23 @@ def contact_list(*, user):
     return Contact.objects.restrict(user, "view")
 
 
+def access_contact(*, user, pk) -> Contact:
+    try:
+        return contact_list(user=user).get(pk=pk)
+    except (Contact.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def contact_posts(*, user, contact: Contact):
+    """The posts that give this contact, newest first: the campaigns one recruiter runs."""
+    return (
+        ScreenedPost.objects.restrict(user, "view")
+        .filter(contacts=contact)
+        .select_related("campaign")
+        .order_by("-received_at", "-id")
+    )
+
+
 def review_list(*, user):
     return Review.objects.restrict(user, "view").select_related("analyst", "agency")
 

@@ -209,7 +209,11 @@ def parse_upload(*, name: str, data: bytes) -> list[tuple[int, Any]]:
             % {"pos": exc.start},
             code="bad_encoding",
         ) from exc
-    return _parse_jsonl(text) if kind == "jsonl" else _parse_csv(text)
+    if kind == "csv":
+        return _parse_csv(text)
+    if lower.endswith(".json") and text.lstrip().startswith("["):
+        return _parse_json_array(text)
+    return _parse_jsonl(text)
 
 
 def _parse_jsonl(text: str) -> list[tuple[int, Any]]:
@@ -224,8 +228,25 @@ def _parse_jsonl(text: str) -> list[tuple[int, Any]]:
     return rows
 
 
+def _parse_json_array(text: str) -> list[tuple[int, Any]]:
+    """A .json file holding one array of objects; items are numbered from 1 like lines."""
+    try:
+        items = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ApplicationError(
+            _("The file is not valid JSON (line %(line)s).") % {"line": getattr(exc, "lineno", "?")},
+            code="invalid_json",
+        ) from exc
+    if not isinstance(items, list):
+        raise ApplicationError(_("A .json file must hold a list of posts."), code="invalid_json")
+    return list(enumerate(items, start=1))
+
+
 def _parse_csv(text: str) -> list[tuple[int, Any]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    first_line = text.split("\n", 1)[0]
+    # Spreadsheets set to Indonesian save CSV with semicolons (the comma is the decimal separator).
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("batches/", views.batch_list, name="batches"),
     path("batches/<int:pk>/", views.batch_detail, name="batch"),
     path("contacts/", views.contact_list, name="contacts"),
+    path("contacts/<int:pk>/", views.contact_detail, name="contact"),
     path("screen/", views.screen_text, name="screen"),
     path("departure/", views.departure_list, name="departures"),
     path("departure/new/", views.departure_new, name="departure_new"),

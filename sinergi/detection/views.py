@@ -333,6 +333,13 @@ def contact_list(request):
     return render(request, "detection/contact_list.html", {"page": page, "query": ""})
 
 
+@login_required
+def contact_detail(request, pk):
+    contact = selectors.access_contact(user=request.user, pk=pk)
+    page = _page(request, selectors.contact_posts(user=request.user, contact=contact))
+    return render(request, "detection/contact_detail.html", {"contact": contact, "page": page, "query": ""})
+
+
 # ------------------------------------------------------------------------------------------ screening a text
 
 
@@ -373,6 +380,7 @@ def departure_list(request):
         "detection/departure_list.html",
         {
             "page": page,
+            "filter_form": filterset.form,
             "query": _query_without_page(request),
             "can_create": can_create_departure_screening(request.user),
         },

@@ -185,6 +185,16 @@ def test_upload_csv_reports_the_physical_line_of_a_bad_row(analyst):
     assert batch.stored_count == 2
 
 
+def test_upload_semicolon_csv_and_json_array(analyst):
+    semicolon = f'text;account\n"{RISKY}";akun1\n"{SAFE}";akun2\n'.encode()
+    assert services.post_upload(actor=analyst, name="excel.csv", data=semicolon).stored_count == 2
+    array = json.dumps([{"text": RISKY, "account": "x"}, {"text": ""}]).encode()
+    with pytest.raises(ApplicationError) as info:
+        services.post_upload(actor=analyst, name="posts.json", data=array)
+    assert info.value.fields["lines"][0].startswith("2:")
+    assert ScreenedPost.objects.count() == 2
+
+
 @pytest.mark.parametrize(
     ("name", "data", "code"),
     [
@@ -194,6 +204,8 @@ def test_upload_csv_reports_the_physical_line_of_a_bad_row(analyst):
         ("posts.csv", "text\nLowongan di Brunéi\n".encode("latin-1"), "bad_encoding"),
         ("posts.csv", b"", "empty_file"),
         ("posts.csv", b"isi,akun\nhalo,a\n", "csv_header"),
+        ("posts.json", b'[{"text": "a"', "invalid_json"),
+        ("posts.json", b"[]", "empty_batch"),
     ],
 )
 def test_unreadable_files_get_a_clear_message_and_store_nothing(analyst, name, data, code):

@@ -328,3 +328,90 @@ def test_departure_matrix(client, signed_in, officer, imigrasi, provinces):
             == 403
         )
     assert DepartureScreening.objects.count() == before
+
+
+# ------------------------------------------------------------------------------------------ contacts, query counts
+
+
+def test_contact_page_lists_the_posts_that_give_it(client, signed_in, analyst, case_worker, stored):
+    from sinergi.detection.models import Contact
+
+    contact = Contact.objects.get(kind="phone")
+    url = reverse("detection:contact", args=[contact.pk])
+    assert_denied(client.get(url))
+    assert signed_in(client, case_worker).get(url).status_code == 404
+    response = signed_in(client, analyst).get(url)
+    assert response.status_code == 200
+    assert {p.account for p in response.context["page"].object_list} == {"akun1", "akun2"}
+    assert "+6281234567890" in response.content.decode()
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+WORDS = [
+    "kamboja",
+    "myanmar",
+    "gaji",
+    "juta",
+    "admin",
+    "operator",
+    "tiket",
+    "visa",
+    "turis",
+    "paspor",
+    "calo",
+    "sponsor",
+    "berangkat",
+    "minggu",
+    "kapal",
+    "ikan",
+    "kebun",
+    "sawit",
+    "majikan",
+    "arab",
+    "dubai",
+    "taiwan",
+    "korea",
+    "jepang",
+    "biaya",
+    "potong",
+    "utang",
+    "ijazah",
+    "mess",
+    "bonus",
+    "komisi",
+]
+
+
+def distinct_offers(count: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    return [" ".join(rng.sample(WORDS, 14)) for _ in range(count)]
+
+
+def test_queue_and_campaign_pages_do_not_query_per_row(client, signed_in, analyst):
+    offers = distinct_offers(3, seed=1)
+    services.post_store_batch(
+        actor=analyst, results=[{"text": t, "account": "a"} for t in offers], source="api"
+    )
+    client = signed_in(client, analyst)
+    queue = reverse("detection:index") + "?risk=&status="
+    few = _queries(client, queue)
+    services.post_store_batch(
+        actor=analyst,
+        results=[{"text": t, "account": f"akun{i}"} for i, t in enumerate(distinct_offers(8, seed=2))]
+        + [{"text": offers[0], "account": f"repost{i}"} for i in range(6)],
+        source="api",
+    )
+    assert Campaign.objects.count() == 11
+    assert _queries(client, queue) == few
+    campaign = Campaign.objects.get(post_count=7)
+    assert _queries(client, reverse("detection:campaign", args=[campaign.pk])) <= few + 6
