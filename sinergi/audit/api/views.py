@@ -4,6 +4,7 @@ from rest_framework import permissions
 from sinergi.audit.api.serializers import AuditEntryOutputSerializer
 from sinergi.audit.filtersets import AuditEntryFilterSet
 from sinergi.audit.models import AuditEntry, can_read_audit
+from sinergi.core.api.schema import error_responses
 from sinergi.core.api.viewsets import RestrictedReadOnlyViewSet
 
 
@@ -21,8 +22,12 @@ class CanReadAudit(permissions.BasePermission):
             "only), `action`, `object_type` and `object_id`, `date_from` and `date_to` (inclusive dates, "
             "Asia/Jakarta)."
         ),
+        responses={200: AuditEntryOutputSerializer(many=True), **error_responses(400, 401, 403, 404)},
     ),
-    retrieve=extend_schema(summary="One audit entry"),
+    retrieve=extend_schema(
+        summary="One audit entry",
+        responses={200: AuditEntryOutputSerializer, **error_responses(401, 403, 404)},
+    ),
 )
 class AuditEntryViewSet(RestrictedReadOnlyViewSet):
     """The audit trail, read-only, with the same scope as the audit page."""
