@@ -29,6 +29,7 @@ from sinergi.cases.services import flow_of
 __all__ = [
     "case_available_transitions",
     "case_detail",
+    "case_expected_referrals",
     "case_intake_duplicates",
     "case_list",
     "case_metrics",
@@ -273,6 +274,39 @@ def case_available_transitions(*, view: CaseView) -> list[tuple[Transition, Stag
                 continue
             result.append((transition, flow.stage(transition.target)))
     return result
+
+
+@dataclass(frozen=True)
+class ExpectedReferral:
+    need: str
+    label: str
+    deadline_source: str
+    referrals: tuple  # this case's referrals for the need that are open or done
+
+
+def case_expected_referrals(*, view: CaseView) -> list[ExpectedReferral]:
+    """The referral needs the case's current stage expects (flow file `expects`), each with the referrals made
+    for it so far, so a page can show what is still missing. Only for those who see the details."""
+    if not view.can_see_details:
+        return []
+    flow = flow_of(view.case)
+    stage = flow.stage(view.case.stage)
+    if stage is None or not stage.expects:
+        return []
+    made: dict[str, list] = {}
+    for referral in view.referrals().exclude(state__in=[ReferralState.DECLINED, ReferralState.REVOKED]):
+        made.setdefault(referral.need, []).append(referral)
+    from sinergi.cases.choices import ReferralNeed
+
+    return [
+        ExpectedReferral(
+            need=need,
+            label=str(ReferralNeed(need).label),
+            deadline_source=flow.needs[need].deadline.source,
+            referrals=tuple(made.get(need, ())),
+        )
+        for need in stage.expects
+    ]
 
 
 def referral_eligible_agencies(*, case, need: str) -> QuerySet[Agency]:

@@ -187,6 +187,13 @@ class TransitionOutputSerializer(serializers.Serializer):
     requires_approval = serializers.CharField()
 
 
+class ExpectedReferralSerializer(serializers.Serializer):
+    need = serializers.CharField()
+    label = serializers.CharField()
+    deadline_source = serializers.CharField()
+    referral_ids = serializers.ListField(child=serializers.IntegerField())
+
+
 class CaseDetailSerializer(serializers.Serializer):
     """A case as one viewer may see it (see access.py); hidden parts are null or empty."""
 
@@ -203,6 +210,7 @@ class CaseDetailSerializer(serializers.Serializer):
     route_events = RouteEventOutputSerializer(many=True)
     referrals = ReferralOutputSerializer(many=True)
     transitions = TransitionOutputSerializer(many=True)
+    expected_referrals = ExpectedReferralSerializer(many=True)
     assigned_to = serializers.CharField(allow_null=True)
     victims = serializers.IntegerField()
     has_child_victim = serializers.BooleanField()
@@ -210,7 +218,7 @@ class CaseDetailSerializer(serializers.Serializer):
 
 def case_detail_data(view) -> dict:
     """Maps a CaseView onto CaseDetailSerializer's fields."""
-    from sinergi.cases.selectors import case_available_transitions
+    from sinergi.cases.selectors import case_available_transitions, case_expected_referrals
 
     case = view.case
     details = view.can_see_details
@@ -250,6 +258,15 @@ def case_detail_data(view) -> dict:
                 "requires_approval": t.requires_approval,
             }
             for t, stage in case_available_transitions(view=view)
+        ],
+        "expected_referrals": [
+            {
+                "need": item.need,
+                "label": item.label,
+                "deadline_source": item.deadline_source,
+                "referral_ids": [r.pk for r in item.referrals],
+            }
+            for item in case_expected_referrals(view=view)
         ],
         "assigned_to": (case.assigned_to.get_full_name() or case.assigned_to.username)
         if details and case.assigned_to

@@ -122,6 +122,9 @@ def test_community_report_to_closure(cast, make_person, django_capture_on_commit
                 201,
             )
     assert "UU 21/2007 pasal 52" in referrals["REPATRIATION"]["deadline_source"]
+    expected = {item["need"]: item["referral_ids"] for item in ok(lead.get(url))["expected_referrals"]}
+    assert expected["INVESTIGATION"] == [referrals["INVESTIGATION"]["id"]]
+    assert expected["URGENT_FIRST_AID"] == []  # expected by the stage, not yet referred
     polda_note = Notification.objects.get(recipient=polda.worker, kind="REFERRAL")
     assert (
         "Siti" not in polda_note.message and case_id and created["summary"]["reference"] in polda_note.message
