@@ -18,6 +18,9 @@ from sinergi.cases.choices import (
     IntakeChannel,
     LabourSector,
     MeansOfControl,
+    OrganisationKind,
+    PartyRole,
+    PerpetratorRole,
     RecruitmentApp,
     RecruitmentChannel,
     ReferralNeed,
@@ -246,6 +249,48 @@ class VictimForm(forms.Form):
 
 
 VictimFormSet = forms.formset_factory(VictimForm, extra=1, max_num=20, absolute_max=20)
+
+
+class PartyForm(VictimForm):
+    """Links one more person to a case: a victim, witness, suspect, recruiter or reporter."""
+
+    role = forms.ChoiceField(label=_("Role in the case"), choices=PartyRole.choices)
+    perpetrator_role = forms.ChoiceField(
+        label=_("Role in the trafficking (suspects and recruiters)"),
+        required=False,
+        choices=with_blank(PerpetratorRole.choices),
+    )
+    field_order = ["role", "full_name", "nik", "phone", "birth_date", "sex", "age_group", "perpetrator_role"]
+
+    def clean(self):
+        data = super().clean()
+        if self.is_empty() and "full_name" not in self.errors:
+            self.add_error("full_name", _("Enter the person's name."))
+        return data
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ChoiceField(label=_("Case worker"))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [(str(u.pk), u.get_full_name() or u.username) for u in staff]
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
+    perpetrator_role = forms.ChoiceField(
+        label=_("Role in the trafficking"), choices=PerpetratorRole.choices, initial=PerpetratorRole.RECRUITER
+    )
+    licence_number = forms.CharField(label=_("Licence number"), required=False, max_length=80)
+    country = forms.ChoiceField(label=_("Country"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = nationality_choices((get_language() or "id")[:2])
+        self.initial.setdefault("country", "ID")
 
 
 class CaseEditForm(forms.Form):

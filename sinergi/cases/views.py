@@ -26,7 +26,7 @@ from sinergi.agencies.selectors import agency_list
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.cases import selectors, services
-from sinergi.cases.access import MANAGE_ROLES
+from sinergi.cases.access import MANAGE_ROLES, WRITE_ROLES
 from sinergi.cases.choices import (
     AgeGroup,
     IntakeChannel,
@@ -41,6 +41,7 @@ from sinergi.cases.flow import DEFAULT_FLOW_FILE, parse_flow_cached
 from sinergi.cases.forms import (
     ApprovalDecideForm,
     ApprovalRequestForm,
+    AssignForm,
     CaseEditForm,
     CaseFilterForm,
     ConsentForm,
@@ -49,6 +50,8 @@ from sinergi.cases.forms import (
     MetricsForm,
     NoteForm,
     OptionalNoteForm,
+    OrganisationForm,
+    PartyForm,
     ReasonForm,
     ReferralForm,
     RouteEventForm,
@@ -468,6 +471,8 @@ def _detail_context(request, view, *, bound: dict | None = None) -> dict:
         ]
     context["transfers"] = transfers
     context["may_answer_transfer"] = user.has_role(*MANAGE_ROLES)
+    # Read-only staff see referrals to their agency but do not answer them (the services refuse it too).
+    context["may_answer_referral"] = user.has_role(*WRITE_ROLES)
 
     # Forms carry a prefix per purpose and object, so the many forms of the page never share an id; after a
     # refusal the bound form (the user's input) replaces the empty one.
@@ -548,6 +553,14 @@ def _detail_context(request, view, *, bound: dict | None = None) -> dict:
         )
         context["approval_form"] = form(ApprovalRequestForm, "approval")
         context["consent_form"] = ConsentForm()
+        context["assign_form"] = form(
+            lambda prefix: AssignForm(
+                staff=agency_handlers(case.lead_agency_id), initial={"version": case.version}, prefix=prefix
+            ),
+            "assign",
+        )
+        context["party_form"] = form(PartyForm, "party")
+        context["organisation_form"] = form(OrganisationForm, "organisation")
         referred = sorted(
             {r.to_agency for r in referrals if r.state in (ReferralState.PENDING, ReferralState.ACCEPTED)},
             key=lambda a: a.name,
@@ -1119,6 +1132,89 @@ def route_event_add(request, case_id: int):
     )
 
 
+@login_required
+@require_POST
+def assign(request, case_id: int):
+    view = _view_for(request, case_id)
+    staff = list(agency_handlers(view.case.lead_agency_id))
+    form = AssignForm(request.POST, staff=staff, prefix="assign")
+
+    def call(data):
+        assignee = next((u for u in staff if str(u.pk) == data["assignee"]), None)
+        if assignee is None:
+            raise ApplicationError(
+                _("Assign the case to a case worker of the lead agency."), code="validation_error"
+            )
+        services.case_assign(
+            actor=request.user, case=view.case, assignee=assignee, expected_version=data["version"]
+        )
+
+    return _run(request, view, form=form, call=call, success=_("The case worker was assigned."))
+
+
+@login_required
+@require_POST
+def party_add(request, case_id: int):
+    """Links a person to the case: an existing record the user may see, or a new one (people services)."""
+    view = _view_for(request, case_id)
+    if not view.can_manage:
+        # Checked before a person record is created for nothing; the service checks again.
+        raise PermissionDenied
+    form = PartyForm(request.POST, prefix="party")
+
+    def call(data):
+        try:
+            person = _victim_person(request, form)
+        except ValidationError as exc:
+            raise ApplicationError(
+                _("Some fields are not valid."),
+                code="validation_error",
+                fields={k: list(v) for k, v in exc.message_dict.items()},
+            ) from exc
+        except Http404:
+            raise ApplicationError(
+                _("That person record is not available to you."), code="not_found"
+            ) from None
+        extra = {}
+        if data.get("perpetrator_role") and data["role"] in (PartyRole.SUSPECT, PartyRole.RECRUITER):
+            extra["perpetrator_role"] = data["perpetrator_role"]
+        services.case_party_add(
+            actor=request.user,
+            case=view.case,
+            person=person,
+            role=data["role"],
+            age_group=form.age_group_value(),
+            **extra,
+        )
+
+    return _run(
+        request, view, form=form, call=call, success=_("The person was linked to the case."), anchor="parties"
+    )
+
+
+@login_required
+@require_POST
+def organisation_add(request, case_id: int):
+    view = _view_for(request, case_id)
+    form = OrganisationForm(request.POST, prefix="organisation")
+    return _run(
+        request,
+        view,
+        form=form,
+        call=lambda d: services.case_organisation_add(
+            actor=request.user,
+            case=view.case,
+            name=d["name"].strip(),
+            kind=d["kind"],
+            perpetrator_role=d["perpetrator_role"],
+            licence_number=(d.get("licence_number") or "").strip(),
+            country=d["country"],
+        ),
+        success=_("The organisation was recorded."),
+        anchor="parties",
+    )
+
+
 # --- inboxes, overdue, notifications, metrics ---------------------------------------------------------------
 
 
@@ -1134,8 +1230,7 @@ def referral_inbox(request):
         {
             "page_obj": page,
             "now": timezone.now(),
-            "decline_form": ReasonForm(),
-            "answer_form": OptionalNoteForm(),
+            "may_answer_referral": request.user.has_role(*WRITE_ROLES),
         },
     )
 
@@ -1148,7 +1243,7 @@ def transfer_inbox(request):
     return render(
         request,
         "cases/transfer_inbox.html",
-        {"transfers": transfers, "decline_form": ReasonForm(), "answer_form": OptionalNoteForm()},
+        {"transfers": transfers},
     )
 
 

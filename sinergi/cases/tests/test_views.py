@@ -857,3 +857,112 @@ def test_list_filters_by_region_of_origin_including_regions_below(cast, make_cas
     assert inside.reference in body and outside.reference not in body
     # The list names the regency, never the village.
     assert village.name not in body.split('id="case-results"')[1]
+
+
+def test_assign_link_person_and_organisation(cast, make_case):
+    case = make_case()
+    lead = client_for(cast.bp3mi.worker)
+    response = lead.post(
+        reverse("cases:assign", args=[case.pk]),
+        pfx("assign", assignee=cast.bp3mi.supervisor.pk, version=case.version),
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.assigned_to == cast.bp3mi.supervisor
+    # A stale version is refused: someone changed the case since the page was drawn.
+    response = lead.post(
+        reverse("cases:assign", args=[case.pk]), pfx("assign", assignee=cast.bp3mi.worker.pk, version=1)
+    )
+    assert response.status_code == 409
+    case.refresh_from_db()
+    assert case.assigned_to == cast.bp3mi.supervisor
+
+    url = reverse("cases:party_add", args=[case.pk])
+    response = lead.post(url, pfx("party", role="RECRUITER", full_name="", sex="U", age_group="ADULT"))
+    assert response.status_code == 400
+    response = lead.post(
+        url,
+        pfx(
+            "party",
+            role="RECRUITER",
+            full_name="Bambang Calo",
+            sex="M",
+            age_group="ADULT",
+            perpetrator_role="BROKER",
+        ),
+    )
+    assert response.status_code == 302
+    party = case.parties.get(role=PartyRole.RECRUITER)
+    assert party.person.full_name == "Bambang Calo" and party.perpetrator_role == "BROKER"
+    # Only the lead links people; the police participant is refused and no person record is created.
+    referral = refer(case, cast, cast.polda, "INVESTIGATION")
+    services.referral_accept(actor=cast.polda.worker, referral=referral)
+    from sinergi.people.models import Person
+
+    people = Person.objects.count()
+    response = client_for(cast.polda.worker).post(
+        url, pfx("party", role="WITNESS", full_name="Saksi", sex="U")
+    )
+    assert response.status_code == 403 and Person.objects.count() == people
+
+    police_page = client_for(cast.polda.worker).get(detail_url(case)).content.decode()
+    assert "Bambang Calo" in police_page  # investigators see suspects and recruiters
+    uptd_referral = refer(case, cast, cast.uptd, "SHELTER")
+    services.referral_accept(actor=cast.uptd.worker, referral=uptd_referral)
+    carer_page = client_for(cast.uptd.worker).get(detail_url(case)).content.decode()
+    assert "Bambang Calo" not in carer_page
+
+
+def test_organisation_recorded_and_shown_to_investigators_only(cast, make_case):
+    case = make_case()
+    referral = refer(case, cast, cast.polda, "INVESTIGATION")
+    services.referral_accept(actor=cast.polda.worker, referral=referral)
+    response = client_for(cast.bp3mi.worker).post(
+        reverse("cases:organisation_add", args=[case.pk]),
+        pfx(
+            "organisation",
+            name="PT Maju Jaya Sentosa",
+            kind="P3MI",
+            perpetrator_role="RECRUITER",
+            country="ID",
+        ),
+    )
+    assert response.status_code == 302
+    assert "PT Maju Jaya Sentosa" in client_for(cast.polda.worker).get(detail_url(case)).content.decode()
+
+
+def test_route_event_recorded(cast, make_case):
+    case = make_case()
+    response = client_for(cast.bp3mi.worker).post(
+        reverse("cases:route_event_add", args=[case.pk]),
+        pfx("route", kind="TRANSIT", country="MY", place="Johor Bahru", occurred_on="2026-01-05"),
+    )
+    assert response.status_code == 302
+    assert "Johor Bahru" in client_for(cast.bp3mi.worker).get(detail_url(case)).content.decode()
+
+
+def test_detail_query_count_does_not_grow_with_notes_and_referrals(
+    cast, make_case, django_assert_max_num_queries
+):
+    case = make_case()
+    client = client_for(cast.bp3mi.worker)
+    client.get(detail_url(case))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(detail_url(case))
+    for staff, need in (
+        (cast.uptd, "SHELTER"),
+        (cast.polda, "INVESTIGATION"),
+        (cast.dinsos, "REHABILITATION"),
+    ):
+        referral = refer(case, cast, staff, need)
+        if staff is not cast.dinsos:
+            services.referral_accept(actor=staff.worker, referral=referral)
+            services.referral_report_services(actor=staff.worker, referral=referral, description="Layanan")
+    for n in range(5):
+        services.note_add(actor=cast.bp3mi.worker, case=case, text=f"Catatan {n}", sensitivity="GENERAL")
+    with django_assert_max_num_queries(len(few.captured_queries) + 2):
+        response = client.get(detail_url(case))
+    assert response.content.decode().count('data-testid="referral-row"') == 3
