@@ -86,7 +86,10 @@ def _lower(text: str) -> str:
     low = text.lower()
     if len(low) == len(text):
         return low
-    # A few characters grow when lower-cased ("İ" -> "i̇"); keep them as they are so spans stay aligned.
+    # "İ" (U+0130) lower-cases to two characters; read it as "i" so that spans stay aligned.
+    low = text.replace("İ", "I").lower()
+    if len(low) == len(text):
+        return low
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
