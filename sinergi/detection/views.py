@@ -63,6 +63,9 @@ def index(request):
     params = request.GET if request.GET else _as_querydict(QUEUE_DEFAULTS)
     filterset = CampaignFilterSet(params, queryset=selectors.campaign_queue(user=request.user))
     page = _page(request, filterset.qs if filterset.is_valid() else filterset.queryset.none())
+    for campaign in page.object_list:
+        code = campaign.destination_country
+        campaign.destination_label = country_name(code.upper()) if len(code) == 2 else code
     context = {
         "filter_form": filterset.form,
         "page": page,

@@ -21,6 +21,7 @@ from sinergi.detection.filtersets import CampaignFilterSet, DepartureScreeningFi
 from sinergi.detection.models import (
     Campaign,
     DepartureScreening,
+    PostBatch,
     ScreenedPost,
     can_create_departure_screening,
     can_review_posts,
@@ -137,6 +138,16 @@ class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data.is_valid(raise_exception=True)
         review = services.post_review(actor=request.user, post_id=post.pk, **data.validated_data)
         return Response(s.ReviewOutputSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class BatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Deliveries of posts (uploads, API calls, CLI runs) with their counts and the lines the sender skipped."""
+
+    permission_classes = [permissions.IsAuthenticated, CanViewPosts]
+    serializer_class = s.BatchOutputSerializer
+
+    def get_queryset(self):
+        return PostBatch.objects.restrict(self.request.user, "view")
 
 
 class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

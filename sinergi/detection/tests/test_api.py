@@ -122,7 +122,7 @@ def test_store_with_a_token(client, analyst):
 
 def test_lists_and_details_matrix(client, stored, analyst, read_only, case_worker, other_analyst):
     post = stored.posts.first()
-    for url in (POSTS, CAMPAIGNS):
+    for url in (POSTS, CAMPAIGNS, "/api/v1/detection/batches/"):
         assert_permission_matrix(
             client,
             url=url,

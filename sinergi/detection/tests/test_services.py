@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from sinergi.audit.models import AuditEntry
 from sinergi.core.errors import ApplicationError, ConflictError
@@ -306,3 +307,20 @@ def test_reviewed_examples_count_a_campaign_once(analyst):
 
     examples = reviewed_examples()
     assert sorted(e["label"] for e in examples) == ["risky", "safe"]
+
+
+def test_a_burst_of_reviews_queues_one_deferred_retraining(
+    analyst, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from sinergi.detection.tasks import retrain_detection_model
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    store(analyst, {"text": RISKY}, {"text": SAFE})
+    for campaign in Campaign.objects.all():
+        with django_capture_on_commit_callbacks(execute=True):
+            services.campaign_review(actor=analyst, campaign_id=campaign.pk, decision="confirm", reason="cek")
+    queued = DBTaskResult.objects.filter(task_path=retrain_detection_model.module_path)
+    assert queued.count() == 1
+    assert queued.get().run_after > timezone.now()
