@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Expression, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from sinergi.audit.choices import AuditAction
@@ -36,6 +36,7 @@ from sinergi.people import identifiers
 from sinergi.people.choices import PersonAction
 from sinergi.people.models import Person, PersonPhone
 from sinergi.people.names import normalise_name
+from sinergi.regions.textsearch import WordPrefixMatch
 
 MIN_NAME_QUERY = 2
 NAME_SEARCH_LIMIT = 200
@@ -43,36 +44,6 @@ _SEPARATORS = re.compile(r"[\s.\-()/]")
 _NIK = re.compile(r"^\d{16}$")
 _PHONE = re.compile(r"^\+?\d{7,15}$")
 _PASSPORT = re.compile(r"^[A-Za-z]{1,2}\d{6,8}$")
-
-
-class WordPrefixMatch(Expression):
-    """PostgreSQL: every word is the beginning of a word of the column (full-text prefix query, GIN index).
-
-    The words must already be normalised (`names.normalise_name`: only a-z and 0-9), so they are safe in a
-    tsquery; they are still passed as a parameter.
-    """
-
-    conditional = True
-    output_field = BooleanField()
-
-    def __init__(self, column: str, words: list[str]):
-        super().__init__()
-        self.column = F(column)
-        self.tsquery = " & ".join(
-            f"{re.sub(r'[^a-z0-9]', '', w)}:*" for w in words if re.sub(r"[^a-z0-9]", "", w)
-        )
-
-    def get_source_expressions(self):
-        return [self.column]
-
-    def set_source_expressions(self, exprs):
-        (self.column,) = exprs
-
-    def as_sql(self, compiler, connection):
-        column_sql, params = compiler.compile(self.column)
-        # Exactly the indexed expression of migration 0004, or the index is not used.
-        sql = f"to_tsvector('simple'::regconfig, {column_sql}) @@ to_tsquery('simple'::regconfig, %s)"
-        return sql, [*params, self.tsquery]
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from sinergi.regions.models import Region, RegionCodeHistory
+from sinergi.regions.textsearch import WordPrefixMatch
 
 MIN_NAME_QUERY = 2
 _CODE_QUERY = re.compile(r"^[\d.\s]+$")
@@ -20,7 +22,8 @@ def _code_prefix_range(digits: str) -> Q:
 
 
 def _name_words(query: str) -> list[str]:
-    return [w for w in re.split(r"[^\w]+", query.lower()) if w]
+    # Split like PostgreSQL's 'simple' text-search parser does, so both databases agree on what a word is.
+    return [w for w in re.split(r"[^a-z0-9]+", query.lower()) if w]
 
 
 def region_search(
@@ -56,8 +59,11 @@ def region_search(
     words = _name_words(query)
     if sum(len(w) for w in words) < MIN_NAME_QUERY:
         return Region.objects.none()
-    for word in words:
-        regions = regions.filter(Q(name_search__startswith=word) | Q(name_search__contains=" " + word))
+    if connection.vendor == "postgresql":
+        regions = regions.filter(WordPrefixMatch("name_search", words))
+    else:
+        for word in words:
+            regions = regions.filter(Q(name_search__startswith=word) | Q(name_search__contains=" " + word))
     phrase = " ".join(words)
     return regions.annotate(
         starts=Case(

@@ -1,0 +1,44 @@
+"""Word-prefix text search on PostgreSQL, shared by the region autocomplete and the people search.
+
+`WordPrefixMatch("name_search", ["kota", "banj"])` is true when every word begins a word of the column:
+`to_tsvector('simple', col) @@ to_tsquery('simple', 'kota:* & banj:*')`. A GIN index on exactly
+`to_tsvector('simple'::regconfig, col)` serves it (regions migration 0003, people migration 0004). Trigram
+indexes answer the same question much more slowly, see docs/decisions/0004-people-name-search.md.
+PostgreSQL only: callers use `LIKE '% word%'` on other databases.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import BooleanField, Expression, F
+
+_NOT_WORD = re.compile(r"[^a-z0-9]")
+
+
+def tsquery_words(words: list[str]) -> str:
+    """'kota:* & banj:*' from already lower-cased words; anything but a-z and 0-9 is dropped."""
+    cleaned = [_NOT_WORD.sub("", w) for w in words]
+    return " & ".join(f"{w}:*" for w in cleaned if w)
+
+
+class WordPrefixMatch(Expression):
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, column: str, words: list[str]):
+        super().__init__()
+        self.column = F(column)
+        self.tsquery = tsquery_words(words)
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        (self.column,) = exprs
+
+    def as_sql(self, compiler, connection):
+        column_sql, params = compiler.compile(self.column)
+        # Exactly the indexed expression, or PostgreSQL cannot use the index.
+        sql = f"to_tsvector('simple'::regconfig, {column_sql}) @@ to_tsquery('simple'::regconfig, %s)"
+        return sql, [*params, self.tsquery]
