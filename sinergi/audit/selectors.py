@@ -53,7 +53,8 @@ def audit_chain_verify(*, chunk_size: int = 5000) -> ChainReport:
     - "altered": the stored content no longer matches the entry's own hash (someone edited a column);
     - "missing": the entry points to a predecessor that is not in the table: the entry before it was deleted,
       or rewritten with a new hash;
-    - "broken_link": the entry points to another entry than the one before it (rows re-linked or reordered).
+    - "broken_link": the entry points to another entry than the one before it (rows reordered: prev_hash is
+      unique, so two entries can never follow the same one).
     Deleting the newest entries leaves a shorter chain that is still intact: compare the reported head hash with
     one kept outside the database to catch that.
     """

@@ -89,18 +89,25 @@ def test_rewritten_and_rehashed_entry_breaks_the_next_link(chain):
     assert status == 1 and f"entry {chain[2].pk}: missing" in err
 
 
-def test_relinked_entry_is_a_broken_link(chain):
-    """Entry 4 re-pointed (and re-hashed) to entry 2, cutting entry 3 out of the chain."""
-    row = AuditEntry.objects.values(*HASHED_FIELDS).get(pk=chain[3].pk)
-    row["prev_hash"] = chain[1].entry_hash
-    tamper(
-        "UPDATE audit_auditentry SET prev_hash = %s, entry_hash = %s WHERE id = %s",
-        [chain[1].entry_hash, entry_digest(row), chain[3].pk],
-    )
+def test_reordered_entries_are_a_broken_link(chain):
+    """Entries 2 and 3 swapped (their ids exchanged): each still exists, but the order no longer links up."""
+    second, third = chain[1].pk, chain[2].pk
+    tamper("UPDATE audit_auditentry SET id = %s WHERE id = %s", [-1, second])
+    tamper("UPDATE audit_auditentry SET id = %s WHERE id = %s", [second, third])
+    tamper("UPDATE audit_auditentry SET id = %s WHERE id = %s", [third, -1])
     status, _, err = verify()
     assert status == 1
-    assert f"chain broken at entry {chain[3].pk}: broken_link" in err
-    assert f"does not link to entry {chain[2].pk}" in err
+    assert f"chain broken at entry {second}: broken_link" in err
+    assert f"does not link to entry {chain[0].pk}" in err
+
+
+def test_a_fork_is_refused_by_the_database(chain):
+    """Two entries cannot follow the same one, even when written around audit_record."""
+    from django.db import IntegrityError
+
+    row = AuditEntry.objects.values(*HASHED_FIELDS).get(pk=chain[3].pk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AuditEntry.objects.create(**{**row, "prev_hash": chain[1].entry_hash}, entry_hash="e" * 64)
 
 
 @on_postgresql
