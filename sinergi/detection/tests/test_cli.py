@@ -140,3 +140,29 @@ def test_evaluate_is_dispatched(monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "sinergi.detection.engine.evaluate", fake)
     assert cli.main(["evaluate", "--held-out"]) == 0
     assert seen["argv"] == ["--held-out"]
+
+
+@pytest.mark.django_db
+def test_store_writes_posts_to_the_platform(tmp_path, capsys):
+    from sinergi.detection.models import ScreenedPost
+
+    src = tmp_path / "posts.jsonl"
+    _write(
+        src,
+        [
+            json.dumps(
+                {
+                    "id": "fb-1",
+                    "text": "Admin ke Kamboja gaji 15jt, tanpa pengalaman, hub WA 081234567890",
+                    "platform": "facebook",
+                    "account": "lokerln",
+                    "posted_at": "2026-11-01T10:00:00+07:00",
+                }
+            ),
+            json.dumps({"id": "fb-2", "text": "Lowongan kasir Cirebon, gaji UMR, BPJS"}),
+        ],
+    )
+    code = cli.main(["screen", str(src), "-o", str(tmp_path / "o.jsonl"), "--store", "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    assert ScreenedPost.objects.count() == 2
+    assert "Disimpan ke platform: 2" in capsys.readouterr().err
