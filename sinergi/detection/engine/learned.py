@@ -671,6 +671,15 @@ def _write_json(data: dict, path: Path) -> None:
         raise
 
 
+class ModelRejected(ValueError):
+    """A retrained model scores worse on the held-out split than the rules alone: it is not deployed."""
+
+
+# A retrained model is deployed only if its combined score's held-out macro F1 stays within this much of the
+# rules alone; otherwise a bad batch of reviews could silently make screening worse than no model at all.
+MAX_LOSS_AGAINST_RULES = 0.05
+
+
 def train_and_save(
     extra_examples: list[dict] | None = None,
     path: str | os.PathLike | None = None,
@@ -681,10 +690,12 @@ def train_and_save(
     """Train on the corpus's train split plus extra examples (analysts' reviews) and write the model JSON.
 
     extra_examples: [{"text": ..., "label": "risky" | "safe"}] (also "confirmed" / "dismissed"); they all go
-    to training, the held-out split of the corpus stays untouched. Returns the path written: ``path``, else
-    $SINERGI_DETECTION_MODEL, else the packaged model file.
+    to training, the held-out split of the corpus stays untouched and measures the new model: its figures go
+    into the model's meta ("held_out"), and a model whose combined score falls more than
+    MAX_LOSS_AGAINST_RULES below the rules alone raises ModelRejected and leaves the deployed file as it was.
+    Returns the path written: ``path``, else $SINERGI_DETECTION_MODEL, else the packaged model file.
     """
-    train_records, _ = split(load_corpus(corpus_dir))
+    train_records, held_out = split(load_corpus(corpus_dir))
     examples = [{"text": r["text"], "label": r["label"]} for r in train_records]
     for extra in extra_examples or []:
         text = extra.get("text")
@@ -692,6 +703,17 @@ def train_and_save(
             continue
         examples.append({"text": text, "label": extra["label"]})
     data = train(examples, with_rules=with_rules)
+    if with_rules and held_out:
+        from sinergi.detection.engine import evaluate
+
+        result = evaluate.evaluate(held_out, LearnedModel(data))
+        figures = {key: round(scores.macro_f1, 4) for key, scores in result.scorers.items()}
+        data["meta"]["held_out"] = {"texts": result.held_out, "macro_f1": figures}
+        if figures["combined"] < figures["rules"] - MAX_LOSS_AGAINST_RULES:
+            raise ModelRejected(
+                f"held-out macro F1 {figures['combined']:.3f} for the combined score against "
+                f"{figures['rules']:.3f} for the rules alone: the model was not saved"
+            )
     target = Path(path or os.environ.get(MODEL_PATH_ENV) or DEFAULT_MODEL_PATH)
     _write_json(data, target)
     # This process sees the new model at once, even within the file system's timestamp resolution.
@@ -714,7 +736,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench":
         return _bench(args.n)
     if args.command == "train":
-        target = train_and_save(path=args.output)
+        try:
+            target = train_and_save(path=args.output)
+        except ModelRejected as exc:
+            print(f"rejected: {exc}", file=sys.stderr)
+            return 1
         meta = LearnedModel.load(target).meta
         print(
             f"wrote {target} ({meta.get('examples')} examples: {meta.get('risky')} risky, {meta.get('safe')} safe)"

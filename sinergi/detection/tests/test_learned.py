@@ -207,3 +207,20 @@ def test_scoring_needs_neither_scikit_learn_nor_numpy_nor_django():
     # A fresh interpreter: this test process has scikit-learn loaded already. The command is a constant.
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout  # noqa: S603
     assert out.strip() == "[]"
+
+
+def test_reviews_that_would_make_screening_worse_than_the_rules_are_rejected(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _tiny_corpus(corpus)
+    good = learned.train_and_save(path=tmp_path / "model.json", corpus_dir=corpus)
+    before = good.read_bytes()
+    assert json.loads(before)["meta"]["held_out"]["macro_f1"]["combined"] >= 0.9
+    # Every text of the corpus, labelled the wrong way round, several times over: a poisoned batch of reviews.
+    flipped = [
+        {"text": r["text"], "label": "safe" if r["label"] == "risky" else "risky"}
+        for r in learned.load_corpus(corpus)
+    ] * 3
+    with pytest.raises(learned.ModelRejected, match="not saved"):
+        learned.train_and_save(flipped, path=good, corpus_dir=corpus)
+    assert good.read_bytes() == before
