@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-DEMO_ENV := DJANGO_SETTINGS_MODULE=config.settings.local
+# The demo runs as users will see it: translated error pages, never a debug traceback (DEBUG=1 to debug).
+DEMO_ENV := DJANGO_SETTINGS_MODULE=config.settings.local DEBUG=$(or $(DEBUG),0)
 TEST_ENV := DJANGO_SETTINGS_MODULE=config.settings.test
 
 .PHONY: setup demo test lint format messages system-deps bench clean
