@@ -119,6 +119,26 @@ def can_change_departure_screening(*, user, screening: DepartureScreening) -> bo
     return DepartureScreening.objects.restrict(user, "change").filter(pk=screening.pk).exists()
 
 
+def may_open_case(user) -> bool:
+    """Whether the user may register a case (the cases app's own rule: case workers, supervisors and
+    investigators of an agency); False when the installation has no cases app."""
+    try:
+        from sinergi.cases.access import MANAGE_ROLES
+    except ImportError:
+        return False
+    return bool(getattr(user, "agency_id", None)) and user.has_role(*MANAGE_ROLES)
+
+
+def case_action(*, user, **params) -> dict:
+    """What the "Open a case" button shows: the intake link, or why it is disabled."""
+    url = case_intake_url(**params)
+    if url is None:
+        return {"case_url": None, "case_blocked": "no_intake"}
+    if not may_open_case(user):
+        return {"case_url": None, "case_blocked": "no_role"}
+    return {"case_url": url, "case_blocked": None}
+
+
 def case_intake_url(**params) -> str | None:
     """Address of the case intake with a post or screening attached, or None while cases has no intake."""
     try:

@@ -165,7 +165,11 @@ def campaign_detail(request, pk):
         "review": _campaign_review_of(campaign),
         "form": ReviewForm(),
         "can_review": can_review_posts(request.user),
-        "case_url": selectors.case_intake_url(detection_post=representative.pk) if representative else None,
+        **(
+            selectors.case_action(user=request.user, detection_post=representative.pk)
+            if representative
+            else {}
+        ),
         **(_post_view_context(representative) if representative else {}),
     }
     return render(request, "detection/campaign_detail.html", context)
@@ -226,7 +230,7 @@ def post_detail(request, pk):
         "review": _post_review_of(post),
         "form": ReviewForm(),
         "can_review": can_review_posts(request.user),
-        "case_url": selectors.case_intake_url(detection_post=post.pk),
+        **selectors.case_action(user=request.user, detection_post=post.pk),
         "contacts": list(post.contacts.all()),
         **_post_view_context(post),
     }
@@ -444,7 +448,7 @@ def departure_detail(request, pk):
             "destination": country_name(screening.destination_country)
             if screening.destination_country
             else "",
-            "case_url": selectors.case_intake_url(departure_screening=screening.pk) if can_change else None,
+            **selectors.case_action(user=request.user, departure_screening=screening.pk),
             "can_change": can_change,
         },
     )

@@ -216,16 +216,22 @@ def test_review_without_reason_shows_the_form_again(client, signed_in, analyst, 
     assert not Review.objects.exists()
 
 
-def test_open_case_links_to_the_intake_when_it_exists(client, signed_in, analyst, stored):
+def test_open_case_links_to_the_intake_for_those_who_register_cases(
+    client, signed_in, analyst, other_analyst, stored
+):
     from django.urls import NoReverseMatch
 
-    body = signed_in(client, analyst).get(reverse("detection:campaign", args=[stored.pk])).content.decode()
+    url = reverse("detection:campaign", args=[stored.pk])
+    # An analyst only flags; an investigator (other_analyst) also registers cases.
+    analyst_page = signed_in(client, analyst).get(url).content.decode()
+    investigator_page = signed_in(client, other_analyst).get(url).content.decode()
+    assert "disabled" in analyst_page.split('data-testid="open-case"')[0].rsplit("<", 1)[-1]
     try:
         intake = reverse("cases:intake")
     except NoReverseMatch:
-        assert "disabled" in body.split('data-testid="open-case"')[0].rsplit("<", 1)[-1]
+        assert "disabled" in investigator_page.split('data-testid="open-case"')[0].rsplit("<", 1)[-1]
     else:
-        assert f"{intake}?detection_post={stored.representative_id}" in body
+        assert f"{intake}?detection_post={stored.representative_id}" in investigator_page
 
 
 # ------------------------------------------------------------------------------------------ upload
@@ -415,3 +421,20 @@ def test_queue_and_campaign_pages_do_not_query_per_row(client, signed_in, analys
     assert _queries(client, queue) == few
     campaign = Campaign.objects.get(post_count=7)
     assert _queries(client, reverse("detection:campaign", args=[campaign.pk])) <= few + 6
+
+
+def test_case_intake_opens_with_the_departure_screening_attached(client, signed_in, officer):
+    from django.urls import NoReverseMatch
+
+    signed_in(client, officer).post(reverse("detection:departure_new"), HIGH_RISK_ANSWERS)
+    screening = DepartureScreening.objects.get()
+    page = client.get(reverse("detection:departure_detail", args=[screening.pk])).content.decode()
+    try:
+        intake = reverse("cases:intake")
+    except NoReverseMatch:
+        pytest.skip("no case intake on this installation")
+    link = f"{intake}?departure_screening={screening.pk}"
+    assert link in page
+    response = client.get(link)
+    assert response.status_code == 200
+    assert screening.checkpoint_name in response.content.decode()
