@@ -10,6 +10,7 @@ occupations, the money and contact patterns.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from sinergi.detection.engine.dispatch import Dispatcher
 from sinergi.detection.engine.registry import KINDS as REGISTRY_KINDS
 from sinergi.detection.engine.registry import Registry, RegistryError, load_registry
 
+# libyaml's safe loader when PyYAML was built with it (10x faster), the pure-Python one otherwise.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DEFAULT_DIR = Path(__file__).resolve().parent / "knowledge"
 # A deployment may keep its reviewed knowledge outside the package (e.g. on a writable volume).
 KNOWLEDGE_DIR_ENV = "SINERGI_DETECTION_KNOWLEDGE"
@@ -141,7 +144,7 @@ def _load_yaml(directory: Path, name: str, top: dict) -> dict:
     except FileNotFoundError as exc:
         raise KnowledgeError(f"{name}: berkas tidak ditemukan di {directory}") from exc
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader (C or Python)
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"{name}: YAML tidak valid: {exc}") from exc
     spec = {"version": ((int, str), _REQ), "updated": ((dt.date, str), _REQ), **top}
@@ -354,6 +357,7 @@ def _load_indicators(directory: Path):
     return data, rules, dampeners, {k: float(v) for k, v in scoring.items()}, alternatives
 
 
+@functools.lru_cache(maxsize=1)
 def _babel_names() -> dict[str, list[str]]:
     """ISO code -> official country names in Indonesian, English and Malay (CLDR through babel)."""
     try:
