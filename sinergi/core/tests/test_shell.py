@@ -51,3 +51,23 @@ def test_no_inline_script_or_style_on_the_shell(client, supervisor, signed_in):
     assert all(" src=" in tag for tag in re.findall(r"<script\b[^>]*>", html))
     assert not re.search(r"<style\b|\sstyle=", html)
     assert "http://" not in html.replace("http://testserver", "") and "https://" not in html
+
+
+def test_shell_assets_fit_a_slow_line(client, supervisor, signed_in):
+    """Everything a page loads is local, and the shell's CSS and JS stay small (about 20 KB compressed)."""
+    import gzip
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    signed_in(client, supervisor)
+    html = client.get(reverse("core:home")).content.decode()
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    assert assets
+    total = 0
+    for url in assets:
+        path = finders.find(url.removeprefix("/static/"))
+        assert path, url
+        with open(path, "rb") as handle:
+            total += len(gzip.compress(handle.read()))
+    assert total < 30_000, total
