@@ -7,6 +7,7 @@ Every service runs in one transaction with its audit row; the retraining task le
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -293,9 +294,29 @@ def _screen(item: PostItem):
 
 
 def _engine_version() -> str:
-    import sinergi.detection.engine as engine
+    """ "sinergi-<package version>" plus the first digits of the learned model file's SHA-256, if there is one:
+    enough to tell later which code and which trained model scored a stored post."""
+    import importlib.metadata
+    import os
 
-    return str(getattr(engine, "__version__", ""))[:40]
+    try:
+        version = importlib.metadata.version("sinergi")
+    except importlib.metadata.PackageNotFoundError:
+        version = "dev"
+    try:
+        from sinergi.detection.engine import learned
+
+        path = os.environ.get(learned.MODEL_PATH_ENV) or str(learned.DEFAULT_MODEL_PATH)
+        model = _file_digest(path, os.stat(path).st_mtime)
+    except (ImportError, AttributeError, OSError):
+        model = ""
+    return (f"sinergi-{version}" + (f" model-{model}" if model else ""))[:40]
+
+
+@functools.lru_cache(maxsize=4)
+def _file_digest(path: str, mtime: float) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()[:12]
 
 
 def _dedup_key(item: PostItem, text_hash: str) -> str:

@@ -39,6 +39,7 @@ def test_store_screens_every_post_and_records_the_batch(analyst):
     first = post.indicators[0]
     assert post.text[first["span_start"] : first["span_end"]] == first["span_text"]
     assert post.campaign.post_count == 1
+    assert post.engine_version.startswith("sinergi-") and post.knowledge_version
     entry = AuditEntry.objects.get(object_type="detection.postbatch")
     assert RISKY[:20] not in entry.summary and "loker.id" not in json.dumps(entry.changes)
 
