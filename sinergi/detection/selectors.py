@@ -106,13 +106,21 @@ def departure_screening_list(*, user):
     return DepartureScreening.objects.restrict(user, "view").select_related("officer", "agency")
 
 
-def access_departure_screening(*, user, pk, action: str = "view") -> DepartureScreening:
+def access_departure_screening(*, user, pk, action: str = "view", audit: bool = False) -> DepartureScreening:
+    """One screening the user may `action`; 404 otherwise. With `audit`, records who opened it: a screening
+    is about a named traveller, so reading it is logged like reading a person's record."""
     try:
-        return (
+        screening = (
             DepartureScreening.objects.restrict(user, action).select_related("officer", "agency").get(pk=pk)
         )
     except (DepartureScreening.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+    if audit:
+        from sinergi.audit.choices import AuditAction
+        from sinergi.audit.services import audit_record
+
+        audit_record(actor=user, action=AuditAction.VIEW, obj=screening, summary="departure screening viewed")
+    return screening
 
 
 def can_change_departure_screening(*, user, screening: DepartureScreening) -> bool:

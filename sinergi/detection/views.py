@@ -419,7 +419,7 @@ def departure_new(request):
 
 @login_required
 def departure_detail(request, pk):
-    screening = selectors.access_departure_screening(user=request.user, pk=pk)
+    screening = selectors.access_departure_screening(user=request.user, pk=pk, audit=True)
     english = (get_language() or "id").startswith("en")
     reasons = [
         {**reason, "text": reason["reason_en"] if english else reason["reason_id"]}

@@ -284,6 +284,8 @@ def test_departure_screening_by_an_officer(client, signed_in, officer):
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert "UU 18/2017" in page.content.decode()
+    viewed = AuditEntry.objects.get(object_type="detection.departurescreening", action="view")
+    assert viewed.actor == officer
 
 
 def test_departure_screening_low_risk_lets_depart(client, signed_in, officer):
