@@ -166,3 +166,14 @@ def test_store_writes_posts_to_the_platform(tmp_path, capsys):
     assert code == 0, capsys.readouterr().err
     assert ScreenedPost.objects.count() == 2
     assert "Disimpan ke platform: 2" in capsys.readouterr().err
+
+
+def test_reads_standard_input(tmp_path, monkeypatch):
+    import io
+    import sys
+
+    data = (json.dumps({"id": "s1", "text": "Kerja ke Kamboja gaji 15jt"}) + "\n").encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    out = tmp_path / "o.jsonl"
+    assert cli.main(["screen", "-", "-o", str(out), "--quiet"]) == 0
+    assert _read(out)[0]["id"] == "s1"
