@@ -79,7 +79,9 @@ class PhoneForm(forms.Form):
 
 
 class HandleForm(forms.Form):
-    platform = forms.ChoiceField(label=_("Platform"), choices=SocialPlatform.choices, required=False)
+    platform = forms.ChoiceField(
+        label=_("Platform"), choices=[("", "—"), *SocialPlatform.choices], required=False
+    )
     handle = forms.CharField(label=_("Account or handle"), required=False, max_length=200)
 
 

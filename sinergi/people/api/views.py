@@ -92,7 +92,7 @@ def _current(person: Person) -> dict:
             "People your agency recorded (and those reachable through shared cases). `q` is the same search box as "
             "the web page: a 16-digit NIK or a phone number is an exact lookup, anything else a name search in "
             "which every word must begin a word of the name or an alias. `nik` and `phone` are exact lookups "
-            "through the blind index. Identifiers are masked in every response."
+            "through the blind index. A name search takes at most 200 matching people: add a word to narrow it. Identifiers are masked in every response."
         ),
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, description="Name, NIK, phone or passport number"),
