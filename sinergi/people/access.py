@@ -28,6 +28,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     PersonAction.CHANGE: _CHANGE_ROLES,
     PersonAction.REVEAL: _CHANGE_ROLES,
     PersonAction.DELETE: frozenset({Role.SUPERVISOR, Role.AGENCY_ADMIN}),
+    # The generic API viewsets call restrict(user, "add") for creation.
+    "add": _CHANGE_ROLES,
 }
 
 
@@ -41,7 +43,8 @@ def may_in_own_agency(user, action: str) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.agency_id is not None and user.has_role(*ACTION_ROLES[action])
+    # An action nobody listed above grants nothing (never a KeyError that would turn into a 500).
+    return user.agency_id is not None and user.has_role(*ACTION_ROLES.get(action, frozenset()))
 
 
 def may_create_person(user) -> bool:
