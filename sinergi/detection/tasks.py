@@ -68,7 +68,13 @@ def retrain_detection_model() -> dict:
     if train is None:
         logger.warning("detection: learned layer not installed; %s reviewed examples not used", len(examples))
         return {"status": "skipped", "reason": "learned layer missing", "examples": len(examples)}
-    train(extra_examples=examples)
+    try:
+        train(extra_examples=examples)
+    except ValueError as exc:
+        # The learned layer refuses a model that scores worse than the rules on its held-out texts
+        # (ModelRejected); the deployed model stays, and the analysts' examples wait for the next run.
+        logger.warning("detection: retrained model not deployed (%s)", type(exc).__name__)
+        return {"status": "rejected", "reason": str(exc)[:300], "examples": len(examples)}
     logger.info("detection: model retrained with %s reviewed examples", len(examples))
     return {"status": "trained", "examples": len(examples)}
 

@@ -299,6 +299,17 @@ def test_retraining_is_skipped_cleanly_without_the_learned_layer(analyst, monkey
     assert result["status"] == "skipped"
 
 
+def test_a_rejected_model_leaves_the_deployed_one(analyst, monkeypatch):
+    from sinergi.detection import tasks
+
+    def reject(*, extra_examples):
+        raise ValueError("held-out macro F1 below the rules alone")
+
+    monkeypatch.setattr(tasks, "_train_and_save", lambda: reject)
+    result = tasks.retrain_detection_model.call()
+    assert result["status"] == "rejected" and "held-out" in result["reason"]
+
+
 def test_reviewed_examples_count_a_campaign_once(analyst):
     store(analyst, {"text": RISKY, "account": "a"}, {"text": RISKY, "account": "b"}, {"text": SAFE})
     for campaign in Campaign.objects.all():
