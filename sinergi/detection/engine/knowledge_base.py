@@ -619,6 +619,17 @@ def _load_extraction(directory: Path):
     return data, visa_types, urgency, periods, entries
 
 
+def _cue_index(salary_cues, fee_cues) -> dict:
+    index: dict[str, list[tuple[str, str]]] = {}
+    for kind, cues in (("salary", salary_cues), ("fee", fee_cues)):
+        for cue in cues:
+            phrase = " ".join(cue.lower().split())
+            index.setdefault(phrase.split(" ", 1)[0], []).append((phrase, kind))
+    for entries in index.values():
+        entries.sort(key=lambda e: -len(e[0]))
+    return index
+
+
 def _money_patterns(by_symbol: dict, by_word: dict, periods: list, salary_cues, fee_cues) -> dict:
     """The compiled money patterns: an amount core, then the currency and period around it."""
     # Written digit-first so that re can skip quickly to the next digit.
@@ -642,6 +653,8 @@ def _money_patterns(by_symbol: dict, by_word: dict, periods: list, salary_cues, 
         "cues": re.compile(
             rf"\b(?:(?P<salary>{_words_alternation(salary_cues)})|(?P<fee>{_words_alternation(fee_cues)}))\b"
         ),
+        # First word of each cue -> [(whole cue, "salary" | "fee")], longest first: cues are found per word.
+        "cue_first": _cue_index(salary_cues, fee_cues),
         "by_symbol": by_symbol,
         "by_word": {" ".join(k.split()): v for k, v in by_word.items()},
         "period_factor": period_words,

@@ -74,15 +74,72 @@ def _magnitude(word: str | None) -> int:
     return _MAGNITUDE.get(word, 1)
 
 
-def extract_amounts(text: str, low: str, money: dict, currencies: dict) -> tuple[list[Amount], list[str]]:
-    """Salaries and fees in ``low`` (the lower-cased text); spans and texts refer to ``text``."""
+_WORD = re.compile(r"[^\W_]+")
+_AFTER_EDGE = re.compile(r"[^(\[{\"'<:=;,]*$")  # the part of a word after its last bracket, quote or colon
+
+
+def _cue_positions(low: str, words: list[str] | None, starts: list[int] | None, cue_first: dict) -> list:
+    """(position, "salary" | "fee") of every cue word, from the words the screener already has."""
+    if words is None or starts is None:
+        words = _WORD.findall(low)
+        starts = []
+        cursor = 0
+        for word in words:
+            cursor = low.find(word, cursor)
+            starts.append(cursor)
+            cursor += len(word)
+    found = []
+    for word, start in zip(words, starts, strict=True):
+        entries = cue_first.get(word)
+        if entries is None:
+            continue
+        for phrase, kind in entries:
+            end = start + len(phrase)
+            if low.startswith(phrase, start) and (end >= len(low) or not low[end].isalnum()):
+                found.append((start, kind))
+                break
+    return found
+
+
+def _currency_before(window: str, by_symbol: dict, by_word: dict) -> tuple[str | None, int]:
+    """The currency written just before an amount and where it starts in ``window`` (or None, 0)."""
+    tail = window.rstrip()
+    if not tail:
+        return None, 0
+    parts = tail.rsplit(None, 2)
+    last = parts[-1]
+    last = _AFTER_EDGE.search(last).group()
+    if last:
+        code = by_symbol.get(last) or by_word.get(last)
+        if code:
+            return code, len(tail) - len(last)
+    if len(parts) >= 2:
+        pair = f"{parts[-2]} {parts[-1]}"
+        code = by_word.get(pair)
+        if code:
+            return code, tail.rfind(parts[-2])
+    return None, 0
+
+
+def extract_amounts(
+    text: str,
+    low: str,
+    money: dict,
+    currencies: dict,
+    words: list[str] | None = None,
+    starts: list[int] | None = None,
+) -> tuple[list[Amount], list[str]]:
+    """Salaries and fees in ``low`` (the lower-cased text); spans and texts refer to ``text``.
+
+    ``words``/``starts`` are the tokens of ``low`` when the caller has them (the screener does).
+    """
     amounts: list[Amount] = []
     warnings: list[str] = []
     core = money["core"]
-    before_rx = money["before"]
     after_rx = money["after"]
     period_rx = money["period"]
-    cues = money["cues"]
+    cue_first = money["cue_first"]
+    cue_list = None
     by_symbol = money["by_symbol"]
     by_word = money["by_word"]
     factors = money["period_factor"]
@@ -118,16 +175,10 @@ def extract_amounts(text: str, low: str, money: dict, currencies: dict) -> tuple
         mag_a = _magnitude(ma or mb)
         value = max(a * mag_a, (b or 0) * _magnitude(mb or ma))
         currency = None
-        window = low[max(0, start - 14) : start]
-        tail = window.rstrip()[-1:]
-        bm = before_rx.search(window) if tail and not tail.isdigit() and tail not in ",.:;!?()-/" else None
-        if bm:
-            currency = (
-                by_symbol.get(bm.group("s"))
-                if bm.group("s")
-                else by_word.get(" ".join(bm.group("w").split()))
-            )
-            start = start - (len(window) - bm.start())
+        window = low[max(0, start - 24) : start]
+        currency, offset = _currency_before(window, by_symbol, by_word)
+        if currency:
+            start = start - len(window) + offset
         am = after_rx.match(low, end)
         if am and currency is None:
             currency = (
@@ -147,9 +198,14 @@ def extract_amounts(text: str, low: str, money: dict, currencies: dict) -> tuple
         if currency is None and not magnitude_given and not separated:
             continue  # a bare small number: an age, a count, a phone fragment
         # The nearest cue word before the amount says what it is.
+        if cue_list is None:
+            cue_list = _cue_positions(low, words, starts, cue_first)
         kind = None
-        for cm in cues.finditer(low, max(0, start - 40), start):
-            kind = "salary" if cm.group("salary") else "fee"
+        for position, cue_kind in reversed(cue_list):
+            if position < start:
+                if position >= start - 40:
+                    kind = cue_kind
+                break
         if kind is None:
             if currency is None and not magnitude_given:
                 continue  # "500.000" with no cue: could be anything

@@ -272,7 +272,7 @@ def screen(
     status = k.country_status
 
     # 3. Money, ages, visa, urgency, companies, contacts.
-    amounts, money_warnings = extract_amounts(text, low, k.money, k.currencies)
+    amounts, money_warnings = extract_amounts(text, low, k.money, k.currencies, words, starts)
     warnings.extend(money_warnings)
     salaries = [a for a in amounts if a.kind == "salary"]
     fees = [a for a in amounts if a.kind == "fee"]
