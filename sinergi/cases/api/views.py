@@ -29,6 +29,7 @@ from sinergi.cases.models import (
     Referral,
     Task,
 )
+from sinergi.cases.pagination import CappedPagination
 from sinergi.core.errors import ApplicationError
 
 ERRORS = {
@@ -82,6 +83,7 @@ class CaseViewSet(viewsets.GenericViewSet):
     queryset = Case.objects.none()
     lookup_value_regex = r"\d+"
     serializer_class = s.CaseSummarySerializer
+    pagination_class = CappedPagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def _view(self, pk, *, audit=False):

@@ -274,3 +274,16 @@ def test_a_province_flow_from_settings_is_used_for_its_cases(cast, make_case, re
     elsewhere = make_case()
     assert kalsel.flow_version.province_id == "63" and kalsel.flow_version.source == str(province_file)
     assert elsewhere.flow_version.province_id is None
+
+
+def test_list_count_stops_at_the_cap(cast, make_case, monkeypatch):
+    from sinergi.cases import pagination
+
+    for _ in range(3):
+        make_case()
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    body = sign_in(Client(), cast.bp3mi.worker).get("/api/v1/cases/", {"page_size": 1}).json()
+    assert body["count"] == 2 and body["count_capped"] is True and len(body["results"]) == 1
+    assert body["next"] and "page=2" in body["next"]
+    last = sign_in(Client(), cast.bp3mi.worker).get("/api/v1/cases/", {"page_size": 1, "page": 2}).json()
+    assert last["next"] is None  # beyond the cap: narrow the filters
