@@ -954,7 +954,7 @@ def approval_decide(request, case_id: int, approval_id: int):
             approve=d["decision"] == "approve",
             note=d.get("note") or "",
         ),
-        success=_("Decision recorded."),
+        success=_("The approval decision was recorded."),
         anchor="approvals",
     )
 

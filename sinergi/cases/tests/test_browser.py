@@ -28,7 +28,8 @@ def open_as(_browser, live_server, transactional_db):
         context = _browser.new_context(base_url=live_server.url, locale="id-ID")
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(10_000)
+        # Generous: under a loaded CI runner a page with many forms can take seconds to answer.
+        page.set_default_timeout(30_000)
         browser_sign_in(page, user.username, totp_secret=secret)
         page.wait_for_url(re.compile(r"/$"))
         return page
@@ -58,7 +59,7 @@ def request_approval(worker, kind: str):
 def approve(supervisor, url: str, kind: str):
     supervisor.goto(url)
     submit(supervisor, f"[data-testid=approval-decide-{kind}]")
-    assert "Keputusan telah dicatat" in success(supervisor)
+    assert "Keputusan persetujuan telah dicatat" in success(supervisor)
 
 
 def move(worker, stage: str):
