@@ -146,6 +146,7 @@ def evaluate(
                         "learned_proba": None if proba is None else round(proba, 3),
                         "codes": codes,
                         "text": record["text"],
+                        "terms": [] if model is None else model.explain(record["text"], codes, top=3),
                     }
                 )
         combined_ok = predictions.get("combined", predictions["rules"]) == (truth == "risky")
@@ -206,6 +207,9 @@ def format_report(result: Evaluation, *, show_errors: bool = False) -> str:
                     f"model={error['learned_proba']} codes={','.join(error['codes']) or '-'}"
                 )
                 lines.append(f"      {text[:160]}")
+                if error["terms"]:
+                    terms = ", ".join(f"{term} {weight:+.2f}" for term, weight in error["terms"])
+                    lines.append(f"      model's heaviest terms: {terms}")
         lines.append("")
         lines.append("Combined score, held-out texts right/wrong per language:")
         for language, counts in sorted(result.by_language.items()):
