@@ -782,4 +782,8 @@ def _bench(n: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # The engine package imports this module before `python -m` runs it again as __main__ (hence runpy's
+    # RuntimeWarning); run the package's copy so that there is one LearnedModel class and one cache.
+    from sinergi.detection.engine import learned as _package_copy
+
+    sys.exit(_package_copy.main())
