@@ -313,3 +313,20 @@ def test_metrics_page(open_as, cast, make_case):
     page.goto("/cases/metrics/")
     assert page.locator("[data-testid=metric-acceptance]").inner_text() != "—"
     assert page.locator("[data-testid=metric-overdue]").inner_text() == "0%"
+
+
+def test_list_filter_by_region_with_the_autocomplete(open_as, cast, make_case, regions):
+    village = regions.filter(level=4, code__startswith="63.71").order_by("code").first()
+    elsewhere = regions.filter(level=4, code__startswith="52.").order_by("code").first()
+    inside = make_case(origin_region=village)
+    outside = make_case(origin_region=elsewhere)
+    regency = regions.get(code="63.71")
+    page = open_as(cast.bp3mi.worker)
+    page.goto("/cases/")
+    page.fill("#id_origin_region", regency.name)
+    page.locator(".autocomplete-results button", has_text=regency.name).first.click()
+    page.wait_for_url(re.compile(r"origin_region=63\.71"))
+    rows = page.locator("[data-testid=case-row]")
+    rows.first.wait_for()
+    assert rows.count() == 1 and rows.first.get_attribute("data-reference") == inside.reference
+    assert outside.reference not in page.locator("#case-results").inner_text()

@@ -966,3 +966,14 @@ def test_detail_query_count_does_not_grow_with_notes_and_referrals(
     with django_assert_max_num_queries(len(few.captured_queries) + 2):
         response = client.get(detail_url(case))
     assert response.content.decode().count('data-testid="referral-row"') == 3
+
+
+def test_detail_and_timeline_permission_matrix(cast, shared_case):
+    analyst = UserFactory(agency=cast.bp3mi.agency, roles=[Role.ANALYST])
+    for url in (detail_url(shared_case), reverse("cases:timeline", args=[shared_case.pk])):
+        assert_permission_matrix(
+            Client(),
+            url=url,
+            denied=[(analyst, 404), (cast.kbri.worker, 404), (cast.lpsk.supervisor, 404)],
+            allowed=[(cast.bp3mi.reader, 200), (cast.polda.worker, 200)],
+        )
