@@ -46,6 +46,17 @@ def canonical_ip(value: str | None) -> str | None:
         return None
 
 
+def canonical_json(value):
+    """JSON with one spelling per number: PostgreSQL's jsonb gives 1e20 back as 100000000000000000000."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: canonical_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [canonical_json(item) for item in value]
+    return value
+
+
 def canonical_time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -62,7 +73,7 @@ def entry_digest(values: dict[str, Any]) -> str:
         values["object_type"],
         values["object_id"],
         values["summary"],
-        values["changes"],
+        canonical_json(values["changes"]),
         canonical_ip(values["ip_address"]),
     ]
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -99,3 +99,13 @@ def test_entry_is_kept_only_if_the_callers_transaction_commits(case_worker):
 def test_system_actions_have_no_actor(agency):
     entry = audit_record(actor=None, action=AuditAction.SECURITY, object_type="system", agency=agency)
     assert entry.actor_id is None and entry.actor_label == "" and entry.agency_id == agency.pk
+
+
+def test_numbers_in_changes_survive_the_database_round_trip(case_worker):
+    audit_record(
+        actor=case_worker,
+        action=AuditAction.UPDATE,
+        obj=case_worker,
+        changes={"big": 1e20, "whole": 1.0, "half": 0.5, "nested": [{"n": 3.0}], "text": "x"},
+    )
+    assert audit_chain_verify().intact
