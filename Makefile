@@ -37,7 +37,7 @@ demo: setup
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup
-	$(TEST_ENV) $(PY) -m pytest -n auto -q
+	$(TEST_ENV) $(PY) -m pytest -n auto -q --durations=10
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
