@@ -148,3 +148,17 @@ def test_query_count_does_not_grow_with_the_page(
     signed_in(client, supervisor)
     with django_assert_max_num_queries(12):
         client.get(URL)
+
+
+def test_changes_are_listed_under_the_summary(client, signed_in, supervisor, case_worker):
+    audit_record(
+        actor=case_worker,
+        action=AuditAction.UPDATE,
+        object_type="people.person",
+        object_id="5",
+        changes={"fields": ["phone", "birth_date"], "version": 3},
+    )
+    signed_in(client, supervisor)
+    html = client.get(URL).content.decode()
+    assert "<dt>fields</dt><dd><code>phone, birth_date</code></dd>" in html
+    assert "<dt>version</dt><dd><code>3</code></dd>" in html

@@ -1,0 +1,13 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def join_value(value) -> str:
+    """A value from an entry's `changes` as one short line: lists joined by commas, mappings as key=value."""
+    if isinstance(value, list | tuple):
+        return ", ".join(join_value(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key}={join_value(item)}" for key, item in value.items())
+    return "" if value is None else str(value)
