@@ -977,3 +977,26 @@ def test_detail_and_timeline_permission_matrix(cast, shared_case):
             denied=[(analyst, 404), (cast.kbri.worker, 404), (cast.lpsk.supervisor, 404)],
             allowed=[(cast.bp3mi.reader, 200), (cast.polda.worker, 200)],
         )
+
+
+def test_lead_transfer_decline_needs_a_reason_and_keeps_the_lead(cast, make_case):
+    case = make_case()
+    transfer = services.lead_transfer_request(
+        actor=cast.bp3mi.worker, case=case, to_agency=cast.polda.agency, reason="Kasus pidana berat"
+    )
+    url = reverse("cases:transfer_decline", args=[case.pk, transfer.pk])
+    police = client_for(cast.polda.supervisor)
+    response = police.post(url, {"reason": ""}, headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    transfer.refresh_from_db()
+    assert transfer.state == "PENDING"
+    # Read-only staff of the agency see the request but may not answer it.
+    assert client_for(cast.polda.reader).post(url, {"reason": "Tidak"}).status_code == 403
+    transfer.refresh_from_db()
+    assert transfer.state == "PENDING"
+    response = police.post(url, {"reason": "Bukan wilayah hukum kami."}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "Pengalihan penanganan ditolak" in response.content.decode()
+    transfer.refresh_from_db()
+    case.refresh_from_db()
+    assert transfer.state == "DECLINED" and case.lead_agency == cast.bp3mi.agency
+    assert client_for(cast.polda.supervisor).get(detail_url(case)).status_code == 404
