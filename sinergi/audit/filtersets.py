@@ -10,6 +10,7 @@ from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sinergi.agencies.models import Agency
 from sinergi.audit.choices import AuditAction
@@ -46,14 +47,18 @@ class AuditEntryFilterSet(django_filters.FilterSet):
     )
     action = django_filters.ChoiceFilter(label=_("Action"), choices=AuditAction.choices, empty_label=_("All"))
     object_type = django_filters.ChoiceFilter(
-        label=_("Record type"), choices=record_type_choices, empty_label=_("All")
+        label=pgettext_lazy("audit", "Record type"), choices=record_type_choices, empty_label=_("All")
     )
-    object_id = django_filters.CharFilter(label=_("Record id"), max_length=64)
+    object_id = django_filters.CharFilter(label=pgettext_lazy("audit", "Record id"), max_length=64)
     date_from = django_filters.DateFilter(
-        label=_("From"), method="filter_date_from", widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("audit", "From"),
+        method="filter_date_from",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
-        label=_("Until"), method="filter_date_to", widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("audit", "Until"),
+        method="filter_date_to",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:

@@ -69,7 +69,7 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("record id"), max_length=64, blank=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
-    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     # Unique: each entry is followed by at most one, so even a writer that skipped the chain lock cannot fork it.
     prev_hash = models.CharField(max_length=64, unique=True)
     entry_hash = models.CharField(max_length=64, unique=True)
