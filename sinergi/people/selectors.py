@@ -91,7 +91,7 @@ def person_list(*, user, query: str = "", filters: dict | None = None) -> QueryS
         people = people.filter(nationality=str(filters["nationality"]).upper())
     if filters.get("region"):
         code = str(filters["region"]).rstrip(".")
-        people = people.filter(Q(address_region_id=code) | Q(address_region_id__startswith=code + "."))
+        people = people.filter(Q(address_region=code) | Q(address_region__code__startswith=code + "."))
     if filters.get("agency"):
         people = people.filter(owner_agency_id=filters["agency"])
     if filters.get("nik"):

@@ -105,6 +105,8 @@ def test_list_filters_and_scope(client, signed_in, case_worker, other_worker, ma
     assert names({"nik": "6371 0150 0190 0001"}) == ["Siti Rahayu"]
     assert names({"phone": "+62 812-3456-7890"}) == ["Siti Rahayu"]
     assert names({"phone": "0812 0000 0000"}) == []
+    assert names({"region": "63.71"}) == [] and names({"region": "nonsense"}) == []
+    assert names({"sex": "F", "nationality": "id"}) == []
     response = client.get(URL, {"phone": "not a number"})
     assert response.status_code == 400 and response.json()["error"]["fields"]["phone"]
     response = client.get(URL, {"nik": "123"})

@@ -12,6 +12,7 @@ from sinergi.conftest import browser_sign_in
 from sinergi.core.testing.factories import AgencyFactory, UserFactory, enrol_totp
 from sinergi.people.services import PersonData, PhoneInput, person_create
 from sinergi.people.tests.conftest import NIK_WOMAN_1990
+from sinergi.regions.models import Region
 from sinergi.regions.services import regions_load
 
 pytestmark = pytest.mark.browser
@@ -36,8 +37,10 @@ def csp_violations(page) -> list[str]:
 
 
 def test_list_with_live_search(page, worker):
+    banjarmasin = Region.objects.get(code="63.71.01.1001")
     for name in ("Siti Rahayu", "Siti Aminah", "Budi Santoso"):
-        person_create(actor=worker, data=PersonData(full_name=name))
+        region = banjarmasin if name == "Siti Rahayu" else None
+        person_create(actor=worker, data=PersonData(full_name=name, address_region=region))
     violations = csp_violations(page)
     sign_in(page, worker)
     page.goto("/people/")
@@ -50,6 +53,13 @@ def test_list_with_live_search(page, worker):
     page.fill("#id_q", "tidak ada")
     expect(rows).to_have_count(0)
     assert page.locator(".empty-state").is_visible()
+    # Choosing a region in the filter refreshes the list by itself.
+    page.fill("#id_q", "")
+    expect(rows).to_have_count(3)
+    page.locator("#id_region").press_sequentially("kota banjarmasin")
+    page.click("[data-testid='region-option-63.71']")
+    expect(rows).to_have_count(1)
+    assert "Siti Rahayu" in rows.first.inner_text()
     assert violations == []
 
 

@@ -245,3 +245,23 @@ def test_list_query_count_does_not_grow_with_rows(
         make_person(case_worker, full_name=f"Orang {i}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("people:index"))
+
+
+def test_region_filter_includes_everything_inside(client, signed_in, case_worker, make_person, regions):
+    make_person(case_worker, full_name="Siti Rahayu", address_region=regions.get(code="63.71.01.1001"))
+    make_person(case_worker, full_name="Budi Santoso", address_region=regions.get(code="63.71"))
+    make_person(case_worker, full_name="Ani Lestari", address_region=regions.get(code="52.01"))
+    make_person(case_worker, full_name="Tanpa Alamat")
+    signed_in(client, case_worker)
+    for code, expected in (
+        ("63.71", {"Siti Rahayu", "Budi Santoso"}),
+        ("63.71.01.1001", {"Siti Rahayu"}),
+        ("52", {"Ani Lestari"}),
+    ):
+        response = client.get(reverse("people:index"), {"region": code}, headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        html = response.content.decode()
+        shown = {
+            name for name in ("Siti Rahayu", "Budi Santoso", "Ani Lestari", "Tanpa Alamat") if name in html
+        }
+        assert shown == expected, code
