@@ -42,6 +42,7 @@ __all__ = [
     "referral_inbox",
 ]
 
+SEARCH_CANDIDATES = 2000
 LIST_RELATED = ("lead_agency", "origin_region", "assigned_to", "flow_version")
 
 
@@ -144,8 +145,21 @@ def case_search(*, user, query: str, queryset: QuerySet[Case] | None = None) -> 
     if connection.vendor == "postgresql":
         search = SearchQuery(" ".join(words), config="simple", search_type="websearch")
         # Matched through the GIN indexes once (hashed subqueries), never by a text match on every case row.
-        case_match = Q(id__in=Case.objects.filter(search_vector=search).values("id"))
-        notes = Note.objects.filter(search_vector=search)
+        matching_cases = Case.objects.filter(search_vector=search).order_by().values("id")
+        case_match = Q(id__in=matching_cases)
+        notes = Note.objects.filter(search_vector=search).order_by()
+        # A selective search (a name, a place) starts from its few matches, read from the two GIN indexes, so
+        # it never walks the whole scope looking for them; a very common word keeps the scope-first plan.
+        candidates = list(
+            matching_cases.values_list("id", flat=True).union(
+                notes.values_list("case_id", flat=True), all=True
+            )[: SEARCH_CANDIDATES + 1]
+        )
+        if len(candidates) <= SEARCH_CANDIDATES:
+            qs = qs.filter(id__in=candidates)
+        else:
+            # Dense matches: checking the newest cases one by one finds a page sooner than listing them all.
+            case_match = Q(search_vector=search)
     else:
         case_match = Q()
         note_match = Q()
