@@ -78,8 +78,9 @@ class UserQuerySet(models.QuerySet):
 
 
 class SinergiUserManager(UserManager.from_queryset(UserQuerySet)):
-    def get_queryset(self):
-        return super().get_queryset().select_related("agency")
+    """No default join on the agency: PostgreSQL cannot lock the nullable side of an outer join, which would
+    break `select_for_update()` and `update_or_create()` on users. The session user is loaded with its agency
+    by the authentication backend instead."""
 
 
 class User(AbstractUser):

@@ -54,7 +54,7 @@ def access_agency(*, user: User, code: str, action: str = "view") -> Agency:
 def user_list(
     *, user: User, action: str = "view", search: str = "", agency: Agency | None = None
 ) -> QuerySet[User]:
-    users = User.objects.restrict(user, action).prefetch_related("roles")
+    users = User.objects.restrict(user, action).select_related("agency").prefetch_related("roles")
     if agency is not None:
         users = users.filter(agency=agency)
     if search:
@@ -70,7 +70,7 @@ def access_user(*, user: User, user_id, action: str = "view") -> User:
         user_id = int(user_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    found = User.objects.restrict(user, action).filter(pk=user_id).first()
+    found = User.objects.restrict(user, action).select_related("agency").filter(pk=user_id).first()
     if found is None:
         raise Http404
     return found

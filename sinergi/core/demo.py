@@ -305,9 +305,7 @@ def _users_upsert(fake: Faker, agencies: dict[str, Agency], password_hash: str) 
     for spec in demo_agencies():
         for role in spec.roles:
             username = f"{spec.login}.{ROLE_LOGIN[role]}"
-            # select_related(None): the manager joins the (nullable) agency, and PostgreSQL cannot lock the
-            # nullable side of an outer join in update_or_create's SELECT ... FOR UPDATE.
-            user, _ = User.objects.select_related(None).update_or_create(
+            user, _ = User.objects.update_or_create(
                 username=username,
                 defaults={
                     "first_name": fake.first_name(),
@@ -330,7 +328,7 @@ def _users_upsert(fake: Faker, agencies: dict[str, Agency], password_hash: str) 
 
 
 def _platform_admin_upsert(password_hash: str) -> User:
-    admin, _ = User.objects.select_related(None).update_or_create(
+    admin, _ = User.objects.update_or_create(
         username=PLATFORM_ADMIN,
         defaults={
             "first_name": "Admin",
