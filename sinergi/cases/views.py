@@ -763,10 +763,9 @@ def referral_agencies(request, case_id: int):
     view = _view_for(request, case_id)
     if not view.can_manage:
         raise Http404
-    agencies = selectors.referral_eligible_agencies(
-        case=view.case, need=request.GET.get("referral-need") or request.GET.get("need", "")
-    )
-    return render(request, "cases/includes/agency_options.html", {"agencies": agencies})
+    need = request.GET.get("referral-need") or request.GET.get("need", "")
+    agencies = selectors.referral_eligible_agencies(case=view.case, need=need)
+    return render(request, "cases/includes/agency_options.html", {"agencies": agencies, "need": need})
 
 
 def _referral_of(view, referral_id):

@@ -70,8 +70,8 @@ def move(worker, stage: str):
 def refer(worker, need: str, agency_name: str, reason: str):
     worker.click("[data-testid=referral-open]")
     worker.select_option("#id_referral-need", need)
-    # The agency list follows the need (HTMX): wait for the agency to be offered, then choose it.
-    worker.wait_for_selector(f"#id_referral-to_agency option:text-is('{agency_name}')", state="attached")
+    # The agency list follows the need (HTMX): wait for the list drawn for this need, then choose the agency.
+    worker.wait_for_selector(f"#id_referral-to_agency option[data-need='{need}']", state="attached")
     worker.select_option("#id_referral-to_agency", label=agency_name)
     worker.fill("#id_referral-reason", reason)
     submit(worker, "[data-testid=referral-submit]")
