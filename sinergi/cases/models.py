@@ -197,7 +197,7 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         indexes = [
             models.Index(fields=["lead_agency", "status", "-reported_at"], name="case_lead_status_idx"),
-            models.Index(fields=["stage", "-reported_at"], name="case_stage_idx"),
+            models.Index(fields=["stage", "-reported_at", "-id"], name="case_stage_reported_idx"),
             models.Index(fields=["destination_country"], name="case_destination_idx"),
             models.Index(fields=["-reported_at", "-id"], name="case_reported_idx"),
         ]

@@ -19,11 +19,11 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return (
-            self.object_list[: COUNT_CAP + 1].count()
-            if hasattr(self.object_list, "count")
-            else len(self.object_list)
-        )
+        objects = self.object_list
+        if hasattr(objects, "values"):
+            # Ids only, in no order: the database may stop at the cap without joining or sorting anything.
+            return objects.order_by().values("pk")[: COUNT_CAP + 1].count()
+        return len(objects)
 
     @property
     def count_capped(self) -> bool:
