@@ -78,7 +78,7 @@ def _fast_e164(digits: str, international: bool, regions: tuple[str, ...]) -> st
     return None
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=8192)
 def _parse_phone_cached(digits: str, international: bool, regions: tuple[str, ...]) -> str | None:
     fast = _fast_e164(digits, international, regions)
     if fast:
