@@ -256,6 +256,36 @@ class CaseView:
             qs = qs.filter(to_agency_id=self.user.agency_id)
         return qs
 
+    def transfers(self):
+        """Lead transfers: the lead sees all of them; another agency only those addressed to it."""
+        from sinergi.cases.models import LeadTransfer
+
+        qs = LeadTransfer.objects.filter(case_id=self.case.pk).select_related("from_agency", "to_agency")
+        if not self.is_lead:
+            qs = qs.filter(to_agency_id=self.user.agency_id)
+        return qs
+
+    def approvals(self):
+        """Supervisor approvals (assessment, case plan, closure) are the lead agency's business."""
+        from sinergi.cases.models import Approval
+
+        qs = Approval.objects.filter(case_id=self.case.pk).select_related("requested_by", "decided_by")
+        return qs if self.is_lead else qs.none()
+
+    def route_events(self):
+        """The route (recruitment, transit, exploitation) is a case detail, hidden from a pending agency."""
+        from sinergi.cases.models import RouteEvent
+
+        qs = RouteEvent.objects.filter(case_id=self.case.pk).select_related("region")
+        return qs if self.can_see_details else qs.none()
+
+    def organisations(self):
+        """Perpetrator organisations belong to the investigation."""
+        from sinergi.cases.models import CaseOrganisation
+
+        qs = CaseOrganisation.objects.filter(case_id=self.case.pk)
+        return qs if self.can_see_investigation else qs.none()
+
     def tasks(self):
         """Tasks belong to the agency that owns them; the lead sees all of them."""
         from sinergi.cases.models import Task

@@ -464,11 +464,10 @@ def _detail_context(request, view, *, bound: dict | None = None) -> dict:
     referrals = list(view.referrals().prefetch_related("services"))
     context["referrals"] = referrals
     context["my_referrals"] = [r for r in referrals if r.to_agency_id == user.agency_id]
-    transfers = list(case.transfers.select_related("from_agency", "to_agency"))
+    transfers = list(view.transfers())
     if not view.is_lead:
-        transfers = [
-            t for t in transfers if t.to_agency_id == user.agency_id and t.state == TransferState.PENDING
-        ]
+        # An addressee answers pending requests; the ones it already answered are on its timeline.
+        transfers = [t for t in transfers if t.state == TransferState.PENDING]
     context["transfers"] = transfers
     context["may_answer_transfer"] = user.has_role(*MANAGE_ROLES)
     # Read-only staff see referrals to their agency but do not answer them (the services refuse it too).
@@ -490,12 +489,12 @@ def _detail_context(request, view, *, bound: dict | None = None) -> dict:
         return context
 
     context["parties"] = view.parties()
-    context["route_events"] = list(case.route_events.select_related("region")) if view.can_see_details else []
-    context["organisations"] = list(case.organisations.all()) if view.can_see_investigation else []
+    context["route_events"] = list(view.route_events())
+    context["organisations"] = list(view.organisations())
     context["notes"] = list(view.notes().order_by("-created_at", "-id"))
     context["documents"] = list(view.documents())
     context["tasks"] = list(view.tasks())
-    approvals = list(case.approvals.select_related("requested_by", "decided_by")) if view.is_lead else []
+    approvals = list(view.approvals())
     if view.can_decide_approvals:
         for approval in approvals:
             approval.decide_form = form(ApprovalDecideForm, f"decide-{approval.pk}")
@@ -878,8 +877,8 @@ def transfer_request(request, case_id: int):
 
 
 def _transfer_of(view, transfer_id):
-    transfer = view.case.transfers.filter(pk=transfer_id).first()
-    if transfer is None or not (view.is_lead or transfer.to_agency_id == view.user.agency_id):
+    transfer = view.transfers().filter(pk=transfer_id).first()
+    if transfer is None:
         raise Http404
     return transfer
 
@@ -938,9 +937,7 @@ def approval_request(request, case_id: int):
 @require_POST
 def approval_decide(request, case_id: int, approval_id: int):
     view = _view_for(request, case_id)
-    if not view.is_lead:
-        raise Http404
-    approval = view.case.approvals.filter(pk=approval_id).first()
+    approval = view.approvals().filter(pk=approval_id).first()
     if approval is None:
         raise Http404
     return _run(

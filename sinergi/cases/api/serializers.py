@@ -247,8 +247,8 @@ def case_detail_data(view) -> dict:
         "origin_region": _region(case.origin_region) if details else None,
         "modus": modus,
         "parties": [party_data(view, pv) for pv in view.parties()],
-        "organisations": list(case.organisations.all()) if view.can_see_investigation else [],
-        "route_events": list(case.route_events.all()) if details else [],
+        "organisations": list(view.organisations()),
+        "route_events": list(view.route_events()),
         "referrals": list(view.referrals().prefetch_related("services")),
         "transitions": [
             {

@@ -290,7 +290,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         if not view.is_lead:
             raise Http404
         if request.method == "GET":
-            return Response(s.ApprovalOutputSerializer(view.case.approvals.all(), many=True).data)
+            return Response(s.ApprovalOutputSerializer(view.approvals(), many=True).data)
         data = _validated(s.ApprovalInputSerializer, request.data)
         approval = services.approval_request(actor=request.user, case=view.case, **data)
         return Response(s.ApprovalOutputSerializer(approval).data, status=status.HTTP_201_CREATED)
