@@ -777,35 +777,51 @@ def _lead_recipients(case):
     return recipients or list(agency_handlers(case.lead_agency_id))
 
 
-def referral_accept(*, actor, referral, note: str = "") -> Referral:
-    """The addressed agency accepts a pending referral; from now on it sees the case's details it needs."""
+def _referral_answer(
+    *, actor, referral, state: str, note: str, event_kind: str, notification_kind: str, closes: bool
+) -> Referral:
+    """Records the addressed agency's answer to a pending referral and tells the lead."""
     with transaction.atomic(durable=True):
         case, locked = referral_lock(referral.pk)
         _addressee_check(actor, locked)
-        _require_open(case)
+        if state == ReferralState.ACCEPTED:
+            # Declining stays possible on a closed case, so the addressee can clear its inbox.
+            _require_open(case)
         if locked.state != ReferralState.PENDING:
             raise ApplicationError(
                 _("This referral is no longer awaiting an answer."), code="referral_not_pending", status=409
             )
         now = timezone.now()
-        locked.state = ReferralState.ACCEPTED
+        locked.state = state
         locked.answered_by, locked.answered_at, locked.answer_note = actor, now, note.strip()
-        locked.save(update_fields=["state", "answered_by", "answered_at", "answer_note"])
-        _event(case, CaseEventKind.REFERRAL_ACCEPTED, actor=actor, referral=locked, need=locked.need)
+        fields = ["state", "answered_by", "answered_at", "answer_note"]
+        if closes:
+            locked.closed_at = now
+            fields.append("closed_at")
+        locked.save(update_fields=fields)
+        _event(case, event_kind, actor=actor, referral=locked, need=locked.need)
         audit_record(
             actor=actor,
             action=AuditAction.TRANSITION,
             obj=locked,
-            summary="referral accepted",
-            changes={"state": "ACCEPTED"},
+            summary=f"referral {state.lower()}",
+            changes={"state": state},
         )
-        notify(
-            _lead_recipients(case),
-            kind=NotificationKind.REFERRAL_ACCEPTED,
-            case=case,
-            params_fn=_referral_params(locked),
-        )
+        notify(_lead_recipients(case), kind=notification_kind, case=case, params_fn=_referral_params(locked))
     return locked
+
+
+def referral_accept(*, actor, referral, note: str = "") -> Referral:
+    """The addressed agency accepts a pending referral; from now on it sees the case's details it needs."""
+    return _referral_answer(
+        actor=actor,
+        referral=referral,
+        state=ReferralState.ACCEPTED,
+        note=note,
+        event_kind=CaseEventKind.REFERRAL_ACCEPTED,
+        notification_kind=NotificationKind.REFERRAL_ACCEPTED,
+        closes=False,
+    )
 
 
 def referral_decline(*, actor, referral, reason: str) -> Referral:
@@ -814,33 +830,15 @@ def referral_decline(*, actor, referral, reason: str) -> Referral:
         raise ApplicationError(
             _("Give the reason for declining."), code="reason_required", fields={"reason": [_("Required.")]}
         )
-    with transaction.atomic(durable=True):
-        case, locked = referral_lock(referral.pk)
-        _addressee_check(actor, locked)
-        if locked.state != ReferralState.PENDING:
-            raise ApplicationError(
-                _("This referral is no longer awaiting an answer."), code="referral_not_pending", status=409
-            )
-        now = timezone.now()
-        locked.state = ReferralState.DECLINED
-        locked.answered_by, locked.answered_at, locked.answer_note = actor, now, reason.strip()
-        locked.closed_at = now
-        locked.save(update_fields=["state", "answered_by", "answered_at", "answer_note", "closed_at"])
-        _event(case, CaseEventKind.REFERRAL_DECLINED, actor=actor, referral=locked, need=locked.need)
-        audit_record(
-            actor=actor,
-            action=AuditAction.TRANSITION,
-            obj=locked,
-            summary="referral declined",
-            changes={"state": "DECLINED"},
-        )
-        notify(
-            _lead_recipients(case),
-            kind=NotificationKind.REFERRAL_DECLINED,
-            case=case,
-            params_fn=_referral_params(locked),
-        )
-    return locked
+    return _referral_answer(
+        actor=actor,
+        referral=referral,
+        state=ReferralState.DECLINED,
+        note=reason,
+        event_kind=CaseEventKind.REFERRAL_DECLINED,
+        notification_kind=NotificationKind.REFERRAL_DECLINED,
+        closes=True,
+    )
 
 
 def referral_report_services(
