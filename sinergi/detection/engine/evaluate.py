@@ -130,9 +130,11 @@ def evaluate(
         predictions = {"rules": level(rule_score, thresholds) != "rendah"}
         proba = None
         if model is not None:
-            proba = model.proba(record["text"], codes)
-            probabilities.append((proba, int(truth == "risky")))
-            predictions["learned"] = proba >= model.threshold
+            # As screen() does: the model may abstain (assess() is None), then the rules decide alone.
+            proba = model.assess(record["text"], codes)
+            if proba is not None:
+                probabilities.append((proba, int(truth == "risky")))
+            predictions["learned"] = proba is not None and proba >= model.threshold
             predictions["combined"] = level(model.combine(rule_score, proba), thresholds) != "rendah"
         for key, flagged in predictions.items():
             predicted = "risky" if flagged else "safe"

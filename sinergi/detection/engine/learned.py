@@ -53,6 +53,10 @@ DEFAULT_THRESHOLDS = {"tinggi": 0.65, "sedang": 0.35}
 _DIGIT = re.compile(r"\d")
 _REPEAT = re.compile(r"(\D)\1{2,}")
 _WORD = re.compile(r"\w+")
+_LETTER = re.compile(r"[^\W\d_]")
+# The learned layer's abstention (LearnedModel.assess): content words it must know, in number and in share.
+MIN_KNOWN_WORDS = 2
+MIN_KNOWN_SHARE = 0.3
 
 
 # --------------------------------------------------------------------------------------------- features
@@ -252,11 +256,12 @@ class LearnedModel:
 
     # scoring ------------------------------------------------------------------------------------------
 
-    def _token(self, raw: str) -> tuple[str, float, float, float, float]:
+    def _token(self, raw: str) -> tuple[str, float, float, float, float, int, int]:
         """What one case-folded token adds to a score, memoised since posts reuse a small vocabulary.
 
         (normalised word, its character n-grams' sum of idf x coefficient and of idf squared, the same two
-        numbers for the word as a unigram).
+        numbers for the word as a unigram, 1 if it is a content word (three characters or more, with a
+        letter), 1 if it is a content word the model knows as a unigram).
         """
         entry = self._token_cache.get(raw)
         if entry is None:
@@ -264,33 +269,36 @@ class LearnedModel:
             idf, coef = self.char_idf, self.char_coef
             known = [g for g in word_char_grams(word, self.char_ngrams) if g in idf]
             unigram_dot, unigram_sq = self._unigrams.get(word, (0.0, 0.0))
+            content = int(len(word) >= 3 and _LETTER.search(word) is not None)
             entry = (
                 word,
                 sum(idf[g] * coef[g] for g in known),
                 sum(idf[g] * idf[g] for g in known),
                 unigram_dot,
                 unigram_sq,
+                content,
+                int(content and word in self._unigrams),
             )
             if len(self._token_cache) >= _TOKEN_CACHE_SIZE:
                 self._token_cache.clear()
             self._token_cache[raw] = entry
         return entry
 
-    def decision(self, text: str, indicator_codes: Iterable[str] = ()) -> float:
-        """The uncalibrated linear decision value (log-odds before Platt scaling).
-
-        The same value as the dot product of the training features of analyse() with the coefficients, added
-        up per distinct word so that a post costs a few dictionary look-ups per word.
-        """
+    def _decision(self, text: str, indicator_codes: Iterable[str]) -> tuple[float, int, int]:
+        """(decision value, distinct content words, distinct content words in the vocabulary)."""
         cache, token = self._token_cache, self._token
         raws = raw_tokens(text)
+        content = known = 0
         if not raws:
             char_dot = char_sq = word_dot = word_sq = 0.0
         else:
             entries = {raw: cache.get(raw) or token(raw) for raw in set(raws)}
             # Distinct normalised words: two spellings that normalise alike ("gedeee", "gedee") count once.
-            _, c_dot, c_sq, u_dot, u_sq = zip(*{e[0]: e for e in entries.values()}.values(), strict=True)
+            _, c_dot, c_sq, u_dot, u_sq, is_content, is_known = zip(
+                *{e[0]: e for e in entries.values()}.values(), strict=True
+            )
             char_dot, char_sq, word_dot, word_sq = sum(c_dot), sum(c_sq), sum(u_dot), sum(u_sq)
+            content, known = sum(is_content), sum(is_known)
             words = [entries[raw][0] for raw in raws]
             bigrams = self._bigrams
             for pair in set(itertools.pairwise(words)) & self._bigram_keys:
@@ -305,7 +313,15 @@ class LearnedModel:
         if indicator_codes:
             weights = self._rule_weights
             score += sum(weights.get(code, 0.0) for code in set(indicator_codes))
-        return score
+        return score, content, known
+
+    def decision(self, text: str, indicator_codes: Iterable[str] = ()) -> float:
+        """The uncalibrated linear decision value (log-odds before Platt scaling).
+
+        The same value as the dot product of the training features of analyse() with the coefficients, added
+        up per distinct word so that a post costs a few dictionary look-ups per word.
+        """
+        return self._decision(text, indicator_codes)[0]
 
     def calibrate(self, decision: float) -> float:
         return _sigmoid(self.platt_a * decision + self.platt_b)
@@ -313,6 +329,19 @@ class LearnedModel:
     def proba(self, text: str, indicator_codes: Iterable[str] = ()) -> float:
         """Calibrated probability that the text is a risky offer (0..1)."""
         return self.calibrate(self.decision(text, indicator_codes))
+
+    def assess(self, text: str, indicator_codes: Iterable[str] = ()) -> float | None:
+        """proba(), or None when the model does not know enough of the text's words to have an opinion.
+
+        A linear model over L2-normalised blocks turns one or two stray matches into a confident score: random
+        bytes or a text in a language it never saw could come out as "risky" on a single character n-gram. So
+        the model abstains unless it knows at least MIN_KNOWN_WORDS of the text's distinct content words and
+        at least MIN_KNOWN_SHARE of them. Every text of the corpus knows over half; junk knows under a fifth.
+        """
+        score, content, known = self._decision(text, indicator_codes)
+        if known < MIN_KNOWN_WORDS or known < MIN_KNOWN_SHARE * content:
+            return None
+        return self.calibrate(score)
 
     def combine(self, rule_score: float, learned_proba: float | None) -> float:
         """Blend the rule score (0..1) with the calibrated probability using this model's fitted weight."""

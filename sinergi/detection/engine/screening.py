@@ -465,8 +465,14 @@ def screen(
         try:
             model = _learned_model()
             if model is not None:
-                learned_proba = float(model.proba(text, [i.code for i in indicators]))
-                score = float(model.combine(rule_score, learned_proba))
+                learned_proba = model.assess(text, [i.code for i in indicators])
+                if learned_proba is None:
+                    warnings.append(
+                        "Model statistik tidak dipakai: terlalu sedikit kata teks ini yang dikenalnya; "
+                        "skor hanya dari aturan."
+                    )
+                else:
+                    score = float(model.combine(rule_score, learned_proba))
         except Exception:  # a damaged model must never stop screening; the rules stand alone
             learned_proba = None
             score = rule_score

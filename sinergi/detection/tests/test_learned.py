@@ -227,3 +227,29 @@ def test_reviews_that_would_make_screening_worse_than_the_rules_are_rejected(tmp
     with pytest.raises(learned.ModelRejected, match="not saved"):
         learned.train_and_save(flipped, path=good, corpus_dir=corpus)
     assert good.read_bytes() == before
+
+
+def test_random_bytes_and_characters_are_never_flagged_by_the_model():
+    """Junk used to come out "sedang" on a stray character n-gram; now the model abstains and says so."""
+    import os
+    import random
+
+    from sinergi.detection.engine import screen
+
+    rng = random.Random(7)
+    flagged = []
+    for i in range(200):
+        junk = os.urandom(300) if i % 2 else "".join(chr(rng.randint(32, 0x3000)) for _ in range(300))
+        result = screen(junk)
+        if result.risk_level != "rendah" and not result.indicators:
+            flagged.append(result)
+    assert flagged == []
+    result = screen(bytes(range(256)) * 2)
+    assert result.learned_proba is None
+    assert any("Model statistik tidak dipakai" in warning for warning in result.warnings)
+
+
+def test_model_abstains_on_too_few_known_words_but_not_on_a_real_post(model):
+    assert model.assess("lowker", []) is None
+    assert model.assess("zzqx vbnm qwrtp plokij", []) is None
+    assert model.assess(RISKY, []) == pytest.approx(model.proba(RISKY, []))
