@@ -75,6 +75,9 @@ TEMPLATES = [
     },
 ]
 
+# <select> written in Python, byte for byte what the templates write (sinergi/core/renderers.py).
+FORM_RENDERER = "sinergi.core.renderers.SinergiFormRenderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sinergi.sqlite3'}"),

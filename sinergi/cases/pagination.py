@@ -15,26 +15,28 @@ COUNT_CAP = 1000
 
 
 class CappedPaginator(Paginator):
-    """A Paginator whose `count` stops at COUNT_CAP (`count_capped` tells whether there are more)."""
+    """A Paginator whose `count` stops at `cap` (`count_capped` tells whether there are more)."""
+
+    cap = COUNT_CAP
 
     @cached_property
     def count(self) -> int:
         objects = self.object_list
         if hasattr(objects, "values"):
             # Ids only, in no order: the database may stop at the cap without joining or sorting anything.
-            return objects.order_by().values("pk")[: COUNT_CAP + 1].count()
+            return objects.order_by().values("pk")[: self.cap + 1].count()
         return len(objects)
 
     @property
     def count_capped(self) -> bool:
-        return self.count > COUNT_CAP
+        return self.count > self.cap
 
     @cached_property
     def num_pages(self) -> int:
         # Pages up to the cap only: a narrower filter is the way to what lies beyond.
         if self.count == 0 and not self.allow_empty_first_page:
             return 0
-        hits = max(1, min(self.count, COUNT_CAP) - self.orphans)
+        hits = max(1, min(self.count, self.cap) - self.orphans)
         return -(-hits // self.per_page)
 
 
@@ -50,7 +52,7 @@ class CappedPagination(PageNumberPagination):
         paginator = self.page.paginator
         return Response(
             {
-                "count": min(paginator.count, COUNT_CAP),
+                "count": min(paginator.count, paginator.cap),
                 "count_capped": paginator.count_capped,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),

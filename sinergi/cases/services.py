@@ -273,7 +273,10 @@ def case_intake(
 
     Call selectors.case_intake_duplicates first to warn the user of a probable duplicate; this service does
     not refuse one, because two reports of one victim can be two cases.
-    `parties` is a list of {"person": Person, "role": PartyRole, "age_group": AgeGroup}.
+    `parties` is a list of {"person": Person, "role": PartyRole, "age_group": AgeGroup}; instead of "person" an
+    entry may hold "new_person": people.services.PersonData (and "confirm_nik_mismatch": True), recorded in the
+    same transaction as the case: a refused intake leaves no new person behind. A ValidationError raised for
+    such an entry carries `party_index`, its position in `parties`.
     """
     if getattr(actor, "agency_id", None) is None or not actor.has_role(*MANAGE_ROLES, Role.INVESTIGATOR):
         raise _denied()
@@ -323,8 +326,8 @@ def case_intake(
         _clean(case, exclude=["reference", "search_vector"])
         case.save()
         _event(case, CaseEventKind.CREATED, actor=actor, stage=stage.code, channel=intake_channel)
-        for entry in parties or []:
-            _party_add(actor=actor, case=case, **entry)
+        for index, entry in enumerate(parties or []):
+            _party_add(actor=actor, case=case, **_party_person(actor, index, entry))
         _reindex_case(case.pk)
         audit_record(
             actor=actor,
@@ -336,6 +339,24 @@ def case_intake(
         if assigned_to is not None and assigned_to.pk != actor.pk:
             notify([assigned_to], kind=NotificationKind.ASSIGNMENT, case=case, params_fn=dict)
     return case
+
+
+def _party_person(actor, index: int, entry: dict) -> dict:
+    """An intake party entry with its "new_person" recorded (inside case_intake's transaction)."""
+    entry = dict(entry)
+    new_person = entry.pop("new_person", None)
+    confirm = entry.pop("confirm_nik_mismatch", False)
+    if new_person is not None:
+        from sinergi.people.services import person_create_in_transaction
+
+        try:
+            entry["person"] = person_create_in_transaction(
+                actor=actor, data=new_person, confirm_nik_mismatch=confirm
+            )
+        except ValidationError as exc:
+            exc.party_index = index
+            raise
+    return entry
 
 
 def case_update(*, actor, case, expected_version: int | None, **fields) -> Case:
@@ -528,14 +549,33 @@ def _party_add(*, actor, case, person, role, age_group=AgeGroup.UNKNOWN, **extra
 
 
 def case_party_add(
-    *, actor, case, person, role: str, age_group: str = AgeGroup.UNKNOWN, **extra
+    *,
+    actor,
+    case,
+    role: str,
+    person=None,
+    new_person=None,
+    confirm_nik_mismatch: bool = False,
+    age_group: str = AgeGroup.UNKNOWN,
+    **extra,
 ) -> CaseParty:
     """Links a person record to the case as victim, witness, suspect, recruiter or reporter (lead agency).
-    A victim starts as a possible victim, decided by the lead agency."""
+    A victim starts as a possible victim, decided by the lead agency. Instead of `person`, `new_person`
+    (people.services.PersonData) records a new person in the same transaction: a refusal leaves none behind."""
+    if (person is None) == (new_person is None):
+        raise ApplicationError(_("Choose a person record or enter a new one."), code="validation_error")
     with transaction.atomic(durable=True):
         locked = case_lock(case.pk)
         _require_relation(actor, locked, allowed=(Relation.LEAD,), roles=MANAGE_ROLES)
         _require_open(locked)
+        entry = _party_person(
+            actor,
+            0,
+            {"person": person}
+            if new_person is None
+            else {"new_person": new_person, "confirm_nik_mismatch": confirm_nik_mismatch},
+        )
+        person = entry["person"]
         party = _party_add(actor=actor, case=locked, person=person, role=role, age_group=age_group, **extra)
         audit_record(
             actor=actor,

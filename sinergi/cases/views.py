@@ -65,6 +65,7 @@ from sinergi.cases.forms import (
 )
 from sinergi.cases.models import FlowVersion
 from sinergi.cases.notifications import agency_handlers
+from sinergi.cases.pagination import CappedPaginator
 from sinergi.core.errors import ApplicationError, ConflictError
 from sinergi.core.htmx import is_htmx
 
@@ -140,7 +141,7 @@ def index(request):
     )
     filters = form.filters()
     cases = selectors.case_list(user=request.user, filters=filters)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     ids = [case.pk for case in page]
     overdue_ids = (
         set(
@@ -342,27 +343,26 @@ def _intake_render(request, *, form, victims, source=None, hints=None, candidate
     )
 
 
-def _victim_person(request, row):
-    """The person record for one victim row: the chosen existing record, or a new one (people services)."""
+def _victim_party(request, row) -> dict:
+    """The party entry for an intake victim row or the party form: the chosen existing record, or the data of
+    a new one, which the case service records in its own transaction."""
     from sinergi.people.selectors import person_get
-    from sinergi.people.services import PersonData, PhoneInput, person_create
+    from sinergi.people.services import PersonData, PhoneInput
 
     data = row.cleaned_data
+    entry = {"role": PartyRole.VICTIM, "age_group": row.age_group_value()}
     if data.get("person"):
-        return person_get(user=request.user, person_id=data["person"], audit=False)
+        return {**entry, "person": person_get(user=request.user, person_id=data["person"], audit=False)}
     phone = (data.get("phone") or "").strip()
-    return person_create(
-        actor=request.user,
-        data=PersonData(
-            full_name=data["full_name"],
-            sex=data.get("sex") or "U",
-            birth_date=data.get("birth_date"),
-            nik=(data.get("nik") or "").strip(),
-            phones=[PhoneInput(number=phone)] if phone else [],
-        ),
-        # The intake showed the NIK/birth-date mismatch as a warning before this confirmed save.
-        confirm_nik_mismatch=True,
+    new_person = PersonData(
+        full_name=data["full_name"],
+        sex=data.get("sex") or "U",
+        birth_date=data.get("birth_date"),
+        nik=(data.get("nik") or "").strip(),
+        phones=[PhoneInput(number=phone)] if phone else [],
     )
+    # The intake showed the NIK/birth-date mismatch as a warning before this confirmed save.
+    return {**entry, "new_person": new_person, "confirm_nik_mismatch": True}
 
 
 @login_required
@@ -414,18 +414,18 @@ def intake(request):
     try:
         for row in filled:
             try:
-                person = _victim_person(request, row)
-            except ValidationError as exc:
-                for name, errors in exc.message_dict.items():
-                    for error in errors:
-                        row.add_error(name if name in row.fields else None, error)
-                raise
+                parties.append(_victim_party(request, row))
             except Http404:
                 row.add_error(None, _("That person record is not available to you."))
                 raise
-            parties.append({"person": person, "role": PartyRole.VICTIM, "age_group": row.age_group_value()})
         case = services.case_intake(actor=request.user, parties=parties, **form.case_fields())
-    except (ValidationError, Http404):
+    except (ValidationError, Http404) as exc:
+        index = getattr(exc, "party_index", None)
+        if isinstance(exc, ValidationError) and index is not None:
+            row = filled[index]
+            for name, errors in exc.message_dict.items():
+                for error in errors:
+                    row.add_error(name if name in row.fields else None, error)
         return _intake_render(
             request, form=form, victims=victims, source=source, hints=hints, candidates=candidates, status=400
         )
@@ -641,6 +641,9 @@ def edit(request, case_id: int):
                 expected_version=form.cleaned_data["version"],
                 **form.case_fields(),
             )
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+            return _edit_conflict(request, form, case_id)
         except ApplicationError as exc:
             _apply_error(form, exc)
             messages.error(request, exc.message)
@@ -656,6 +659,52 @@ def edit(request, case_id: int):
         {"view": view, "case": case, "form": form, "media": form.media},
         status=status,
     )
+
+
+def _comparable(value):
+    """A field value reduced for comparison: empty is empty, a record is its key."""
+    if value in (None, "", [], ()):
+        return None
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, list | tuple):
+        return sorted(str(item) for item in value)
+    return str(value)
+
+
+def _shown(field, value) -> str:
+    """A field value as the user reads it: choice labels rather than codes, lists joined."""
+    labels = {str(code): label for code, label in getattr(field, "choices", ()) or ()}
+    items = value if isinstance(value, list | tuple) else [value]
+    return ", ".join(str(labels.get(str(item), item)) for item in items if item not in (None, ""))
+
+
+def _edit_conflict(request, form, case_id):
+    """Someone saved the case since this user opened it: keep the user's text, show what the other saved
+    field by field, and carry the new version, so that saving again is a deliberate choice, not a loop."""
+    view = _view_for(request, case_id)
+    case = view.case
+    mine = form.case_fields()
+    differences = []
+    for name in CaseEditForm.EDITABLE:
+        theirs, ours = getattr(case, name), mine.get(name)
+        if _comparable(theirs) != _comparable(ours):
+            field = form.fields[name]
+            differences.append(
+                {"label": field.label, "saved": _shown(field, theirs), "mine": _shown(field, ours)}
+            )
+    data = request.POST.copy()
+    data["version"] = str(case.version)
+    rebound = CaseEditForm(data)
+    rebound.is_valid()
+    context = {
+        "view": view,
+        "case": case,
+        "form": rebound,
+        "media": rebound.media,
+        "differences": differences,
+    }
+    return render(request, "cases/edit.html", context, status=409)
 
 
 # --- actions on a case ---------------------------------------------------------------------------------------
@@ -1160,28 +1209,31 @@ def party_add(request, case_id: int):
 
     def call(data):
         try:
-            person = _victim_person(request, form)
+            entry = _victim_party(request, form)
+        except Http404:
+            raise ApplicationError(
+                _("That person record is not available to you."), code="not_found"
+            ) from None
+        entry.pop("role")
+        entry.pop("age_group")
+        extra = {}
+        if data.get("perpetrator_role") and data["role"] in (PartyRole.SUSPECT, PartyRole.RECRUITER):
+            extra["perpetrator_role"] = data["perpetrator_role"]
+        try:
+            services.case_party_add(
+                actor=request.user,
+                case=view.case,
+                role=data["role"],
+                age_group=form.age_group_value(),
+                **entry,
+                **extra,
+            )
         except ValidationError as exc:
             raise ApplicationError(
                 _("Some fields are not valid."),
                 code="validation_error",
                 fields={k: list(v) for k, v in exc.message_dict.items()},
             ) from exc
-        except Http404:
-            raise ApplicationError(
-                _("That person record is not available to you."), code="not_found"
-            ) from None
-        extra = {}
-        if data.get("perpetrator_role") and data["role"] in (PartyRole.SUSPECT, PartyRole.RECRUITER):
-            extra["perpetrator_role"] = data["perpetrator_role"]
-        services.case_party_add(
-            actor=request.user,
-            case=view.case,
-            person=person,
-            role=data["role"],
-            age_group=form.age_group_value(),
-            **extra,
-        )
 
     return _run(
         request, view, form=form, call=call, success=_("The person was linked to the case."), anchor="parties"

@@ -382,25 +382,33 @@ def _check_warnings(warnings: list[NikWarning], confirm_nik_mismatch: bool) -> N
 
 def person_create(*, actor, data: PersonData, confirm_nik_mismatch: bool = False) -> Person:
     """Records a new person for the actor's agency, with phones and handles, and audits it (field names only)."""
+    with transaction.atomic(durable=True):
+        return person_create_in_transaction(actor=actor, data=data, confirm_nik_mismatch=confirm_nik_mismatch)
+
+
+def person_create_in_transaction(*, actor, data: PersonData, confirm_nik_mismatch: bool = False) -> Person:
+    """person_create() as one step of a larger service that holds the transaction: a case intake records its
+    new victims together with the case, so that a refused intake leaves no person behind."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("person_create_in_transaction() runs inside the caller's transaction.atomic()")
     if not access.may_create_person(actor) or actor.agency_id is None:
         raise ApplicationError(
             _("Your role does not allow recording people."), code="permission_denied", status=403
         )
     clean, warnings = _validate(data, owner_agency_id=actor.agency_id, exclude_pk=None)
     _check_warnings(warnings, confirm_nik_mismatch)
-    with transaction.atomic(durable=True):
-        person = Person(owner_agency_id=actor.agency_id, created_by=actor)
-        changed = _apply(person, clean)
-        person.full_clean()
-        person.save()
-        changed += _write_phones_and_handles(person, clean)
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=person,
-            summary="person created",
-            changes={"fields": sorted(changed), **({"nik_mismatch_confirmed": True} if warnings else {})},
-        )
+    person = Person(owner_agency_id=actor.agency_id, created_by=actor)
+    changed = _apply(person, clean)
+    person.full_clean()
+    person.save()
+    changed += _write_phones_and_handles(person, clean)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=person,
+        summary="person created",
+        changes={"fields": sorted(changed), **({"nik_mismatch_confirmed": True} if warnings else {})},
+    )
     return person
 
 

@@ -281,7 +281,7 @@ def test_list_count_stops_at_the_cap(cast, make_case, monkeypatch):
 
     for _ in range(3):
         make_case()
-    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    monkeypatch.setattr(pagination.CappedPaginator, "cap", 2)
     body = sign_in(Client(), cast.bp3mi.worker).get("/api/v1/cases/", {"page_size": 1}).json()
     assert body["count"] == 2 and body["count_capped"] is True and len(body["results"]) == 1
     assert body["next"] and "page=2" in body["next"]

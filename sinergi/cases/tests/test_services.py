@@ -44,6 +44,36 @@ def test_intake_refused_for_a_user_without_a_handling_role(cast, db):
     assert Case.objects.count() == 0
 
 
+def test_refused_intake_leaves_no_new_victim_record_behind(cast, db):
+    from sinergi.people.models import Person
+    from sinergi.people.services import PersonData
+
+    people_before = Person.objects.count()
+    victims = [
+        {"new_person": PersonData(full_name="Siti Rahmawati", sex="F"), "role": "VICTIM"},
+        {"new_person": PersonData(full_name="Dewi Lestari", sex="F"), "role": "VICTIM"},
+    ]
+    with pytest.raises(ApplicationError):
+        services.case_intake(
+            actor=cast.bp3mi.worker,
+            intake_channel="HOTLINE",
+            reported_at=timezone.now() + timedelta(days=3),
+            parties=victims,
+        )
+    assert Person.objects.count() == people_before
+    assert Case.objects.count() == 0
+    # A new victim whose data is invalid names its row and records nothing either.
+    from django.core.exceptions import ValidationError
+
+    victims[1] = {"new_person": PersonData(full_name="Dewi", nik="12345"), "role": "VICTIM"}
+    with pytest.raises(ValidationError) as info:
+        services.case_intake(actor=cast.bp3mi.worker, intake_channel="HOTLINE", parties=victims)
+    assert info.value.party_index == 1
+    assert Person.objects.count() == people_before and Case.objects.count() == 0
+    case = services.case_intake(actor=cast.bp3mi.worker, intake_channel="HOTLINE", parties=victims[:1])
+    assert [p.person.full_name for p in case.parties.all()] == ["Siti Rahmawati"]
+
+
 def test_transition_not_in_the_flow_is_refused_and_nothing_changes(make_case, cast):
     case = make_case()
     before = _snapshot(case)

@@ -124,6 +124,23 @@ def test_list_query_count_does_not_grow_with_rows(cast, make_case, django_assert
     assert response.content.decode().count('data-testid="case-row"') == 7
 
 
+def test_list_stops_counting_at_the_cap_and_says_there_are_more(cast, make_case, monkeypatch):
+    from sinergi.cases.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    monkeypatch.setattr("sinergi.cases.views.PAGE_SIZE", 2)
+    for _ in range(5):
+        make_case()
+    client = client_for(cast.bp3mi.worker)
+    body = client.get(reverse("cases:index")).content.decode()
+    assert "Lebih dari 3 kasus" in body
+    assert "Halaman 1 dari lebih dari 2" in body
+    monkeypatch.setattr(CappedPaginator, "cap", 10)
+    body = client.get(reverse("cases:index")).content.decode()
+    assert "5 kasus" in body and "Lebih dari" not in body
+    assert "Halaman 1 dari 3" in body
+
+
 def test_list_anonymous_redirects_and_roles_without_cases_see_none(cast, make_case):
     case = make_case()
     assert Client().get(reverse("cases:index")).status_code == 302
@@ -579,9 +596,22 @@ def test_edit_conflict_loses_nothing(cast, make_case):
         {"version": case.version, "narrative": "Versi saya yang panjang", "promised_job": "Koki"},
     )
     assert response.status_code == 409
-    assert "Versi saya yang panjang" in response.content.decode()
+    body = response.content.decode()
+    assert "Versi saya yang panjang" in body
     case.refresh_from_db()
     assert case.promised_job == "Pelayan"
+    # The page shows, field by field, what the other user saved against what this user typed ...
+    conflict = body.split('data-testid="edit-conflict"')[1].split("</section>")[0]
+    assert "Pelayan" in conflict and "Koki" in conflict
+    # ... and carries the new version, so saving again is a choice that works rather than the same conflict.
+    assert f'name="version" value="{case.version}"' in body
+    again = client.post(
+        reverse("cases:edit", args=[case.pk]),
+        {"version": case.version, "narrative": "Versi saya yang panjang", "promised_job": "Koki"},
+    )
+    assert again.status_code == 302
+    case.refresh_from_db()
+    assert case.promised_job == "Koki"
     assert client_for(cast.polda.worker).get(reverse("cases:edit", args=[case.pk])).status_code == 404
 
 
