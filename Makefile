@@ -34,6 +34,10 @@ demo: setup
 	mkdir -p var
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v 0
 	$(DEMO_ENV) $(PY) manage.py demo_seed
+	@# The background worker (e-mails into var/mail, notifications, model retraining) runs beside the server
+	@# and stops with it.
+	$(DEMO_ENV) $(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup

@@ -87,7 +87,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            # The web server and the background worker write to one file: a transaction takes the write lock
+            # when it starts, so that it waits its turn instead of failing with "database is locked" midway.
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -119,6 +125,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SINERGI_REQUIRE_2FA = env_bool("SINERGI_REQUIRE_2FA", True)
 SINERGI_LOCKOUT_THRESHOLD = env_int("SINERGI_LOCKOUT_THRESHOLD", 5)
 SINERGI_LOCKOUT_SECONDS = env_int("SINERGI_LOCKOUT_SECONDS", 15 * 60)
+# Password-reset requests per hour: per address asked for, and per client address.
+SINERGI_RESET_PER_EMAIL = env_int("SINERGI_RESET_PER_EMAIL", 3)
+SINERGI_RESET_PER_IP = env_int("SINERGI_RESET_PER_IP", 20)
 SINERGI_DEMO = env_bool("SINERGI_DEMO", False)
 # Behind a reverse proxy the audit trail records the client from X-Forwarded-For (sinergi/core/middleware.py);
 # only turn this on when the proxy overwrites that header, or clients could write their own address.

@@ -40,6 +40,7 @@ from sinergi.agencies.forms import (
 )
 from sinergi.agencies.models import RecoveryCode, User
 from sinergi.agencies.selectors import SESSION_OTP_VERIFIED
+from sinergi.core import throttle
 from sinergi.core.errors import ApplicationError
 from sinergi.core.middleware import client_ip
 
@@ -283,13 +284,32 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Answers the same whether or not the address belongs to someone, so it cannot be used to probe."""
+    """Answers the same whether or not the address belongs to someone, so it cannot be used to probe; limited
+    per address asked for and per client address, so it cannot be used to flood a mailbox either."""
 
     template_name = "agencies/password_reset.html"
-    email_template_name = "agencies/email/password_reset.txt"
-    subject_template_name = "agencies/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
     form_class = PasswordResetForm
+
+    def form_valid(self, form):
+        window = timedelta(hours=1)
+        allowed = throttle.allow(
+            "password_reset_ip", client_ip(self.request), limit=settings.SINERGI_RESET_PER_IP, window=window
+        ) and throttle.allow(
+            "password_reset_email",
+            form.cleaned_data["email"],
+            limit=settings.SINERGI_RESET_PER_EMAIL,
+            window=window,
+        )
+        if not allowed:
+            form.add_error(
+                None,
+                _(
+                    "Too many requests to reset a password. Try again in an hour, or ask your agency administrator."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -69,10 +69,26 @@ class ApiTokenForm(forms.Form):
 
 
 class PasswordResetForm(DjangoPasswordResetForm):
-    """Also reaches staff who never set a password (new accounts); never integrated systems."""
+    """Also reaches staff who never set a password (new accounts); never integrated systems.
+
+    The e-mails are sent by a background task (agencies/tasks.py), so the page answers at once and in the same
+    time whether or not the address has an account."""
+
+    @staticmethod
+    def reachable_users():
+        return User.objects.filter(is_active=True, kind=UserKind.PERSON)
 
     def get_users(self, email):
-        return User.objects.filter(email__iexact=email, is_active=True, kind=UserKind.PERSON)
+        return self.reachable_users().filter(email__iexact=email)
+
+    def save(self, domain_override=None, use_https=False, request=None, **_kwargs):
+        from django.contrib.sites.shortcuts import get_current_site
+
+        from sinergi.agencies.tasks import send_password_reset_email
+
+        domain = domain_override or get_current_site(request).domain
+        for user in self.get_users(self.cleaned_data["email"]):
+            send_password_reset_email.enqueue(user_id=user.pk, domain=domain, use_https=use_https)
 
 
 class AgencyForm(forms.Form):

@@ -256,6 +256,43 @@ def test_reset_request_answers_the_same_for_unknown_addresses(client, case_worke
     assert unknown["Location"] == known["Location"] == reverse("accounts:password_reset_done")
 
 
+@override_settings(SINERGI_RESET_PER_EMAIL=2, SINERGI_RESET_PER_IP=4)
+def test_reset_requests_are_limited_per_address_and_per_client(client, case_worker):
+    from sinergi.core.models import ThrottleHit
+
+    url = reverse("accounts:password_reset")
+    for _ in range(2):
+        assert client.post(url, {"email": case_worker.email}).status_code == 302
+    refused = client.post(url, {"email": case_worker.email})
+    assert refused.status_code == 429
+    assert "Terlalu banyak permintaan" in refused.content.decode()
+    assert len(mail.outbox) == 2  # the refused request sent nothing
+    # Other addresses from the same client still pass until the client's own limit ...
+    assert client.post(url, {"email": "lain@example.go.id"}).status_code == 302
+    assert client.post(url, {"email": "lain2@example.go.id"}).status_code == 429
+    # ... and what is counted is never stored in clear.
+    stored = " ".join(ThrottleHit.objects.values_list("key", flat=True))
+    assert case_worker.email.split("@")[0] not in stored and "127.0.0.1" not in stored
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_reset_mail_is_queued_with_ids_only_and_the_token_made_by_the_worker(client, case_worker):
+    from django_tasks_db.models import DBTaskResult
+
+    from sinergi.agencies.tasks import send_password_reset_email
+
+    client.post(reverse("accounts:password_reset"), {"email": case_worker.email})
+    assert len(mail.outbox) == 0  # the page did not wait for the mail server
+    queued = DBTaskResult.objects.get()
+    assert queued.args_kwargs == {
+        "args": [],
+        "kwargs": {"user_id": case_worker.pk, "domain": "testserver", "use_https": False},
+    }
+    assert case_worker.email not in str(queued.args_kwargs)
+    assert send_password_reset_email.call(**queued.args_kwargs["kwargs"]) is True
+    assert len(mail.outbox) == 1 and "/accounts/password/reset/" in mail.outbox[0].body
+
+
 def test_reset_ends_sessions_and_never_skips_the_second_factor(client, case_worker, signed_in):
     secret = enrol_totp(case_worker)
     old_session = signed_in(Client(), case_worker)

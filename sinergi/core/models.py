@@ -1,0 +1,19 @@
+from django.db import models
+
+
+class ThrottleHit(models.Model):
+    """One counted request of a rate limit (sinergi/core/throttle.py). `key` is a keyed hash of what is counted
+    (an address, an e-mail), never the value itself: the table holds no personal data in clear."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["scope", "key", "at"], name="core_throttle_lookup"),
+            models.Index(fields=["at"], name="core_throttle_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} at {self.at:%Y-%m-%d %H:%M:%S}"
