@@ -1,8 +1,9 @@
 from django.urls import include, path
-from django.views.i18n import set_language
+
+from sinergi.agencies.account_views import language_switch
 
 urlpatterns = [
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", language_switch, name="set_language"),
     path("accounts/", include("sinergi.agencies.account_urls")),
     path("agencies/", include("sinergi.agencies.urls")),
     path("regions/", include("sinergi.regions.urls")),

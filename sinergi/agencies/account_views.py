@@ -399,3 +399,16 @@ def profile_token_revoke(request, token_id):
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token has been revoked."))
     return redirect("accounts:profile")
+
+
+@require_POST
+def language_switch(request):
+    """The header's language buttons: Django's set_language, and for a signed-in user also the stored
+    preference, so that the next sign-in, e-mails and notifications use the language just chosen."""
+    from django.views.i18n import set_language
+
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_language_set(user=request.user, language=language)
+    return response

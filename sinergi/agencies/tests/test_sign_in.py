@@ -378,3 +378,19 @@ def test_malformed_sign_in_input_gets_the_same_message(client):
         response = client.post(LOGIN, data)
         assert response.status_code == 200
         assert SIGN_IN_FAILED in response.context["form"].non_field_errors()
+
+
+def test_the_header_language_switch_is_remembered_for_the_next_sign_in(client, case_worker, signed_in):
+    signed_in(client, case_worker)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    case_worker.refresh_from_db()
+    assert case_worker.preferred_language == "en"
+    # An unknown language changes nothing; an anonymous visitor's choice stays a cookie.
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
+    case_worker.refresh_from_db()
+    assert case_worker.preferred_language == "en"
+    client.logout()
+    assert client.post("/i18n/setlang/", {"language": "id", "next": "/"}).status_code == 302
+    case_worker.refresh_from_db()
+    assert case_worker.preferred_language == "en"
