@@ -266,6 +266,12 @@ class LearnedModel:
         entry = self._token_cache.get(raw)
         if entry is None:
             word = normalise_token(raw)
+            if word != raw:
+                # Phone numbers, amounts and handles with digits are one-off tokens: they are memoised under
+                # their normal form ("0812…" -> "0000…"), which keeps the memo, and the memory, flat on a stream.
+                entry = self._token_cache.get(word)
+                if entry is not None:
+                    return entry
             idf, coef = self.char_idf, self.char_coef
             known = [g for g in word_char_grams(word, self.char_ngrams) if g in idf]
             unigram_dot, unigram_sq = self._unigrams.get(word, (0.0, 0.0))
@@ -281,7 +287,7 @@ class LearnedModel:
             )
             if len(self._token_cache) >= _TOKEN_CACHE_SIZE:
                 self._token_cache.clear()
-            self._token_cache[raw] = entry
+            self._token_cache[word] = entry
         return entry
 
     def _decision(self, text: str, indicator_codes: Iterable[str]) -> tuple[float, int, int]:

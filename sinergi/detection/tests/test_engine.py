@@ -70,8 +70,13 @@ CASES = [
             "Kerja Malaysia tanpa paspor",
             "ke Taiwan semua diurus agen, terima beres",
             "Kerja kilang Johor, tak perlu pasport",
+            "Kerja sawit di Sabah gak usah bikin paspor, lewat Nunukan",
+            "ABK kapal Taiwan, buku pelaut bisa diurus cepat",
         ],
-        ["Kerja di Taiwan, syarat paspor, medical, sertifikat"],
+        [
+            "Kerja di Taiwan, syarat paspor, medical, sertifikat",
+            "Paspor diurus sendiri di kantor imigrasi, proses 4 hari kerja, ke Korea G to G",
+        ],
     ),
     (
         "PASSPORT_HELD",
@@ -109,8 +114,14 @@ CASES = [
         [
             "Kerja Malaysia, ongkos ditalangi, potong gaji 6 bulan",
             "Job in Dubai, fees deducted from your salary",
+            "ABK longline ke Taiwan, potongan jaminan 4 bulan gaji",
+            "Kerja Malaysia, tiket kakak bayarin dulu nanti ganti",
         ],
-        ["Gaji dibayar penuh tiap bulan ke rekening"],
+        [
+            "Gaji dibayar penuh tiap bulan ke rekening",
+            # A ticket "paid for you" is a promise, not a debt (it used to be read as one).
+            "Kerja di Malaysia, tiket dan visa dibayarin perusahaan",
+        ],
     ),
     (
         "UNDER_18",
