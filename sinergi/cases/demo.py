@@ -187,7 +187,8 @@ def seed(*, rng: random.Random, stdout, scale: int = 1) -> dict:
     handler_roles = [Role.CASE_WORKER, Role.SUPERVISOR, Role.INVESTIGATOR, Role.CHILD_PROTECTION]
 
     def team(agency):
-        workers = _staff(agency, [Role.CASE_WORKER, Role.INVESTIGATOR, Role.CHILD_PROTECTION])
+        # Those who may register and manage a case (access.MANAGE_ROLES): a child-protection officer alone may not.
+        workers = _staff(agency, [Role.CASE_WORKER, Role.INVESTIGATOR])
         supervisors = _staff(agency, [Role.SUPERVISOR])
         return workers, supervisors
 

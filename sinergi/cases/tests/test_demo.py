@@ -22,6 +22,11 @@ def test_demo_seed_makes_cases_at_every_stage_some_overdue(regions, monkeypatch)
         agency = AgencyFactory(
             code=code, type=agency_type, country=country, jurisdiction=province if country == "ID" else None
         )
+        if agency_type == AgencyType.UPTD_PPA:
+            # A child-protection officer may not register a case: the demo once picked one and skipped the case.
+            UserFactory(username=f"{code}-cp", agency=agency, roles=[Role.CHILD_PROTECTION])
+            UserFactory(username=f"{code}-s", agency=agency, roles=[Role.SUPERVISOR])
+            continue
         work = Role.INVESTIGATOR if agency_type == AgencyType.POLRI else Role.CASE_WORKER
         UserFactory(username=f"{code}-w", agency=agency, roles=[work])
         UserFactory(username=f"{code}-s", agency=agency, roles=[Role.SUPERVISOR, work])
