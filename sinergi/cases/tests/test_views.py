@@ -1030,3 +1030,11 @@ def test_lead_transfer_decline_needs_a_reason_and_keeps_the_lead(cast, make_case
     case.refresh_from_db()
     assert transfer.state == "DECLINED" and case.lead_agency == cast.bp3mi.agency
     assert client_for(cast.polda.supervisor).get(detail_url(case)).status_code == 404
+
+
+def test_empty_documents_read_differently_for_the_lead_and_a_participant(cast, shared_case):
+    url = detail_url(shared_case)
+    lead_page = client_for(cast.bp3mi.worker).get(url).content.decode()
+    assert "Belum ada dokumen." in lead_page
+    police_page = client_for(cast.polda.worker).get(url).content.decode()
+    assert "Tidak ada dokumen yang boleh dibaca instansi Anda." in police_page
