@@ -24,6 +24,15 @@ class PostSource(models.TextChoices):
     DEMO = "demo", _("Demo data")
 
 
+class BatchStatus(models.TextChoices):
+    """An uploaded file is checked at once, then screened and stored by the background worker."""
+
+    QUEUED = "queued", _("Waiting to be screened")
+    RUNNING = "running", _("Being screened")
+    DONE = "done", _("Stored")
+    FAILED = "failed", _("Not stored")
+
+
 class ReviewStatus(models.TextChoices):
     NEW = "new", _("To review")
     CONFIRMED = "confirmed", _("Confirmed risky")

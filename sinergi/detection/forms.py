@@ -34,7 +34,7 @@ class UploadForm(forms.Form):
         label=_("File of posts"),
         help_text=_(
             "JSON Lines (.jsonl: one object per line) or CSV (.csv) in UTF-8, with a “text” field and optionally "
-            "“id”, “platform”, “account”, “url”, “posted_at”. At most 5,000 posts and 10 MB per file; "
+            "“id”, “platform”, “account”, “url”, “posted_at”. At most 20,000 posts and 10 MB per file; "
             "larger files go through the command line (sinergi screen --store)."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".jsonl,.ndjson,.json,.csv,.txt"}),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from sinergi.agencies.choices import AgencyType, Role
 from sinergi.core.fields import EncryptedTextField
 from sinergi.detection.choices import (
+    BatchStatus,
     CheckpointType,
     ContactKind,
     DepartureAction,
@@ -97,6 +98,13 @@ class DetectionQuerySet(models.QuerySet):
         return self.none()
 
 
+def batch_upload_to(instance, filename: str) -> str:
+    """A random name: the original file name (which may name a person) stays in `filename` only."""
+    import secrets
+
+    return f"detection/uploads/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
+
+
 class PostBatch(models.Model):
     """One delivery of posts: an uploaded file, one API call or one `sinergi screen --store` run."""
 
@@ -122,6 +130,12 @@ class PostBatch(models.Model):
         blank=True,
         help_text="Lines the sender could not screen: [{line, message}]. Never the text itself.",
     )
+    status = models.CharField(
+        _("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.DONE, db_index=True
+    )
+    failure = models.CharField(_("why it was not stored"), max_length=500, blank=True)
+    # The uploaded file while it waits for the worker, in the protected media storage; removed once handled.
+    upload = models.FileField(upload_to=batch_upload_to, blank=True, max_length=200)
 
     objects = DetectionQuerySet.as_manager()
 

@@ -6,6 +6,7 @@ Every service runs in one transaction with its audit row; the retraining task le
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import hashlib
@@ -20,6 +21,7 @@ from typing import Any
 
 import numpy as np
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Coalesce
@@ -36,6 +38,7 @@ from sinergi.detection.choices import (
     DECISION_STATUS,
     RANK_RISK,
     RISK_RANK,
+    BatchStatus,
     ContactKind,
     PostSource,
     ReviewDecision,
@@ -61,6 +64,7 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 20_000
 MAX_ITEMS_PER_BATCH = 5_000  # one synchronous request; the CLI sends bigger files in chunks of this size
+MAX_ITEMS_PER_UPLOAD = 20_000  # an uploaded file is screened by the background worker, not in the request
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_REASON_CHARS = 2_000
 # How many stored posts a new post is compared with at most; the newest first.
@@ -155,7 +159,9 @@ def validate_item(raw: Any, *, line: int) -> PostItem:
     )
 
 
-def validate_items(raw_items: Iterable[tuple[int, Any]]) -> tuple[list[PostItem], list[LineError]]:
+def validate_items(
+    raw_items: Iterable[tuple[int, Any]], *, limit: int = MAX_ITEMS_PER_BATCH
+) -> tuple[list[PostItem], list[LineError]]:
     items: list[PostItem] = []
     errors: list[LineError] = []
     for line, raw in raw_items:
@@ -166,10 +172,8 @@ def validate_items(raw_items: Iterable[tuple[int, Any]]) -> tuple[list[PostItem]
             items.append(validate_item(raw, line=line))
         except ValueError as exc:
             errors.append(LineError(line, str(exc)))
-        if len(items) + len(errors) > MAX_ITEMS_PER_BATCH:
-            errors.append(
-                LineError(line, _("Too many posts: at most %(n)s per batch.") % {"n": MAX_ITEMS_PER_BATCH})
-            )
+        if len(items) + len(errors) > limit:
+            errors.append(LineError(line, _("Too many posts: at most %(n)s per batch.") % {"n": limit}))
             break
     return items, errors
 
@@ -519,20 +523,128 @@ def post_store_batch(
 
 
 def post_upload(*, actor, name: str, data: bytes) -> PostBatch:
-    """Stores the posts of an uploaded JSONL or CSV file: all of them, or none when any line is invalid."""
+    """Checks an uploaded JSONL or CSV file now and queues it: the worker screens and stores its posts.
+
+    Everything a user can get wrong (type, size, encoding, header, any line) is refused here, with the lines,
+    and nothing is kept. A file that passes becomes a batch "waiting to be screened"; `post_upload_process`
+    (a background task, queued once the batch is committed) then stores all its posts or, should something
+    still fail, none. `manage.py detection_uploads_resume` queues again a batch whose task was lost.
+    """
+    from sinergi.detection.tasks import process_uploaded_batch
+
     if not can_review_posts(actor):
         raise PermissionDenied
     rows = parse_upload(name=name, data=data)
-    return _store_items(
-        actor=actor,
-        numbered=[(line, row, None) for line, row in rows],
+    items, line_errors = validate_items(rows, limit=MAX_ITEMS_PER_UPLOAD)
+    if line_errors:
+        raise _invalid_lines(line_errors)
+    if not items:
+        raise ApplicationError(_("There are no posts to store."), code="empty_batch")
+    with transaction.atomic(durable=True):
+        batch = PostBatch(
+            source=PostSource.UPLOAD,
+            filename=(name or "")[-255:],
+            created_by=actor,
+            agency=getattr(actor, "agency", None),
+            total_count=len(items),
+            status=BatchStatus.QUEUED,
+        )
+        batch.full_clean(exclude=["upload"])
+        batch.save()
+        batch.upload.save("upload", ContentFile(data), save=True)
+        batch_id = batch.pk
+        transaction.on_commit(lambda: process_uploaded_batch.enqueue(batch_id=batch_id))
+    batch.refresh_from_db()
+    return batch
+
+
+def post_upload_process(*, batch_id: int) -> PostBatch | None:
+    """The worker's half of an upload: screens the queued file and stores all its posts, or none.
+
+    Safe to run twice: only a batch still waiting is claimed. The file is removed once handled either way (the
+    posts are in the database, or were refused); a refusal is kept on the batch for the user to read.
+    """
+    claimed = PostBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
+        status=BatchStatus.RUNNING
+    )
+    batch = PostBatch.objects.select_related("created_by").filter(pk=batch_id).first()
+    if not claimed or batch is None:
+        return batch
+    failure, line_errors = "", []
+    try:
+        with batch.upload.open("rb") as fh:
+            data = fh.read()
+        rows = parse_upload(name=batch.filename, data=data)
+        _store_items(
+            actor=batch.created_by,
+            numbered=[(line, row, None) for line, row in rows],
+            source=PostSource.UPLOAD,
+            filename=batch.filename,
+            batch=batch,
+            limit=MAX_ITEMS_PER_UPLOAD,
+        )
+    except ApplicationError as exc:
+        failure = exc.message
+        line_errors = [
+            {"line": int(text.split(":", 1)[0]), "message": text.split(":", 1)[1].strip()[:300]}
+            for text in (exc.fields or {}).get("lines", [])
+            if text.split(":", 1)[0].isdigit()
+        ]
+    except PermissionDenied:
+        failure = _("The person who uploaded the file may no longer store posts.")
+    except Exception:
+        # Not the user's doing: the worker logs it (without the posts) and the batch says it was not stored.
+        logger.exception("upload batch %s could not be stored", batch_id)
+        failure = _("The file could not be screened because of an error on the server. Upload it again.")
+    if failure:
+        PostBatch.objects.filter(pk=batch_id).update(
+            status=BatchStatus.FAILED, failure=str(failure)[:500], errors=line_errors[:1000]
+        )
+    with contextlib.suppress(OSError, ValueError):
+        batch.upload.delete(save=False)
+    PostBatch.objects.filter(pk=batch_id).update(upload="")
+    batch.refresh_from_db()
+    return batch
+
+
+def post_uploads_resume(*, older_than_minutes: int = 30) -> int:
+    """Queues again the uploads whose task was lost: still waiting, or claimed by a worker that stopped midway
+    (the store is one transaction, so nothing of such a batch was written). Returns how many were queued."""
+    from datetime import timedelta
+
+    from sinergi.detection.tasks import process_uploaded_batch
+
+    stale = PostBatch.objects.filter(
         source=PostSource.UPLOAD,
-        filename=(name or "")[-255:],
+        status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING],
+        created_at__lt=timezone.now() - timedelta(minutes=older_than_minutes),
+    ).exclude(upload="")
+    ids = list(stale.values_list("pk", flat=True))
+    PostBatch.objects.filter(pk__in=ids).update(status=BatchStatus.QUEUED)
+    for batch_id in ids:
+        process_uploaded_batch.enqueue(batch_id=batch_id)
+    return len(ids)
+
+
+def _invalid_lines(line_errors: list[LineError]) -> ApplicationError:
+    line_errors.sort(key=lambda e: e.line)
+    return ApplicationError(
+        _("%(n)s line(s) are not valid; nothing was stored. Correct them and send the batch again.")
+        % {"n": len(line_errors)},
+        code="invalid_lines",
+        fields={"lines": [f"{e.line}: {e.message}" for e in line_errors[:200]]},
     )
 
 
 def _store_items(
-    *, actor, numbered: list[tuple[int, Any, Any]], source: str, filename: str, errors=None
+    *,
+    actor,
+    numbered: list[tuple[int, Any, Any]],
+    source: str,
+    filename: str,
+    errors=None,
+    batch: PostBatch | None = None,
+    limit: int = MAX_ITEMS_PER_BATCH,
 ) -> PostBatch:
     if source not in PostSource.values:
         raise ValueError(f"unknown source {source!r}")
@@ -540,36 +652,33 @@ def _store_items(
         raise PermissionDenied
     if not numbered:
         raise ApplicationError(_("There are no posts to store."), code="empty_batch")
-    items, line_errors = validate_items([(line, raw) for line, raw, _result in numbered])
+    items, line_errors = validate_items([(line, raw) for line, raw, _result in numbered], limit=limit)
     given = {line: result for line, _raw, result in numbered if result is not None}
     for item in items:
         item.result = given.get(item.line)
     prepared, screen_errors = _prepare(items)
     line_errors += screen_errors
     if line_errors:
-        line_errors.sort(key=lambda e: e.line)
-        raise ApplicationError(
-            _("%(n)s line(s) are not valid; nothing was stored. Correct them and send the batch again.")
-            % {"n": len(line_errors)},
-            code="invalid_lines",
-            fields={"lines": [f"{e.line}: {e.message}" for e in line_errors[:200]]},
-        )
-    return _store(actor=actor, prepared=prepared, source=source, filename=filename, errors=errors)
+        raise _invalid_lines(line_errors)
+    return _store(
+        actor=actor, prepared=prepared, source=source, filename=filename, errors=errors, batch=batch
+    )
 
 
 @transaction.atomic(durable=True)
-def _store(*, actor, prepared: list[_Prepared], source: str, filename: str, errors) -> PostBatch:
+def _store(
+    *, actor, prepared: list[_Prepared], source: str, filename: str, errors, batch: PostBatch | None = None
+) -> PostBatch:
+    """Writes the posts of one batch; `batch` is a queued upload's row, filled in here, else a new one."""
     now = timezone.now()
-    batch = PostBatch(
-        source=source,
-        filename=filename,
-        created_by=actor,
-        agency=getattr(actor, "agency", None),
-        created_at=now,
-        total_count=len(prepared),
-        errors=[{"line": int(e["line"]), "message": str(e["message"])[:300]} for e in (errors or [])][:1000],
-    )
-    batch.full_clean()
+    batch = batch or PostBatch(source=source, filename=filename, created_by=actor, created_at=now)
+    batch.agency = getattr(actor, "agency", None)
+    batch.total_count = len(prepared)
+    batch.status = BatchStatus.DONE
+    batch.errors = [{"line": int(e["line"]), "message": str(e["message"])[:300]} for e in (errors or [])][
+        :1000
+    ]
+    batch.full_clean(exclude=["upload"])
     batch.save()
 
     known: set[str] = set()

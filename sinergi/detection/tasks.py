@@ -1,4 +1,4 @@
-"""Background work of the detection app: retraining the learned layer with analysts' reviews."""
+"""Background work of the detection app: uploaded files to screen, and retraining the learned layer."""
 
 from __future__ import annotations
 
@@ -98,3 +98,12 @@ def _retrain_pending() -> bool:
     except ImportError:
         return False
     return DBTaskResult.objects.filter(task_path=retrain_detection_model.module_path, status="READY").exists()
+
+
+@task()
+def process_uploaded_batch(batch_id: int) -> str:
+    """Screens and stores an uploaded file's posts (services.post_upload_process); returns the batch status."""
+    from sinergi.detection.services import post_upload_process
+
+    batch = post_upload_process(batch_id=batch_id)
+    return batch.status if batch is not None else "missing"

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sinergi.core.errors import ApplicationError
 from sinergi.core.htmx import is_htmx
 from sinergi.detection import selectors, services
-from sinergi.detection.choices import RiskLevel
+from sinergi.detection.choices import BatchStatus, RiskLevel
 from sinergi.detection.filtersets import FLAGGED, CampaignFilterSet, DepartureScreeningFilterSet
 from sinergi.detection.forms import (
     ANSWER_LABELS,
@@ -305,12 +306,10 @@ def upload(request):
             else:
                 messages.success(
                     request,
-                    _("%(stored)s posts stored (%(duplicates)s already known), %(flagged)s flagged.")
-                    % {
-                        "stored": batch.stored_count,
-                        "duplicates": batch.duplicate_count,
-                        "flagged": batch.flagged_count,
-                    },
+                    _(
+                        "The file was checked: %(count)s posts are being screened. This page shows when they are stored."
+                    )
+                    % {"count": batch.total_count},
                 )
                 return redirect("detection:batch", pk=batch.pk)
     status = 400 if request.method == "POST" else 200
@@ -327,9 +326,19 @@ def batch_list(request):
 @login_required
 def batch_detail(request, pk):
     batch = selectors.access_batch(user=request.user, pk=pk)
+    waiting = batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
+    if is_htmx(request):
+        # The page polls while the worker screens the file; once it is handled, the whole page reloads.
+        if waiting:
+            return render(request, "detection/_batch_status.html", {"batch": batch})
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
     posts = selectors.post_list(user=request.user, filters={"batch": batch.pk})
     return render(
-        request, "detection/batch_detail.html", {"batch": batch, "page": _page(request, posts), "query": ""}
+        request,
+        "detection/batch_detail.html",
+        {"batch": batch, "waiting": waiting, "page": _page(request, posts), "query": ""},
     )
 
 

@@ -86,6 +86,27 @@ def test_upload_a_file_and_see_the_batch(page, agency, tmp_path):
     assert ScreenedPost.objects.count() == 2
 
 
+def test_the_batch_page_updates_by_itself_when_the_worker_has_stored_the_file(
+    page, agency, tmp_path, settings
+):
+    from sinergi.detection.models import PostBatch
+
+    # A real queue and no worker: the upload waits until the test plays the worker.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    analyst = UserFactory(username="analis3", agency=agency, roles=[Role.ANALYST])
+    path = tmp_path / "posts.jsonl"
+    path.write_text("\n".join(json.dumps({"id": str(i), "text": t}) for i, t in enumerate([RISKY, SAFE])))
+    sign_in(page, analyst)
+    page.goto("/detection/upload/")
+    page.set_input_files("input[type=file]", str(path))
+    page.click("form.form button[type=submit]")
+    status = page.locator("[data-testid=batch-status]")
+    assert status.get_attribute("data-status") == "queued"
+    services.post_upload_process(batch_id=PostBatch.objects.get().pk)
+    page.locator("[data-testid=stored-count]", has_text="2").wait_for(timeout=10_000)
+    assert page.locator("[data-testid=batch-status]").count() == 0
+
+
 def test_officer_screens_a_pasted_text(page, case_worker):
     sign_in(page, case_worker)
     page.goto("/detection/screen/")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,7 @@ from django.utils import timezone
 from sinergi.audit.models import AuditEntry
 from sinergi.core.errors import ApplicationError, ConflictError
 from sinergi.detection import services
-from sinergi.detection.choices import ContactKind, PostSource, ReviewStatus
+from sinergi.detection.choices import BatchStatus, ContactKind, PostSource, ReviewStatus
 from sinergi.detection.models import Campaign, Contact, PostBatch, Review, ScreenedPost
 from sinergi.detection.tests.conftest import RISKY, SAFE
 
@@ -161,9 +162,23 @@ def jsonl(*objects, extra_lines=()):
     return ("\n".join(lines) + "\n").encode()
 
 
-def test_upload_jsonl_stores_everything(analyst):
+@pytest.fixture
+def upload(django_capture_on_commit_callbacks):
+    """post_upload, then the background task it queues (run at once by the test task backend)."""
+
+    def run(actor, name, data):
+        with django_capture_on_commit_callbacks(execute=True):
+            batch = services.post_upload(actor=actor, name=name, data=data)
+        batch.refresh_from_db()
+        return batch
+
+    return run
+
+
+def test_upload_jsonl_stores_everything(analyst, upload):
     data = jsonl({"text": RISKY, "id": "1"}, {"text": SAFE, "id": "2", "posted_at": "2026-11-02"})
-    batch = services.post_upload(actor=analyst, name="posts.jsonl", data=data)
+    batch = upload(analyst, "posts.jsonl", data)
+    assert batch.status == BatchStatus.DONE and not batch.upload
     assert batch.stored_count == 2 and batch.source == PostSource.UPLOAD and batch.filename == "posts.jsonl"
 
 
@@ -175,7 +190,7 @@ def test_upload_with_broken_lines_stores_nothing_and_names_the_lines(analyst):
     assert not ScreenedPost.objects.exists() and not Campaign.objects.exists()
 
 
-def test_upload_csv_reports_the_physical_line_of_a_bad_row(analyst):
+def test_upload_csv_reports_the_physical_line_of_a_bad_row(analyst, upload):
     data = (
         f'id,text,platform\n1,"Lowongan kerja\nmultiline",facebook\n2,,tiktok\n3,"{SAFE}",instagram\n'
     ).encode()
@@ -183,13 +198,13 @@ def test_upload_csv_reports_the_physical_line_of_a_bad_row(analyst):
         services.post_upload(actor=analyst, name="posts.csv", data=data)
     assert [line.split(":")[0] for line in info.value.fields["lines"]] == ["4"]
     ok = f'text,account\n"{RISKY}",akun1\n"{SAFE}",akun2\n'.encode()
-    batch = services.post_upload(actor=analyst, name="posts.csv", data=ok)
+    batch = upload(analyst, "posts.csv", ok)
     assert batch.stored_count == 2
 
 
-def test_upload_semicolon_csv_and_json_array(analyst):
+def test_upload_semicolon_csv_and_json_array(analyst, upload):
     semicolon = f'text;account\n"{RISKY}";akun1\n"{SAFE}";akun2\n'.encode()
-    assert services.post_upload(actor=analyst, name="excel.csv", data=semicolon).stored_count == 2
+    assert upload(analyst, "excel.csv", semicolon).stored_count == 2
     array = json.dumps([{"text": RISKY, "account": "x"}, {"text": ""}]).encode()
     with pytest.raises(ApplicationError) as info:
         services.post_upload(actor=analyst, name="posts.json", data=array)
@@ -222,6 +237,45 @@ def test_oversized_upload_is_refused(analyst, monkeypatch):
     with pytest.raises(ApplicationError) as info:
         services.post_upload(actor=analyst, name="posts.jsonl", data=jsonl({"text": RISKY}, {"text": SAFE}))
     assert info.value.code == "file_too_large"
+
+
+def test_an_upload_waits_for_the_worker_which_stores_it_once(analyst):
+    batch = services.post_upload(
+        actor=analyst, name="posts.jsonl", data=jsonl({"text": RISKY}, {"text": SAFE})
+    )
+    # Checked and queued: nothing screened yet, the file kept in the protected storage until the worker runs.
+    assert batch.status == BatchStatus.QUEUED and batch.total_count == 2 and batch.upload
+    assert not ScreenedPost.objects.exists()
+    assert batch.upload.name.startswith("detection/uploads/") and "posts" not in batch.upload.name
+    stored_file = batch.upload.path
+    done = services.post_upload_process(batch_id=batch.pk)
+    assert done.status == BatchStatus.DONE and done.stored_count == 2
+    assert not done.upload and not os.path.exists(stored_file)
+    again = services.post_upload_process(batch_id=batch.pk)  # a task run twice changes nothing
+    assert again.status == BatchStatus.DONE and ScreenedPost.objects.count() == 2
+
+
+def test_an_upload_the_worker_cannot_store_fails_whole_and_says_why(analyst):
+    batch = services.post_upload(
+        actor=analyst, name="posts.jsonl", data=jsonl({"text": RISKY}, {"text": SAFE})
+    )
+    analyst.roles.all().delete()  # the uploader lost the analyst role before the worker ran
+    failed = services.post_upload_process(batch_id=batch.pk)
+    assert failed.status == BatchStatus.FAILED and "tidak lagi" in failed.failure
+    assert not ScreenedPost.objects.exists() and not failed.upload
+
+
+def test_stale_uploads_are_queued_again(analyst):
+    from datetime import timedelta
+
+    batch = services.post_upload(actor=analyst, name="posts.jsonl", data=jsonl({"text": RISKY}))
+    PostBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.RUNNING, created_at=timezone.now() - timedelta(hours=2)
+    )
+    assert services.post_uploads_resume(older_than_minutes=30) == 1  # the test backend runs the task at once
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.DONE and batch.stored_count == 1
+    assert services.post_uploads_resume(older_than_minutes=30) == 0
 
 
 # ------------------------------------------------------------------------------------------ reviews

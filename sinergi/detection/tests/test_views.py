@@ -237,13 +237,28 @@ def test_open_case_links_to_the_intake_for_those_who_register_cases(
 # ------------------------------------------------------------------------------------------ upload
 
 
-def test_upload_stores_and_redirects_to_the_batch(client, signed_in, analyst):
+def test_upload_is_queued_the_batch_page_polls_then_shows_the_posts(client, signed_in, analyst):
+    from sinergi.detection import services
+    from sinergi.detection.models import PostBatch
+
     content = "\n".join(json.dumps({"text": t, "id": str(i)}) for i, t in enumerate([RISKY, SAFE])).encode()
-    response = signed_in(client, analyst).post(
-        reverse("detection:upload"), {"file": SimpleUploadedFile("posts.jsonl", content)}
-    )
+    client = signed_in(client, analyst)
+    response = client.post(reverse("detection:upload"), {"file": SimpleUploadedFile("posts.jsonl", content)})
     assert response.status_code == 302
-    assert ScreenedPost.objects.count() == 2
+    batch = PostBatch.objects.get()
+    assert response["Location"] == reverse("detection:batch", args=[batch.pk])
+    # The test transaction never commits, so the worker has not run yet: the page says so and polls.
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-status="queued"' in page and 'hx-trigger="every 2s"' in page
+    assert "Menunggu disaring" in page and not ScreenedPost.objects.exists()
+    poll = client.get(response["Location"], headers={"HX-Request": "true"})
+    assert poll.status_code == 200 and 'id="batch-status"' in poll.content.decode()
+    services.post_upload_process(batch_id=batch.pk)
+    # Once stored, the next poll reloads the page, which lists the posts.
+    poll = client.get(response["Location"], headers={"HX-Request": "true"})
+    assert poll.status_code == 204 and poll["HX-Refresh"] == "true"
+    page = client.get(response["Location"]).content.decode()
+    assert "batch-status" not in page and ScreenedPost.objects.count() == 2
 
 
 def test_upload_with_broken_lines_lists_them_and_stores_nothing(client, signed_in, analyst):
