@@ -21,7 +21,6 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -43,6 +42,7 @@ from sinergi.agencies.selectors import SESSION_OTP_VERIFIED
 from sinergi.core import throttle
 from sinergi.core.errors import ApplicationError
 from sinergi.core.middleware import client_ip
+from sinergi.core.redirects import safe_next_url
 
 PENDING_USER = "sinergi_pending_user"
 PENDING_BACKEND = "sinergi_pending_backend"
@@ -53,11 +53,7 @@ PENDING_SECONDS = 5 * 60
 
 
 def _safe_next(request, candidate: str | None) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse(settings.LOGIN_REDIRECT_URL)
+    return safe_next_url(request, candidate, reverse(settings.LOGIN_REDIRECT_URL))
 
 
 def _clear_pending(request) -> None:

@@ -17,7 +17,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -68,6 +67,7 @@ from sinergi.cases.notifications import agency_handlers
 from sinergi.cases.pagination import CappedPaginator
 from sinergi.core.errors import ApplicationError, ConflictError
 from sinergi.core.htmx import is_htmx
+from sinergi.core.redirects import safe_next_url
 
 PAGE_SIZE = 25
 
@@ -96,12 +96,7 @@ def _stage_choices() -> list[tuple[str, str]]:
 
 
 def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return safe_next_url(request, request.POST.get("next") or request.GET.get("next"), default)
 
 
 def _status_of(exc: ApplicationError) -> int:
@@ -1317,7 +1312,8 @@ def notifications(request):
                 selectors.notification_list(user=request.user, unread_only=True).values_list("pk", flat=True)
             )
         else:
-            ids = [int(v) for v in request.POST.getlist("id") if str(v).isdigit()]
+            # Only ids a database key can hold: a 30-digit "id" is junk, not an overflow error.
+            ids = [int(v) for v in request.POST.getlist("id") if str(v).isdigit() and len(str(v)) <= 18]
         services.notification_mark_read(actor=request.user, notification_ids=ids)
         if is_htmx(request) and len(ids) == 1 and not request.POST.get("all"):
             note = selectors.notification_list(user=request.user).filter(pk=ids[0]).first()

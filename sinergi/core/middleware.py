@@ -87,3 +87,43 @@ class SecurityHeadersMiddleware:
             response["Cache-Control"] = "no-store"
             response["Pragma"] = "no-cache"
         return response
+
+
+class RejectNulCharactersMiddleware:
+    """Answers 400, with a clear message, to a query string or form that carries a NUL character.
+
+    No field of Sinergi can hold one (PostgreSQL refuses NUL in text, which would surface as a server error in
+    whichever filter or form met it first), and no person types one: it comes from a broken client or a probe.
+    Checking here, once, keeps every view from having to. Uploaded files are not read here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request.GET) or (
+            request.method == "POST"
+            and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
+            and _has_nul(request.POST)
+        ):
+            return _nul_refused(request)
+        return self.get_response(request)
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())
+
+
+def _nul_refused(request):
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    from sinergi.core.api.errors import error_body
+
+    message = _("The request contains an invalid character (NUL). Remove it and send again.")
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse(error_body("bad_request", message), status=400)
+    context = {"status": 400, "title": _("Bad request"), "message": message}
+    return render(request, "core/error.html", context, status=400)

@@ -16,3 +16,18 @@ def test_behind_the_proxy_the_address_our_proxy_added_wins_over_a_forged_one():
     assert client_ip(plain) == "203.0.113.7"
     missing = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5")
     assert client_ip(missing) == "10.0.0.5"
+
+
+def test_a_nul_character_is_refused_with_a_clear_message_and_changes_nothing(client, case_worker, signed_in):
+    from sinergi.people.models import Person
+
+    signed_in(client, case_worker)
+    page = client.get("/people/", {"q": "siti\x00"})
+    assert page.status_code == 400
+    assert "karakter yang tidak sah (NUL)" in page.content.decode()
+    form = client.post("/people/new/", {"full_name": "Siti\x00Aminah", "sex": "F"})
+    assert form.status_code == 400 and not Person.objects.exists()
+    api = client.get("/api/v1/people/", {"search": "\x00"})
+    assert api.status_code == 400
+    assert api.json()["error"]["code"] == "bad_request" and "NUL" in api.json()["error"]["message"]
+    assert client.get("/people/", {"q": "siti"}).status_code == 200
