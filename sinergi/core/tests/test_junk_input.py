@@ -1,11 +1,12 @@
 """No page and no API endpoint answers 500 to anything a user can type.
 
-Every URL of the project is requested by a case worker and by the platform administrator: GET with junk in the
-query string, and POST with every field its page offers filled with junk (NUL characters, huge numbers,
-impossible dates, markup), then with nothing at all. Any answer of 500 fails the test with the list of URLs.
-The objects named in the URLs exist (a case with its referral, note, task, party and document, a person, posts,
-a campaign, a departure screening), so the views get past their 404s and the junk reaches the forms,
-filters and services.
+Every URL of the project is requested by the lead agency's case worker, by a police investigator the case was
+referred to, and by the platform administrator: GET with junk in the query string; POST with every field its
+page offers filled with junk (NUL characters, huge numbers, impossible dates, markup), then with nothing at
+all; and for the API, POST and PATCH with JSON whose keys are the object's own fields and whose values are
+junk of every type. Any answer of 500 fails the test with the list of URLs. The objects named in the URLs
+exist (a case with its referral, note, task, party and document, a person, posts, a campaign), so the views
+get past their 404s and the junk reaches the forms, filters, serializers and services.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ JUNK_QUERY = {
     "field_name": "nik",
 }
 JUNK_VALUES = ("\x00x\x00", "99999999999999999999999", "2026-02-30", "<script>alert(1)</script>", "-1")
+JSON_JUNK = ("\x00", 10**30, [{"a": None}], "2026-02-30T25:61:00" + "x" * 3000)
 NAME_IN_FORM = re.compile(r'name="([^"]+)"')
 
 
@@ -133,7 +135,16 @@ def world(regions, django_capture_on_commit_callbacks):
         "users": bystander.pk,
         "notes": note.pk,
     }
-    return {"users": [worker, investigator, admin], "ids": ids}
+    return {"users": {"worker": worker, "investigator": investigator, "admin": admin}, "ids": ids}
+
+
+def _json_keys(response) -> set[str]:
+    if response.status_code != 200 or response.streaming or "json" not in response.get("Content-Type", ""):
+        return set()
+    data = response.json()
+    if isinstance(data, dict) and isinstance(data.get("results"), list) and data["results"]:
+        data = data["results"][0]
+    return {key for key in data if isinstance(key, str)} if isinstance(data, dict) else set()
 
 
 def _url(route: str, ids: dict) -> str:
@@ -153,10 +164,11 @@ def _url(route: str, ids: dict) -> str:
     return "/" + "/".join(out)
 
 
-def test_no_url_answers_500_to_junk(world):
+@pytest.mark.parametrize("who", ["worker", "investigator", "admin"])
+def test_no_url_answers_500_to_junk(world, who):
     failures = []
     urls = sorted({_url(route, world["ids"]) for route in _routes()})
-    for user in world["users"]:
+    for user in [world["users"][who]]:
         client = Client(raise_request_exception=False)
         for url in urls:
             sign_in(client, user)
@@ -178,10 +190,15 @@ def test_no_url_answers_500_to_junk(world):
                     failures.append(f"{user.username} POST {url} {sorted(data)[:6]}: {answer.status_code}")
                     break
             if url.startswith("/api/"):
-                sign_in(client, user)
-                answer = client.post(
-                    url, {"text": "\x00", "items": "x", "id": "\x00"}, content_type="application/json"
-                )
-                if answer.status_code >= 500:
-                    failures.append(f"{user.username} POST json {url}: {answer.status_code}")
+                # The object's own field names (from its GET), each sent as junk of every kind, by every verb.
+                keys = _json_keys(page) | {"text", "items", "id", "version", "reason", "need", "to_agency"}
+                for value in JSON_JUNK:
+                    body = dict.fromkeys(keys, value)
+                    for method in ("post", "patch"):
+                        sign_in(client, user)
+                        answer = getattr(client, method)(url, body, content_type="application/json")
+                        if answer.status_code >= 500:
+                            failures.append(
+                                f"{user.username} {method.upper()} json {url} {value!r}: {answer.status_code}"
+                            )
     assert failures == [], "\n".join(failures)
