@@ -31,3 +31,15 @@ def test_a_nul_character_is_refused_with_a_clear_message_and_changes_nothing(cli
     assert api.status_code == 400
     assert api.json()["error"]["code"] == "bad_request" and "NUL" in api.json()["error"]["message"]
     assert client.get("/people/", {"q": "siti"}).status_code == 200
+
+
+def test_pages_are_compressed_for_slow_lines(client, case_worker, signed_in):
+    import gzip
+
+    signed_in(client, case_worker)
+    plain = client.get("/people/")
+    packed = client.get("/people/", headers={"Accept-Encoding": "gzip"})
+    assert packed["Content-Encoding"] == "gzip"
+    body = gzip.decompress(packed.content)
+    assert b"<html" in body and len(packed.content) < len(plain.content) / 2
+    assert packed["Cache-Control"] == "no-store"  # compression keeps the no-store of a signed-in page
