@@ -585,11 +585,7 @@ def post_upload_process(*, batch_id: int) -> PostBatch | None:
         )
     except ApplicationError as exc:
         failure = exc.message
-        line_errors = [
-            {"line": int(text.split(":", 1)[0]), "message": text.split(":", 1)[1].strip()[:300]}
-            for text in (exc.fields or {}).get("lines", [])
-            if text.split(":", 1)[0].isdigit()
-        ]
+        line_errors = [{"line": e.line, "message": e.message[:300]} for e in getattr(exc, "line_errors", [])]
     except PermissionDenied:
         failure = _("The person who uploaded the file may no longer store posts.")
     except Exception:
@@ -627,13 +623,16 @@ def post_uploads_resume(*, older_than_minutes: int = 30) -> int:
 
 
 def _invalid_lines(line_errors: list[LineError]) -> ApplicationError:
+    """The refusal of a batch with invalid lines; it carries the LineErrors for a queued upload's page."""
     line_errors.sort(key=lambda e: e.line)
-    return ApplicationError(
+    exc = ApplicationError(
         _("%(n)s line(s) are not valid; nothing was stored. Correct them and send the batch again.")
         % {"n": len(line_errors)},
         code="invalid_lines",
         fields={"lines": [f"{e.line}: {e.message}" for e in line_errors[:200]]},
     )
+    exc.line_errors = line_errors[:1000]
+    return exc
 
 
 def _store_items(

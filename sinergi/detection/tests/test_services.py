@@ -265,6 +265,17 @@ def test_an_upload_the_worker_cannot_store_fails_whole_and_says_why(analyst):
     assert not ScreenedPost.objects.exists() and not failed.upload
 
 
+def test_lines_the_worker_refuses_are_kept_on_the_batch(analyst, monkeypatch):
+    batch = services.post_upload(
+        actor=analyst, name="posts.jsonl", data=jsonl({"text": RISKY}, {"text": SAFE}, {"text": RISKY + "!"})
+    )
+    monkeypatch.setattr(services, "MAX_ITEMS_PER_UPLOAD", 2)  # the limit fell while the file waited
+    failed = services.post_upload_process(batch_id=batch.pk)
+    assert failed.status == BatchStatus.FAILED and "tidak sah" in failed.failure
+    assert [e["line"] for e in failed.errors] == [3] and "2" in failed.errors[0]["message"]
+    assert not ScreenedPost.objects.exists()
+
+
 def test_stale_uploads_are_queued_again(analyst):
     from datetime import timedelta
 
