@@ -327,7 +327,14 @@ def case_intake(
         case.save()
         _event(case, CaseEventKind.CREATED, actor=actor, stage=stage.code, channel=intake_channel)
         for index, entry in enumerate(parties or []):
-            _party_add(actor=actor, case=case, **_party_person(actor, index, entry))
+            entry = dict(entry)
+            new_person = entry.pop("new_person", None)
+            confirm = entry.pop("confirm_nik_mismatch", False)
+            if new_person is not None:
+                entry["person"] = _record_new_person(
+                    actor, new_person, confirm_nik_mismatch=confirm, party_index=index
+                )
+            _party_add(actor=actor, case=case, **entry)
         _reindex_case(case.pk)
         audit_record(
             actor=actor,
@@ -341,22 +348,16 @@ def case_intake(
     return case
 
 
-def _party_person(actor, index: int, entry: dict) -> dict:
-    """An intake party entry with its "new_person" recorded (inside case_intake's transaction)."""
-    entry = dict(entry)
-    new_person = entry.pop("new_person", None)
-    confirm = entry.pop("confirm_nik_mismatch", False)
-    if new_person is not None:
-        from sinergi.people.services import person_create_in_transaction
+def _record_new_person(actor, data, *, confirm_nik_mismatch: bool = False, party_index: int = 0):
+    """A new person recorded inside the calling case service's transaction; a ValidationError names the party
+    (`party_index`) so that the intake page can put the messages on the right row."""
+    from sinergi.people.services import person_create_in_transaction
 
-        try:
-            entry["person"] = person_create_in_transaction(
-                actor=actor, data=new_person, confirm_nik_mismatch=confirm
-            )
-        except ValidationError as exc:
-            exc.party_index = index
-            raise
-    return entry
+    try:
+        return person_create_in_transaction(actor=actor, data=data, confirm_nik_mismatch=confirm_nik_mismatch)
+    except ValidationError as exc:
+        exc.party_index = party_index
+        raise
 
 
 def case_update(*, actor, case, expected_version: int | None, **fields) -> Case:
@@ -568,14 +569,8 @@ def case_party_add(
         locked = case_lock(case.pk)
         _require_relation(actor, locked, allowed=(Relation.LEAD,), roles=MANAGE_ROLES)
         _require_open(locked)
-        entry = _party_person(
-            actor,
-            0,
-            {"person": person}
-            if new_person is None
-            else {"new_person": new_person, "confirm_nik_mismatch": confirm_nik_mismatch},
-        )
-        person = entry["person"]
+        if new_person is not None:
+            person = _record_new_person(actor, new_person, confirm_nik_mismatch=confirm_nik_mismatch)
         party = _party_add(actor=actor, case=locked, person=person, role=role, age_group=age_group, **extra)
         audit_record(
             actor=actor,
