@@ -338,16 +338,15 @@ def _intake_render(request, *, form, victims, source=None, hints=None, candidate
     )
 
 
-def _victim_party(request, row) -> dict:
-    """The party entry for an intake victim row or the party form: the chosen existing record, or the data of
-    a new one, which the case service records in its own transaction."""
+def _person_choice(request, form) -> dict:
+    """What a victim row of the intake, or the party form, says of the person: {"person": the chosen record the
+    user may see} or {"new_person": PersonData, ...}, which the case service records in its own transaction."""
     from sinergi.people.selectors import person_get
     from sinergi.people.services import PersonData, PhoneInput
 
-    data = row.cleaned_data
-    entry = {"role": PartyRole.VICTIM, "age_group": row.age_group_value()}
+    data = form.cleaned_data
     if data.get("person"):
-        return {**entry, "person": person_get(user=request.user, person_id=data["person"], audit=False)}
+        return {"person": person_get(user=request.user, person_id=data["person"], audit=False)}
     phone = (data.get("phone") or "").strip()
     new_person = PersonData(
         full_name=data["full_name"],
@@ -357,7 +356,7 @@ def _victim_party(request, row) -> dict:
         phones=[PhoneInput(number=phone)] if phone else [],
     )
     # The intake showed the NIK/birth-date mismatch as a warning before this confirmed save.
-    return {**entry, "new_person": new_person, "confirm_nik_mismatch": True}
+    return {"new_person": new_person, "confirm_nik_mismatch": True}
 
 
 @login_required
@@ -409,7 +408,13 @@ def intake(request):
     try:
         for row in filled:
             try:
-                parties.append(_victim_party(request, row))
+                parties.append(
+                    {
+                        "role": PartyRole.VICTIM,
+                        "age_group": row.age_group_value(),
+                        **_person_choice(request, row),
+                    }
+                )
             except Http404:
                 row.add_error(None, _("That person record is not available to you."))
                 raise
@@ -1204,13 +1209,11 @@ def party_add(request, case_id: int):
 
     def call(data):
         try:
-            entry = _victim_party(request, form)
+            person = _person_choice(request, form)
         except Http404:
             raise ApplicationError(
                 _("That person record is not available to you."), code="not_found"
             ) from None
-        entry.pop("role")
-        entry.pop("age_group")
         extra = {}
         if data.get("perpetrator_role") and data["role"] in (PartyRole.SUSPECT, PartyRole.RECRUITER):
             extra["perpetrator_role"] = data["perpetrator_role"]
@@ -1220,7 +1223,7 @@ def party_add(request, case_id: int):
                 case=view.case,
                 role=data["role"],
                 age_group=form.age_group_value(),
-                **entry,
+                **person,
                 **extra,
             )
         except ValidationError as exc:
