@@ -1203,7 +1203,7 @@ def party_add(request, case_id: int):
     """Links a person to the case: an existing record the user may see, or a new one (people services)."""
     view = _view_for(request, case_id)
     if not view.can_manage:
-        # Checked before a person record is created for nothing; the service checks again.
+        # Refused before the form is read; the service checks again.
         raise PermissionDenied
     form = PartyForm(request.POST, prefix="party")
 
