@@ -2,7 +2,8 @@
 
 Each page must answer 200 to one of the two (a page that answers 403 or 404 to both is a page nobody can
 reach), show its heading, raise no JavaScript error and no Content-Security-Policy violation (the console
-reports both), and, on the phone, fit the screen's width: nothing to scroll sideways.
+reports both), name every form control, image and button (a label, alt text or words), and, on the phone,
+fit the screen's width: nothing to scroll sideways.
 """
 
 from __future__ import annotations
@@ -17,6 +18,27 @@ pytestmark = pytest.mark.browser
 
 # Actions and HTMX fragments, not pages: each is exercised by the tests of the page that uses it.
 NOT_PAGES = ("/accounts/logout/", "/i18n/setlang/", "/regions/autocomplete/", "/referrals/agencies/")
+
+
+# Form controls without a label, images without alt text, buttons and links with nothing to read out: what a
+# screen reader (and a user zooming on a phone) cannot name.
+UNLABELLED = """() => {
+  const bad = [];
+  for (const el of document.querySelectorAll("input, select, textarea")) {
+    const type = (el.getAttribute("type") || "").toLowerCase();
+    if (["hidden", "submit", "button", "reset", "image"].includes(type)) continue;
+    const id = el.id;
+    const labelled = (id && document.querySelector(`label[for="${CSS.escape(id)}"]`)) || el.closest("label")
+      || el.getAttribute("aria-label") || el.getAttribute("aria-labelledby") || el.getAttribute("title");
+    if (!labelled) bad.push(el.outerHTML.slice(0, 120));
+  }
+  for (const img of document.querySelectorAll("img")) if (!img.hasAttribute("alt")) bad.push(img.outerHTML.slice(0, 120));
+  for (const b of document.querySelectorAll("button, a")) {
+    if (!(b.textContent.trim() || b.getAttribute("aria-label") || b.getAttribute("title") || b.querySelector("img[alt]"))) bad.push(b.outerHTML.slice(0,120));
+  }
+  return bad;
+}
+"""
 
 
 def _pages(world) -> list[str]:
@@ -54,6 +76,8 @@ def _tour(browser_page, user, urls, *, phone: bool) -> tuple[dict, list[str]]:
             continue
         if browser_page.locator("h1").count() == 0 or not browser_page.locator("h1").first.is_visible():
             problems.append(f"{url}: no visible heading")
+        for element in browser_page.evaluate(UNLABELLED):
+            problems.append(f"{url}: no label or text: {element}")
         if phone and not browser_page.evaluate(
             "document.documentElement.scrollWidth <= window.innerWidth + 1"
         ):
