@@ -329,6 +329,12 @@ def test_awareness_messages_are_damped_but_keep_their_indicators():
     assert any("peringatan" in w for w in news.warnings)
     offer = screen("Lowongan admin ke Kamboja gaji 15jt, berangkat minggu ini", use_learned=False)
     assert offer.risk_level == "tinggi"
+    advice = screen(
+        "HATI-HATI penipuan lowongan ke Kamboja gaji 15 juta! Kenali cirinya: visa turis, tidak ada kontrak. "
+        "Laporkan ke BP3MI atau Polda setempat.",
+        use_learned=False,
+    )
+    assert advice.risk_level == "rendah" and advice.indicators
 
 
 def test_spans_point_at_the_text_that_triggered():
