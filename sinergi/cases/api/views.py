@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.http import FileResponse, Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -50,7 +51,9 @@ def _validated(serializer_class, data, **kwargs):
 def _user_in(pk):
     user = get_user_model().objects.filter(pk=pk).first()
     if user is None:
-        raise ApplicationError("Unknown user.", code="validation_error", fields={"user": ["Unknown user."]})
+        raise ApplicationError(
+            _("Unknown user."), code="validation_error", fields={"user": [_("Unknown user.")]}
+        )
     return user
 
 
@@ -112,7 +115,7 @@ class CaseViewSet(viewsets.GenericViewSet):
             person = Person.objects.restrict(request.user, "view").filter(pk=entry["person"]).first()
             if person is None:
                 raise ApplicationError(
-                    "Unknown person.", code="validation_error", fields={"parties": ["Unknown person."]}
+                    _("Unknown person."), code="validation_error", fields={"parties": [_("Unknown person.")]}
                 )
             parties.append({"person": person, "role": entry["role"], "age_group": entry["age_group"]})
         case = services.case_intake(actor=request.user, parties=parties, **data)
@@ -230,7 +233,9 @@ class CaseViewSet(viewsets.GenericViewSet):
             referral = view.referrals().filter(pk=data["referral"]).first()
             if referral is None:
                 raise ApplicationError(
-                    "Unknown referral.", code="validation_error", fields={"referral": ["Unknown."]}
+                    _("Unknown referral."),
+                    code="validation_error",
+                    fields={"referral": [_("Unknown referral.")]},
                 )
         task = services.task_create(
             actor=request.user,
@@ -308,7 +313,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         person = Person.objects.restrict(request.user, "view").filter(pk=data["person"]).first()
         if person is None:
             raise ApplicationError(
-                "Unknown person.", code="validation_error", fields={"person": ["Unknown person."]}
+                _("Unknown person."), code="validation_error", fields={"person": [_("Unknown person.")]}
             )
         party = services.case_party_add(
             actor=request.user, case=view.case, person=person, role=data["role"], age_group=data["age_group"]
@@ -357,7 +362,9 @@ class CaseViewSet(viewsets.GenericViewSet):
             birth_date = date.fromisoformat(params["birth_date"]) if params.get("birth_date") else None
         except ValueError as exc:
             raise ApplicationError(
-                "Invalid date.", code="validation_error", fields={"birth_date": ["YYYY-MM-DD"]}
+                _("Invalid date."),
+                code="validation_error",
+                fields={"birth_date": [_("Use the form YYYY-MM-DD.")]},
             ) from exc
         hints = selectors.case_intake_duplicates(
             user=request.user,
@@ -392,9 +399,11 @@ class CaseViewSet(viewsets.GenericViewSet):
             start = date.fromisoformat(params["start"]) if params.get("start") else end - timedelta(days=90)
             agency_id = int(params.get("agency") or request.user.agency_id or 0)
         except ValueError as exc:
-            raise ApplicationError("Invalid parameters.", code="validation_error") from exc
+            raise ApplicationError(
+                _("Invalid parameters: dates as YYYY-MM-DD, the agency as a number."), code="validation_error"
+            ) from exc
         if start > end:
-            raise ApplicationError("The start is after the end.", code="validation_error")
+            raise ApplicationError(_("The start is after the end."), code="validation_error")
         agency = selectors.metrics_agencies(user=request.user).filter(pk=agency_id).first()
         if agency is None:
             raise Http404

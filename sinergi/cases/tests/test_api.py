@@ -287,3 +287,11 @@ def test_list_count_stops_at_the_cap(cast, make_case, monkeypatch):
     assert body["next"] and "page=2" in body["next"]
     last = sign_in(Client(), cast.bp3mi.worker).get("/api/v1/cases/", {"page_size": 1, "page": 2}).json()
     assert last["next"] is None  # beyond the cap: narrow the filters
+
+
+def test_api_refusals_speak_the_users_language(cast):
+    client = sign_in(Client(), cast.bp3mi.worker)
+    body = client.get("/api/v1/cases/metrics/", {"start": "kemarin"}).json()
+    assert body["error"]["code"] == "validation_error" and "Parameter tidak sah" in body["error"]["message"]
+    english = client.get("/api/v1/cases/metrics/", {"start": "kemarin"}, headers={"Accept-Language": "en"}).json()
+    assert "Invalid parameters" in english["error"]["message"]
