@@ -293,5 +293,7 @@ def test_api_refusals_speak_the_users_language(cast):
     client = sign_in(Client(), cast.bp3mi.worker)
     body = client.get("/api/v1/cases/metrics/", {"start": "kemarin"}).json()
     assert body["error"]["code"] == "validation_error" and "Parameter tidak sah" in body["error"]["message"]
-    english = client.get("/api/v1/cases/metrics/", {"start": "kemarin"}, headers={"Accept-Language": "en"}).json()
+    english = client.get(
+        "/api/v1/cases/metrics/", {"start": "kemarin"}, headers={"Accept-Language": "en"}
+    ).json()
     assert "Invalid parameters" in english["error"]["message"]
