@@ -1322,12 +1322,27 @@ def notifications(request):
             note = selectors.notification_list(user=request.user).filter(pk=ids[0]).first()
             if note is None:
                 raise Http404
-            return render(request, "cases/includes/notification_row.html", {"note": note})
+            context = {"note": note, "open_case_ids": _open_case_ids(request.user, [note])}
+            return render(request, "cases/includes/notification_row.html", context)
         return redirect(_safe_next(request, reverse("cases:notifications")))
     unread_only = request.GET.get("unread") == "1"
     items = selectors.notification_list(user=request.user, unread_only=unread_only)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "cases/notifications.html", {"page_obj": page, "unread_only": unread_only})
+    context = {
+        "page_obj": page,
+        "unread_only": unread_only,
+        "open_case_ids": _open_case_ids(request.user, page.object_list),
+    }
+    return render(request, "cases/notifications.html", context)
+
+
+def _open_case_ids(user, notifications) -> set[int]:
+    """The cases of these notifications the user may still open: a referral declined or revoked since, or a
+    lead handed over, closes a case to the agency, and its old notifications must not link to a 404."""
+    ids = {note.case_id for note in notifications if note.case_id}
+    if not ids:
+        return set()
+    return set(selectors.case_list(user=user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 @login_required

@@ -8,8 +8,15 @@ def platform(request):
 
         return can_read_audit(getattr(request, "user", None))
 
+    def detection_links():
+        from sinergi.detection.models import detection_access
+
+        return detection_access(getattr(request, "user", None))
+
     return {
         "SINERGI_DEMO": settings.SINERGI_DEMO,
+        # The early-detection pages the user may open: the menu and the section's tabs show only those.
+        "detection_links": SimpleLazyObject(detection_links),
         "SINERGI_REQUIRE_2FA": settings.SINERGI_REQUIRE_2FA,
         # Only readers of the audit trail see its menu entry (evaluated only when a page shows the menu).
         "can_read_audit": SimpleLazyObject(audit_link),

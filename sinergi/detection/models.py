@@ -72,6 +72,17 @@ def can_create_departure_screening(user) -> bool:
     )
 
 
+def detection_access(user) -> dict[str, bool]:
+    """Which early-detection pages the user may open, for the navigation (each view checks again)."""
+    view = can_view_posts(user)
+    return {
+        "queue": view,
+        "screen": can_screen_text(user),
+        "upload": can_review_posts(user),
+        "departure": view or can_create_departure_screening(user),
+    }
+
+
 def agency_province_code(agency) -> str:
     """Two-digit province code of an agency's jurisdiction ("63.71" -> "63"); empty for national bodies."""
     region = getattr(agency, "jurisdiction", None)

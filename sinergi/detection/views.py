@@ -459,5 +459,6 @@ def departure_detail(request, pk):
             else "",
             **selectors.case_action(user=request.user, departure_screening=screening.pk),
             "can_change": can_change,
+            "can_create": can_create_departure_screening(request.user),
         },
     )

@@ -74,6 +74,8 @@ def cases_counts(context) -> dict:
         "referrals": selectors.referral_inbox(user=user).count(),
         "transfers": selectors.transfer_inbox(user=user).count(),
         "unread": selectors.notification_list(user=user, unread_only=True).count(),
+        # The navigation offers only what the user may open.
+        "metrics": selectors.metrics_agencies(user=user).exists(),
     }
 
 

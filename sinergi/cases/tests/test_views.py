@@ -769,6 +769,35 @@ def test_notifications_mark_read(cast, make_case, django_capture_on_commit_callb
     assert note.read_at is not None
 
 
+def test_notifications_do_not_link_to_a_case_the_agency_can_no_longer_open(
+    cast, make_case, django_capture_on_commit_callbacks
+):
+    case = make_case()
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = refer(case, cast, cast.uptd, "SHELTER")
+    client = client_for(cast.uptd.worker)
+    case_link = f'href="{detail_url(case)}"'
+    assert case_link in client.get(reverse("cases:notifications")).content.decode()
+    services.referral_revoke(actor=cast.bp3mi.worker, referral=referral, reason="Ditangani instansi lain.")
+    assert client.get(detail_url(case)).status_code == 404
+    page = client.get(reverse("cases:notifications")).content.decode()
+    assert case_link not in page and 'data-testid="case-closed-to-you"' in page
+
+
+def test_the_navigation_offers_only_pages_the_user_may_open(cast, make_case):
+    reader = client_for(cast.dinsos.reader)
+    page = reader.get(reverse("cases:index")).content.decode()
+    assert reverse("cases:metrics") not in page  # a read-only member reads no handling metrics
+    assert reader.get(reverse("cases:metrics")).status_code == 403
+    # A case worker reads no flagged posts: early detection opens on "screen a text", which everyone may use.
+    worker = client_for(cast.dinsos.worker)
+    page = worker.get(reverse("cases:index")).content.decode()
+    assert 'href="/detection/"' not in page and 'href="/detection/screen/"' in page
+    assert worker.get("/detection/").status_code == 403
+    supervisor = client_for(cast.bp3mi.supervisor).get(reverse("cases:index")).content.decode()
+    assert reverse("cases:metrics") in supervisor and 'href="/detection/"' in supervisor
+
+
 def test_metrics_page(cast, make_case):
     case = make_case()
     referral = refer(case, cast, cast.uptd, "SHELTER")
