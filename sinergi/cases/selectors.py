@@ -490,16 +490,27 @@ def _durations(pairs) -> DurationStat:
     )
 
 
+def _reads_all_metrics(user) -> bool:
+    return user.is_superuser or bool(user.agency and user.agency.type == AgencyType.GUGUS_TUGAS)
+
+
+def may_read_metrics(user) -> bool:
+    """Whether metrics_agencies() holds any agency for this user, decided without a query (the menu asks)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return _reads_all_metrics(user) or bool(
+        user.agency_id and user.has_role(Role.SUPERVISOR, Role.ANALYST, Role.CASE_WORKER, Role.AGENCY_ADMIN)
+    )
+
+
 def metrics_agencies(*, user) -> QuerySet[Agency]:
     """Agencies whose handling metrics the user may read: their own; all for the task force and platform staff.
     The metrics are counts and durations, no case content."""
-    if not getattr(user, "is_authenticated", False):
+    if not may_read_metrics(user):
         return Agency.objects.none()
-    if user.is_superuser or (user.agency and user.agency.type == AgencyType.GUGUS_TUGAS):
+    if _reads_all_metrics(user):
         return Agency.objects.all()
-    if user.agency_id and user.has_role(Role.SUPERVISOR, Role.ANALYST, Role.CASE_WORKER, Role.AGENCY_ADMIN):
-        return Agency.objects.filter(pk=user.agency_id)
-    return Agency.objects.none()
+    return Agency.objects.filter(pk=user.agency_id)
 
 
 def case_metrics(*, user, agency: Agency, start: date, end: date, now: datetime | None = None) -> dict:

@@ -115,15 +115,10 @@ def _has_nul(data) -> bool:
 
 
 def _nul_refused(request):
-    from django.shortcuts import render
     from django.utils.translation import gettext as _
 
-    from sinergi.core.api.errors import error_body
+    from sinergi.core.views import bad_request
 
-    message = _("The request contains an invalid character (NUL). Remove it and send again.")
-    if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
-        return JsonResponse(error_body("bad_request", message), status=400)
-    context = {"status": 400, "title": _("Bad request"), "message": message}
-    return render(request, "core/error.html", context, status=400)
+    return bad_request(
+        request, message=_("The request contains an invalid character (NUL). Remove it and send again.")
+    )

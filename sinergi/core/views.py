@@ -35,10 +35,12 @@ def _is_api(request) -> bool:
 # or hits a crash still gets {"error": {...}} rather than an HTML page.
 
 
-def bad_request(request, exception=None):
+def bad_request(request, exception=None, message: str | None = None):
+    """400; `message` says what was wrong when the caller knows (the page's default says only that it was)."""
     if _is_api(request):
-        return json_error_response("bad_request", 400)
-    return render(request, "core/error.html", {"status": 400, "title": _("Bad request")}, status=400)
+        return json_error_response("bad_request", 400, message)
+    context = {"status": 400, "title": _("Bad request"), "message": message}
+    return render(request, "core/error.html", context, status=400)
 
 
 def permission_denied(request, exception=None):

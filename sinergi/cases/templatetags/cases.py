@@ -75,7 +75,7 @@ def cases_counts(context) -> dict:
         "transfers": selectors.transfer_inbox(user=user).count(),
         "unread": selectors.notification_list(user=user, unread_only=True).count(),
         # The navigation offers only what the user may open.
-        "metrics": selectors.metrics_agencies(user=user).exists(),
+        "metrics": selectors.may_read_metrics(user),
     }
 
 

@@ -117,6 +117,6 @@ def exception_handler(exc, context):
     return response
 
 
-def json_error_response(code: str, status_code: int) -> JsonResponse:
+def json_error_response(code: str, status_code: int, message: str | None = None) -> JsonResponse:
     """The same format for errors raised outside DRF views (an unknown /api/ URL, a crash): see core/views.py."""
-    return JsonResponse(error_body(code, default_message(code)), status=status_code)
+    return JsonResponse(error_body(code, message or default_message(code)), status=status_code)

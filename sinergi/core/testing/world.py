@@ -49,7 +49,7 @@ def build_world(regions) -> World:
     referral = cases.referral_create(
         actor=worker, case=case, to_agency=polda, need="INVESTIGATION", reason="Mohon diselidiki."
     )
-    note = cases.note_add(actor=worker, case=case, text="Catatan awal.", sensitivity="GENERAL")
+    cases.note_add(actor=worker, case=case, text="Catatan awal.", sensitivity="GENERAL")
     task = cases.task_create(
         actor=worker,
         case=case,
@@ -102,7 +102,9 @@ def build_world(regions) -> World:
         "cases": case.pk,
         "agencies": bp3mi.pk,
         "users": bystander.pk,
-        "notes": note.pk,
+        "referrals": referral.pk,
+        "tasks": task.pk,
+        "case-parties": party.pk,
         "module": "exchange",
     }
     return World(users={"worker": worker, "investigator": investigator, "admin": admin}, ids=ids)
