@@ -16,4 +16,8 @@ urlpatterns = [
     path("", include("sinergi.audit.api.urls")),
     path("", include("sinergi.cases.api.urls")),
     path("", include("sinergi.detection.api.urls")),
+    path("", include("sinergi.exchange.api.urls")),
+    path("", include("sinergi.outreach.api.urls")),
+    path("", include("sinergi.analytics.api.urls")),
+    path("", include("sinergi.portal.api.urls")),
 ]

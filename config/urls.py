@@ -11,6 +11,10 @@ urlpatterns = [
     path("audit/", include("sinergi.audit.urls")),
     path("cases/", include("sinergi.cases.urls")),
     path("detection/", include("sinergi.detection.urls")),
+    path("exchange/", include("sinergi.exchange.urls")),
+    path("outreach/", include("sinergi.outreach.urls")),
+    path("analytics/", include("sinergi.analytics.urls")),
+    path("portal/", include("sinergi.portal.urls")),
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
     path("", include("sinergi.core.urls")),
 ]

@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "sinergi.people",
     "sinergi.cases",
     "sinergi.detection",
+    "sinergi.exchange",
+    "sinergi.outreach",
+    "sinergi.analytics",
+    "sinergi.portal",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExchangeConfig(AppConfig):
+    """Data exchange between agencies: spreadsheet import, record linkage, events and standard exports."""
+
+    name = "sinergi.exchange"
+    label = "exchange"
+    verbose_name = _("Data exchange")
