@@ -16,11 +16,12 @@ $(STAMP): requirements/dev.lock pyproject.toml
 	$(VENV)/bin/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-# Debian packages the tests and translations need: Chromium for the browser tests, gettext for the catalogues.
+# Debian packages the tests and translations need: Chromium for the browser tests, gettext for the catalogues,
+# poppler-utils (pdftotext, pdftoppm) to read the PDFs back, Java for the Spark run of the record linkage.
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v msgfmt >/dev/null; then \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v msgfmt >/dev/null || ! command -v pdftotext >/dev/null || ! command -v java >/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium gettext >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium gettext poppler-utils default-jre-headless >/dev/null; \
 	fi
 
 # Compiled catalogues (.mo) are build output, not committed.
