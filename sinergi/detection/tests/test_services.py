@@ -233,7 +233,7 @@ def test_unreadable_files_get_a_clear_message_and_store_nothing(analyst, name, d
 
 
 def test_oversized_upload_is_refused(analyst, monkeypatch):
-    monkeypatch.setattr(services, "MAX_UPLOAD_BYTES", 100)
+    monkeypatch.setattr(services.parsing, "MAX_UPLOAD_BYTES", 100)
     with pytest.raises(ApplicationError) as info:
         services.post_upload(actor=analyst, name="posts.jsonl", data=jsonl({"text": RISKY}, {"text": SAFE}))
     assert info.value.code == "file_too_large"
@@ -269,7 +269,7 @@ def test_lines_the_worker_refuses_are_kept_on_the_batch(analyst, monkeypatch):
     batch = services.post_upload(
         actor=analyst, name="posts.jsonl", data=jsonl({"text": RISKY}, {"text": SAFE}, {"text": RISKY + "!"})
     )
-    monkeypatch.setattr(services, "MAX_ITEMS_PER_UPLOAD", 2)  # the limit fell while the file waited
+    monkeypatch.setattr(services.uploads, "MAX_ITEMS_PER_UPLOAD", 2)  # the limit fell while the file waited
     failed = services.post_upload_process(batch_id=batch.pk)
     assert failed.status == BatchStatus.FAILED and "tidak sah" in failed.failure
     assert [e["line"] for e in failed.errors] == [3] and "2" in failed.errors[0]["message"]

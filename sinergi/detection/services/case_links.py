@@ -1,0 +1,51 @@
+"""The links a case intake makes back to the post or departure screening it was opened from."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from sinergi.audit.choices import AuditAction
+from sinergi.audit.services import audit_record
+from sinergi.detection.models import (
+    DepartureScreening,
+    ScreenedPost,
+)
+
+
+@transaction.atomic(durable=True)
+def post_link_case(*, actor, post_id: int, case_id: int) -> ScreenedPost:
+    """Records the case opened from a post. Called by the case intake once the case exists."""
+    from sinergi.detection.models import can_view_posts
+
+    if not can_view_posts(actor):
+        raise PermissionDenied
+    post = ScreenedPost.objects.select_for_update().get(pk=post_id)
+    old = post.linked_case_id
+    post.linked_case_id = case_id
+    post.save(update_fields=["linked_case_id"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=post,
+        summary="Case opened from post",
+        changes={"linked_case_id": [old, case_id]},
+    )
+    return post
+
+
+@transaction.atomic(durable=True)
+def departure_screening_link_case(*, actor, screening_id: int, case_id: int) -> DepartureScreening:
+    """Records the case opened from a departure screening. Called by the case intake."""
+    screening = DepartureScreening.objects.restrict(actor, "change").select_for_update().get(pk=screening_id)
+    old = screening.linked_case_id
+    screening.linked_case_id = case_id
+    screening.save(update_fields=["linked_case_id"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=screening,
+        summary="Case opened from departure screening",
+        changes={"linked_case_id": [old, case_id]},
+    )
+    return screening
