@@ -1,6 +1,6 @@
 """Cases: intake, the coordination flow, referrals, need-to-know access and the timeline.
 
-Nothing here changes state by itself: every write goes through sinergi/cases/services.py, every read through
+Nothing here changes state by itself: every write goes through sinergi/cases/services/, every read through
 sinergi/cases/selectors.py, and who may see what is decided in sinergi/cases/access.py.
 """
 

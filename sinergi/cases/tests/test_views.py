@@ -128,7 +128,7 @@ def test_list_stops_counting_at_the_cap_and_says_there_are_more(cast, make_case,
     from sinergi.cases.pagination import CappedPaginator
 
     monkeypatch.setattr(CappedPaginator, "cap", 3)
-    monkeypatch.setattr("sinergi.cases.views.PAGE_SIZE", 2)
+    monkeypatch.setattr("sinergi.cases.views.case_detail.PAGE_SIZE", 2)
     for _ in range(5):
         make_case()
     client = client_for(cast.bp3mi.worker)

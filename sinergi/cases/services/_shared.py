@@ -1,0 +1,105 @@
+"""Helpers every case service shares: refusals, relation and version checks, the timeline event, search
+reindexing. Private to the services package."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sinergi.cases import access
+from sinergi.cases.access import WRITE_ROLES, Relation
+from sinergi.cases.choices import (
+    CaseStatus,
+    Sensitivity,
+)
+from sinergi.cases.models import (
+    Case,
+    CaseEvent,
+    Note,
+)
+from sinergi.core.errors import ApplicationError, ConflictError
+
+
+def _denied(message=None):
+    return ApplicationError(
+        message or _("You are not allowed to do this."), code="permission_denied", status=403
+    )
+
+
+def _not_found():
+    return ApplicationError(_("Case not found."), code="not_found", status=404)
+
+
+def _require_relation(actor, case, *, allowed: tuple[Relation, ...], roles=WRITE_ROLES) -> Relation:
+    relation = access.relation_of(actor, case)
+    if relation is None:
+        raise _not_found()
+    if relation not in allowed or not actor.has_role(*roles):
+        raise _denied()
+    return relation
+
+
+def _require_open(case):
+    if case.status != CaseStatus.OPEN:
+        raise ApplicationError(_("The case is closed."), code="case_closed", status=409)
+
+
+def _check_version(case, expected_version):
+    if expected_version is not None and int(expected_version) != case.version:
+        raise ConflictError(
+            _("Someone else changed this case while you were working on it. Reload it and try again."),
+            code="conflict",
+        )
+
+
+def _clean(obj, exclude=None):
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise ApplicationError(
+            _("Some fields are not valid."),
+            code="validation_error",
+            fields={k: [str(m) for m in v] for k, v in exc.message_dict.items()},
+        ) from exc
+
+
+def _event(case, kind, *, actor=None, agency=None, sensitivity=Sensitivity.GENERAL, referral=None, **data):
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        actor=actor,
+        agency=agency if agency is not None else getattr(actor, "agency", None),
+        sensitivity=sensitivity,
+        referral=referral,
+        data=data,
+    )
+
+
+def _touch(case, *fields, at=None):
+    """Saves the listed fields and bumps the optimistic-lock version (the caller holds the row lock)."""
+    case.version += 1
+    case.updated_at = at or timezone.now()
+    case.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _first_action(case, at):
+    if case.first_action_at is None:
+        case.first_action_at = at
+        return ["first_action_at"]
+    return []
+
+
+def _reindex_case(case_id):
+    if connection.vendor == "postgresql":
+        Case.objects.filter(pk=case_id).update(
+            search_vector=SearchVector("reference", weight="A", config="simple")
+            + SearchVector("narrative", "promised_job", "destination_city", weight="B", config="simple")
+        )
+
+
+def _reindex_note(note_id):
+    if connection.vendor == "postgresql":
+        Note.objects.filter(pk=note_id).update(search_vector=SearchVector("text", config="simple"))

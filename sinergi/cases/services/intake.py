@@ -1,0 +1,128 @@
+"""Opening a case: the reference number and the intake service (the case, its parties and first task
+in one transaction)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sinergi.agencies.choices import Role
+from sinergi.audit.choices import AuditAction
+from sinergi.audit.services import audit_record
+from sinergi.cases.access import MANAGE_ROLES
+from sinergi.cases.choices import (
+    CaseEventKind,
+    NotificationKind,
+    Track,
+)
+from sinergi.cases.flow import parse_flow_cached
+from sinergi.cases.models import (
+    Case,
+    ReferenceCounter,
+)
+from sinergi.cases.notifications import notify
+from sinergi.cases.services._shared import _clean, _denied, _event, _reindex_case
+from sinergi.cases.services.flow import flow_version_for_region
+from sinergi.cases.services.records import UPDATABLE_FIELDS, _party_add, _record_new_person
+from sinergi.core.errors import ApplicationError
+
+
+def _next_reference(agency, year: int) -> str:
+    counter, _created = ReferenceCounter.objects.get_or_create(agency=agency, year=year)
+    ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    number = ReferenceCounter.objects.values_list("last", flat=True).get(pk=counter.pk)
+    return f"{agency.code.upper()}/{year}/{number:05d}"
+
+
+def case_intake(
+    *,
+    actor,
+    intake_channel: str,
+    narrative: str = "",
+    reported_at: datetime | None = None,
+    lead_agency=None,
+    assigned_to=None,
+    parties: list[dict] | None = None,
+    **fields,
+) -> Case:
+    """Registers a new case from any channel with what is known now; it starts at the flow's first stage.
+
+    Call selectors.case_intake_duplicates first to warn the user of a probable duplicate; this service does
+    not refuse one, because two reports of one victim can be two cases.
+    `parties` is a list of {"person": Person, "role": PartyRole, "age_group": AgeGroup}; instead of "person" an
+    entry may hold "new_person": people.services.PersonData (and "confirm_nik_mismatch": True), recorded in the
+    same transaction as the case: a refused intake leaves no new person behind. A ValidationError raised for
+    such an entry carries `party_index`, its position in `parties`.
+    """
+    if getattr(actor, "agency_id", None) is None or not actor.has_role(*MANAGE_ROLES, Role.INVESTIGATOR):
+        raise _denied()
+    unknown = set(fields) - set(UPDATABLE_FIELDS)
+    if unknown:
+        raise ApplicationError(
+            _("Unknown fields."), code="validation_error", fields={k: [_("Unknown field.")] for k in unknown}
+        )
+    now = timezone.now()
+    lead = lead_agency or actor.agency
+    if lead.pk != actor.agency_id:
+        # Registering on behalf of another agency would hand it a case it never saw: use a transfer instead.
+        raise _denied(_("A case is registered by the agency that leads it; transfer the lead afterwards."))
+    with transaction.atomic(durable=True):
+        region = fields.get("origin_region") or getattr(lead, "jurisdiction", None)
+        version = flow_version_for_region(region)
+        flow = parse_flow_cached(version.content, version.source)
+        stage = flow.initial(Track.CARE)
+        reported = reported_at or now
+        case = Case(
+            reference=_next_reference(actor.agency, timezone.localtime(now).year),
+            intake_agency=actor.agency,
+            intake_channel=intake_channel,
+            narrative=narrative,
+            reported_at=reported,
+            lead_agency=lead,
+            assigned_to=assigned_to,
+            flow_version=version,
+            stage=stage.code,
+            stage_entered_at=now,
+            stage_due_at=(reported + stage.deadline.delta) if stage.deadline else None,
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
+            **fields,
+        )
+        if assigned_to is not None and assigned_to.agency_id != lead.pk:
+            raise ApplicationError(
+                _("Assign the case to someone in the lead agency."), code="validation_error"
+            )
+        if case.reported_at > now + timedelta(minutes=5):
+            raise ApplicationError(
+                _("The report date cannot be in the future."),
+                code="validation_error",
+                fields={"reported_at": [_("In the future.")]},
+            )
+        _clean(case, exclude=["reference", "search_vector"])
+        case.save()
+        _event(case, CaseEventKind.CREATED, actor=actor, stage=stage.code, channel=intake_channel)
+        for index, entry in enumerate(parties or []):
+            entry = dict(entry)
+            new_person = entry.pop("new_person", None)
+            confirm = entry.pop("confirm_nik_mismatch", False)
+            if new_person is not None:
+                entry["person"] = _record_new_person(
+                    actor, new_person, confirm_nik_mismatch=confirm, party_index=index
+                )
+            _party_add(actor=actor, case=case, **entry)
+        _reindex_case(case.pk)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=case,
+            summary=f"case intake via {intake_channel}",
+            changes={"stage": stage.code, "flow": version.sha256[:12], "lead_agency": lead.pk},
+        )
+        if assigned_to is not None and assigned_to.pk != actor.pk:
+            notify([assigned_to], kind=NotificationKind.ASSIGNMENT, case=case, params_fn=dict)
+    return case

@@ -1,0 +1,80 @@
+"""Case pages: list, intake, detail with every action, timeline, inboxes, overdue list, notifications, metrics.
+
+Thin adapters: reads through sinergi.cases.selectors and the CaseView of sinergi.cases.access (need-to-know),
+writes through sinergi.cases.services. A refused action (ApplicationError) re-renders the page with the user's
+input kept and the service's message shown; nothing was changed. Out-of-scope cases answer 404.
+
+One module per seam (intake_form, case_detail, flow, referrals, transfers, approvals, records, escalation); this
+package re-exports the views so `sinergi.cases.views.X` keeps working for the URLconf and for others.
+"""
+
+from sinergi.cases.views._shared import may_intake
+from sinergi.cases.views.approvals import approval_decide, approval_request
+from sinergi.cases.views.case_detail import detail, edit, index, timeline
+from sinergi.cases.views.escalation import metrics, notifications, overdue
+from sinergi.cases.views.flow import transition
+from sinergi.cases.views.intake_form import intake
+from sinergi.cases.views.records import (
+    assign,
+    consent,
+    document_download,
+    document_upload,
+    note_add,
+    organisation_add,
+    party_add,
+    route_event_add,
+    share_override,
+    task_complete,
+    task_create,
+    victim_status,
+)
+from sinergi.cases.views.referrals import (
+    referral_accept,
+    referral_agencies,
+    referral_create,
+    referral_decline,
+    referral_done,
+    referral_inbox,
+    referral_revoke,
+    referral_services,
+)
+from sinergi.cases.views.transfers import transfer_accept, transfer_decline, transfer_inbox, transfer_request
+
+__all__ = [
+    "approval_decide",
+    "approval_request",
+    "assign",
+    "consent",
+    "detail",
+    "document_download",
+    "document_upload",
+    "edit",
+    "index",
+    "intake",
+    "may_intake",
+    "metrics",
+    "note_add",
+    "notifications",
+    "organisation_add",
+    "overdue",
+    "party_add",
+    "referral_accept",
+    "referral_agencies",
+    "referral_create",
+    "referral_decline",
+    "referral_done",
+    "referral_inbox",
+    "referral_revoke",
+    "referral_services",
+    "route_event_add",
+    "share_override",
+    "task_complete",
+    "task_create",
+    "timeline",
+    "transfer_accept",
+    "transfer_decline",
+    "transfer_inbox",
+    "transfer_request",
+    "transition",
+    "victim_status",
+]

@@ -1,0 +1,75 @@
+"""Helpers every case page shares: the case of an action, refusals shown on the form, the action runner."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from sinergi.agencies.choices import Role
+from sinergi.cases import selectors
+from sinergi.cases.access import MANAGE_ROLES
+from sinergi.cases.choices import (
+    Track,
+)
+from sinergi.cases.flow import DEFAULT_FLOW_FILE, parse_flow_cached
+from sinergi.cases.models import FlowVersion
+from sinergi.core.errors import ApplicationError, ConflictError
+from sinergi.core.redirects import safe_next_url
+
+PAGE_SIZE = 25
+
+
+def may_intake(user) -> bool:
+    """Mirrors services.case_intake's own check, to show or hide the button (the service checks again)."""
+    return bool(getattr(user, "agency_id", None)) and user.has_role(*MANAGE_ROLES, Role.INVESTIGATOR)
+
+
+def _stage_choices() -> list[tuple[str, str]]:
+    """The care-track stages of every active flow (the national default first), for the list filter."""
+    flows = [parse_flow_cached(DEFAULT_FLOW_FILE.read_text(encoding="utf-8"), DEFAULT_FLOW_FILE.name)]
+    for content, source in FlowVersion.objects.filter(is_active=True).values_list("content", "source"):
+        try:
+            flows.append(parse_flow_cached(content, source))
+        except ApplicationError:
+            continue
+    seen: dict[str, str] = {}
+    for flow in flows:
+        for stage in flow.stages_of(Track.CARE):
+            seen.setdefault(stage.code, stage.label)
+    return list(seen.items())
+
+
+def _safe_next(request, default: str) -> str:
+    return safe_next_url(request, request.POST.get("next") or request.GET.get("next"), default)
+
+
+def _status_of(exc: ApplicationError) -> int:
+    if isinstance(exc, ConflictError):
+        return 409
+    return exc.status if exc.status in (400, 403, 404, 409) else 400
+
+
+def _apply_error(form, exc: ApplicationError) -> None:
+    """Puts the service's field messages on the form fields (the general message is shown as a message)."""
+    for name, errors in (exc.fields or {}).items():
+        if form is not None and name in form.fields:
+            for error in errors:
+                form.add_error(name, error)
+
+
+def _case_url(case, anchor: str = "") -> str:
+    return reverse("cases:detail", args=[case.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _view_for(request, case_id):
+    """The CaseView for an action (the page view itself is audited by `detail`)."""
+    return selectors.case_detail(user=request.user, case_id=case_id, audit=False)
+
+
+def _agency_from(value):
+    from sinergi.agencies.models import Agency
+
+    try:
+        return Agency.objects.get(pk=int(value))
+    except (Agency.DoesNotExist, TypeError, ValueError):
+        raise ApplicationError(_("Choose an agency from the list."), code="validation_error") from None

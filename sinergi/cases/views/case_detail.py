@@ -1,0 +1,358 @@
+"""Reading a case: the list, the detail page with every action form, the timeline, the edit form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldError, PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sinergi.agencies.selectors import agency_list
+from sinergi.cases import selectors, services
+from sinergi.cases.access import MANAGE_ROLES, WRITE_ROLES
+from sinergi.cases.choices import (
+    AgeGroup,
+    PartyRole,
+    ReferralState,
+    TransferState,
+)
+from sinergi.cases.forms import (
+    ApprovalDecideForm,
+    ApprovalRequestForm,
+    AssignForm,
+    CaseEditForm,
+    CaseFilterForm,
+    ConsentForm,
+    DocumentForm,
+    NoteForm,
+    OrganisationForm,
+    PartyForm,
+    ReasonForm,
+    ReferralForm,
+    RouteEventForm,
+    ServiceReportForm,
+    ShareOverrideForm,
+    TaskForm,
+    TransferRequestForm,
+    TransitionForm,
+    VictimStatusForm,
+)
+from sinergi.cases.notifications import agency_handlers
+from sinergi.cases.pagination import CappedPaginator
+from sinergi.cases.views._shared import (
+    PAGE_SIZE,
+    _apply_error,
+    _case_url,
+    _stage_choices,
+    _status_of,
+    _view_for,
+    may_intake,
+)
+from sinergi.core.errors import ApplicationError, ConflictError
+from sinergi.core.htmx import is_htmx
+
+
+@login_required
+@require_GET
+def index(request):
+    """Cases the user may see, filtered; HTMX requests get only the results."""
+    form = CaseFilterForm(
+        request.GET or None,
+        stages=_stage_choices(),
+        agencies=agency_list(user=request.user).filter(is_active=True),
+    )
+    filters = form.filters()
+    cases = selectors.case_list(user=request.user, filters=filters)
+    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = [case.pk for case in page]
+    overdue_ids = (
+        set(
+            selectors.case_list(user=request.user, filters={"overdue": "1"})
+            .filter(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+        if ids
+        else set()
+    )
+    context = {
+        "form": form,
+        "page_obj": page,
+        "overdue_ids": overdue_ids,
+        "filtered": bool(filters),
+        "may_intake": may_intake(request.user),
+        "now": timezone.now(),
+    }
+    if is_htmx(request):
+        return render(request, "cases/includes/case_results.html", context)
+    return render(request, "cases/index.html", {**context, "media": form.media})
+
+
+def _detail_context(request, view, *, bound: dict | None = None) -> dict:
+    """Everything the detail page shows, each part only as far as the CaseView allows."""
+    bound = bound or {}
+    case, user = view.case, request.user
+    flow = selectors.flow_of(case)
+    context = {
+        "view": view,
+        "case": case,
+        "flow": flow,
+        "stage": flow.stage(case.stage),
+        "legal_stage": flow.stage(case.legal_stage)
+        if (case.legal_stage and view.can_see_investigation)
+        else None,
+        "lost_note": "",
+        "now": timezone.now(),
+        "tab": "summary",
+    }
+    victims = case.parties.filter(role=PartyRole.VICTIM)
+    context["victim_count"] = victims.count()
+    context["has_child"] = victims.filter(age_group=AgeGroup.CHILD).exists()
+    referrals = list(view.referrals().prefetch_related("services"))
+    context["referrals"] = referrals
+    context["my_referrals"] = [r for r in referrals if r.to_agency_id == user.agency_id]
+    transfers = list(view.transfers())
+    if not view.is_lead:
+        # An addressee answers pending requests; the ones it already answered are on its timeline.
+        transfers = [t for t in transfers if t.state == TransferState.PENDING]
+    context["transfers"] = transfers
+    context["may_answer_transfer"] = user.has_role(*MANAGE_ROLES)
+    # Read-only staff see referrals to their agency but do not answer them (the services refuse it too).
+    context["may_answer_referral"] = user.has_role(*WRITE_ROLES)
+
+    # Forms carry a prefix per purpose and object, so the many forms of the page never share an id; after a
+    # refusal the bound form (the user's input) replaces the empty one.
+    def form(factory, prefix):
+        return bound.get(prefix) or factory(prefix=prefix)
+
+    for referral in referrals:
+        referral.decline_form = form(ReasonForm, f"decline-{referral.pk}")
+        referral.services_form = form(ServiceReportForm, f"services-{referral.pk}")
+        referral.revoke_form = form(ReasonForm, f"revoke-{referral.pk}")
+    for transfer in transfers:
+        transfer.decline_form = form(ReasonForm, f"tdecline-{transfer.pk}")
+    context["bound_key"] = next(iter(bound), "")
+    if view.is_pending:
+        return context
+
+    context["parties"] = view.parties()
+    context["route_events"] = list(view.route_events())
+    context["organisations"] = list(view.organisations())
+    context["notes"] = list(view.notes().order_by("-created_at", "-id"))
+    context["documents"] = list(view.documents())
+    context["tasks"] = list(view.tasks())
+    approvals = list(view.approvals())
+    if view.can_decide_approvals:
+        for approval in approvals:
+            approval.decide_form = form(ApprovalDecideForm, f"decide-{approval.pk}")
+    context["approvals"] = approvals
+    context["linked_sources"] = _linked_sources(request, case)
+
+    failed = bound.get("move")
+    transitions = [
+        {"transition": transition, "stage": target}
+        for transition, target in selectors.case_available_transitions(view=view)
+    ]
+    # After a refusal or a conflict the typed note and outcome come back, on top of the case as it is now.
+    initial = {"version": case.version}
+    if failed is not None:
+        initial.update(
+            {"note": failed.data.get("move-note", ""), "outcome": failed.data.get("move-outcome", "")}
+        )
+    context["transitions"] = transitions
+    context["transition_form"] = TransitionForm(initial=initial, prefix="move")
+    context["may_close"] = any(t["stage"].final for t in transitions)
+    if failed is not None and not transitions:
+        context["lost_note"] = failed.data.get("move-note", "")
+
+    sensitivities = sorted(view.sensitivities)
+    if view.can_edit:
+        context["note_form"] = form(
+            lambda prefix: NoteForm(sensitivities=sensitivities, prefix=prefix), "note"
+        )
+        context["task_form"] = form(
+            lambda prefix: TaskForm(owners=agency_handlers(user.agency_id), prefix=prefix), "task"
+        )
+        context["document_form"] = form(
+            lambda prefix: DocumentForm(sensitivities=sensitivities, prefix=prefix), "document"
+        )
+        context["route_form"] = form(RouteEventForm, "route")
+        context["status_form"] = VictimStatusForm()
+    if view.can_manage:
+        agencies = agency_list(user=user).filter(is_active=True).exclude(pk=case.lead_agency_id)
+        needs = set(flow.needs)
+        eligible = agencies.filter(type__in={t for n in flow.needs.values() for t in n.agency_types})
+        referral_form = form(
+            lambda prefix: ReferralForm(agencies=eligible, needs=needs, prefix=prefix), "referral"
+        )
+        # Choosing the need narrows the agencies to those the flow allows for it (HTMX; the service checks).
+        referral_form.fields["need"].widget.attrs.update(
+            {
+                "hx-get": reverse("cases:referral_agencies", args=[case.pk]),
+                "hx-target": "#id_referral-to_agency",
+                "hx-trigger": "change",
+            }
+        )
+        context["referral_form"] = referral_form
+        context["transfer_form"] = form(
+            lambda prefix: TransferRequestForm(agencies=agencies, prefix=prefix), "transfer"
+        )
+        context["approval_form"] = form(ApprovalRequestForm, "approval")
+        context["consent_form"] = ConsentForm()
+        context["assign_form"] = form(
+            lambda prefix: AssignForm(
+                staff=agency_handlers(case.lead_agency_id), initial={"version": case.version}, prefix=prefix
+            ),
+            "assign",
+        )
+        context["party_form"] = form(PartyForm, "party")
+        context["organisation_form"] = form(OrganisationForm, "organisation")
+        referred = sorted(
+            {r.to_agency for r in referrals if r.state in (ReferralState.PENDING, ReferralState.ACCEPTED)},
+            key=lambda a: a.name,
+        )
+        for party_view in context["parties"]:
+            party_view.party.override_form = form(
+                lambda prefix: ShareOverrideForm(agencies=referred, prefix=prefix),
+                f"override-{party_view.party.pk}",
+            )
+    return context
+
+
+def _linked_sources(request, case) -> list:
+    """Posts and screenings this case was opened from, as far as the user may see them."""
+    found = []
+    try:
+        from sinergi.detection.models import DepartureScreening, ScreenedPost
+    except ImportError:  # pragma: no cover
+        return found
+    try:
+        for post in ScreenedPost.objects.restrict(request.user, "view").filter(linked_case_id=case.pk)[:5]:
+            found.append({"kind": "post", "object": post})
+        for screening in DepartureScreening.objects.restrict(request.user, "view").filter(
+            linked_case_id=case.pk
+        )[:5]:
+            found.append({"kind": "screening", "object": screening})
+    except FieldError:  # a detection schema without the link field must not break the case page
+        return []
+    return found
+
+
+def _render_detail(request, view, *, bound=None, status=200):
+    return render(request, "cases/detail.html", _detail_context(request, view, bound=bound), status=status)
+
+
+@login_required
+@require_GET
+def detail(request, case_id: int):
+    """One case as this user may see it; every view is written to the audit trail."""
+    view = selectors.case_detail(user=request.user, case_id=case_id)
+    return _render_detail(request, view)
+
+
+@login_required
+@require_GET
+def timeline(request, case_id: int):
+    """The case's one chronological timeline (what the viewer may see of it)."""
+    view = selectors.case_detail(user=request.user, case_id=case_id)
+    if not view.can_see_details:
+        raise Http404
+    context = {
+        "view": view,
+        "case": view.case,
+        "entries": selectors.case_timeline(view=view),
+        "tab": "timeline",
+    }
+    return render(request, "cases/timeline.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, case_id: int):
+    """The modus, route and narrative (lead agency), with the optimistic version: a conflict loses nothing."""
+    view = _view_for(request, case_id)
+    if not view.can_manage:
+        raise PermissionDenied
+    case = view.case
+    if request.method == "GET":
+        form = CaseEditForm(initial=CaseEditForm.initial_for(case))
+        return render(
+            request, "cases/edit.html", {"view": view, "case": case, "form": form, "media": form.media}
+        )
+    form = CaseEditForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_update(
+                actor=request.user,
+                case=case,
+                expected_version=form.cleaned_data["version"],
+                **form.case_fields(),
+            )
+        except ConflictError as exc:
+            messages.error(request, exc.message)
+            return _edit_conflict(request, form, case_id)
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+            messages.error(request, exc.message)
+            status = _status_of(exc)
+        else:
+            messages.success(request, _("The case was updated."))
+            return redirect(_case_url(case))
+    else:
+        status = 400
+    return render(
+        request,
+        "cases/edit.html",
+        {"view": view, "case": case, "form": form, "media": form.media},
+        status=status,
+    )
+
+
+def _comparable(value):
+    """A field value reduced for comparison: empty is empty, a record is its key."""
+    if value in (None, "", [], ()):
+        return None
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, list | tuple):
+        return sorted(str(item) for item in value)
+    return str(value)
+
+
+def _shown(field, value) -> str:
+    """A field value as the user reads it: choice labels rather than codes, lists joined."""
+    labels = {str(code): label for code, label in getattr(field, "choices", ()) or ()}
+    items = value if isinstance(value, list | tuple) else [value]
+    return ", ".join(str(labels.get(str(item), item)) for item in items if item not in (None, ""))
+
+
+def _edit_conflict(request, form, case_id):
+    """Someone saved the case since this user opened it: keep the user's text, show what the other saved
+    field by field, and carry the new version, so that saving again is a deliberate choice, not a loop."""
+    view = _view_for(request, case_id)
+    case = view.case
+    mine = form.case_fields()
+    differences = []
+    for name in CaseEditForm.EDITABLE:
+        theirs, ours = getattr(case, name), mine.get(name)
+        if _comparable(theirs) != _comparable(ours):
+            field = form.fields[name]
+            differences.append(
+                {"label": field.label, "saved": _shown(field, theirs), "mine": _shown(field, ours)}
+            )
+    data = request.POST.copy()
+    data["version"] = str(case.version)
+    rebound = CaseEditForm(data)
+    rebound.is_valid()
+    context = {
+        "view": view,
+        "case": case,
+        "form": rebound,
+        "media": rebound.media,
+        "differences": differences,
+    }
+    return render(request, "cases/edit.html", context, status=409)
