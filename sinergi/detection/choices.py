@@ -9,10 +9,20 @@ class RiskLevel(models.TextChoices):
 
     TINGGI = "tinggi", _("High")
     SEDANG = "sedang", _("Medium")
-    RENDAH = "rendah", _("Low")
+    # Never "low" or "safe": the engine can only say that the text shows no red flag (see engine/verdict.py).
+    RENDAH = "rendah", _("No red flag found")
 
 
 # Ordering weight of each level, stored beside it so the queue sorts by risk in the database.
+class Verdict(models.TextChoices):
+    """What the engine answers in words (ScreeningResult.verdict); the same sentences on every page."""
+
+    TINGGI = "tinggi", _("High risk: many red flags of trafficking")
+    SEDANG = "sedang", _("Medium risk: red flags found, check before going further")
+    TIDAK_DITEMUKAN = "tidak_ditemukan", _("No red flag found in this text")
+    KURANG_INFORMASI = "kurang_informasi", _("Too little information to judge: ask these questions first")
+
+
 RISK_RANK = {RiskLevel.TINGGI: 3, RiskLevel.SEDANG: 2, RiskLevel.RENDAH: 1}
 RANK_RISK = {rank: level for level, rank in RISK_RANK.items()}
 

@@ -15,7 +15,7 @@ RISK_FILTER_CHOICES = [
     (FLAGGED, _("High and medium")),
     (RiskLevel.TINGGI, _("High")),
     (RiskLevel.SEDANG, _("Medium")),
-    (RiskLevel.RENDAH, _("Low")),
+    (RiskLevel.RENDAH, _("No red flag found")),
 ]
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sinergi.core.errors import ApplicationError
 from sinergi.core.htmx import is_htmx
 from sinergi.detection import selectors, services
-from sinergi.detection.choices import BatchStatus, RiskLevel
+from sinergi.detection.choices import BatchStatus, RiskLevel, Verdict
 from sinergi.detection.filtersets import FLAGGED, CampaignFilterSet, DepartureScreeningFilterSet
 from sinergi.detection.forms import (
     ANSWER_LABELS,
@@ -375,6 +375,7 @@ def screen_text(request):
         context.update(
             result=data,
             risk_label=RiskLevel(data["risk_level"]).label,
+            verdict_label=Verdict(data["verdict"]).label,
             segments=selectors.highlight_segments(form.cleaned_data["text"], indicators),
             indicators=indicators,
             facts=_extracted_facts(data),

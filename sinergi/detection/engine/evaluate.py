@@ -3,6 +3,7 @@
     python -m sinergi.detection.engine.evaluate            # (also: sinergi evaluate)
     python -m sinergi.detection.engine.evaluate --errors   # and list the texts each scorer gets wrong
     python -m sinergi.detection.engine.evaluate --json     # the figures as JSON
+    python -m sinergi.detection.engine.evaluate --dataset PATH [--errors] [--json]   # real texts (dataset.py)
 
 Three scorers are compared on the same texts: (a) the rules alone (the engine's rule score and the risk level
 it gives), (b) the learned model alone (calibrated probability >= 0.5), (c) the combined score through the same
@@ -233,7 +234,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rules-only", action="store_true", help="evaluate the rules without any model")
     parser.add_argument("--errors", action="store_true", help="list the misclassified texts")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--dataset", help="a labelled JSONL file of real texts (id, text, label risky/safe/unclear, ...)"
+    )
     args = parser.parse_args(argv)
+    if args.dataset:
+        return _main_dataset(args)
     try:
         records = learned.load_corpus(args.corpus) if args.corpus else learned.load_corpus()
         model = learned.LearnedModel.load(args.model) if args.model else None
@@ -248,6 +254,21 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         print(format_report(result, show_errors=args.errors))
+    return 0
+
+
+def _main_dataset(args) -> int:
+    from sinergi.detection.engine import dataset
+
+    try:
+        result = dataset.evaluate_dataset(args.dataset, use_learned=not args.rules_only)
+    except dataset.DatasetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(dataset.format_dataset_report(result, show_errors=args.errors))
     return 0
 
 

@@ -50,6 +50,10 @@ COMPUTED_CODES = frozenset(
         "JOB_ORDER_NOT_FOUND",
     }
 )
+# How far the learned model may move the rule score up and down (indicators.yaml, scoring; see verdict.py).
+MODEL_BAND_DEFAULTS = {"model_band_up": 0.2, "model_band_down": 0.15}
+# What to ask when an overseas offer leaves something out (questions.yaml): the keys verdict.decide() knows.
+QUESTION_KEYS = frozenset({"employer", "channel", "country", "contract", "fee", "registration"})
 CATEGORIES = frozenset(
     {"negara_tujuan", "perekrut", "dokumen", "kontrak", "biaya", "usia", "prosedur", "tekanan", "jalur"}
 )
@@ -238,6 +242,7 @@ class Knowledge:
     job_orders: Registry
     registry_index: dict = field(default_factory=dict)
     job_order_index: dict = field(default_factory=dict)
+    questions: dict = field(default_factory=dict)
     version_label: str = ""
 
     @property
@@ -258,10 +263,21 @@ def _load_indicators(directory: Path):
         directory, name, {"scoring": (dict, _REQ), "dampeners": (list, _OPT), "indicators": (list, _REQ)}
     )
     scoring = _check_mapping(
-        data["scoring"], {"tinggi": ((int, float), _REQ), "sedang": ((int, float), _REQ)}, f"{name}: scoring"
+        data["scoring"],
+        {
+            "tinggi": ((int, float), _REQ),
+            "sedang": ((int, float), _REQ),
+            "model_band_up": ((int, float), _OPT),
+            "model_band_down": ((int, float), _OPT),
+        },
+        f"{name}: scoring",
     )
     if not 0 < float(scoring["sedang"]) < float(scoring["tinggi"]) <= 1:
         raise KnowledgeError(f"{name}: scoring: harus 0 < sedang < tinggi <= 1")
+    scoring = {**MODEL_BAND_DEFAULTS, **scoring}
+    for key in MODEL_BAND_DEFAULTS:
+        if not 0 <= float(scoring[key]) <= 1:
+            raise KnowledgeError(f"{name}: scoring: {key} harus antara 0 dan 1")
     spec = {
         "code": (str, _REQ),
         "title": (str, _REQ),
@@ -685,6 +701,24 @@ def _job_order_index(job_orders: Registry) -> dict:
     return index
 
 
+def _load_questions(directory: Path) -> tuple[dict, dict[str, str]]:
+    name = "questions.yaml"
+    data = _load_yaml(directory, name, {"questions": (list, _REQ)})
+    questions: dict[str, str] = {}
+    spec = {"key": (str, _REQ), "ask": (str, _REQ), "basis": (str, _REQ)}
+    for position, entry in enumerate(data["questions"], 1):
+        where = f"{name}: questions[{position}]"
+        _check_mapping(entry, spec, where)
+        if entry["key"] not in QUESTION_KEYS:
+            raise KnowledgeError(
+                f"{where}: key {entry['key']!r} tidak dikenal ({', '.join(sorted(QUESTION_KEYS))})"
+            )
+        if entry["key"] in questions:
+            raise KnowledgeError(f"{where}: key {entry['key']!r} sudah ada")
+        questions[entry["key"]] = " ".join(entry["ask"].split())
+    return data, questions
+
+
 def load_knowledge(path: str | os.PathLike | None = None) -> Knowledge:
     """Load, validate and compile every knowledge file from ``path`` (default: the packaged directory).
 
@@ -752,6 +786,8 @@ def load_knowledge(path: str | os.PathLike | None = None) -> Knowledge:
         p3mi=registries["p3mi"],
         job_orders=registries["job_orders"],
     )
+    q_data, knowledge.questions = _load_questions(directory)
+    versions["questions"] = q_data["version"]
     knowledge.registry_index = _registry_index(knowledge.p3mi)
     knowledge.job_order_index = _job_order_index(knowledge.job_orders)
     knowledge.version_label = ";".join(f"{name}={value}" for name, value in versions.items())

@@ -290,8 +290,15 @@ class LearnedModel:
             self._token_cache[word] = entry
         return entry
 
-    def _decision(self, text: str, indicator_codes: Iterable[str]) -> tuple[float, int, int]:
-        """(decision value, distinct content words, distinct content words in the vocabulary)."""
+    def _decision(
+        self, text: str, indicator_codes: Iterable[str], terms: list | None = None
+    ) -> tuple[float, int, int]:
+        """(decision value, distinct content words, distinct content words in the vocabulary).
+
+        With ``terms`` (a list), every distinct word's share of the decision value is appended to it as
+        (word, share): its character n-grams and its unigram, each over its block's norm (bigrams are left
+        out of the shares, so they add up to a little less than the decision minus the intercept).
+        """
         cache, token = self._token_cache, self._token
         raws = raw_tokens(text)
         content = known = 0
@@ -300,9 +307,8 @@ class LearnedModel:
         else:
             entries = {raw: cache.get(raw) or token(raw) for raw in set(raws)}
             # Distinct normalised words: two spellings that normalise alike ("gedeee", "gedee") count once.
-            _, c_dot, c_sq, u_dot, u_sq, is_content, is_known = zip(
-                *{e[0]: e for e in entries.values()}.values(), strict=True
-            )
+            distinct = {e[0]: e for e in entries.values()}
+            _, c_dot, c_sq, u_dot, u_sq, is_content, is_known = zip(*distinct.values(), strict=True)
             char_dot, char_sq, word_dot, word_sq = sum(c_dot), sum(c_sq), sum(u_dot), sum(u_sq)
             content, known = sum(is_content), sum(is_known)
             words = [entries[raw][0] for raw in raws]
@@ -319,6 +325,13 @@ class LearnedModel:
         if indicator_codes:
             weights = self._rule_weights
             score += sum(weights.get(code, 0.0) for code in set(indicator_codes))
+        if terms is not None and raws:
+            char_norm = math.sqrt(char_sq) if char_sq else 1.0
+            word_norm = math.sqrt(word_sq) if word_sq else 1.0
+            for word, entry in distinct.items():
+                share = entry[1] / char_norm + entry[3] / word_norm
+                if share:
+                    terms.append((word, share))
         return score, content, known
 
     def decision(self, text: str, indicator_codes: Iterable[str] = ()) -> float:
@@ -348,6 +361,23 @@ class LearnedModel:
         if known < MIN_KNOWN_WORDS or known < MIN_KNOWN_SHARE * content:
             return None
         return self.calibrate(score)
+
+    def assess_detail(
+        self, text: str, indicator_codes: Iterable[str] = (), top: int = 3
+    ) -> tuple[float, float, list[tuple[str, float]]] | None:
+        """(probability, familiarity, heaviest words) or None where assess() abstains.
+
+        familiarity is the share of the text's distinct content words the model knows (0..1): the engine
+        narrows the model's band by it, since a model is only worth what it has seen. The words are the
+        ``top`` heaviest (word, log-odds share), in the text's normalised spelling; cheap, unlike explain().
+        """
+        shares: list[tuple[str, float]] = []
+        score, content, known = self._decision(text, indicator_codes, shares)
+        if known < MIN_KNOWN_WORDS or known < MIN_KNOWN_SHARE * content:
+            return None
+        shares.sort(key=lambda kv: (-abs(kv[1]), kv[0]))
+        terms = [(word, round(share, 3)) for word, share in shares[: max(top, 0)]]
+        return self.calibrate(score), (known / content if content else 0.0), terms
 
     def combine(self, rule_score: float, learned_proba: float | None) -> float:
         """Blend the rule score (0..1) with the calibrated probability using this model's fitted weight."""

@@ -4,7 +4,8 @@ The steps, each a single pass over the text: clean and lower-case (length-preser
 the text the caller gave); run the combined indicator regex; look up countries, cities, scam hubs and
 occupations in the phrase gazetteer; read amounts, ages, visa, urgency, companies and contacts; derive the
 "computed" indicators from that; drop indicators that only apply to work abroad when nothing points abroad;
-combine the weights (noisy-OR) into the rule score, and blend in the learned model when one is deployed.
+combine the weights (noisy-OR) into the rule score, let the learned model move it within its band, and word
+the answer (verdict.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sinergi.detection.engine.contacts import extract_contacts
 from sinergi.detection.engine.knowledge_base import TOKEN_RE, Knowledge, load_knowledge
 from sinergi.detection.engine.money import extract_amounts
 from sinergi.detection.engine.types import Extracted, Indicator, ScreeningResult
+from sinergi.detection.engine.verdict import decide, level_of, model_delta, rule_parts
 
 try:  # the learned layer is optional: the rules work on their own
     from sinergi.detection.engine import learned as _learned
@@ -215,6 +217,7 @@ def screen(
             extracted=Extracted(),
             warnings=warnings,
             knowledge_version=k.version,
+            verdict="tidak_ditemukan",
         )
     low = _lower(text)
     rules = k.rules
@@ -452,36 +455,53 @@ def screen(
     keep = 1.0
     for ind in indicators:
         keep *= 1.0 - ind.weight
-    rule_score = 1.0 - keep
+    raw_rule_score = 1.0 - keep
+    score_parts = rule_parts(indicators, raw_rule_score)
+    rule_score = raw_rule_score
+    dampened = False
     for code, count in damp_hits.items():
         dampener = k.dampeners.get(code)
-        if dampener is not None and count >= dampener.min_matches and rule_score > 0:
-            rule_score *= dampener.factor
-            warnings.append(f"{dampener.title}: {dampener.explanation}")
+        if dampener is not None and count >= dampener.min_matches:
+            dampened = True
+            if rule_score > 0:
+                before = rule_score
+                rule_score *= dampener.factor
+                score_parts.append({"source": "dampener", "code": code, "delta": rule_score - before})
+                warnings.append(f"{dampener.title}: {dampener.explanation}")
 
     score = rule_score
     learned_proba = None
+    model_terms: list[tuple[str, float]] = []
     if use_learned and _learned is not None:
         try:
             model = _learned_model()
             if model is not None:
-                learned_proba = model.assess(text, [i.code for i in indicators])
-                if learned_proba is None:
+                detail = model.assess_detail(text, [i.code for i in indicators])
+                if detail is None:
                     warnings.append(
                         "Model statistik tidak dipakai: terlalu sedikit kata teks ini yang dikenalnya; "
                         "skor hanya dari aturan."
                     )
                 else:
-                    score = float(model.combine(rule_score, learned_proba))
+                    learned_proba, familiarity, model_terms = detail
+                    thresholds = k.thresholds
+                    delta = model_delta(
+                        rule_score,
+                        learned_proba,
+                        familiarity,
+                        thresholds["model_band_up"],
+                        thresholds["model_band_down"],
+                    )
+                    score = rule_score + delta
+                    score_parts.append({"source": "model", "code": "LEARNED_MODEL", "delta": delta})
         except Exception:  # a damaged model must never stop screening; the rules stand alone
             learned_proba = None
             score = rule_score
+            model_terms = []
+            score_parts = [p for p in score_parts if p["source"] != "model"]
             warnings.append("Model statistik tidak dapat dipakai; skor hanya dari aturan.")
     score = min(max(score, 0.0), 1.0)
-    thresholds = k.thresholds
-    level = (
-        "tinggi" if score >= thresholds["tinggi"] else "sedang" if score >= thresholds["sedang"] else "rendah"
-    )
+    level = level_of(score, k.thresholds)
 
     destination = None
     for code in country_order:
@@ -517,6 +537,9 @@ def screen(
         registry_matches=registry_matches,
         **contacts,
     )
+    verdict, questions = decide(
+        level=level, low=low, abroad=abroad, extracted=extracted, dampened=dampened, questions=k.questions
+    )
     return ScreeningResult(
         risk_level=level,
         score=score,
@@ -526,4 +549,8 @@ def screen(
         warnings=list(dict.fromkeys(warnings)),
         learned_proba=learned_proba,
         knowledge_version=k.version,
+        verdict=verdict,
+        questions=questions,
+        score_parts=score_parts,
+        model_terms=model_terms,
     )

@@ -84,7 +84,21 @@ class Extracted:
 
 @dataclass(slots=True)
 class ScreeningResult:
-    """The outcome of screening one text: risk level, score, indicators with spans, extracted fields."""
+    """The outcome of screening one text: risk level, score, indicators with spans, extracted fields.
+
+    ``risk_level`` (tinggi / sedang / rendah) and ``score`` are kept for the callers that store them. What to
+    *show* a person is ``verdict`` (see verdict.py), one of:
+
+    * ``"tinggi"``, ``"sedang"``: the risk levels;
+    * ``"tidak_ditemukan"``: no red flag found in the text ("tidak ditemukan tanda bahaya"); never say "aman";
+    * ``"kurang_informasi"``: no red flag, but an overseas job offer that leaves out employer, channel or
+      country: too little to judge;
+
+    with ``verdict_text`` the honest sentence in Bahasa Indonesia and ``questions`` what to ask before going
+    further (given with "kurang_informasi" and "sedang"). ``score_parts`` explains the score: one entry per
+    indicator, dampener and the learned model, ``{"source", "code", "delta"}``, adding up to ``score``;
+    ``model_terms`` are the words that moved the model most, as (word, log-odds share).
+    """
 
     risk_level: str
     score: float
@@ -94,6 +108,16 @@ class ScreeningResult:
     warnings: list[str] = field(default_factory=list)
     learned_proba: float | None = None
     knowledge_version: str = ""
+    verdict: str = ""
+    questions: list[str] = field(default_factory=list)
+    score_parts: list[dict] = field(default_factory=list)
+    model_terms: list[tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def verdict_text(self) -> str:
+        from sinergi.detection.engine.verdict import VERDICT_TEXT
+
+        return VERDICT_TEXT.get(self.verdict, "")
 
     @property
     def indicator_codes(self) -> list[str]:
@@ -109,6 +133,14 @@ class ScreeningResult:
             "indicators": [i.to_dict() for i in self.indicators],
             "warnings": list(self.warnings),
             "knowledge_version": self.knowledge_version,
+            "verdict": self.verdict,
+            "verdict_text": self.verdict_text,
+            "questions": list(self.questions),
+            "score_parts": [
+                {"source": p["source"], "code": p["code"], "delta": round(p["delta"], 4)}
+                for p in self.score_parts
+            ],
+            "model_terms": [[term, weight] for term, weight in self.model_terms],
         }
         out.update(self.extracted.to_dict())
         return out

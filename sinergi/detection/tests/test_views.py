@@ -455,3 +455,19 @@ def test_case_intake_opens_with_the_departure_screening_attached(client, signed_
     response = client.get(link)
     assert response.status_code == 200
     assert screening.checkpoint_name in response.content.decode()
+
+
+def test_screen_page_says_the_honest_verdict_and_what_to_ask(client, signed_in, case_worker):
+    client = signed_in(client, case_worker)
+    plain = client.post(
+        reverse("detection:screen"), {"text": "Dicari kasir toko roti di Bandung, kirim CV ke email."}
+    )
+    body = plain.content.decode()
+    assert "Tidak ditemukan tanda bahaya" in body
+    assert "aman" not in body.lower().split("screen-result", 1)[1].split("</section>", 1)[0]
+    vague = client.post(reverse("detection:screen"), {"text": "Ada lowongan kerja di luar negeri, berminat?"})
+    body = vague.content.decode()
+    assert "Informasi belum cukup" in body
+    assert 'data-testid="questions"' in body and "SIP3MI" in body
+    risky = client.post(reverse("detection:screen"), {"text": RISKY}).content.decode()
+    assert "Risiko" in risky and 'data-testid="score-parts"' in risky
