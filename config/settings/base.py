@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sinergi.core.context_processors.platform",
+                "sinergi.exchange.context_processors.exchange",
             ],
         },
     },

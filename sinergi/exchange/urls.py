@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sinergi.exchange import views
 
 app_name = "exchange"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("imports/new/", views.import_new, name="import_new"),
+    path("imports/template/<str:record_type>/<str:fmt>/", views.import_template, name="import_template"),
+    path("imports/<int:batch_id>/", views.import_detail, name="import_detail"),
+    path("imports/<int:batch_id>/sheet/", views.import_sheet, name="import_sheet"),
+    path("imports/<int:batch_id>/mapping/", views.import_mapping, name="import_mapping"),
+    path("imports/<int:batch_id>/start/", views.import_start, name="import_start"),
+    path("imports/<int:batch_id>/discard/", views.import_discard, name="import_discard"),
+]

@@ -417,6 +417,22 @@ def person_update(
 ) -> Person:
     """Saves an edit made on top of `version`; if someone saved in between, raises ConflictError, saving nothing."""
     with transaction.atomic(durable=True):
+        return person_update_in_transaction(
+            actor=actor,
+            person_id=person_id,
+            version=version,
+            data=data,
+            confirm_nik_mismatch=confirm_nik_mismatch,
+        )
+
+
+def person_update_in_transaction(
+    *, actor, person_id: int, version: int, data: PersonData, confirm_nik_mismatch: bool = False
+) -> Person:
+    """person_update() as one step of a larger service that holds the transaction (a spreadsheet import)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("person_update_in_transaction() runs inside the caller's transaction.atomic()")
+    with transaction.atomic():
         person = (
             Person.objects.restrict(actor, PersonAction.CHANGE)
             .select_for_update()

@@ -14,7 +14,7 @@ escalation); this package re-exports them so `from sinergi.cases.services import
 from sinergi.cases.services.approvals import approval_decide, approval_request
 from sinergi.cases.services.escalation import cases_escalate_overdue, notification_mark_read
 from sinergi.cases.services.flow import case_transition, flow_of, flow_version_for_region, flow_version_load
-from sinergi.cases.services.intake import case_intake
+from sinergi.cases.services.intake import case_intake, case_intake_in_transaction
 from sinergi.cases.services.records import (
     UPDATABLE_FIELDS,
     case_assign,
@@ -51,6 +51,7 @@ __all__ = [
     "approval_request",
     "case_assign",
     "case_intake",
+    "case_intake_in_transaction",
     "case_organisation_add",
     "case_party_add",
     "case_transition",

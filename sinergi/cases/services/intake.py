@@ -38,7 +38,13 @@ def _next_reference(agency, year: int) -> str:
     return f"{agency.code.upper()}/{year}/{number:05d}"
 
 
-def case_intake(
+def case_intake(*, actor, **arguments) -> Case:
+    """Registers a new case (see case_intake_in_transaction) in its own transaction."""
+    with transaction.atomic(durable=True):
+        return case_intake_in_transaction(actor=actor, **arguments)
+
+
+def case_intake_in_transaction(
     *,
     actor,
     intake_channel: str,
@@ -70,7 +76,9 @@ def case_intake(
     if lead.pk != actor.agency_id:
         # Registering on behalf of another agency would hand it a case it never saw: use a transfer instead.
         raise _denied(_("A case is registered by the agency that leads it; transfer the lead afterwards."))
-    with transaction.atomic(durable=True):
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("case_intake_in_transaction() runs inside the caller's transaction.atomic()")
+    with transaction.atomic():
         region = fields.get("origin_region") or getattr(lead, "jurisdiction", None)
         version = flow_version_for_region(region)
         flow = parse_flow_cached(version.content, version.source)

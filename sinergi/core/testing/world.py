@@ -83,6 +83,7 @@ def build_world(regions) -> World:
         },
     )
     party = case.parties.first()
+    batch_id = _import_batch(worker)
     ids = {
         "case_id": case.pk,
         "referral_id": referral.pk,
@@ -106,8 +107,20 @@ def build_world(regions) -> World:
         "tasks": task.pk,
         "case-parties": party.pk,
         "module": "exchange",
+        "batch_id": batch_id,
+        "record_type": "people",
+        "fmt": "xlsx",
     }
     return World(users={"worker": worker, "investigator": investigator, "admin": admin}, ids=ids)
+
+
+def _import_batch(worker) -> int:
+    """A spreadsheet import checked and waiting for confirmation: one new row, one rejected."""
+    from sinergi.exchange.imports import services as imports
+
+    data = b"nama,nik\nAni Contoh,\nBudi Contoh,3.17E+15\n"
+    batch = imports.import_upload(actor=worker, record_type="people", name="contoh.csv", data=data)
+    return imports.import_start(actor=worker, batch_id=batch.pk, commit=False).pk
 
 
 def all_routes() -> list[str]:

@@ -10,7 +10,11 @@ reads it (`services.parsing.MAX_UPLOAD_BYTES`, `services.uploads.MAX_ITEMS_PER_U
 from sinergi.detection.services.campaigns import MAX_CANDIDATES, campaign_refresh
 from sinergi.detection.services.case_links import departure_screening_link_case, post_link_case
 from sinergi.detection.services.contacts import contact_refresh
-from sinergi.detection.services.departure_screenings import checkpoint_province, departure_screening_create
+from sinergi.detection.services.departure_screenings import (
+    checkpoint_province,
+    departure_screening_create,
+    departure_screening_create_in_transaction,
+)
 from sinergi.detection.services.parsing import (
     MAX_ITEMS_PER_BATCH,
     MAX_TEXT_CHARS,
@@ -45,6 +49,7 @@ __all__ = [
     "connection_needs_ids",
     "contact_refresh",
     "departure_screening_create",
+    "departure_screening_create_in_transaction",
     "departure_screening_link_case",
     "parse_upload",
     "post_link_case",

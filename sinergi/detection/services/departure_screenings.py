@@ -34,6 +34,21 @@ def departure_screening_create(
     *, actor, checkpoint_type: str, checkpoint_name: str, answers: dict, traveller_name: str = ""
 ) -> DepartureScreening:
     """Scores a departure interview (sinergi.detection.departure) and stores it with its result."""
+    return departure_screening_create_in_transaction(
+        actor=actor,
+        checkpoint_type=checkpoint_type,
+        checkpoint_name=checkpoint_name,
+        answers=answers,
+        traveller_name=traveller_name,
+    )
+
+
+def departure_screening_create_in_transaction(
+    *, actor, checkpoint_type: str, checkpoint_name: str, answers: dict, traveller_name: str = ""
+) -> DepartureScreening:
+    """departure_screening_create() as one step of a larger service that holds the transaction (an import)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("departure_screening_create_in_transaction() runs inside the caller's transaction")
     if not can_create_departure_screening(actor):
         raise PermissionDenied
     try:

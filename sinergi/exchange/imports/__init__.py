@@ -1,0 +1,1 @@
+"""Spreadsheet import of people, cases and departure screenings: read, map, preview, commit."""

@@ -1,0 +1,30 @@
+"""Reads of the exchange app; each starts from `restrict(user, action)`."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from sinergi.exchange.models import ImportBatch, ImportRowResult
+
+
+def import_list(*, user):
+    return ImportBatch.objects.restrict(user, "view").select_related("created_by")
+
+
+def import_get(*, user, batch_id) -> ImportBatch:
+    try:
+        batch_id = int(batch_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    batch = (
+        ImportBatch.objects.restrict(user, "view").select_related("created_by", "agency").filter(pk=batch_id)
+    )
+    found = batch.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def import_rows(*, batch: ImportBatch, outcome: str = ""):
+    rows = ImportRowResult.objects.filter(batch=batch)
+    return rows.filter(outcome=outcome) if outcome else rows

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import pytest
+
+from sinergi.agencies.choices import AgencyType, Role
+from sinergi.core.testing.factories import AgencyFactory, UserFactory
+
+
+@pytest.fixture
+def importer(regions, agency):
+    return UserFactory(username="pengimpor", agency=agency, roles=[Role.CASE_WORKER, Role.SUPERVISOR])
+
+
+@pytest.fixture
+def officer(regions):
+    imigrasi = AgencyFactory(
+        code="imigrasi-bdj", type=AgencyType.IMIGRASI, jurisdiction=regions.get(code="63")
+    )
+    return UserFactory(username="petugas", agency=imigrasi, roles=[Role.CASE_WORKER])
