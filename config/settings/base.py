@@ -134,6 +134,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SINERGI_REQUIRE_2FA = env_bool("SINERGI_REQUIRE_2FA", True)
 SINERGI_LOCKOUT_THRESHOLD = env_int("SINERGI_LOCKOUT_THRESHOLD", 5)
 SINERGI_LOCKOUT_SECONDS = env_int("SINERGI_LOCKOUT_SECONDS", 15 * 60)
+# Each lock-out in a row lasts twice as long as the one before, up to this.
+SINERGI_LOCKOUT_MAX_SECONDS = env_int("SINERGI_LOCKOUT_MAX_SECONDS", 24 * 60 * 60)
+# Sign-in attempts (password step, second-factor step) per client address per 15 minutes, whatever the account.
+SINERGI_LOGIN_PER_IP = env_int("SINERGI_LOGIN_PER_IP", 60)
+SINERGI_OTP_PER_IP = env_int("SINERGI_OTP_PER_IP", 30)
 # Password-reset requests per hour: per address asked for, and per client address.
 SINERGI_RESET_PER_EMAIL = env_int("SINERGI_RESET_PER_EMAIL", 3)
 SINERGI_RESET_PER_IP = env_int("SINERGI_RESET_PER_IP", 20)

@@ -26,6 +26,7 @@ urlpatterns = [
         account_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("unlock/<str:token>/", account_views.unlock, name="unlock"),
     path("profile/", account_views.profile, name="profile"),
     path("profile/language/", account_views.profile_language, name="profile_language"),
     path("profile/tokens/new/", account_views.profile_token_create, name="profile_token_create"),

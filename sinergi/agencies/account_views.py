@@ -6,6 +6,7 @@ A password alone never signs anyone in when a second factor is required: the ses
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import timedelta
 
@@ -20,8 +21,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -48,8 +50,32 @@ PENDING_USER = "sinergi_pending_user"
 PENDING_BACKEND = "sinergi_pending_backend"
 PENDING_SINCE = "sinergi_pending_since"
 PENDING_NEXT = "sinergi_pending_next"
+# Set by the one-time invitation or reset link: the only way into a first enrolment of the second factor.
+ENROL_GRANT = "sinergi_enrol_grant"
 # Time allowed between the password and the second factor.
 PENDING_SECONDS = 5 * 60
+# Per-client limits on the sign-in steps are counted over this window.
+SIGN_IN_WINDOW = timedelta(minutes=15)
+
+security_log = logging.getLogger("sinergi.security")
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")[:-1]
+
+
+def _client_throttled(request, scope: str, limit: int) -> bool:
+    """True (and logged, without the address) when this client has made too many attempts at `scope`."""
+    if throttle.allow(scope, client_ip(request), limit=limit, window=SIGN_IN_WINDOW):
+        return False
+    security_log.warning("throttled: %s", scope)
+    return True
+
+
+TOO_MANY_ATTEMPTS = gettext_lazy(
+    "Too many sign-in attempts from your network. Wait 15 minutes and try again, or ask your agency "
+    "administrator."
+)
 
 
 def _safe_next(request, candidate: str | None) -> str:
@@ -123,6 +149,10 @@ def login_view(request):
         return redirect(_safe_next(request, request.GET.get("next")))
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     form = LoginForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and _client_throttled(request, "login_ip", settings.SINERGI_LOGIN_PER_IP):
+        form.is_valid()
+        form.add_error(None, TOO_MANY_ATTEMPTS)
+        return render(request, "agencies/login.html", {"form": form, "next": next_url}, status=429)
     if request.method == "POST" and not form.is_valid():
         form.add_error(None, SIGN_IN_FAILED)
     elif request.method == "POST":
@@ -133,6 +163,15 @@ def login_view(request):
             form.add_error(None, SIGN_IN_FAILED)
         elif not selectors.two_factor_required_for(user):
             return _complete_sign_in(request, user, next_url=next_url)
+        elif not user.has_totp and request.session.get(ENROL_GRANT) != user.pk:
+            # The password alone must not let whoever knows it enrol their own authenticator.
+            form.add_error(
+                None,
+                _(
+                    "Two-factor authentication is not set up for this account yet. Open the link in your "
+                    "invitation e-mail, or ask for a new link with “Forgot your password?”."
+                ),
+            )
         else:
             if request.user.is_authenticated:
                 logout(request)
@@ -159,6 +198,11 @@ def two_factor(request):
     if not user.has_totp:
         return redirect("accounts:two_factor_setup")
     form = OtpForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and _client_throttled(request, "otp_ip", settings.SINERGI_OTP_PER_IP):
+        form = OtpForm({})
+        form.is_valid()
+        form.add_error(None, TOO_MANY_ATTEMPTS)
+        return render(request, "agencies/two_factor.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         method = services.second_factor_verify(user=user, code=form.cleaned_data["otp_code"])
         if method is not None:
@@ -172,7 +216,7 @@ def two_factor(request):
                     % {"left": left},
                 )
             return _complete_sign_in(request, user, next_url=request.GET.get("next"))
-        if services.sign_in_failure_record(user=user, stage="otp"):
+        if services.sign_in_failure_record(user=user, stage="otp", base_url=_base_url(request)):
             _clear_pending(request)
             if request.user.is_authenticated:
                 logout(request)
@@ -203,6 +247,17 @@ def two_factor_setup(request):
         return redirect("accounts:login")
     if user.has_totp:
         return redirect("accounts:profile" if pending is None else "accounts:two_factor")
+    if pending is not None and request.session.get(ENROL_GRANT) != user.pk:
+        messages.error(
+            request,
+            _(
+                "To set up two-factor authentication, open the link in your invitation or password-reset e-mail."
+            ),
+        )
+        _clear_pending(request)
+        if request.user.is_authenticated:
+            logout(request)
+        return redirect("accounts:login")
     secret = services.totp_enrolment_begin(user=user)
     form = EnrolForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -211,6 +266,7 @@ def two_factor_setup(request):
         except ApplicationError as error:
             form.add_error("otp_code", error.message)
         else:
+            request.session.pop(ENROL_GRANT, None)
             if pending is not None:
                 response = _complete_sign_in(request, user)
                 continue_url = response["Location"]
@@ -321,16 +377,23 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.user_password_reset_complete(user=form.user)
+        user = form.user
+        services.user_password_reset_complete(user=user)
+        if selectors.two_factor_required_for(user) and not user.has_totp:
+            # The one-time link proved the mailbox: it, not the password alone, opens the first enrolment.
+            request = self.request
+            request.session.cycle_key()
+            request.session[PENDING_USER] = user.pk
+            request.session[PENDING_BACKEND] = settings.AUTHENTICATION_BACKENDS[0]
+            request.session[PENDING_SINCE] = time.time()
+            request.session[PENDING_NEXT] = ""
+            request.session[ENROL_GRANT] = user.pk
+            return redirect("accounts:two_factor_setup")
         return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "agencies/password_reset_complete.html"
-
-
-def _token_expiry(lifetime: str):
-    return timezone.now() + timedelta(days=int(lifetime)) if lifetime else None
 
 
 @login_required
@@ -371,21 +434,27 @@ def profile_language(request):
 @require_POST
 @login_required
 def profile_token_create(request):
-    form = ApiTokenForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the token a name."))
-        return redirect("accounts:profile")
-    token, secret = services.api_token_create(
-        user=request.user,
-        name=form.cleaned_data["name"],
-        expires_at=_token_expiry(form.cleaned_data["lifetime"]),
-        actor=request.user,
-    )
-    return render(
-        request,
-        "agencies/token_created.html",
-        {"token": token, "secret": secret, "continue_url": reverse("accounts:profile")},
-    )
+    form = ApiTokenForm(request.POST, auto_id="id_token_%s")
+    if form.is_valid():
+        try:
+            token, secret = services.api_token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                expires_at=form.cleaned_data["expires_at"],
+                otp_code=form.cleaned_data["otp_code"],
+                actor=request.user,
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            return render(
+                request,
+                "agencies/token_created.html",
+                {"token": token, "secret": secret, "continue_url": reverse("accounts:profile")},
+            )
+    else:
+        messages.error(request, _("Give the token a name, a validity and a current code from your app."))
+    return redirect("accounts:profile")
 
 
 @require_POST
@@ -395,6 +464,20 @@ def profile_token_revoke(request, token_id):
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token has been revoked."))
     return redirect("accounts:profile")
+
+
+@csrf_protect
+@never_cache
+def unlock(request, token):
+    """The link e-mailed when an account locks: a button (POST), so a mail scanner's visit unlocks nothing."""
+    if request.method == "POST":
+        try:
+            services.user_unlock_by_link(token=token)
+        except ApplicationError as error:
+            return render(request, "agencies/unlock.html", {"error": error.message}, status=400)
+        messages.success(request, _("The lock is lifted. You can sign in now."))
+        return redirect("accounts:login")
+    return render(request, "agencies/unlock.html", {})
 
 
 @require_POST

@@ -31,7 +31,8 @@ class LockoutModelBackend(ModelBackend):
             sign_in_failure_record(user=user, stage="locked")
             return None
         if not password_ok or not self.user_can_authenticate(user) or user.kind == UserKind.SYSTEM:
-            sign_in_failure_record(user=user, stage="password")
+            base_url = request.build_absolute_uri("/")[:-1] if request is not None else None
+            sign_in_failure_record(user=user, stage="password", base_url=base_url)
             return None
         return user
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.agencies.choices import AgencyType, Role, UserKind
@@ -55,17 +58,54 @@ TOKEN_LIFETIMES = [
     ("30", _("30 days")),
     ("90", _("90 days")),
     ("365", _("1 year")),
-    ("", _("No expiry")),
 ]
 
 
 class ApiTokenForm(forms.Form):
+    """A token for oneself, confirmed with a fresh authenticator code. It always expires (at most a year)."""
+
     name = forms.CharField(
         label=_("Token name"),
         max_length=100,
         help_text=_("What the token is for, e.g. the system that uses it."),
     )
-    lifetime = forms.ChoiceField(label=_("Valid for"), choices=TOKEN_LIFETIMES, required=False, initial="90")
+    lifetime = forms.ChoiceField(label=_("Valid for"), choices=TOKEN_LIFETIMES, initial="90")
+    otp_code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        lifetime = cleaned.get("lifetime")
+        # "" is "never": the service allows it only for an integrated system and a platform administrator.
+        cleaned["expires_at"] = timezone.now() + timedelta(days=int(lifetime)) if lifetime else None
+        return cleaned
+
+
+class SystemTokenForm(ApiTokenForm):
+    """A token for an integrated system; a platform administrator may make it never expire, saying why."""
+
+    lifetime = forms.ChoiceField(
+        label=_("Valid for"), choices=[*TOKEN_LIFETIMES, ("", _("No expiry"))], required=False, initial="90"
+    )
+    no_expiry_reason = forms.CharField(
+        label=_("Why this token never expires"),
+        max_length=200,
+        required=False,
+        help_text=_("Only for integrated systems, only a platform administrator."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("lifetime") and not (cleaned.get("no_expiry_reason") or "").strip():
+            self.add_error("no_expiry_reason", _("Say why this token must never expire."))
+        if cleaned.get("lifetime"):
+            cleaned["no_expiry_reason"] = ""
+        return cleaned
 
 
 class PasswordResetForm(DjangoPasswordResetForm):

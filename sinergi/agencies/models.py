@@ -108,6 +108,9 @@ class User(AbstractUser):
     # Lock-out after repeated failures.
     failed_login_count = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    lockout_count = models.PositiveIntegerField(
+        default=0, help_text="Lock-outs since the last successful sign-in: each one lasts twice as long."
+    )
 
     objects = SinergiUserManager()
 
@@ -173,11 +176,24 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
+    no_expiry_reason = models.CharField(
+        _("reason for no expiry"),
+        max_length=200,
+        blank=True,
+        help_text=_("Only integrated systems, only set by a platform administrator."),
+    )
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_because = models.CharField(max_length=32, blank=True, help_text="A code: why the token stopped.")
 
     class Meta:
         verbose_name = _("API token")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__isnull=False) | ~models.Q(no_expiry_reason=""),
+                name="api_token_expires_unless_reason_given",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

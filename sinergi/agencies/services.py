@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pyotp
 from django.conf import settings
@@ -30,6 +30,8 @@ from sinergi.audit.services import audit_record
 from sinergi.core.errors import ApplicationError
 
 TOKEN_PREFIX = "sng_"  # noqa: S105 (a public prefix, not a secret)
+TOKEN_DEFAULT_DAYS = 90
+TOKEN_MAX_DAYS = 365
 RECOVERY_CODE_COUNT = 10
 TOTP_ISSUER = "Sinergi"
 # Codes from the step before and after the current one are accepted: phones' clocks drift.
@@ -251,13 +253,14 @@ def user_disable(*, actor: User, user: User) -> User:
         locked.is_active = False
         locked.save(update_fields=["is_active"])
         ended = user_sessions_end(user=locked)
+        revoked = _api_tokens_end(user=locked, because="account_disabled")
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,
             obj=locked,
             agency=locked.agency,
             summary=f"user {locked.pk} disabled",
-            changes={"is_active": False, "sessions_ended": ended},
+            changes={"is_active": False, "sessions_ended": ended, "tokens_revoked": revoked},
         )
     return locked
 
@@ -291,7 +294,8 @@ def user_unlock(*, actor: User, user: User) -> User:
             return locked
         locked.locked_until = None
         locked.failed_login_count = 0
-        locked.save(update_fields=["locked_until", "failed_login_count"])
+        locked.lockout_count = 0
+        locked.save(update_fields=["locked_until", "failed_login_count", "lockout_count"])
         audit_record(
             actor=actor,
             action=AuditAction.SECURITY,
@@ -308,26 +312,29 @@ def user_password_change(*, user: User, new_password: str, keep_session_key: str
         user.set_password(new_password)
         user.save(update_fields=["password"])
         ended = user_sessions_end(user=user, except_session_key=keep_session_key)
+        revoked = _api_tokens_end(user=user, because="password_changed")
         audit_record(
             actor=user,
             action=AuditAction.SECURITY,
             obj=user,
             summary=f"user {user.pk} changed password",
-            changes={"sessions_ended": ended},
+            changes={"sessions_ended": ended, "tokens_revoked": revoked},
         )
     return ended
 
 
 def user_password_reset_complete(*, user: User) -> None:
-    """After a reset by e-mail: every session ends; the second factor is kept, so sign-in still asks for it."""
+    """After a reset by e-mail: every session and API token ends; the second factor is kept, so sign-in still
+    asks for it."""
     with transaction.atomic():
         ended = user_sessions_end(user=user)
+        revoked = _api_tokens_end(user=user, because="password_changed")
         audit_record(
             actor=user,
             action=AuditAction.SECURITY,
             obj=user,
             summary=f"user {user.pk} reset password by e-mail",
-            changes={"sessions_ended": ended},
+            changes={"sessions_ended": ended, "tokens_revoked": revoked},
         )
 
 
@@ -386,9 +393,9 @@ def user_sessions_end(*, user: User, except_session_key: str | None = None) -> i
 
 
 def sign_in_record(*, user: User) -> None:
-    """Audits a completed sign-in (both factors) and forgets earlier failures."""
+    """Audits a completed sign-in (both factors) and forgets earlier failures and lock-outs."""
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+        User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None, lockout_count=0)
         audit_record(actor=user, action=AuditAction.LOGIN, obj=user, summary=f"user {user.pk} signed in")
 
 
@@ -398,11 +405,20 @@ def sign_out_record(*, user: User, session_key: str | None) -> None:
         audit_record(actor=user, action=AuditAction.LOGOUT, obj=user, summary=f"user {user.pk} signed out")
 
 
-def sign_in_failure_record(*, user: User | None, stage: str) -> bool:
+def lockout_seconds(lockout_count: int) -> int:
+    """How long the `lockout_count`-th lock-out in a row lasts: doubling from SINERGI_LOCKOUT_SECONDS, capped
+    at SINERGI_LOCKOUT_MAX_SECONDS, so a guessed username can delay its owner but never shut them out for good
+    (and the owner can lift the lock at once with the link e-mailed to them)."""
+    base = settings.SINERGI_LOCKOUT_SECONDS
+    return min(base * 2 ** max(lockout_count - 1, 0), max(base, settings.SINERGI_LOCKOUT_MAX_SECONDS))
+
+
+def sign_in_failure_record(*, user: User | None, stage: str, base_url: str | None = None) -> bool:
     """Counts a failed password or second-factor attempt; locks the account at the threshold.
 
     For an unknown username nothing identifying is stored (what was typed may be someone's real name or a
-    password typed in the wrong box). Returns True when this failure locked the account.
+    password typed in the wrong box). When this failure locks the account, its owner is e-mailed a link that
+    lifts the lock (`base_url` is where the link points). Returns True when this failure locked the account.
     """
     if user is None:
         audit_record(
@@ -431,7 +447,60 @@ def sign_in_failure_record(*, user: User | None, stage: str) -> bool:
         )
         if locked.failed_login_count < settings.SINERGI_LOCKOUT_THRESHOLD:
             return False
-        locked.locked_until = timezone.now() + timezone.timedelta(seconds=settings.SINERGI_LOCKOUT_SECONDS)
+        locked.lockout_count += 1
+        seconds = lockout_seconds(locked.lockout_count)
+        locked.locked_until = timezone.now() + timedelta(seconds=seconds)
+        locked.failed_login_count = 0
+        locked.save(update_fields=["locked_until", "failed_login_count", "lockout_count"])
+        audit_record(
+            actor=None,
+            action=AuditAction.SECURITY,
+            obj=locked,
+            agency=locked.agency,
+            summary=f"user {locked.pk} locked out after repeated failures",
+            changes={"locked_seconds": seconds, "lockout_count": locked.lockout_count},
+        )
+        if base_url and locked.email and locked.kind == UserKind.PERSON:
+            from sinergi.agencies.tasks import send_unlock_email
+
+            user_id = locked.pk
+            transaction.on_commit(lambda: send_unlock_email.enqueue(user_id=user_id, base_url=base_url))
+    return True
+
+
+UNLOCK_SALT = "sinergi.agencies.unlock"
+UNLOCK_LINK_SECONDS = 24 * 60 * 60
+
+
+def unlock_token_make(user: User) -> str:
+    """A signed token that lifts this lock-out only: it names the lock's end, so it dies with that lock."""
+    from django.core import signing
+
+    assert user.locked_until is not None
+    return signing.dumps([user.pk, user.locked_until.timestamp()], salt=UNLOCK_SALT, compress=True)
+
+
+def user_unlock_by_link(*, token: str) -> User:
+    """The owner of a locked account lifts the lock with the link e-mailed to them. The link works once and
+    only for the lock it was made for; a stale or forged link changes nothing."""
+    from django.core import signing
+
+    refused = ApplicationError(
+        _(
+            "This unlock link is not valid any more. Wait until the lock ends, or ask your agency administrator."
+        ),
+        code="invalid_unlock_link",
+    )
+    try:
+        user_id, until = signing.loads(token, salt=UNLOCK_SALT, max_age=UNLOCK_LINK_SECONDS)
+        user_id, until = int(user_id), float(until)
+    except (signing.BadSignature, TypeError, ValueError) as error:
+        raise refused from error
+    with transaction.atomic():
+        locked = User.objects.select_for_update(of=("self",)).filter(pk=user_id, is_active=True).first()
+        if locked is None or locked.locked_until is None or locked.locked_until.timestamp() != until:
+            raise refused
+        locked.locked_until = None
         locked.failed_login_count = 0
         locked.save(update_fields=["locked_until", "failed_login_count"])
         audit_record(
@@ -439,10 +508,9 @@ def sign_in_failure_record(*, user: User | None, stage: str) -> bool:
             action=AuditAction.SECURITY,
             obj=locked,
             agency=locked.agency,
-            summary=f"user {locked.pk} locked out after repeated failures",
-            changes={"locked_seconds": settings.SINERGI_LOCKOUT_SECONDS},
+            summary=f"user {locked.pk} unlocked through the e-mailed link",
         )
-    return True
+    return locked
 
 
 def user_is_locked(user: User) -> bool:
@@ -565,10 +633,12 @@ def recovery_codes_regenerate(*, user: User, code: str) -> list[str]:
     return codes
 
 
-def user_two_factor_reset(*, actor: User, user: User) -> User:
-    """Removes a user's authenticator and recovery codes (lost phone); they enrol again at next sign-in.
+def user_two_factor_reset(*, actor: User, user: User, base_url: str | None = None) -> User:
+    """Removes a user's authenticator and recovery codes (lost phone).
 
-    Their sessions end, because they were opened with the factor that is being withdrawn.
+    Their sessions and API tokens end, because they were opened with the factor that is being withdrawn. They
+    enrol again only through the reset link e-mailed to them (sent after the commit when `base_url` is given):
+    whoever knows the password alone must not be able to enrol their own authenticator.
     """
     with transaction.atomic():
         locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
@@ -577,14 +647,24 @@ def user_two_factor_reset(*, actor: User, user: User) -> User:
         locked.save(update_fields=["totp_secret", "totp_confirmed_at"])
         RecoveryCode.objects.filter(user=locked).delete()
         ended = user_sessions_end(user=locked)
+        revoked = _api_tokens_end(user=locked, because="two_factor_reset")
         audit_record(
             actor=actor,
             action=AuditAction.SECURITY,
             obj=locked,
             agency=locked.agency,
             summary=f"user {locked.pk} 2FA reset",
-            changes={"sessions_ended": ended},
+            changes={"sessions_ended": ended, "tokens_revoked": revoked},
         )
+        if base_url and locked.email and locked.kind == UserKind.PERSON:
+            from sinergi.agencies.tasks import send_password_reset_email
+
+            scheme, _sep, domain = base_url.partition("://")
+            transaction.on_commit(
+                lambda: send_password_reset_email.enqueue(
+                    user_id=locked.pk, domain=domain, use_https=scheme == "https"
+                )
+            )
     return locked
 
 
@@ -596,24 +676,94 @@ def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+def _api_token_expiry(
+    *, actor: User | None, user: User, expires_at: datetime | None, no_expiry_reason: str
+) -> datetime | None:
+    """When a new token stops working: 90 days unless said otherwise, at most a year; "never" only for an
+    integrated system, decided by a platform administrator who says why."""
+    now = timezone.now()
+    if no_expiry_reason:
+        if user.kind != UserKind.SYSTEM:
+            raise ApplicationError(
+                _("Only an integrated system may hold a token without expiry."), code="no_expiry"
+            )
+        if actor is not None and not actor.is_superuser:
+            raise ApplicationError(
+                _("Only a platform administrator may create a token without expiry."), code="no_expiry"
+            )
+        return None
+    if expires_at is None:
+        return now + timedelta(days=TOKEN_DEFAULT_DAYS)
+    if expires_at <= now:
+        raise ApplicationError(_("The expiry date must be in the future."), code="invalid_expiry")
+    # A day of slack so that "one year" chosen at 23:59 is not refused by a second.
+    if expires_at > now + timedelta(days=TOKEN_MAX_DAYS + 1):
+        raise ApplicationError(_("A token is valid for at most one year."), code="invalid_expiry")
+    return expires_at
+
+
 def api_token_create(
-    *, user: User, name: str, expires_at: datetime | None = None, actor: User | None = None
+    *,
+    user: User,
+    name: str,
+    actor: User | None = None,
+    otp_code: str = "",
+    expires_at: datetime | None = None,
+    no_expiry_reason: str = "",
 ) -> tuple[ApiToken, str]:
-    """Creates a token and returns it with its secret, which is never stored and cannot be shown again."""
+    """Creates a token and returns it with its secret, which is never stored and cannot be shown again.
+
+    A person creating a token (for themselves or for an integrated system) confirms with a fresh code from
+    their authenticator app: a session left open on a shared computer must not be enough to mint a credential
+    that outlives it. `actor=None` is the command line (`manage.py`), run by whoever holds the server.
+    """
+    no_expiry_reason = no_expiry_reason.strip()
+    expires_at = _api_token_expiry(
+        actor=actor, user=user, expires_at=expires_at, no_expiry_reason=no_expiry_reason
+    )
+    if actor is not None:
+        if not actor.has_totp:
+            raise ApplicationError(
+                _("Set up two-factor authentication before you create an API token."),
+                code="second_factor_required",
+            )
+        if not _totp_accept(actor, otp_code or ""):
+            raise ApplicationError(
+                _("Enter a current code from your authenticator app to create a token."),
+                code="second_factor_required",
+            )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name, prefix=raw[:12], key_hash=_hash_token(raw), expires_at=expires_at)
+    token = ApiToken(
+        user=user,
+        name=name,
+        prefix=raw[:12],
+        key_hash=_hash_token(raw),
+        expires_at=expires_at,
+        no_expiry_reason=no_expiry_reason,
+    )
     token.full_clean()
     with transaction.atomic():
         token.save()
         audit_record(
-            actor=actor or user,
+            actor=actor,
             action=AuditAction.SECURITY,
             obj=token,
             agency=user.agency,
             summary=f"API token {token.pk} created for user {user.pk}",
-            changes={"prefix": token.prefix, "expires_at": expires_at.isoformat() if expires_at else None},
+            changes={
+                "prefix": token.prefix,
+                "expires_at": expires_at.isoformat() if expires_at else None,
+                "no_expiry": bool(no_expiry_reason),
+            },
         )
     return token, raw
+
+
+def _api_tokens_end(*, user: User, because: str) -> int:
+    """Revokes every live token of `user` (inside the caller's transaction); returns how many."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_because=because
+    )
 
 
 def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
@@ -623,7 +773,8 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
         if locked.revoked_at is not None:
             return locked
         locked.revoked_at = timezone.now()
-        locked.save(update_fields=["revoked_at"])
+        locked.revoked_because = "revoked"
+        locked.save(update_fields=["revoked_at", "revoked_because"])
         audit_record(
             actor=actor,
             action=AuditAction.SECURITY,

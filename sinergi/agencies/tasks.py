@@ -38,3 +38,26 @@ def send_password_reset_email(user_id: int, domain: str, use_https: bool) -> boo
         body = render_to_string("agencies/email/password_reset.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False)
     return True
+
+
+@task()
+def send_unlock_email(user_id: int, base_url: str) -> bool:
+    """E-mails the owner of a just-locked account the link that lifts the lock (made here, never queued).
+
+    A second run for the same lock sends the same link again, which is harmless: it still lifts only that lock.
+    """
+    from django.urls import reverse
+
+    from sinergi.agencies.forms import PasswordResetForm
+    from sinergi.agencies.services import unlock_token_make
+
+    user = PasswordResetForm.reachable_users().filter(pk=user_id, locked_until__isnull=False).first()
+    if user is None or not user.email or not user.is_locked:
+        return False
+    link = base_url + reverse("accounts:unlock", kwargs={"token": unlock_token_make(user)})
+    context = {"user": user, "link": link, "locked_until": user.locked_until}
+    with override(user.preferred_language or settings.LANGUAGE_CODE):
+        subject = "".join(render_to_string("agencies/email/unlock_subject.txt", context).splitlines())
+        body = render_to_string("agencies/email/unlock.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False)
+    return True

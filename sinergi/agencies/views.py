@@ -5,8 +5,6 @@ Thin adapters: permission by role here (403), scope through `restrict` in the se
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,13 +12,12 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sinergi.agencies import selectors, services
 from sinergi.agencies.choices import AgencyType, UserKind
-from sinergi.agencies.forms import AgencyForm, ApiTokenForm, UserForm
+from sinergi.agencies.forms import AgencyForm, ApiTokenForm, SystemTokenForm, UserForm
 from sinergi.core.errors import ApplicationError
 
 
@@ -145,7 +142,7 @@ def user_detail(request, user_id):
     context = {
         "target": target,
         "tokens": selectors.api_token_list(owner=target),
-        "token_form": ApiTokenForm(auto_id="id_token_%s"),
+        "token_form": _system_token_form(request.user)(auto_id="id_token_%s"),
     }
     return render(request, "agencies/user_detail.html", context)
 
@@ -214,11 +211,18 @@ def user_unlock(request, user_id):
 def user_two_factor_reset(request, user_id):
     _require_user_manager(request.user)
     target = selectors.access_user(user=request.user, user_id=user_id, action="change")
-    services.user_two_factor_reset(actor=request.user, user=target)
+    services.user_two_factor_reset(
+        actor=request.user, user=target, base_url=request.build_absolute_uri("/")[:-1]
+    )
     messages.success(
-        request, _("Two-factor authentication was reset. The user sets it up again at the next sign-in.")
+        request, _("Two-factor authentication was reset. The user was e-mailed a link to set it up again.")
     )
     return redirect("agencies:user_detail", user_id=target.pk)
+
+
+def _system_token_form(user):
+    # Only a platform administrator is offered a token that never expires.
+    return SystemTokenForm if user.is_superuser else ApiTokenForm
 
 
 @require_POST
@@ -230,17 +234,22 @@ def user_token_create(request, user_id):
     if target.kind != UserKind.SYSTEM or not target.is_active:
         messages.error(request, _("Tokens are created here only for active integrated-system accounts."))
         return redirect("agencies:user_detail", user_id=target.pk)
-    form = ApiTokenForm(request.POST)
+    form = _system_token_form(request.user)(request.POST, auto_id="id_token_%s")
     if not form.is_valid():
-        messages.error(request, _("Give the token a name."))
+        messages.error(request, _("Give the token a name, a validity and a current code from your app."))
         return redirect("agencies:user_detail", user_id=target.pk)
-    lifetime = form.cleaned_data["lifetime"]
-    token, secret = services.api_token_create(
-        user=target,
-        name=form.cleaned_data["name"],
-        expires_at=timezone.now() + timedelta(days=int(lifetime)) if lifetime else None,
-        actor=request.user,
-    )
+    try:
+        token, secret = services.api_token_create(
+            user=target,
+            name=form.cleaned_data["name"],
+            expires_at=form.cleaned_data["expires_at"],
+            no_expiry_reason=form.cleaned_data.get("no_expiry_reason", ""),
+            otp_code=form.cleaned_data["otp_code"],
+            actor=request.user,
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("agencies:user_detail", user_id=target.pk)
     continue_url = reverse("agencies:user_detail", args=[target.pk])
     return render(
         request,

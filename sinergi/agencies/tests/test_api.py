@@ -141,9 +141,8 @@ def test_user_create_through_the_api(client, agency_admin, case_worker, other_ag
 def test_revoked_expired_and_unknown_tokens_get_the_same_401(case_worker, client):
     token, raw = api_token_create(user=case_worker, name="t")
     api_token_revoke(actor=case_worker, token=token)
-    _expired, expired_raw = api_token_create(
-        user=case_worker, name="old", expires_at=timezone.now() - timezone.timedelta(days=1)
-    )
+    expired, expired_raw = api_token_create(user=case_worker, name="old")
+    ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timezone.timedelta(days=1))
     bodies = []
     for secret in (raw, expired_raw, "sng_not-a-real-token"):
         response = client.get("/api/v1/me/", headers={"Authorization": f"Bearer {secret}"})

@@ -19,10 +19,25 @@ def kalsel():
 
 
 def test_enrol_in_two_factor_then_sign_in_with_a_totp(page, kalsel):
-    UserFactory(username="siti", agency=kalsel, roles=[Role.CASE_WORKER])
+    import re
+
+    from django.core import mail
+
+    UserFactory(username="siti", agency=kalsel, roles=[Role.CASE_WORKER], email="siti@example.go.id")
     browser_sign_in(page, "siti")
-    # Two-factor is required here: the password alone leads to the enrolment page, not into the product.
-    assert page.url.endswith("/accounts/two-factor/setup/")
+    # Two-factor is required here, and the password alone does not open the enrolment: the invitation does.
+    assert "/accounts/login/" in page.url
+    assert "undangan" in page.locator("[data-testid=login-error]").inner_text()
+    page.goto("/accounts/password/reset/")
+    page.fill("input[name=email]", "siti@example.go.id")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/sent/")
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", mail.outbox[-1].body).group(1)
+    page.goto(link)
+    page.fill("input[name=new_password1]", "Sinergi-test-pass-1")
+    page.fill("input[name=new_password2]", "Sinergi-test-pass-1")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/two-factor/setup/")
     assert page.locator("[data-testid=totp-qr]").get_attribute("src").startswith("data:image/svg+xml")
     secret = page.locator("[data-testid=totp-secret]").inner_text().replace(" ", "")
     page.fill("input[name=otp_code]", pyotp.TOTP(secret).now())

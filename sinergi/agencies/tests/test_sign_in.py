@@ -46,17 +46,58 @@ def test_without_required_2fa_a_password_signs_in_and_records_the_session(client
     assert AuditEntry.objects.filter(action=AuditAction.LOGIN, actor=case_worker).count() == 1
 
 
-def test_required_2fa_sends_an_unenrolled_user_to_enrolment_without_signing_in(client, case_worker):
+def invitation_step(client, user, password="Fresh-secret-pass-7"):
+    """Follows the one-time reset (or invitation) link e-mailed to `user` and sets a password with it."""
+    mail.outbox.clear()
+    client.post(reverse("accounts:password_reset"), {"email": user.email})
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    set_url = client.get(link, follow=True).redirect_chain[-1][0]
+    return client.post(set_url, {"new_password1": password, "new_password2": password})
+
+
+def test_the_password_alone_never_opens_a_first_enrolment(client, case_worker):
     response = password_step(client, "caseworker")
+    assert response.status_code == 200
+    assert "invitation" in str(response.context["form"].non_field_errors()) or "undangan" in str(
+        response.context["form"].non_field_errors()
+    )
+    assert not is_signed_in(client)
+    # Going to the enrolment page directly does not help either.
+    assert client.get(reverse("accounts:two_factor_setup"))["Location"] == LOGIN
+    case_worker.refresh_from_db()
+    assert not case_worker.totp_secret and not case_worker.has_totp
+
+
+def test_the_invitation_link_leads_to_enrolment_without_signing_in(client, case_worker):
+    response = invitation_step(client, case_worker)
     assert response["Location"] == reverse("accounts:two_factor_setup")
     assert not is_signed_in(client)
     # Nothing else in the product is reachable in this state, not even the password change.
     assert client.get(reverse("accounts:password_change")).status_code == 302
     assert client.get("/api/v1/me/").status_code == 401
+    # If the five minutes run out, the same browser signs in with the new password and still enrols.
+    fresh = password_step(client, "caseworker", password="Fresh-secret-pass-7")
+    assert fresh["Location"] == reverse("accounts:two_factor_setup")
+
+
+def test_after_a_2fa_reset_the_user_enrols_only_through_the_e_mailed_link(
+    client, case_worker, agency_admin, signed_in, django_capture_on_commit_callbacks
+):
+    enrol_totp(case_worker)
+    signed_in(client, agency_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("agencies:user_two_factor_reset", args=[case_worker.pk]))
+    assert len(mail.outbox) == 1 and case_worker.email in mail.outbox[0].to
+    visitor = Client()
+    assert password_step(visitor, "caseworker").status_code == 200  # the old password alone: no enrolment
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    set_url = visitor.get(link, follow=True).redirect_chain[-1][0]
+    new = {"new_password1": "Fresh-secret-pass-7", "new_password2": "Fresh-secret-pass-7"}
+    assert visitor.post(set_url, new)["Location"] == reverse("accounts:two_factor_setup")
 
 
 def test_enrolment_shows_a_qr_code_and_ten_recovery_codes_once(client, case_worker):
-    password_step(client, "caseworker")
+    invitation_step(client, case_worker)
     page = client.get(reverse("accounts:two_factor_setup"))
     html = page.content.decode()
     assert 'src="data:image/svg+xml' in html
@@ -99,7 +140,7 @@ def test_totp_sign_in_and_replay_protection(client, case_worker):
 
 
 def test_a_recovery_code_works_once(client, case_worker):
-    password_step(client, "caseworker")
+    invitation_step(client, case_worker, password=PASSWORD)
     client.get(reverse("accounts:two_factor_setup"))
     secret = User.objects.get(pk=case_worker.pk).totp_secret
     response = client.post(reverse("accounts:two_factor_setup"), {"otp_code": next_code(secret)})

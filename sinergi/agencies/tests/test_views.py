@@ -1,7 +1,9 @@
 """Agency directory, agency administration and user management pages, with the permission matrix."""
 
+import pyotp
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from sinergi.agencies.choices import AgencyType, Role, UserKind
 from sinergi.agencies.models import Agency, ApiToken, RecoveryCode, User, UserRole
@@ -257,11 +259,12 @@ def test_system_user_token_create_show_once_and_revoke(
 ):
     bridge = SystemUserFactory(username="simfoni-bridge", agency=agency, roles=[Role.READ_ONLY])
     url = reverse("agencies:user_token_create", args=[bridge.pk])
+    secret = enrol_totp(agency_admin)
     responses = assert_permission_matrix(
         client,
         url=url,
         method="post",
-        data={"name": "SIMFONI", "lifetime": "90"},
+        data={"name": "SIMFONI", "lifetime": "90", "otp_code": pyotp.TOTP(secret).now()},
         denied=[(case_worker, 403), (other_admin, 404)],
         allowed=[(agency_admin, 200)],
         snapshot=db_snapshot(ApiToken.objects.filter(user=bridge)),
@@ -311,10 +314,13 @@ def test_profile_language_and_own_tokens(client, case_worker, signed_in):
     client.post(reverse("accounts:profile_language"), {"preferred_language": "xx"})
     assert User.objects.get(pk=case_worker.pk).preferred_language == "en"
 
-    created = client.post(reverse("accounts:profile_token_create"), {"name": "script", "lifetime": "30"})
+    totp = pyotp.TOTP(enrol_totp(case_worker))
+    created = client.post(
+        reverse("accounts:profile_token_create"), {"name": "script", "lifetime": "30", "otp_code": totp.now()}
+    )
     assert created.status_code == 200
     token = ApiToken.objects.get(user=case_worker)
-    assert token.expires_at is not None
+    assert timezone.timedelta(days=29) < token.expires_at - timezone.now() <= timezone.timedelta(days=30)
 
 
 def test_a_user_cannot_revoke_someone_elses_token(client, case_worker, colleague, signed_in):
