@@ -157,7 +157,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Sealed with AES-256-GCM (sinergi/core/uploads.py), like the identifiers in the database.
+    "default": {"BACKEND": "sinergi.core.uploads.EncryptedFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Uploaded documents live outside the web root and are served only through permission-checked views.

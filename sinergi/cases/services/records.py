@@ -4,12 +4,8 @@ route, notes, tasks and documents."""
 from __future__ import annotations
 
 import hashlib
-import io
-import zipfile
 from datetime import datetime
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -53,6 +49,7 @@ from sinergi.cases.services._shared import (
     _touch,
 )
 from sinergi.core.errors import ApplicationError
+from sinergi.core.uploads import upload_inspect
 
 # Fields of the case record that case_update may change (the rest belong to the flow or to intake).
 UPDATABLE_FIELDS = (
@@ -435,70 +432,14 @@ def task_complete(*, actor, task) -> Task:
     return locked
 
 
-# Content types recognised by their first bytes, never by the name or the browser's claim.
-_MAGIC = [
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-]
-
-
-_OOXML = {
-    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def detect_content_type(head: bytes, data: bytes) -> str | None:
-    """The document's real type from its content, or None if it is not one Sinergi accepts."""
-    for magic, content_type in _MAGIC:
-        if head.startswith(magic):
-            return content_type
-    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except zipfile.BadZipFile:
-            return None
-        for prefix, content_type in _OOXML.items():
-            if any(name.startswith(prefix) for name in names):
-                return content_type
-        return None
-    if b"\x00" not in data[:8192]:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        return "text/plain"
-    return None
-
-
 def document_upload(
     *, actor, case, uploaded_file, title: str = "", sensitivity: str = Sensitivity.GENERAL
 ) -> Document:
-    """Stores a document under MEDIA_ROOT (outside the web root) with its SHA-256, after checking its size and
-    its real type; it is served only by a permission-checked view."""
-    limit = settings.SINERGI_MAX_UPLOAD_BYTES
-    if uploaded_file.size is None or uploaded_file.size > limit:
-        raise ApplicationError(
-            _("The file is too large (at most %(mb)s MB).") % {"mb": limit // (1024 * 1024)},
-            code="file_too_large",
-            fields={"file": [_("Too large.")]},
-        )
-    if uploaded_file.size == 0:
-        raise ApplicationError(_("The file is empty."), code="invalid_file", fields={"file": [_("Empty.")]})
-    data = uploaded_file.read()
-    content_type = detect_content_type(data[:16], data)
-    if content_type is None:
-        raise ApplicationError(
-            _(
-                "This kind of file is not accepted: upload a PDF, an image (JPEG, PNG, WebP), a Word or Excel file, or plain text."
-            ),
-            code="invalid_file",
-            fields={"file": [_("Type not accepted.")]},
-        )
-    original_name = Path(uploaded_file.name or "document").name[:200]
+    """Stores a document under MEDIA_ROOT (outside the web root, sealed by the storage) with its SHA-256, after
+    `core.uploads` checked it; it is served only by a permission-checked view."""
+    # Size, real type, active content, zip bombs; a photo comes back without its metadata.
+    clean = upload_inspect(uploaded_file)
+    data, content_type, original_name = clean.data, clean.content_type, clean.original_name
     with transaction.atomic(durable=True):
         locked = case_lock(case.pk)
         relation = _require_relation(actor, locked, allowed=(Relation.LEAD, Relation.PARTICIPANT))

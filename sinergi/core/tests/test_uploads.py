@@ -1,0 +1,143 @@
+"""Every upload is checked before it is stored (issue 14 point 6) and stored sealed."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import ExifTags, Image
+
+from sinergi.core import uploads
+from sinergi.core.errors import ApplicationError
+
+
+def jpeg_with_gps() -> bytes:
+    exif = Image.Exif()
+    exif[0x010F] = "CameraMaker"
+    exif[0x0132] = "2026:11:30 10:00:00"
+    exif[ExifTags.IFD.GPSInfo] = {1: "S", 2: (6.0, 12.0, 30.0), 3: "E", 4: (106.0, 49.0, 0.0)}
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(out, "JPEG", exif=exif, comment=b"rumah penampungan")
+    return out.getvalue()
+
+
+def docx(parts: dict[str, bytes] | None = None, *, compression=zipfile.ZIP_DEFLATED) -> bytes:
+    parts = parts or {
+        "[Content_Types].xml": b'<?xml version="1.0"?><Types/>',
+        "word/document.xml": b"<w:document/>",
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def inspect(name: str, data: bytes, **kwargs):
+    return uploads.upload_inspect(SimpleUploadedFile(name, data), **kwargs)
+
+
+def refused(name: str, data: bytes, **kwargs) -> ApplicationError:
+    with pytest.raises(ApplicationError) as caught:
+        inspect(name, data, **kwargs)
+    assert caught.value.fields and caught.value.fields["file"]
+    return caught.value
+
+
+def test_a_photo_loses_its_gps_camera_and_time_but_keeps_its_pixels():
+    original = jpeg_with_gps()
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(ExifTags.IFD.GPSInfo)
+    clean = inspect("foto.JPG", original)
+    assert clean.content_type == "image/jpeg" and clean.metadata_removed
+    stored = Image.open(io.BytesIO(clean.data))
+    assert not stored.getexif() and "exif" not in stored.info and "comment" not in stored.info
+    assert b"CameraMaker" not in clean.data and b"rumah penampungan" not in clean.data
+    assert stored.size == (40, 30)
+    assert stored.getpixel((20, 15))[0] > 150
+
+
+def test_an_html_page_named_pdf_is_refused_as_active_content():
+    error = refused("surat.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>")
+    assert "aktif" in error.message or "active" in error.message
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("gambar.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ("halaman.html", b"<html><body>hi</body></html>"),
+        ("catatan.txt", b"halo <script>fetch('/')</script>"),
+        ("skrip.js", b"alert(1)"),
+        (
+            "laporan.pdf",
+            b"%PDF-1.4\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>\n%%EOF",
+        ),
+        (
+            "makro.docx",
+            docx(
+                {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"x", "word/vbaProject.bin": b"x"}
+            ),
+        ),
+    ],
+)
+def test_active_content_is_refused_whatever_its_name(name, data):
+    refused(name, data)
+
+
+def test_content_must_match_the_name():
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    assert inspect("surat.pdf", pdf).content_type == "application/pdf"
+    refused("foto.jpg", pdf)
+    refused("surat.pdf", jpeg_with_gps())
+    refused("data.xlsx", docx())  # a Word archive named as Excel
+    refused("catatan.txt", pdf)
+    refused("tanpa-ekstensi", pdf)
+
+
+def test_a_zip_bomb_named_docx_is_refused_without_unpacking_it():
+    bomb = docx(
+        {
+            "[Content_Types].xml": b"<Types/>",
+            "word/document.xml": b"<w:document/>",
+            "word/media/big.bin": b"\0" * (50 * 1024 * 1024),
+        }
+    )
+    assert len(bomb) < 200 * 1024
+    error = refused("kontrak.docx", bomb)
+    assert "zip" in error.message
+
+
+def test_a_real_office_file_and_text_pass():
+    assert inspect("kontrak.docx", docx()).content_type == uploads.DOCX
+    assert inspect("daftar.csv", b"nama;desa\nSiti;Banjar\n").content_type == "text/plain"
+
+
+def test_photo_kinds_refuse_documents_and_size_and_emptiness_are_checked():
+    error = refused("surat.pdf", b"%PDF-1.4\n%%EOF\n", kinds=uploads.PHOTO_KINDS)
+    assert "JPEG" in error.message
+    assert refused("a.txt", b"x" * 2000, max_bytes=1000).code == "file_too_large"
+    assert refused("a.txt", b"").code == "invalid_file"
+
+
+def test_a_truncated_photo_is_refused_not_a_500():
+    refused("foto.jpg", jpeg_with_gps()[:200])
+
+
+def test_stored_files_are_sealed_on_disk_and_read_back_whole(settings):
+    data = b"%PDF-1.4\nNIK 6371012345670001\n%%EOF\n"
+    name = default_storage.save("test/sealed.pdf", io.BytesIO(data))
+    try:
+        with open(default_storage.path(name), "rb") as raw:
+            on_disk = raw.read()
+        assert b"6371012345670001" not in on_disk and on_disk.startswith(b"SNGF1")
+        with default_storage.open(name) as handle:
+            assert handle.read() == data
+        assert default_storage.size(name) == len(data)
+        settings.SINERGI_FIELD_KEY = "another-key"
+        uploads._file_key.cache_clear()
+        with pytest.raises(Exception):  # noqa: B017 (the GCM tag refuses a wrong key, whatever its class)
+            default_storage.open(name).read()
+    finally:
+        settings.SINERGI_FIELD_KEY = "test-field-key"
+        default_storage.delete(name)
