@@ -17,6 +17,27 @@ from sinergi.core.testing.factories import AgencyFactory, UserFactory
 TEST_PROVINCES = ("63", "52", "53")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL: the migrations ran as the owner; mark the test database disposable (its runner empties
+    the trail between browser tests) and, when SINERGI_TEST_DB_APP_ROLE names a role, run every test as that
+    role, which does not own the tables, exactly as production runs (`.ci/run` does this)."""
+    from django.db import connection
+
+    role = os.environ.get("SINERGI_TEST_DB_APP_ROLE", "")
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            return
+        from sinergi.audit.dbrole import app_role_grant, audit_disposable_mark
+
+        audit_disposable_mark()
+        if role:
+            app_role_grant(role=role, for_tests=True)
+            connection.close()
+            # Every connection opened from now on (live server and worker threads too) acts as the role.
+            connection.settings_dict.setdefault("OPTIONS", {})["assume_role"] = role
+
+
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch):
     """Tests never reach the network: any socket to a non-local address fails loudly."""

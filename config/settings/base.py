@@ -143,6 +143,12 @@ SINERGI_OTP_PER_IP = env_int("SINERGI_OTP_PER_IP", 30)
 SINERGI_RESET_PER_EMAIL = env_int("SINERGI_RESET_PER_EMAIL", 3)
 SINERGI_RESET_PER_IP = env_int("SINERGI_RESET_PER_IP", 20)
 SINERGI_DEMO = env_bool("SINERGI_DEMO", False)
+# Signed checkpoints of the audit chain's head (sinergi/audit/checkpoints.py): the key never enters the database,
+# the file belongs on another disk or machine.
+SINERGI_AUDIT_CHECKPOINT_KEY = env_str("SINERGI_AUDIT_CHECKPOINT_KEY", "")
+SINERGI_AUDIT_CHECKPOINT_FILE = env_str(
+    "SINERGI_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl")
+)
 # Behind a reverse proxy the audit trail records the client from X-Forwarded-For (sinergi/core/middleware.py);
 # only turn this on when the proxy overwrites that header, or clients could write their own address.
 SINERGI_TRUST_X_FORWARDED_FOR = env_bool("SINERGI_TRUST_X_FORWARDED_FOR", False)

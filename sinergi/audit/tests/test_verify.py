@@ -1,5 +1,6 @@
 """`manage.py audit_verify` finds the first entry someone altered, removed or re-linked with raw SQL."""
 
+import os
 from io import StringIO
 
 import pytest
@@ -9,10 +10,11 @@ from django.db import DatabaseError, connection, transaction
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.models import AuditEntry
 from sinergi.audit.services import HASHED_FIELDS, audit_record, entry_digest
-from sinergi.audit.tests.helpers import tamper
+from sinergi.audit.tests.helpers import owner_execute, tamper
 
 pytestmark = pytest.mark.django_db
 
+REFUSED = "append-only|permission denied"
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="the append-only trigger exists only on PostgreSQL (run with DATABASE_URL=postgres://...)",
@@ -39,7 +41,8 @@ def chain(case_worker):
 
 
 def test_empty_trail_is_intact():
-    assert verify()[:2] == (0, "chain intact (0 entries)\nhead " + "0" * 64 + "\n")
+    status, out, _err = verify()
+    assert status == 0 and out.startswith("chain intact (0 entries)\nhead " + "0" * 64 + "\n")
 
 
 def test_untouched_chain_is_intact(chain):
@@ -112,19 +115,55 @@ def test_a_fork_is_refused_by_the_database(chain):
 
 @on_postgresql
 def test_postgresql_refuses_update_and_delete(chain):
+    # The trigger refuses the owner; the application role does not even hold the right.
     for sql in (
         "UPDATE audit_auditentry SET summary = 'x' WHERE id = %s",
         "DELETE FROM audit_auditentry WHERE id = %s",
     ):
         with (
-            pytest.raises(DatabaseError, match="append-only"),
+            pytest.raises(DatabaseError, match=REFUSED),
             transaction.atomic(),
             connection.cursor() as cursor,
         ):
             cursor.execute(sql, [chain[0].pk])
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+    with pytest.raises(DatabaseError, match=REFUSED), transaction.atomic():
         AuditEntry.objects.filter(pk=chain[0].pk).update(summary="x")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+    with pytest.raises(DatabaseError, match=REFUSED), transaction.atomic():
         AuditEntry.objects.filter(pk=chain[0].pk).delete()
     assert AuditEntry.objects.count() == 4
     assert verify()[0] == 0
+
+
+@on_postgresql
+def test_postgresql_refuses_truncate_unless_the_owner_marked_the_database_disposable(chain):
+    owner_execute("DELETE FROM audit_disposable")  # as in production; rolled back with the test
+    # The foreign-key checks of the rows just written must run first, or PostgreSQL refuses TRUNCATE for that.
+    owner_execute("SET CONSTRAINTS ALL IMMEDIATE")
+    truncate = "TRUNCATE audit_auditentry CASCADE"
+    with pytest.raises(DatabaseError, match=r"TRUNCATE refused"), transaction.atomic():
+        owner_execute(truncate)  # not even the owner, short of dropping the trigger
+    with (
+        pytest.raises(DatabaseError, match=r"TRUNCATE refused|permission denied"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(truncate)
+    owner_execute("SET CONSTRAINTS ALL DEFERRED")
+    assert AuditEntry.objects.count() == 4
+
+
+@on_postgresql
+@pytest.mark.skipif(
+    not os.environ.get("SINERGI_TEST_DB_APP_ROLE"),
+    reason="runs as the application role only with SINERGI_TEST_DB_APP_ROLE",
+)
+def test_the_application_role_owns_nothing_and_cannot_mark_the_trail_disposable(chain):
+    from sinergi.audit.dbrole import current_role_owns_audit_table
+
+    assert not current_role_owns_audit_table()
+    with (
+        pytest.raises(DatabaseError, match=r"permission denied"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("INSERT INTO audit_disposable DEFAULT VALUES")

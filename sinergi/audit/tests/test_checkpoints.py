@@ -1,0 +1,81 @@
+"""Signed checkpoints of the chain's head catch what the chain alone cannot: a cut tail and a rebuilt chain."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from sinergi.audit.choices import AuditAction
+from sinergi.audit.models import AuditEntry
+from sinergi.audit.services import audit_record
+from sinergi.audit.tests.helpers import tamper
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def anchored(settings, tmp_path, case_worker):
+    settings.SINERGI_AUDIT_CHECKPOINT_KEY = "checkpoint-key-kept-off-the-database"
+    settings.SINERGI_AUDIT_CHECKPOINT_FILE = str(tmp_path / "anchor" / "checkpoints.jsonl")
+    entries = [audit_record(actor=case_worker, action=AuditAction.VIEW, obj=case_worker) for _ in range(5)]
+    call_command("audit_checkpoint", stdout=StringIO())
+    return entries
+
+
+def verify() -> tuple[int, str]:
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("audit_verify", stdout=out, stderr=err)
+    except SystemExit as exit_:
+        return exit_.code, out.getvalue() + err.getvalue()
+    return 0, out.getvalue() + err.getvalue()
+
+
+def test_an_untouched_trail_matches_its_checkpoint_and_may_grow(anchored, settings, case_worker):
+    line = json.loads(Path(settings.SINERGI_AUDIT_CHECKPOINT_FILE).read_text())
+    assert line["last_id"] == anchored[-1].pk and line["head"] == anchored[-1].entry_hash
+    assert "checkpoint-key" not in str(line) and len(line["hmac"]) == 64
+    audit_record(actor=case_worker, action=AuditAction.VIEW, obj=case_worker)
+    status, output = verify()
+    assert status == 0 and "matches the checkpoint" in output and "(entry" in output
+
+
+def test_a_cut_tail_is_reported(anchored):
+    tamper("DELETE FROM audit_auditentry WHERE id >= %s", [anchored[3].pk])
+    status, output = verify()
+    assert status == 1 and "checkpoint mismatch: cut" in output and str(anchored[-1].pk) in output
+
+
+def test_a_rebuilt_chain_is_reported(anchored, case_worker):
+    # The intruder empties the trail and writes a fresh, internally perfect chain of the same length.
+    tamper("DELETE FROM audit_auditentry")
+    rebuilt = [audit_record(actor=case_worker, action=AuditAction.VIEW, obj=case_worker) for _ in range(5)]
+    tamper("UPDATE audit_auditentry SET id = id - %s", [rebuilt[0].pk - anchored[0].pk])
+    assert AuditEntry.objects.filter(pk=anchored[-1].pk).exists()
+    status, output = verify()
+    assert status == 1 and "checkpoint mismatch: rebuilt" in output
+
+
+def test_an_edited_checkpoint_file_is_reported(anchored, settings):
+    path = settings.SINERGI_AUDIT_CHECKPOINT_FILE
+    line = json.loads(Path(path).read_text())
+    line["last_id"] = anchored[2].pk
+    line["head"] = anchored[2].entry_hash
+    with open(path, "a") as handle:
+        handle.write(json.dumps(line) + "\n")
+    status, output = verify()
+    assert status == 1 and "bad_signature" in output
+
+
+def test_without_a_key_the_checkpoint_command_refuses_and_verify_says_so(settings, case_worker, tmp_path):
+    from django.core.management.base import CommandError
+
+    settings.SINERGI_AUDIT_CHECKPOINT_KEY = ""
+    settings.SINERGI_AUDIT_CHECKPOINT_FILE = str(tmp_path / "c.jsonl")
+    audit_record(actor=case_worker, action=AuditAction.VIEW, obj=case_worker)
+    with pytest.raises(CommandError, match="SINERGI_AUDIT_CHECKPOINT_KEY"):
+        call_command("audit_checkpoint", stdout=StringIO())
+    status, output = verify()
+    assert status == 0 and "no checkpoint key" in output
