@@ -19,7 +19,9 @@ else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "bulk"]}
+}
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sinergi-test-media-"))  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "sinergi.core.uploads.EncryptedFileSystemStorage"},

@@ -17,3 +17,15 @@ class ThrottleHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of one background worker (sinergi/core/worker.py): a task left running by a worker
+    that stopped beating is queued again."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    queues = models.CharField(max_length=200)
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} at {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -60,7 +60,8 @@ def _train_and_save():
     return train_and_save
 
 
-@task()
+# Long work runs on the "bulk" queue and its own worker (sinergi/core/worker.py): it never delays e-mails.
+@task(queue_name="bulk")
 def retrain_detection_model() -> dict:
     """Retrains the learned layer with the project corpus plus every reviewed post."""
     train = _train_and_save()
@@ -100,7 +101,7 @@ def _retrain_pending() -> bool:
     return DBTaskResult.objects.filter(task_path=retrain_detection_model.module_path, status="READY").exists()
 
 
-@task()
+@task(queue_name="bulk")
 def process_uploaded_batch(batch_id: int) -> str:
     """Screens and stores an uploaded file's posts (services.post_upload_process); returns the batch status."""
     from sinergi.detection.services import post_upload_process

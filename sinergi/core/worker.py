@@ -1,0 +1,192 @@
+"""The background worker: django-tasks' database worker, made to survive what production does to it.
+
+    manage.py worker                          # short jobs: e-mails, notifications (queue "default")
+    manage.py worker --queue-name bulk        # long jobs: screening uploads, retraining (queue "bulk")
+
+What it adds to `db_worker` (issue 14 point 9):
+
+- **A database outage is ridden out**: an `OperationalError` or `InterfaceError` closes the connections and the
+  worker waits, 1 s, 2 s, 4 s ... up to 30 s, then carries on where it was, instead of exiting.
+- **Tasks are leased**: while a worker lives, a thread of its own refreshes its heartbeat (`WorkerHeartbeat`)
+  every few seconds, even in the middle of a long task. A task left RUNNING by a worker whose heartbeat is older
+  than `LEASE_SECONDS` (killed, machine lost) is put back in the queue by the next worker that looks, up to
+  `MAX_ATTEMPTS` runs; after that it is marked failed. Tasks must therefore be idempotent: a re-run finishes the
+  work without doing twice what was done.
+- **Memory is handed back** after each task (`gc.collect()` and glibc's `malloc_trim`), so a worker that
+  screened a 20,000-post upload does not keep hundreds of MiB afterwards.
+- Long work goes to its own queue ("bulk") and its own worker, so it never holds e-mails behind it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import logging
+import threading
+import time
+from datetime import timedelta
+
+from django.db import InterfaceError, OperationalError, close_old_connections, connections
+from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+
+logger = logging.getLogger("sinergi.worker")
+
+HEARTBEAT_SECONDS = 5
+LEASE_SECONDS = 60
+MAX_ATTEMPTS = 3
+BACKOFF_MAX_SECONDS = 30
+BULK_QUEUE = "bulk"
+
+_DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+def _release_memory() -> None:
+    gc.collect()
+    # Not glibc: the allocator keeps its pages, the process still works.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def heartbeat(worker_id: str, queues: str) -> None:
+    from sinergi.core.models import WorkerHeartbeat
+
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id, defaults={"queues": queues[:200], "beat_at": timezone.now()}
+    )
+
+
+def expired_leases_requeue(*, now=None) -> dict[str, int]:
+    """Puts back in the queue the tasks left RUNNING by a worker that stopped beating; fails those run too often.
+
+    Safe to call from every worker at once: each task changes state in one conditional UPDATE.
+    """
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from sinergi.core.models import WorkerHeartbeat
+
+    now = now or timezone.now()
+    alive = set(
+        WorkerHeartbeat.objects.filter(beat_at__gte=now - timedelta(seconds=LEASE_SECONDS)).values_list(
+            "worker_id", flat=True
+        )
+    )
+    requeued = failed = 0
+    stale = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=now - timedelta(seconds=LEASE_SECONDS)
+    ).only("id", "worker_ids")
+    for result in stale:
+        if result.worker_ids and result.worker_ids[-1] in alive:
+            continue
+        if len(result.worker_ids) >= MAX_ATTEMPTS:
+            failed += DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.FAILED, finished_at=now
+            )
+            logger.error("task %s failed: its worker died %s times", result.pk, len(result.worker_ids))
+            continue
+        requeued += DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.READY
+        )
+        logger.warning("task %s queued again: its worker stopped beating", result.pk)
+    WorkerHeartbeat.objects.filter(beat_at__lt=now - timedelta(days=1)).delete()
+    return {"requeued": requeued, "failed": failed}
+
+
+class ResilientWorker(Worker):
+    """`db_worker`'s loop with a heartbeat, lease recovery, database back-off and memory release."""
+
+    def __init__(self, *, beat_in_background: bool = True, **kwargs):
+        super().__init__(**kwargs)
+        self.beat_in_background = beat_in_background
+        self._stop_beating = threading.Event()
+        self._last_sweep = 0.0
+        # Tasks this worker claimed when the database went away mid-task: queued again once it is back.
+        self._orphans: set = set()
+
+    def _beat_forever(self) -> None:
+        queues = ",".join(self.queue_names)
+        while not self._stop_beating.is_set():
+            try:
+                heartbeat(self.worker_id, queues)
+            except _DATABASE_DOWN:
+                logger.warning("heartbeat: database unavailable")
+            finally:
+                connections.close_all()  # this thread's own connection: never left half-open
+            self._stop_beating.wait(HEARTBEAT_SECONDS)
+
+    def _sweep(self) -> None:
+        from django_tasks.base import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+
+        if self._orphans:
+            DBTaskResult.objects.filter(pk__in=self._orphans, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.READY
+            )
+            self._orphans.clear()
+        if time.monotonic() - self._last_sweep >= HEARTBEAT_SECONDS:
+            self._last_sweep = time.monotonic()
+            expired_leases_requeue()
+
+    def _claim(self):
+        """The next ready task of this worker's queues, marked as running by it (db_worker's own claim)."""
+        from django_tasks_db.models import DBTaskResult
+        from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
+
+        tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
+        if not self.process_all_queues:
+            tasks = tasks.filter(queue_name__in=self.queue_names)
+        if self.excluded_queue_names:
+            tasks = tasks.exclude(queue_name__in=self.excluded_queue_names)
+        with exclusive_transaction(tasks.db):
+            try:
+                result = tasks.get_locked()
+                if result is not None:
+                    result.claim(self.worker_id)
+                return result
+            except OperationalError as error:
+                if is_locked_database_exception(error):
+                    return None
+                raise
+
+    def run_task(self, db_task_result) -> None:
+        try:
+            super().run_task(db_task_result)
+        except _DATABASE_DOWN:
+            self._orphans.add(db_task_result.pk)
+            raise
+        finally:
+            _release_memory()
+
+    def run(self) -> None:
+        logger.info("worker %s starting on queues %s", self.worker_id, ",".join(self.queue_names))
+        if self.beat_in_background:
+            threading.Thread(target=self._beat_forever, name="worker-heartbeat", daemon=True).start()
+        delay = 1.0
+        try:
+            while self.running:
+                result = None
+                try:
+                    close_old_connections()
+                    self._sweep()
+                    result = self._claim()
+                    if result is not None:
+                        self.run_task(result)
+                    delay = 1.0
+                except _DATABASE_DOWN as error:
+                    logger.warning(
+                        "database unavailable (%s); retrying in %.0f s", type(error).__name__, delay
+                    )
+                    connections.close_all()
+                    time.sleep(delay)
+                    delay = min(delay * 2, BACKOFF_MAX_SECONDS)
+                    continue
+                if self.batch and result is None:
+                    return
+                if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
+                    return
+                if self.running and result is None:
+                    time.sleep(self.interval)
+        finally:
+            self._stop_beating.set()
