@@ -1,0 +1,301 @@
+#!/usr/bin/env python
+"""Load benchmark (issue 14 point 8): the production stack under 50 signed-in users without pauses.
+
+    .venv/bin/python bench/load.py                         # loads 100,000 cases (bench/cases.py) if needed, then runs
+    .venv/bin/python bench/load.py --skip-load --seconds 60 --workers 2
+
+What runs: gunicorn (sync workers, `config.settings.production` through `bench/load_settings.py`, which only adds
+the bare anchor view) on 127.0.0.1 against PostgreSQL (DATABASE_URL, default the bench database
+sinergi_bench_load); a second process on loopback plays `--users` signed-in case workers, each sending the next
+request as soon as the last one answered, in this mix:
+
+    list 25%  detail 25%  search 15%  notifications 10%  detection 10%  note 10%  intake 5%
+    bare (the anchor: a view that answers "ok" through the whole middleware stack) on every tenth request
+
+Output, one `name: value unit` line each: `load_rate` (requests/s over the run), `load_errors` (non-2xx/3xx and
+transport errors), per action `<action>_rate` and `<action>_p95` (client-side time, queue included), and the
+server CPU per request (`server_cpu_per_request`, from the gunicorn processes' CPU time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.client import HTTPConnection
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/sinergi_bench_load"
+BENCH_SECRET_KEY = "bench-load-secret-key-not-for-production-" + "x" * 20
+BENCH_FIELD_KEY = "insecure-local-only-field-key"  # the key bench/cases.py loads identifiers with
+MIX = [
+    ("list", 25),
+    ("detail", 25),
+    ("search", 15),
+    ("notifications", 10),
+    ("detection", 10),
+    ("note", 10),
+    ("intake", 5),
+]
+SEARCH_WORDS = ["paspor", "gaji", "ditahan", "Kamboja", "calo", "utang", "Johor", "agen"]
+CSRF = "benchcsrfsecretbenchcsrfsecret12"  # 32 characters: Django accepts the unmasked secret as the token
+
+
+def _p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[18] if len(samples) >= 20 else max(samples, default=0.0)
+
+
+# --- controller -------------------------------------------------------------------------------------------
+
+
+def _prepare(url: str, cases: int, skip_load: bool, users: int) -> dict:
+    os.environ["SECRET_KEY"] = BENCH_SECRET_KEY
+    os.environ["SINERGI_FIELD_KEY"] = BENCH_FIELD_KEY
+    import bench.cases as cases_bench
+
+    cases_bench._ensure_database(url)
+    cases_bench._setup_django(url)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from sinergi.cases.models import Case
+
+    if not skip_load or not Case.objects.filter(reference__startswith="BENCH/").exists():
+        rate = cases_bench.load(cases)
+        print(f"cases_load_rate: {rate:.0f} rows/s", flush=True)
+    return _sessions(users)
+
+
+def _sessions(count: int) -> dict:
+    """`count` case workers of the agency that leads 40% of the cases, each with a session past both factors."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.module_loading import import_string
+
+    from sinergi.agencies.choices import Role
+    from sinergi.agencies.models import Agency, User, UserRole
+    from sinergi.agencies.selectors import SESSION_OTP_VERIFIED
+    from sinergi.cases.models import Case
+
+    agency = Agency.objects.get(code="bench-bp3mi-kalsel")
+    store = import_string(settings.SESSION_ENGINE + ".SessionStore")
+    cookies = []
+    for index in range(count):
+        user, _ = User.objects.get_or_create(username=f"bench-load-{index:02d}", defaults={"agency": agency})
+        UserRole.objects.get_or_create(user=user, role=Role.CASE_WORKER)
+        session = store()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session[SESSION_OTP_VERIFIED] = True
+        session.set_expiry(3 * 60 * 60)
+        session.create()
+        cookies.append(session.session_key)
+    case_ids = list(Case.objects.filter(lead_agency=agency).values_list("pk", flat=True)[:5000])
+    return {"sessions": cookies, "case_ids": case_ids}
+
+
+def _server(port: int, workers: int, var_dir: str, url: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.load_settings",
+        "DATABASE_URL": url,
+        "SECRET_KEY": BENCH_SECRET_KEY,
+        "SINERGI_FIELD_KEY": BENCH_FIELD_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{port}",
+        "SECURE_SSL_REDIRECT": "false",
+        "SINERGI_VAR_DIR": var_dir,
+        "LOG_LEVEL": "WARNING",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
+    gunicorn += ["--workers", str(workers), "--timeout", "120", "--log-level", "warning"]
+    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, start_new_session=True)
+    for _attempt in range(120):
+        try:
+            connection = HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/bench-bare/")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.5)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of the gunicorn master and its workers (from /proc), in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for path in Path("/proc").iterdir():
+        if not path.name.isdigit():
+            continue
+        try:
+            fields = (path / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ppid = int(fields[1])
+        if int(path.name) == pid or ppid == pid:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--client", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.client:
+        _client(json.loads(Path(args.client).read_text()))
+        return
+    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
+    plan = _prepare(url, args.cases, args.skip_load, args.users)
+    var_dir = tempfile.mkdtemp(prefix="sinergi-bench-load-")
+    server = _server(args.port, args.workers, var_dir, url)
+    try:
+        plan.update({"port": args.port, "seconds": args.seconds, "out": str(Path(var_dir) / "result.json")})
+        plan_file = Path(var_dir) / "plan.json"
+        plan_file.write_text(json.dumps(plan))
+        cpu_before = _cpu_seconds(server.pid)
+        subprocess.run([sys.executable, __file__, "--client", str(plan_file)], check=True)
+        cpu = _cpu_seconds(server.pid) - cpu_before
+        result = json.loads(Path(plan["out"]).read_text())
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    total = sum(len(samples) for samples in result["samples"].values())
+    print(f"load_users: {args.users} users")
+    print(f"load_workers: {args.workers} gunicorn workers")
+    print(f"load_rate: {total / result['elapsed']:.1f} requests/s")
+    print(f"load_errors: {result['errors']} requests")
+    print(f"server_cpu_per_request: {1000 * cpu / max(total, 1):.1f} ms")
+    for action, samples in sorted(result["samples"].items()):
+        print(f"{action}_rate: {len(samples) / result['elapsed']:.1f} requests/s")
+        print(f"{action}_p95: {1000 * _p95(samples):.0f} ms")
+    if result["error_examples"]:
+        print("errors seen:", ", ".join(result["error_examples"][:5]), file=sys.stderr)
+
+
+# --- client (the second process) -----------------------------------------------------------------------
+
+
+def _request(action: str, rng: random.Random, case_ids: list[int]) -> tuple[str, str, bytes | None]:
+    case_id = rng.choice(case_ids)
+    if action == "bare":
+        return "GET", "/bench-bare/", None
+    if action == "list":
+        return (
+            "GET",
+            "/cases/?" + urlencode({"stage": rng.choice(["assessment", "services", "referral"])}),
+            None,
+        )
+    if action == "detail":
+        return "GET", f"/cases/{case_id}/", None
+    if action == "search":
+        return "GET", "/cases/?" + urlencode({"q": rng.choice(SEARCH_WORDS)}), None
+    if action == "notifications":
+        return "GET", "/cases/notifications/", None
+    if action == "detection":
+        return "GET", "/detection/", None
+    if action == "note":
+        body = {"note-text": "Keluarga dihubungi, menunggu dokumen.", "note-sensitivity": "GENERAL"}
+        return "POST", f"/cases/{case_id}/notes/", urlencode(body).encode()
+    body = {
+        "intake_channel": "HOTLINE",
+        "narrative": "Dilaporkan keluarga: dijanjikan kerja di Malaysia, paspor ditahan.",
+        "destination_country": "MY",
+        "victims-TOTAL_FORMS": "1",
+        "victims-INITIAL_FORMS": "0",
+        "victims-MIN_NUM_FORMS": "0",
+        "victims-MAX_NUM_FORMS": "20",
+        "victims-0-full_name": "Korban Sintetis",
+        "victims-0-sex": "F",
+        "victims-0-age_group": "ADULT",
+    }
+    return "POST", "/cases/intake/", urlencode(body).encode()
+
+
+def _client(plan: dict) -> None:
+    deadline = time.perf_counter() + plan["seconds"]
+    samples: dict[str, list[float]] = {}
+    errors = [0]
+    examples: list[str] = []
+    lock = threading.Lock()
+    actions = [name for name, weight in MIX for _ in range(weight)]
+
+    def user(index: int, session_key: str) -> None:
+        rng = random.Random(index)
+        connection = HTTPConnection("127.0.0.1", plan["port"], timeout=60)
+        cookie = f"sessionid={session_key}; csrftoken={CSRF}"
+        count = 0
+        while time.perf_counter() < deadline:
+            count += 1
+            action = "bare" if count % 10 == 0 else rng.choice(actions)
+            method, path, body = _request(action, rng, plan["case_ids"])
+            headers = {"Cookie": cookie, "Host": "127.0.0.1"}
+            if body is not None:
+                headers.update(
+                    {
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        "X-CSRFToken": CSRF,
+                        "Origin": f"http://127.0.0.1:{plan['port']}",
+                    }
+                )
+            started = time.perf_counter()
+            try:
+                connection.request(method, path, body=body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except OSError as error:
+                status = f"{type(error).__name__}"
+                connection.close()
+                connection = HTTPConnection("127.0.0.1", plan["port"], timeout=60)
+            elapsed = time.perf_counter() - started
+            with lock:
+                if isinstance(status, int) and status < 400:
+                    samples.setdefault(action, []).append(elapsed)
+                else:
+                    errors[0] += 1
+                    if len(examples) < 20:
+                        examples.append(f"{action} {status}")
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=user, args=(i, key)) for i, key in enumerate(plan["sessions"])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result = {
+        "elapsed": time.perf_counter() - started,
+        "samples": samples,
+        "errors": errors[0],
+        "error_examples": examples,
+    }
+    Path(plan["out"]).write_text(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
