@@ -93,7 +93,8 @@ def _sessions(count: int) -> dict:
     cookies = []
     for index in range(count):
         user, _ = User.objects.get_or_create(username=f"bench-load-{index:02d}", defaults={"agency": agency})
-        UserRole.objects.get_or_create(user=user, role=Role.CASE_WORKER)
+        for role in (Role.CASE_WORKER, Role.ANALYST):  # the analyst reads the detection queue
+            UserRole.objects.get_or_create(user=user, role=role)
         session = store()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
@@ -102,7 +103,9 @@ def _sessions(count: int) -> dict:
         session.set_expiry(3 * 60 * 60)
         session.create()
         cookies.append(session.session_key)
-    case_ids = list(Case.objects.filter(lead_agency=agency).values_list("pk", flat=True)[:5000])
+    # Open cases only: a closed case refuses new notes (409), which is not what is measured.
+    open_cases = Case.objects.filter(lead_agency=agency, closed_at__isnull=True).exclude(stage="closed")
+    case_ids = list(open_cases.values_list("pk", flat=True)[:5000])
     return {"sessions": cookies, "case_ids": case_ids}
 
 
@@ -186,6 +189,9 @@ def main() -> None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     total = sum(len(samples) for samples in result["samples"].values())
+    print(
+        f"load_average: {os.getloadavg()[0]:.1f} (one-minute load of the machine at the end; quiet is about 1)"
+    )
     print(f"load_users: {args.users} users")
     print(f"load_workers: {args.workers} gunicorn workers")
     print(f"load_rate: {total / result['elapsed']:.1f} requests/s")

@@ -186,6 +186,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sinergi <noreply@sinergi.loc
 # Two queues: "default" for short jobs (e-mails, notifications), "bulk" for long ones (screening uploads,
 # retraining), each with its own worker (`manage.py worker --queue-name bulk`), so long work never delays mail.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "bulk"]}}
+# The queue of the long tasks; the demo (local settings) keeps them on "default", served by its one worker.
+SINERGI_BULK_QUEUE = env_str("SINERGI_BULK_QUEUE", "bulk")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -14,7 +14,8 @@ What it adds to `db_worker` (issue 14 point 9):
   work without doing twice what was done.
 - **Memory is handed back** after each task (`gc.collect()` and glibc's `malloc_trim`), so a worker that
   screened a 20,000-post upload does not keep hundreds of MiB afterwards.
-- Long work goes to its own queue ("bulk") and its own worker, so it never holds e-mails behind it.
+- Long work goes to its own queue (SINERGI_BULK_QUEUE, "bulk"; the demo keeps one queue) and its own worker,
+  so it never holds e-mails behind it.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ HEARTBEAT_SECONDS = 5
 LEASE_SECONDS = 60
 MAX_ATTEMPTS = 3
 BACKOFF_MAX_SECONDS = 30
-BULK_QUEUE = "bulk"
 
 _DATABASE_DOWN = (OperationalError, InterfaceError)
 

@@ -7,6 +7,7 @@ import contextvars
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
@@ -61,7 +62,7 @@ def _train_and_save():
 
 
 # Long work runs on the "bulk" queue and its own worker (sinergi/core/worker.py): it never delays e-mails.
-@task(queue_name="bulk")
+@task(queue_name=settings.SINERGI_BULK_QUEUE)
 def retrain_detection_model() -> dict:
     """Retrains the learned layer with the project corpus plus every reviewed post."""
     train = _train_and_save()
@@ -101,7 +102,7 @@ def _retrain_pending() -> bool:
     return DBTaskResult.objects.filter(task_path=retrain_detection_model.module_path, status="READY").exists()
 
 
-@task(queue_name="bulk")
+@task(queue_name=settings.SINERGI_BULK_QUEUE)
 def process_uploaded_batch(batch_id: int) -> str:
     """Screens and stores an uploaded file's posts (services.post_upload_process); returns the batch status."""
     from sinergi.detection.services import post_upload_process

@@ -316,7 +316,9 @@ def test_reset_requests_are_limited_per_address_and_per_client(client, case_work
     assert case_worker.email.split("@")[0] not in stored and "127.0.0.1" not in stored
 
 
-@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+@override_settings(
+    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "bulk"]}}
+)
 def test_reset_mail_is_queued_with_ids_only_and_the_token_made_by_the_worker(client, case_worker):
     from django_tasks_db.models import DBTaskResult
 

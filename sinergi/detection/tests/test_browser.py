@@ -92,7 +92,9 @@ def test_the_batch_page_updates_by_itself_when_the_worker_has_stored_the_file(
     from sinergi.detection.models import PostBatch
 
     # A real queue and no worker: the upload waits until the test plays the worker.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "bulk"]}
+    }
     analyst = UserFactory(username="analis3", agency=agency, roles=[Role.ANALYST])
     path = tmp_path / "posts.jsonl"
     path.write_text("\n".join(json.dumps({"id": str(i), "text": t}) for i, t in enumerate([RISKY, SAFE])))

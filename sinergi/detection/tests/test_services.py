@@ -393,7 +393,9 @@ def test_a_burst_of_reviews_queues_one_deferred_retraining(
 
     from sinergi.detection.tasks import retrain_detection_model
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "bulk"]}
+    }
     store(analyst, {"text": RISKY}, {"text": SAFE})
     for campaign in Campaign.objects.all():
         with django_capture_on_commit_callbacks(execute=True):
