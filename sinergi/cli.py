@@ -3,6 +3,8 @@
 ``sinergi screen posts.jsonl -o results.jsonl [--store [--user NAME]] [--quiet]`` screens a JSONL file line by
 line (flat memory, progress bar on stderr, broken lines reported by number, output written atomically).
 ``sinergi evaluate [...]`` runs the corpus evaluation of the learned layer.
+``sinergi link records.csv -o clusters.csv --id COL --name COL [...]`` links person records
+(sinergi/exchange/linkage/command.py).
 
 Django is set up only for ``--store``, so screening works on any machine with the package installed.
 
@@ -16,6 +18,8 @@ import argparse
 import os
 import sys
 import time
+
+from sinergi.exchange.linkage import command as link_command
 
 STORE_CHUNK = 5000
 
@@ -231,6 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", action="store_true", help="juga simpan hasil ke platform untuk ditinjau analis")
     p.add_argument("--user", help="nama pengguna platform yang tercatat sebagai pengirim (dengan --store)")
     p.add_argument("--quiet", action="store_true", help="tanpa bilah kemajuan dan pesan per baris")
+    link_command.add_parser(sub)
     sub.add_parser(
         "evaluate", help="evaluasi model pada korpus berlabel (presisi, recall, F1)", add_help=False
     )
@@ -246,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    if args.command == "link":
+        return link_command.run(args)
     if args.user and not args.store:
         parser.error("--user hanya dipakai bersama --store")
     try:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sinergi.exchange import views
+from sinergi.exchange.duplicates.urls import urlpatterns as duplicates_urlpatterns
 
 app_name = "exchange"
 urlpatterns = [
@@ -12,4 +13,5 @@ urlpatterns = [
     path("imports/<int:batch_id>/mapping/", views.import_mapping, name="import_mapping"),
     path("imports/<int:batch_id>/start/", views.import_start, name="import_start"),
     path("imports/<int:batch_id>/discard/", views.import_discard, name="import_discard"),
+    *duplicates_urlpatterns,
 ]

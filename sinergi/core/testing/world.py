@@ -84,6 +84,7 @@ def build_world(regions) -> World:
     )
     party = case.parties.first()
     batch_id = _import_batch(worker)
+    pair_id = _candidate_pair(worker, party.person_id)
     ids = {
         "case_id": case.pk,
         "referral_id": referral.pk,
@@ -110,6 +111,7 @@ def build_world(regions) -> World:
         "batch_id": batch_id,
         "record_type": "people",
         "fmt": "xlsx",
+        "pair_id": pair_id,
     }
     return World(users={"worker": worker, "investigator": investigator, "admin": admin}, ids=ids)
 
@@ -121,6 +123,19 @@ def _import_batch(worker) -> int:
     data = b"nama,nik\nAni Contoh,\nBudi Contoh,3.17E+15\n"
     batch = imports.import_upload(actor=worker, record_type="people", name="contoh.csv", data=data)
     return imports.import_start(actor=worker, batch_id=batch.pk, commit=False).pk
+
+
+def _candidate_pair(worker, person_id: int) -> int:
+    """A linkage run that found the case's victim twice in the agency's records: one pair to review."""
+    from sinergi.exchange.models import CandidatePair, LinkRun
+    from sinergi.people.services import PersonData, person_create
+
+    twin = person_create(actor=worker, data=PersonData(full_name="Siti Contoh binti Ahmad", sex="F"))
+    run = LinkRun.objects.create(requested_by=worker, status="done", records=2, pairs=1, clusters=1)
+    a, b = sorted((person_id, twin.pk))
+    return CandidatePair.objects.create(
+        run=run, person_a_id=a, person_b_id=b, probability=0.81, match_weight=2.1, band="review"
+    ).pk
 
 
 def all_routes() -> list[str]:

@@ -1,5 +1,6 @@
-"""Models of the exchange app, one module per capability (imports here; linkage, events, exports beside)."""
+"""Models of the exchange app, one module per capability (imports, linkage; events, exports beside)."""
 
 from sinergi.exchange.models.imports import ImportBatch, ImportedRecord, ImportMapping, ImportRowResult
+from sinergi.exchange.models.linkage import CandidatePair, LinkRun
 
-__all__ = ["ImportBatch", "ImportMapping", "ImportRowResult", "ImportedRecord"]
+__all__ = ["CandidatePair", "ImportBatch", "ImportMapping", "ImportRowResult", "ImportedRecord", "LinkRun"]

@@ -1,0 +1,12 @@
+"""Background job of the duplicate review (django-tasks): one linkage run over the people table, by id."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def run_linkage(run_id: int) -> str:
+    from sinergi.exchange.duplicates.services import link_run_execute
+
+    return link_run_execute(run_id=run_id).status

@@ -1,0 +1,167 @@
+"""From person records as agencies write them to the columns the linkage model compares (no Django import).
+
+`prepare(frame)` takes a pandas DataFrame with the canonical columns (`unique_id`, `name`, and any of `sex`,
+`birth_date`, `nik`, `phone`, `region`) and returns the feature table:
+
+| column | what |
+|---|---|
+| `name_key`, `name_sorted`, `name_first`, `name_last`, `name_tokens` | Indonesian-aware name key (names.py) |
+| `sex` | "F"/"M": as entered, else from the NIK (day + 40 for women) |
+| `dob` | ISO birth date: as entered (several formats), else the one the NIK encodes |
+| `nik` | the digits of the identity number (6-20 of them; a NIK with a typo still compares by edit |
+|       | distance); birth date, sex and region are read only from 16-digit NIKs; Excel's "3.17E+15" is dropped |
+| `phone` | E.164 (`sinergi.people.identifiers.normalise_phone`, with a fast path for Indonesian mobiles) |
+| `region` | the district code digits (6), from the address region if given, else the NIK's prefix; the |
+|          | comparison reads the hierarchy from it: district, regency (4 digits), province (2) |
+
+Values are normalised once per distinct value, so a million rows with shared names, dates and household phones
+cost far less than a million calls.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+
+import pandas as pd
+
+from sinergi.exchange.linkage.names import name_key
+from sinergi.people import identifiers
+
+COLUMNS = ("unique_id", "name", "sex", "birth_date", "nik", "phone", "region")
+FEATURE_COLUMNS = (
+    "unique_id",
+    "name_key",
+    "name_sorted",
+    "name_first",
+    "name_last",
+    "name_tokens",
+    "sex",
+    "dob",
+    "nik",
+    "phone",
+    "region",
+)
+_FEMALE = frozenset({"f", "p", "perempuan", "wanita", "female", "w", "pr", "2"})
+_MALE = frozenset({"m", "l", "laki-laki", "laki laki", "lakilaki", "pria", "male", "lk", "1"})
+_MOBILE_ID = re.compile(r"^8\d{8,11}$")
+_DATE_FORMATS = (
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
+    re.compile(r"^(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})$"),
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
+)
+
+
+def _map_unique(series: pd.Series, function) -> pd.Series:
+    uniques = series.dropna().unique()
+    return series.map(dict(zip(uniques, map(function, uniques), strict=True)))
+
+
+def normalise_sex(raw: object) -> str | None:
+    text = str(raw or "").strip().lower()
+    if text in _FEMALE:
+        return "F"
+    if text in _MALE:
+        return "M"
+    return None
+
+
+def normalise_birth_date(raw: object) -> str | None:
+    """ISO date from "1990-01-05", "05/01/1990", "5-1-1990" or "19900105"; None when it is no real date."""
+    text = str(raw or "").strip()
+    for pattern in _DATE_FORMATS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return date(int(match["y"]), int(match["m"]), int(match["d"])).isoformat()
+            except ValueError:
+                return None
+    return None
+
+
+@lru_cache(maxsize=500_000)
+def normalise_phone(raw: str) -> str | None:
+    """E.164 or None. Indonesian mobiles (0812..., 62812..., +62 812...) without the full parser."""
+    text = str(raw or "").strip()
+    digits = re.sub(r"\D", "", text)
+    if not digits:
+        return None
+    if not text.startswith("+") or digits.startswith("62"):
+        national = digits[2:] if digits.startswith("62") else digits[1:] if digits.startswith("0") else digits
+        if _MOBILE_ID.match(national):
+            return "+62" + national
+    try:
+        return identifiers.normalise_phone(text)
+    except identifiers.InvalidPhoneNumber:
+        return None
+
+
+def normalise_region(raw: object) -> str | None:
+    """The digits of a Kemendagri code, cut to the district ("63.71.01.1001" -> "637101"); None if unusable."""
+    digits = re.sub(r"\D", "", str(raw or ""))[:6]
+    return digits if len(digits) in (2, 4, 6) else None
+
+
+def _nik_parts(nik: pd.Series, today: date) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Birth date (ISO), sex and district digits encoded in each 16-digit NIK (None where not decodable)."""
+    day = pd.to_numeric(nik.str[6:8], errors="coerce")
+    month = pd.to_numeric(nik.str[8:10], errors="coerce")
+    yy = pd.to_numeric(nik.str[10:12], errors="coerce")
+    female = day > 40
+    day = day.where(~female, day - 40)
+    year = yy + 2000
+    year = year.where(year <= today.year, year - 100)
+    born = pd.to_datetime(
+        pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce"
+    ).dt.strftime("%Y-%m-%d")
+    born = born.where(born <= today.isoformat())
+    sex = pd.Series(pd.NA, index=nik.index, dtype="object")
+    sex[day.notna() & female] = "F"
+    sex[day.notna() & ~female] = "M"
+    head = nik.str[:6]
+    known = (
+        head.str.match(r"^\d{6}$")
+        & (head.str[0:2] != "00")
+        & (head.str[2:4] != "00")
+        & (head.str[4:6] != "00")
+    )
+    region = head.where(known)
+    return born.astype("object"), sex, region
+
+
+def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame:
+        return pd.Series(pd.NA, index=frame.index, dtype="object")
+    series = frame[column].astype("string").str.strip()
+    return series.where(series != "").astype("object")
+
+
+def prepare(frame: pd.DataFrame, *, today: date | None = None) -> pd.DataFrame:
+    """The feature table of `frame` (canonical columns; missing ones count as unknown). Row order is kept."""
+    today = today or date.today()
+    out = pd.DataFrame(index=frame.index)
+    out["unique_id"] = frame["unique_id"].astype(str)
+    keys = _map_unique(_text(frame, "name").fillna(""), name_key)
+    out["name_key"] = keys.map(lambda k: k.key or None)
+    out["name_sorted"] = keys.map(lambda k: k.sorted_key or None)
+    out["name_first"] = keys.map(lambda k: k.first or None)
+    out["name_last"] = keys.map(lambda k: k.last or None)
+    out["name_tokens"] = keys.map(lambda k: list(k.tokens))
+
+    raw_nik = _text(frame, "nik")
+    nik = raw_nik.str.replace(r"\D", "", regex=True)
+    # "3.17E+15" is what Excel left of a NIK: its digits are no identity number, whatever their count.
+    nik = nik.where(nik.str.len().between(6, 20) & ~raw_nik.str.contains("e", case=False, na=False))
+    nik16 = nik.where(nik.str.len() == 16)
+    nik_dob, nik_sex, nik_region = _nik_parts(nik16.fillna(""), today)
+    out["nik"] = nik.astype("object")
+
+    sex = _map_unique(_text(frame, "sex"), normalise_sex)
+    out["sex"] = sex.where(sex.notna(), nik_sex).astype("object")
+    dob = _map_unique(_text(frame, "birth_date"), normalise_birth_date)
+    out["dob"] = dob.where(dob.notna(), nik_dob).astype("object")
+    out["phone"] = _map_unique(_text(frame, "phone"), normalise_phone).astype("object")
+    region = _map_unique(_text(frame, "region"), normalise_region)
+    out["region"] = region.where(region.notna(), nik_region.where(nik16.notna())).astype("object")
+    return out.where(out.notna(), None)

@@ -1,0 +1,270 @@
+"""The Indonesian-aware Splink model: settings, training, saved and versioned models (no Django import).
+
+Comparisons (each on the columns made by features.py):
+
+- name: exact key (term-frequency adjusted: "siti aminah" says less than "wahyuningsih"), same words in another
+  order, Jaro-Winkler >= 0.94, one name's words all in the other's (single names, a dropped surname),
+  Jaro-Winkler >= 0.85, one word in common, else;
+- birth date: exact, one digit typed wrong or swapped, within a month, within a year, else;
+- NIK: exact, one digit wrong or two swapped, else (a NIK shared by two people is a known error: the other
+  fields outvote it);
+- contact: phone and region together (same phone and district, same phone, same district with another
+  phone, same district, regency, province, ...): the Kemendagri hierarchy read from the codes, and one
+  comparison rather than two because a household shares both its number and its district;
+- sex: exact, else.
+
+Candidate pairs come from the blocking rules in `BLOCKING_RULES`: any pair sharing a NIK, a phone, a birth
+date with the first or last name word, the name words in any order, a birth date and district, or the first
+or last name word and district.
+
+A model is saved as Splink's own JSON (`<name>.json`) beside a version record (`<name>.version.json`: version,
+when, on how many records, with which Splink and feature version). `trained/default.json` ships with the
+product, trained on synthetic records, for inputs too small to train on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import splink
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import Linker, SettingsCreator, block_on
+
+FEATURE_VERSION = 1
+MODEL_KIND = "sinergi-id-person"
+TRAINED_DIR = Path(__file__).resolve().parent / "trained"
+DEFAULT_MODEL = TRAINED_DIR / "default.json"
+# Below this many records the input cannot train a model of its own (EM needs pairs in every level).
+MIN_TRAIN_ROWS = 2000
+# Pairs at or above MATCH_PROBABILITY are the same person; between REVIEW_PROBABILITY and it, a person decides.
+MATCH_PROBABILITY = 0.95
+REVIEW_PROBABILITY = 0.5
+SEED = 20261201
+
+logger = logging.getLogger(__name__)
+
+BLOCKING_RULES = [
+    block_on("nik"),
+    block_on("phone"),
+    block_on("dob", "name_first"),
+    block_on("dob", "name_last"),
+    block_on("name_sorted"),
+    block_on("dob", "region"),
+    block_on("name_first", "region"),
+    block_on("name_last", "region"),
+]
+
+
+def _name_comparison(term_frequencies: bool):
+    exact = cll.ExactMatchLevel("name_key")
+    if term_frequencies:
+        exact = exact.configure(tf_adjustment_column="name_key")
+    return cl.CustomComparison(
+        output_column_name="name",
+        comparison_description="Indonesian-aware name key",
+        comparison_levels=[
+            cll.NullLevel("name_key"),
+            exact,
+            cll.ExactMatchLevel("name_sorted").configure(label_for_charts="same words, other order"),
+            cll.JaroWinklerLevel("name_key", 0.94),
+            cll.ArraySubsetLevel("name_tokens").configure(label_for_charts="words of one inside the other"),
+            cll.JaroWinklerLevel("name_key", 0.85),
+            cll.ArrayIntersectLevel("name_tokens", 1),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _contact_comparison():
+    # Phone and region in one comparison: a household shares its number *and* its district, so scoring them
+    # as independent evidence (Fellegi-Sunter's assumption) would add the same clue twice and merge siblings.
+    district = "length(region_l) = 6 and region_l = region_r"
+    regency = (
+        "substr(region_l, 1, 4) = substr(region_r, 1, 4) and length(region_l) >= 4 and length(region_r) >= 4"
+    )
+    province = "substr(region_l, 1, 2) = substr(region_r, 1, 2)"
+    phone = "phone_l = phone_r"
+    return cl.CustomComparison(
+        output_column_name="contact",
+        comparison_description="phone and Kemendagri region hierarchy",
+        comparison_levels=[
+            cll.CustomLevel(
+                "(phone_l is null or phone_r is null) and (region_l is null or region_r is null)"
+            ).configure(is_null_level=True, label_for_charts="nothing to compare"),
+            cll.CustomLevel(f"{phone} and {district}", label_for_charts="same phone, same district"),
+            cll.CustomLevel(f"{phone}", label_for_charts="same phone"),
+            cll.CustomLevel(
+                f"{district} and phone_l <> phone_r", label_for_charts="same district, other phone"
+            ),
+            cll.CustomLevel(district, label_for_charts="same district"),
+            cll.CustomLevel(regency, label_for_charts="same regency"),
+            cll.CustomLevel(province, label_for_charts="same province"),
+            cll.CustomLevel("phone_l <> phone_r", label_for_charts="other phone, other region"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def settings(*, term_frequencies: bool = True) -> SettingsCreator:
+    """The untrained Indonesian-aware model.
+
+    Without `term_frequencies` a common name weighs as much as a rare one: for inputs too small to say which
+    names are common (a few hundred records, the candidates of one intake), where frequencies would mislead.
+    """
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        probability_two_random_records_match=1e-6,
+        comparisons=[
+            _name_comparison(term_frequencies),
+            cl.DateOfBirthComparison(
+                "dob", input_is_string=True, datetime_thresholds=[1, 1], datetime_metrics=["month", "year"]
+            ),
+            cl.CustomComparison(
+                output_column_name="nik",
+                comparison_levels=[
+                    cll.NullLevel("nik"),
+                    cll.ExactMatchLevel("nik"),
+                    cll.DamerauLevenshteinLevel("nik", 1),
+                    cll.ElseLevel(),
+                ],
+            ),
+            _contact_comparison(),
+            cl.ExactMatch("sex"),
+        ],
+        blocking_rules_to_generate_predictions=BLOCKING_RULES,
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )
+
+
+def train(linker: Linker, *, max_pairs: float = 5e6) -> None:
+    """Unsupervised training (Fellegi-Sunter by expectation maximisation) on the linker's own records.
+
+    The prior comes from pairs that share a NIK or the same name key and birth date; u from random pairs; m from
+    two EM passes, each blocking on what the other one estimates, so every comparison is trained once.
+    """
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("nik"), block_on("name_key", "dob")], recall=0.8
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=SEED)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("name_sorted"), estimate_without_term_frequencies=True
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("dob", "region"), estimate_without_term_frequencies=True
+    )
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    """What a saved model is: the record kept beside Splink's JSON."""
+
+    version: str
+    kind: str
+    trained_at: str
+    trained_on_records: int
+    splink_version: str
+    feature_version: int
+    match_probability: float
+    review_probability: float
+    note: str = ""
+
+
+def version_path(model_path: Path) -> Path:
+    return model_path.with_suffix(".version.json")
+
+
+def save(
+    linker: Linker, path: Path, *, version: str, trained_on_records: int, note: str = ""
+) -> ModelVersion:
+    """Writes the linker's model JSON and its version record (see save_dict)."""
+    return save_dict(
+        linker.misc.save_model_to_json(),
+        path,
+        version=version,
+        trained_on_records=trained_on_records,
+        note=note,
+    )
+
+
+def save_dict(
+    model: dict, path: Path, *, version: str, trained_on_records: int, note: str = ""
+) -> ModelVersion:
+    """Writes a model JSON and its version record, each atomically (a reader never sees half a model)."""
+    record = ModelVersion(
+        version=version,
+        kind=MODEL_KIND,
+        trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        trained_on_records=trained_on_records,
+        splink_version=splink.__version__,
+        feature_version=FEATURE_VERSION,
+        match_probability=MATCH_PROBABILITY,
+        review_probability=REVIEW_PROBABILITY,
+        note=note,
+    )
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_json(path, model)
+    _write_json(version_path(path), asdict(record))
+    return record
+
+
+def _write_json(path: Path, payload: dict) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(payload, handle, indent=1, sort_keys=True)
+    os.chmod(tmp, 0o644)  # mkstemp makes it private; a model is no secret and the worker must read it
+    os.replace(tmp, path)
+
+
+class ModelError(ValueError):
+    """A saved model that cannot be used (missing, not JSON, another kind or an older feature version)."""
+
+
+def load(path: Path, *, term_frequencies: bool = True) -> tuple[SettingsCreator, ModelVersion]:
+    """The settings (for any backend) and version record of a saved model; ModelError if it does not fit."""
+    try:
+        model = json.loads(Path(path).read_text(encoding="utf-8"))
+        record = ModelVersion(**json.loads(version_path(Path(path)).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError) as exc:
+        raise ModelError(f"{path}: {exc}") from exc
+    if record.kind != MODEL_KIND or record.feature_version != FEATURE_VERSION:
+        raise ModelError(
+            f"{path}: model {record.kind} v{record.feature_version}, need {MODEL_KIND} v{FEATURE_VERSION}"
+        )
+    try:
+        return settings_from_saved(model, term_frequencies=term_frequencies), record
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"{path}: not a model of these comparisons ({exc})") from exc
+
+
+def settings_from_saved(saved: dict, *, term_frequencies: bool = True) -> SettingsCreator:
+    """The comparisons rebuilt for any SQL dialect, carrying the trained parameters of a saved model.
+
+    Splink's JSON holds SQL in the dialect it was trained on (DuckDB quotes names with "", Spark with ``):
+    loaded as it is into another backend, a level would silently compare string literals. The parameters are
+    what was learnt; the comparisons are code, so they are rebuilt here and given those parameters.
+    """
+    creator = settings(term_frequencies=term_frequencies)
+    saved_by_name = {c["output_column_name"]: c for c in saved["comparisons"]}
+    for comparison in creator.comparisons:
+        name = comparison.get_comparison("duckdb").output_column_name
+        levels = [
+            level for level in saved_by_name[name]["comparison_levels"] if not level.get("is_null_level")
+        ]
+        m = [level.get("m_probability") for level in levels]
+        u = [level.get("u_probability") for level in levels]
+        if len(levels) != len(comparison.get_comparison("duckdb").comparison_levels) - 1:
+            raise ValueError(f"comparison {name} has {len(levels)} levels")
+        if None not in m and None not in u:
+            comparison.configure(m_probabilities=m, u_probabilities=u)
+    creator.probability_two_random_records_match = saved["probability_two_random_records_match"]
+    return creator

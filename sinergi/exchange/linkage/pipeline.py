@@ -1,0 +1,183 @@
+"""One linkage run: features in, pairs and clusters out, on DuckDB (default) or Spark (no Django import).
+
+The same settings, training and clustering run on both backends; only `_register` differs, because each
+engine wants its typed table (DuckDB a pyarrow table, Spark a Spark DataFrame with an explicit schema: an
+all-empty column must still be text, never a column of type NULL).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+from splink import Linker
+
+from sinergi.exchange.linkage import model as linkage_model
+from sinergi.exchange.linkage.features import FEATURE_COLUMNS
+
+BACKENDS = ("duckdb", "spark")
+_TEXT_COLUMNS = [c for c in FEATURE_COLUMNS if c != "name_tokens"]
+
+
+@dataclass
+class LinkResult:
+    """Clusters of every record, the scored pairs worth a look, and the model that scored them."""
+
+    clusters: pd.DataFrame  # unique_id, cluster_id (one row per input record)
+    pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_probability, match_weight (>= review threshold)
+    model: dict
+    version: linkage_model.ModelVersion | None
+    trained: bool
+
+
+def _arrow(features: pd.DataFrame) -> pa.Table:
+    schema = pa.schema(
+        [(c, pa.list_(pa.string())) if c == "name_tokens" else (c, pa.string()) for c in FEATURE_COLUMNS]
+    )
+    return pa.Table.from_pandas(features[list(FEATURE_COLUMNS)], schema=schema, preserve_index=False)
+
+
+def local_spark_session(*, cores: int = 2, app_name: str = "sinergi-link"):
+    """A Spark session: local (this machine's cores) unless spark-submit or SINERGI_SPARK_MASTER names a cluster."""
+    import os
+    import tempfile
+
+    from pyspark import SparkConf
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    builder = (
+        SparkSession.builder.appName(app_name)
+        # Splink's string-similarity functions (Jaro-Winkler, Damerau-Levenshtein) ship as a jar in the package.
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.ui.enabled", "false")
+    )
+    master = os.environ.get("SINERGI_SPARK_MASTER")
+    if master:
+        builder = builder.master(master)
+    elif not SparkConf().contains("spark.master"):
+        builder = (
+            builder.master(f"local[{cores}]")
+            .config("spark.sql.shuffle.partitions", str(cores))
+            .config("spark.default.parallelism", str(cores))
+            .config("spark.driver.memory", "2g")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.driver.host", "127.0.0.1")
+        )
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    # Splink breaks long query lineages by checkpointing; a cluster passes a shared directory in
+    # SINERGI_SPARK_CHECKPOINT_DIR (HDFS, S3...), a local run uses a temporary one.
+    if not session.sparkContext.getCheckpointDir():
+        checkpoint = os.environ.get("SINERGI_SPARK_CHECKPOINT_DIR") or tempfile.mkdtemp(
+            prefix="sinergi-spark-"
+        )
+        session.sparkContext.setCheckpointDir(checkpoint)
+    return session
+
+
+def make_db_api(backend: str, *, spark_session=None):
+    if backend == "duckdb":
+        from splink import DuckDBAPI
+
+        return DuckDBAPI()
+    if backend == "spark":
+        from splink import SparkAPI
+
+        session = spark_session or local_spark_session()
+        local = session.sparkContext.master.startswith("local")
+        # On one machine, caching beats writing every intermediate table to parquet.
+        return SparkAPI(spark_session=session, break_lineage_method="persist" if local else "parquet")
+    raise ValueError(f"unknown backend {backend!r}; one of {', '.join(BACKENDS)}")
+
+
+def _register(db_api, features: pd.DataFrame, name: str):
+    table = _arrow(features)
+    if db_api.sql_dialect.sql_dialect_str == "spark":
+        from pyspark.sql import types as T
+
+        schema = T.StructType(
+            [
+                T.StructField(c, T.ArrayType(T.StringType()) if c == "name_tokens" else T.StringType(), True)
+                for c in FEATURE_COLUMNS
+            ]
+        )
+        rows = table.to_pylist()
+        frame = db_api.spark.createDataFrame([tuple(r[c] for c in FEATURE_COLUMNS) for r in rows], schema)
+        return db_api.register(frame, table_name=name)
+    return db_api.register(table, table_name=name)
+
+
+def _noop(_stage: str) -> None:
+    return None
+
+
+def link(
+    features: pd.DataFrame,
+    *,
+    backend: str = "duckdb",
+    model_path: Path | None = None,
+    train: bool | None = None,
+    spark_session=None,
+    on_stage: Callable[[str], None] = _noop,
+    match_probability: float = linkage_model.MATCH_PROBABILITY,
+    review_probability: float = linkage_model.REVIEW_PROBABILITY,
+) -> LinkResult:
+    """Links `features` (features.prepare) into clusters.
+
+    `train=None` trains on the input when it has at least MIN_TRAIN_ROWS records and no `model_path` was given;
+    otherwise the saved model (`model_path`, else the shipped default) scores it as it is.
+    """
+    logging.getLogger("splink").setLevel(logging.WARNING)
+    if train is None:
+        train = model_path is None and len(features) >= linkage_model.MIN_TRAIN_ROWS
+    db_api = make_db_api(backend, spark_session=spark_session)
+    records = _register(db_api, features, "__sinergi_people")
+    version = None
+    if train:
+        linker = Linker(records, linkage_model.settings(), log_level=None)
+        on_stage("train")
+        linkage_model.train(linker)
+    else:
+        settings, version = linkage_model.load(
+            model_path or linkage_model.DEFAULT_MODEL,
+            term_frequencies=len(features) >= linkage_model.MIN_TRAIN_ROWS,
+        )
+        linker = Linker(records, settings, log_level=None)
+    on_stage("predict")
+    predictions = linker.inference.predict(threshold_match_probability=review_probability)
+    on_stage("cluster")
+    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=match_probability
+    )
+    clusters = linker.misc.query_sql(
+        f"select unique_id, cluster_id from {clustered.physical_name}",  # noqa: S608 (Splink's own table name)
+        output_type="pandas",
+    )
+    pairs = linker.misc.query_sql(
+        f"select unique_id_l, unique_id_r, match_probability, match_weight from {predictions.physical_name}",  # noqa: S608
+        output_type="pandas",
+    )
+    return LinkResult(
+        clusters=clusters,
+        pairs=pairs,
+        model=linker.misc.save_model_to_json(),
+        version=version,
+        trained=bool(train),
+    )
+
+
+def train_and_save(
+    features: pd.DataFrame, path: Path, *, version: str, note: str = "", backend: str = "duckdb"
+) -> linkage_model.ModelVersion:
+    """Trains the Indonesian-aware model on `features` and saves it (JSON + version record) at `path`."""
+    logging.getLogger("splink").setLevel(logging.WARNING)
+    db_api = make_db_api(backend)
+    linker = Linker(_register(db_api, features, "__sinergi_train"), linkage_model.settings(), log_level=None)
+    linkage_model.train(linker)
+    return linkage_model.save(linker, path, version=version, trained_on_records=len(features), note=note)

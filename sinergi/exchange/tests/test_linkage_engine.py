@@ -1,0 +1,148 @@
+"""The pure linkage engine: Indonesian name keys, features from the NIK and phones, saved models, scoring."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from sinergi.exchange.linkage import model as linkage_model
+from sinergi.exchange.linkage.features import normalise_birth_date, normalise_phone, prepare
+from sinergi.exchange.linkage.names import name_key
+from sinergi.exchange.linkage.scoring import score_candidates
+from sinergi.people.nik import nik_build
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Muhammad Yusuf Santoso", "Moh. Yusuf Santoso"),
+        ("Muhamad Yusuf Santoso", "M. Yusuf Santoso"),
+        ("Mochammad Yusuf Santoso", "Yusuf Santoso"),
+        ("Achmad Fauzi", "Ahmad Fauzi"),
+        ("Soedjatmiko", "Sujatmiko"),
+        ("Tjahjono Djoko", "Cahyono Joko"),
+        ("Hj. Siti Fatimah, S.Pd.", "siti fatima"),
+        ("Dr. Hendry Wijaya", "Hendri Wijaya"),
+        ("Ramadhan Effendi", "Ramadan Efendi"),
+        ("Abdoel Rachman", "Abdul Rahman"),
+        ("Siti Aminah binti Kasim", "SITI AMINAH"),
+    ],
+)
+def test_name_variants_share_one_key(left, right):
+    assert name_key(left).key == name_key(right).key
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [("Siti Aminah", "Siti Aminah Lestari"), ("Muhammad Danuja", "Dadap Danuja"), ("Budi", "Bambang")],
+)
+def test_different_names_keep_different_keys(left, right):
+    assert name_key(left).key != name_key(right).key
+
+
+def test_bin_part_is_the_fathers_name_and_a_single_name_stays_one_token():
+    key = name_key("Sumarni binti Parto")
+    assert key.tokens == ("sumarni",)
+    assert key.father == ("parto",)
+    assert name_key("Muhammad").tokens == ("muhammad",)
+    assert name_key("Bin Laden").tokens == ("bin", "laden")  # "bin" as the first word is a name
+
+
+def test_nik_gives_birth_date_sex_and_region_when_they_are_missing():
+    nik = nik_build("637101", date(1990, 8, 15), "F", 12)
+    features = prepare(
+        pd.DataFrame({"unique_id": [1], "name": ["Rina"], "nik": [f"{nik[:6]}.{nik[6:12]}.{nik[12:]}"]})
+    )
+    row = features.iloc[0]
+    assert (row.nik, row.dob, row.sex, row.region) == (nik, "1990-08-15", "F", "637101")
+
+
+def test_entered_values_win_over_the_nik_and_regions_keep_their_level():
+    nik = nik_build("637101", date(1990, 8, 15), "F", 12)
+    frame = pd.DataFrame(
+        {
+            "unique_id": ["a", "b"],
+            "name": ["Rina", "Budi"],
+            "nik": [nik, "3.17E+15"],
+            "sex": ["Laki-laki", "P"],
+            "birth_date": ["05/01/1991", "31/02/1990"],
+            "region": ["52.03", "63.71.01.1001"],
+        }
+    )
+    a, b = prepare(frame).itertuples()
+    assert (a.sex, a.dob, a.region) == ("M", "1991-01-05", "5203")
+    assert (b.nik, b.sex, b.dob, b.region) == (None, "F", None, "637101")
+
+
+def test_phones_become_e164_whatever_the_format():
+    forms = ["0812-3456-7890", "+62 812 3456 7890", "6281234567890", "(0812) 3456 7890"]
+    assert {normalise_phone(f) for f in forms} == {"+6281234567890"}
+    assert normalise_phone("021 555 1234") == "+62215551234"
+    assert normalise_phone("12") is None
+    assert normalise_birth_date("19900105") == "1990-01-05"
+    assert normalise_birth_date("kemarin") is None
+
+
+def test_engine_imports_no_django():
+    import subprocess
+
+    code = (
+        "import sys; import sinergi.exchange.linkage.pipeline, sinergi.exchange.linkage.scoring, "
+        "sinergi.exchange.linkage.command; print('django' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # noqa: S603
+    assert out.stdout.strip() == "False"
+
+
+def test_shipped_default_model_loads_with_its_version_record():
+    settings, version = linkage_model.load(linkage_model.DEFAULT_MODEL)
+    assert version.kind == linkage_model.MODEL_KIND and version.version
+    comparisons = settings.create_settings_dict("duckdb")["comparisons"]
+    assert {c["output_column_name"] for c in comparisons} >= {"name", "dob", "nik", "contact"}
+    # Trained parameters travel with the rebuilt comparisons, in the other backend's SQL dialect too.
+    name = settings.create_settings_dict("spark")["comparisons"][0]["comparison_levels"][1]
+    assert name["sql_condition"] == "`name_key_l` = `name_key_r`" and 0 < name["m_probability"] < 1
+
+
+def test_a_model_of_another_feature_version_is_refused(tmp_path):
+    path = tmp_path / "old.json"
+    saved = json.loads(linkage_model.DEFAULT_MODEL.read_text())
+    linkage_model.save_dict(saved, path, version="9", trained_on_records=1)
+    assert linkage_model.load(path)[1].version == "9"
+    record = json.loads(linkage_model.version_path(path).read_text())
+    record["feature_version"] = 0
+    linkage_model.version_path(path).write_text(json.dumps(record))
+    with pytest.raises(linkage_model.ModelError):
+        linkage_model.load(path)
+    with pytest.raises(linkage_model.ModelError):
+        linkage_model.load(tmp_path / "missing.json")
+
+
+def test_intake_scoring_finds_the_same_person_written_differently():
+    nik = nik_build("637101", date(1990, 1, 5), "M", 77)
+    matches = score_candidates(
+        {"name": "Moh. Yusuf Santoso", "nik": nik, "phone": "0812-3456-7890"},
+        [
+            {
+                "unique_id": 1,
+                "name": "Muhammad Yusuf Santoso",
+                "birth_date": "05/01/1990",
+                "phone": "+6281234567890",
+            },
+            {"unique_id": 2, "name": "Siti Aminah", "birth_date": "1975-03-02", "region": "52.03"},
+            {
+                "unique_id": 3,
+                "name": "Yusuf Santoso",
+                "birth_date": "1961-02-03",
+                "sex": "M",
+                "region": "53.01.02",
+            },
+        ],
+    )
+    assert [m.unique_id for m in matches] == ["1"]
+    assert matches[0].band == "match"
+    assert score_candidates({"name": "Rina"}, []) == []
