@@ -1,4 +1,5 @@
-"""Need-to-know: the one place that decides who may see and do what on a case.
+"""Need-to-know, translated to the database: the rules are in sinergi/cases/policy.py (plain code, no ORM);
+this module turns them into querysets and single-object lookups, and builds the `CaseView` pages and API read.
 
 Scope (which cases at all) — `case_scope_q(user, action)`, used by `Case.objects.restrict(user, action)`:
 - "view": the user's agency leads the case, or holds a PENDING or ACCEPTED referral on it, or has been asked to
@@ -10,46 +11,58 @@ Scope (which cases at all) — `case_scope_q(user, action)`, used by `Case.objec
 Users without an agency, or without a case-handling role (analysts, outreach officers, agency administrators),
 see no case; the platform operator is not an agency and sees none either.
 
-Parts (what within a case) — `CaseView`:
+Every model that hangs on a case has its own `restrict(user, action)` (`scope_q(kind, user, action)` below):
+referrals, tasks, documents, notes, timeline events, transfers, approvals, parties, notifications, so a list
+or a lookup by id never needs a `CaseView` to be scoped, and `access_<kind>_by_id` answers 404 for what is out
+of scope exactly as for what does not exist.
+
+Parts (what within a case) — `CaseView`, whose flags come from `policy.decide` / `policy.identity_visible`:
 - An agency with only a PENDING referral or transfer sees enough to decide: reference, channel, dates, stage,
-  lead agency, origin regency, destination, exploitation types and sector, how many victims and whether any is a
-  child, and the referral itself. No narrative, no names, no notes, documents or timeline.
+  lead agency, origin regency, destination country, exploitation types and sector, how many victims and whether
+  any is a child, and the referral itself. No narrative, no names, no notes, documents or timeline.
 - Investigation notes, documents and events go to the police and prosecutors (POLRI, KEJAKSAAN) and the lead
   agency; medical and psychosocial ones to the carers (DINSOS, UPTD PPA, DINKES) and the lead agency.
 - A child's identity only to users with the child-protection role and to the lead agency's case workers and
   supervisors. An adult victim's identity goes beyond the lead agency only with the victim's consent to share,
   or an explicit, audited override for that agency. Suspects', recruiters', witnesses' and reporters' identities
   go to the lead agency and the investigators.
-Pages, API, search, exports and notifications all go through this module.
 """
 
 from __future__ import annotations
 
-import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from django.db.models import Q
 from django.http import Http404
 
-from sinergi.agencies.choices import AgencyType, Role
-from sinergi.cases.choices import Consent, PartyRole, ReferralState, Sensitivity, TransferState
-
-VIEW_ROLES = frozenset(
-    {Role.CASE_WORKER, Role.INVESTIGATOR, Role.SUPERVISOR, Role.CHILD_PROTECTION, Role.READ_ONLY}
+from sinergi.agencies.choices import Role
+from sinergi.cases import policy
+from sinergi.cases.choices import Consent, PartyRole, ReferralState, TransferState
+from sinergi.cases.policy import (
+    CARE_AGENCY_TYPES,
+    INVESTIGATION_AGENCY_TYPES,
+    MANAGE_ROLES,
+    VIEW_ROLES,
+    WRITE_ROLES,
+    FieldGroup,
+    Kind,
+    Relation,
 )
-WRITE_ROLES = frozenset({Role.CASE_WORKER, Role.INVESTIGATOR, Role.SUPERVISOR, Role.CHILD_PROTECTION})
-MANAGE_ROLES = frozenset({Role.CASE_WORKER, Role.SUPERVISOR, Role.INVESTIGATOR})
-INVESTIGATION_AGENCY_TYPES = frozenset({AgencyType.POLRI, AgencyType.KEJAKSAAN})
-CARE_AGENCY_TYPES = frozenset({AgencyType.DINSOS, AgencyType.UPTD_PPA, AgencyType.DINKES})
+
+__all__ = [
+    "CARE_AGENCY_TYPES",
+    "INVESTIGATION_AGENCY_TYPES",
+    "MANAGE_ROLES",
+    "VIEW_ROLES",
+    "WRITE_ROLES",
+    "Relation",
+]
+
 OPEN_REFERRAL_STATES = (ReferralState.PENDING, ReferralState.ACCEPTED)
 ACTIONS = ("view", "change", "manage")
-
-
-class Relation(enum.StrEnum):
-    LEAD = "lead"
-    PARTICIPANT = "participant"  # holds an accepted referral
-    PENDING = "pending"  # has a referral or a lead transfer awaiting its answer
 
 
 def _agency_id(user) -> int | None:
@@ -108,19 +121,31 @@ def relation_of(user, case) -> Relation | None:
     return None
 
 
-def sensitivities_for(user, relation: Relation | None) -> frozenset[str]:
+def reader_for(user: Any, relation: Relation | None) -> policy.Reader:
+    """The policy's view of this user facing one case."""
+    agency = getattr(user, "agency", None) if getattr(user, "agency_id", None) else None
+    roles = frozenset(user.role_codes) if getattr(user, "is_authenticated", False) else frozenset()
+    return policy.Reader(
+        relation=relation or Relation.NONE,
+        roles=roles,
+        agency_type=agency.type if agency is not None else None,
+        platform_admin=bool(getattr(user, "is_superuser", False)),
+        grants=policy.grants_for(agency.type if agency is not None else None, getattr(agency, "pk", None)),
+    )
+
+
+def sensitivities_for(user: Any, relation: Relation | None) -> frozenset[str]:
     """Which note/document/event sensitivities the user may read on a case with this relation."""
-    if relation is None or relation == Relation.PENDING:
+    reader = reader_for(user, relation)
+    decision = policy.decide(Kind.NOTE, policy.Action.VIEW, reader)
+    if not decision:
         return frozenset()
-    if relation == Relation.LEAD:
-        return frozenset(Sensitivity.values)
-    allowed = {Sensitivity.GENERAL}
-    agency_type = user.agency.type
-    if agency_type in INVESTIGATION_AGENCY_TYPES:
-        allowed.add(Sensitivity.INVESTIGATION)
-    if agency_type in CARE_AGENCY_TYPES:
-        allowed.add(Sensitivity.CARE)
-    return frozenset(allowed)
+    return policy.sensitivity_visible(decision.groups)
+
+
+def participant_sensitivities(user: Any) -> frozenset[str]:
+    """The sensitivities the user's agency reads on a case where it holds an accepted referral."""
+    return sensitivities_for(user, Relation.PARTICIPANT)
 
 
 @dataclass(frozen=True)
@@ -146,7 +171,7 @@ class CaseView:
 
     @cached_property
     def sensitivities(self) -> frozenset[str]:
-        return sensitivities_for(self.user, self.relation)
+        return policy.sensitivity_visible(self.groups)
 
     @property
     def is_lead(self) -> bool:
@@ -159,15 +184,15 @@ class CaseView:
     @property
     def can_see_details(self) -> bool:
         """Narrative, modus details, route, parties (subject to identity rules), notes, timeline."""
-        return self.relation in (Relation.LEAD, Relation.PARTICIPANT)
+        return FieldGroup.NARRATIVE in self.groups
 
     @property
     def can_see_investigation(self) -> bool:
-        return Sensitivity.INVESTIGATION in self.sensitivities
+        return FieldGroup.INVESTIGATION in self.groups
 
     @property
     def can_see_care(self) -> bool:
-        return Sensitivity.CARE in self.sensitivities
+        return FieldGroup.MEDICAL in self.groups
 
     @property
     def can_edit(self) -> bool:
@@ -199,21 +224,38 @@ class CaseView:
             ).values_list("party_id", flat=True)
         )
 
-    def can_see_identity(self, party) -> bool:
-        if not self.can_see_details:
-            return False
-        if party.is_child and not (
-            self.user.has_role(Role.CHILD_PROTECTION) or (self.is_lead and self.user.has_role(*MANAGE_ROLES))
-        ):
-            return False
-        if self.is_lead:
-            return True
-        if party.role == PartyRole.VICTIM:
-            return party.consent_to_share == Consent.GIVEN or party.pk in self._override_party_ids
-        return self.can_see_investigation
+    @cached_property
+    def reader(self) -> policy.Reader:
+        return reader_for(self.user, self.relation)
+
+    @cached_property
+    def groups(self) -> frozenset[FieldGroup]:
+        """The field groups of the case this reader sees (`policy.redact` cuts the rest)."""
+        decision = policy.decide(Kind.CASE, policy.Action.VIEW, self.reader)
+        return decision.groups if decision else frozenset()
+
+    def party_facts(self, party: Any) -> policy.PartyFacts:
+        return policy.PartyFacts(
+            is_victim=party.role == PartyRole.VICTIM,
+            is_child=party.is_child,
+            consent_given=party.consent_to_share == Consent.GIVEN,
+            override_for_reader=party.pk in self._override_party_ids,
+        )
+
+    def can_see_identity(self, party: Any) -> bool:
+        return policy.identity_visible(self.reader, self.party_facts(party))
+
+    @property
+    def sees_all_identities(self) -> bool:
+        """Whether every party's identity is shown to this reader (no masking of the chronology needed)."""
+        return all(view.identity_visible for view in self.parties())
 
     def parties(self) -> list[PartyView]:
         """The case's people, each with its identity shown or replaced by a role label ("Victim 2, child")."""
+        return self._party_views
+
+    @cached_property
+    def _party_views(self) -> list[PartyView]:
         from django.utils.translation import gettext as _
 
         if not self.can_see_details:
@@ -228,72 +270,90 @@ class CaseView:
             views.append(PartyView(party=party, identity_visible=self.can_see_identity(party), label=label))
         return views
 
-    def notes(self):
+    def narrative(self) -> str | None:
+        """The narrative as this reader may read it: None without the narrative group; the people whose identity
+        the reader may not see masked out (masking.py), so consent still decides who learns a name."""
+        if FieldGroup.NARRATIVE not in self.groups:
+            return None
+        return mask_parties(self.case.narrative or "", [p for p in self.parties() if not p.identity_visible])
+
+    # Every list below reads through the model's restrict(): the same rule as a lookup by id or an API list.
+    def notes(self) -> Any:
         from sinergi.cases.models import Note
 
-        return Note.objects.filter(case_id=self.case.pk, sensitivity__in=self.sensitivities).select_related(
-            "author", "agency"
+        return (
+            Note.objects.restrict(self.user, "view")
+            .filter(case_id=self.case.pk)
+            .select_related("author", "agency")
         )
 
-    def documents(self):
+    def documents(self) -> Any:
         from sinergi.cases.models import Document
 
-        return Document.objects.filter(
-            case_id=self.case.pk, sensitivity__in=self.sensitivities
-        ).select_related("agency", "uploaded_by")
+        return (
+            Document.objects.restrict(self.user, "view")
+            .filter(case_id=self.case.pk)
+            .select_related("agency", "uploaded_by")
+        )
 
-    def events(self):
+    def events(self) -> Any:
         from sinergi.cases.models import CaseEvent
 
-        return CaseEvent.objects.filter(case_id=self.case.pk, sensitivity__in=self.sensitivities)
+        return CaseEvent.objects.restrict(self.user, "view").filter(case_id=self.case.pk)
 
-    def referrals(self):
+    def referrals(self) -> Any:
         """Lead and participants see every referral of the case; a pending agency only its own."""
         from sinergi.cases.models import Referral
 
-        qs = Referral.objects.filter(case_id=self.case.pk).select_related("from_agency", "to_agency")
-        if not self.can_see_details:
-            qs = qs.filter(to_agency_id=self.user.agency_id)
-        return qs
+        return (
+            Referral.objects.restrict(self.user, "view")
+            .filter(case_id=self.case.pk)
+            .select_related("from_agency", "to_agency")
+        )
 
-    def transfers(self):
+    def transfers(self) -> Any:
         """Lead transfers: the lead sees all of them; another agency only those addressed to it."""
         from sinergi.cases.models import LeadTransfer
 
-        qs = LeadTransfer.objects.filter(case_id=self.case.pk).select_related("from_agency", "to_agency")
-        if not self.is_lead:
-            qs = qs.filter(to_agency_id=self.user.agency_id)
-        return qs
+        return (
+            LeadTransfer.objects.restrict(self.user, "view")
+            .filter(case_id=self.case.pk)
+            .select_related("from_agency", "to_agency")
+        )
 
-    def approvals(self):
+    def approvals(self) -> Any:
         """Supervisor approvals (assessment, case plan, closure) are the lead agency's business."""
         from sinergi.cases.models import Approval
 
-        qs = Approval.objects.filter(case_id=self.case.pk).select_related("requested_by", "decided_by")
-        return qs if self.is_lead else qs.none()
+        return (
+            Approval.objects.restrict(self.user, "view")
+            .filter(case_id=self.case.pk)
+            .select_related("requested_by", "decided_by")
+        )
 
-    def route_events(self):
+    def route_events(self) -> Any:
         """The route (recruitment, transit, exploitation) is a case detail, hidden from a pending agency."""
         from sinergi.cases.models import RouteEvent
 
         qs = RouteEvent.objects.filter(case_id=self.case.pk).select_related("region")
         return qs if self.can_see_details else qs.none()
 
-    def organisations(self):
+    def organisations(self) -> Any:
         """Perpetrator organisations belong to the investigation."""
         from sinergi.cases.models import CaseOrganisation
 
         qs = CaseOrganisation.objects.filter(case_id=self.case.pk)
         return qs if self.can_see_investigation else qs.none()
 
-    def tasks(self):
+    def tasks(self) -> Any:
         """Tasks belong to the agency that owns them; the lead sees all of them."""
         from sinergi.cases.models import Task
 
-        qs = Task.objects.filter(case_id=self.case.pk).select_related("owner", "owner_agency")
-        if not self.is_lead:
-            qs = qs.filter(owner_agency_id=self.user.agency_id) if self.can_see_details else qs.none()
-        return qs
+        return (
+            Task.objects.restrict(self.user, "view")
+            .filter(case_id=self.case.pk)
+            .select_related("owner", "owner_agency")
+        )
 
 
 def case_view(user, case) -> CaseView | None:
@@ -350,3 +410,217 @@ def person_scope_q(user, action: str) -> Q:
     if not may_see_children:
         participant &= ~Q(age_group="CHILD")
     return Q(pk__in=CaseParty.objects.filter(lead | participant).values("person_id"))
+
+
+def person_withheld_q(user: Any, action: str) -> Q:
+    """People withheld from this user even within its own agency (people/access.py `withheld_person_scope`):
+    victims' records from analysts and outreach officers who hold no case-handling role."""
+    from sinergi.cases.models import CaseParty
+
+    if (
+        getattr(user, "is_authenticated", False)
+        and user.has_role(*policy.NO_VICTIM_ROLES)
+        and not user.has_role(*policy.WRITE_ROLES, Role.AGENCY_ADMIN)
+    ):
+        return Q(pk__in=CaseParty.objects.filter(role=PartyRole.VICTIM).values("person_id"))
+    return Q(pk__in=[])
+
+
+# --- every record that hangs on a case --------------------------------------------------------------------
+
+
+def _case_ids(user: Any, action: str) -> Any:
+    """The ids of the cases `user` may `action`, as a subquery, or None for none."""
+    from sinergi.cases.models import Case
+
+    query = case_scope_q(user, action)
+    if query is None:
+        return None
+    return Case.objects.filter(query).values("id")
+
+
+def _accepted_case_ids(agency_id: int) -> Any:
+    from sinergi.cases.models import Referral
+
+    return Referral.objects.filter(to_agency_id=agency_id, state=ReferralState.ACCEPTED).values("case_id")
+
+
+def _sensitive_q(user: Any, agency_id: int) -> Q:
+    """Notes, documents and events by sensitivity: all on the cases the agency leads, the participant's
+    sensitivities on those it holds an accepted referral on."""
+    lead = Q(case__lead_agency_id=agency_id)
+    return lead | Q(
+        case_id__in=_accepted_case_ids(agency_id), sensitivity__in=participant_sensitivities(user)
+    )
+
+
+def _detail_q(agency_id: int) -> Q:
+    return Q(case__lead_agency_id=agency_id) | Q(case_id__in=_accepted_case_ids(agency_id))
+
+
+ScopeRule = Callable[[Any, int], Q]
+
+# What within the cases in scope each kind keeps, by the reader's agency (the policy's RULES, as Q objects).
+_CHILD_SCOPES: dict[Kind, ScopeRule] = {
+    # A pending addressee sees its own referral; lead and participants every referral of the case.
+    Kind.REFERRAL: lambda user, agency_id: _detail_q(agency_id) | Q(to_agency_id=agency_id),
+    # The lead sees every task; a participant the tasks its own agency owns.
+    Kind.TASK: lambda user, agency_id: (
+        Q(case__lead_agency_id=agency_id)
+        | Q(case_id__in=_accepted_case_ids(agency_id), owner_agency_id=agency_id)
+    ),
+    Kind.NOTE: _sensitive_q,
+    Kind.DOCUMENT: _sensitive_q,
+    # The lead sees every transfer; another agency only those addressed to it.
+    Kind.TRANSFER: lambda user, agency_id: Q(case__lead_agency_id=agency_id) | Q(to_agency_id=agency_id),
+    Kind.APPROVAL: lambda user, agency_id: Q(case__lead_agency_id=agency_id),
+    Kind.PARTY: lambda user, agency_id: _detail_q(agency_id),
+}
+# Timeline events follow the notes' rule (they carry the same sensitivities).
+EVENT_KIND = Kind.NOTE
+
+
+def scope_q(kind: Kind, user: Any, action: str = "view") -> Q | None:
+    """The Q selecting the records of `kind` that `user` may `action`, or None for none (see `restrict`)."""
+    if kind == Kind.NOTIFICATION:
+        if not getattr(user, "is_authenticated", False):
+            return None
+        cases = _case_ids(user, "view")
+        mine = Q(recipient_id=user.pk)
+        return mine & (Q(case__isnull=True) | (Q(case_id__in=cases) if cases is not None else Q(pk__in=[])))
+    if action not in ACTIONS:
+        action = "change" if action in ("add", "delete") else "view"
+    cases = _case_ids(user, action)
+    if cases is None:
+        return None
+    agency_id = _agency_id(user)
+    assert agency_id is not None  # case_scope_q gives nothing to a user without an agency
+    return Q(case_id__in=cases) & _CHILD_SCOPES[kind](user, agency_id)
+
+
+class RestrictedQuerySetMixin:
+    """`restrict(user, action)` for a model that hangs on a case; `scope_kind` names its policy kind."""
+
+    scope_kind: Kind
+
+    def restrict(self, user: Any, action: str = "view") -> Any:
+        query = scope_q(self.scope_kind, user, action)
+        if query is None:
+            return self.none()  # type: ignore[attr-defined]
+        return self.filter(query)  # type: ignore[attr-defined]
+
+
+def _access_by_id(model: Any, user: Any, pk: Any, action: str, related: tuple[str, ...] = ()) -> Any:
+    """The record if `user` may `action` it, else Http404 — the same answer as for an id that does not exist."""
+    try:
+        key = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    found = model.objects.restrict(user, action).select_related("case", *related).filter(pk=key).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_referral_by_id(user: Any, referral_id: Any, *, action: str = "view") -> Any:
+    from sinergi.cases.models import Referral
+
+    return _access_by_id(Referral, user, referral_id, action, ("to_agency", "from_agency"))
+
+
+def access_task_by_id(user: Any, task_id: Any, *, action: str = "view") -> Any:
+    from sinergi.cases.models import Task
+
+    return _access_by_id(Task, user, task_id, action, ("owner",))
+
+
+def access_document_by_id(user: Any, document_id: Any, *, action: str = "view") -> Any:
+    from sinergi.cases.models import Document
+
+    return _access_by_id(Document, user, document_id, action)
+
+
+def access_note_by_id(user: Any, note_id: Any, *, action: str = "view") -> Any:
+    from sinergi.cases.models import Note
+
+    return _access_by_id(Note, user, note_id, action)
+
+
+def access_transfer_by_id(user: Any, transfer_id: Any, *, action: str = "view") -> Any:
+    from sinergi.cases.models import LeadTransfer
+
+    return _access_by_id(LeadTransfer, user, transfer_id, action)
+
+
+def access_approval_by_id(user: Any, approval_id: Any, *, action: str = "view") -> Any:
+    from sinergi.cases.models import Approval
+
+    return _access_by_id(Approval, user, approval_id, action)
+
+
+def access_party_by_id(user: Any, party_id: Any, *, action: str = "view") -> Any:
+    from sinergi.cases.models import CaseParty
+
+    return _access_by_id(CaseParty, user, party_id, action)
+
+
+# --- one redaction for pages and API ----------------------------------------------------------------------
+
+
+def with_reader_details(user: Any, cases: Any) -> Any:
+    """Annotates each case of a list with whether the reader's agency leads it or holds an accepted referral:
+    what `case_groups` needs to redact a list row without a query per row."""
+    from django.db.models import BooleanField, Exists, OuterRef, Value, When
+    from django.db.models import Case as CaseWhen
+
+    from sinergi.cases.models import Referral
+
+    agency_id = _agency_id(user)
+    if agency_id is None:
+        return cases.annotate(reader_details=Value(False, output_field=BooleanField()))
+    accepted = Referral.objects.filter(
+        case_id=OuterRef("pk"), to_agency_id=agency_id, state=ReferralState.ACCEPTED
+    )
+    return cases.annotate(
+        reader_details=CaseWhen(
+            When(lead_agency_id=agency_id, then=Value(True)),
+            When(Exists(accepted), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def case_groups(case: Any) -> frozenset[FieldGroup]:
+    """The field groups the current reader sees of `case`: set on the case by `case_detail`, or read from the
+    list annotation (the narrative group only: list rows carry nothing finer). Unknown means none."""
+    groups = getattr(case, "reader_groups", None)
+    if groups is not None:
+        return frozenset(groups)
+    return frozenset({FieldGroup.NARRATIVE}) if getattr(case, "reader_details", False) else frozenset()
+
+
+def shown(case: Any, name: str) -> Any:
+    """The value of one field of `case` as the reader may see it (None when its group is withheld)."""
+    return policy.redact(Kind.CASE, {name: getattr(case, name, None)}, case_groups(case))[name]
+
+
+def mask_parties(text: str, hidden: list[PartyView]) -> str:
+    """`text` with the recorded names, identifiers, phones and addresses of `hidden` parties masked."""
+    from sinergi.cases.masking import MaskTarget, mask_text
+
+    if not hidden or not text:
+        return text
+    targets = []
+    for view in hidden:
+        person = view.party.person
+        targets.append(
+            MaskTarget(
+                label=view.label,
+                names=(person.full_name, *[str(a) for a in (person.aliases or [])]),
+                numbers=tuple(n for n in (person.nik, person.passport_number) if n),
+                phones=tuple(phone.number for phone in person.phones.all()),
+                addresses=(person.address_detail,) if person.address_detail else (),
+            )
+        )
+    return mask_text(text, targets)

@@ -6,3 +6,10 @@ class CasesConfig(AppConfig):
     name = "sinergi.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        # People learns who reaches a person through cases from these hooks, without importing cases.
+        from sinergi.cases.access import person_scope_q, person_withheld_q
+        from sinergi.people.access import register_scope_hooks
+
+        register_scope_hooks(extra=person_scope_q, withheld=person_withheld_q)

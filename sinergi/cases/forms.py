@@ -115,7 +115,9 @@ class IntakeForm(forms.Form):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
-            "In the reporter's words, as far as known. Do not write anything you cannot check later."
+            "In the reporter's words, as far as known. Do not write anything you cannot check later. "
+            "Agencies that may not see who the victims are read it with the names, NIKs, phone numbers and "
+            "addresses of the case's people masked."
         ),
     )
     origin_region = RegionChoiceField(

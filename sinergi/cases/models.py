@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.cases.access import RestrictedQuerySetMixin
 from sinergi.cases.choices import (
     AgeGroup,
     ApprovalKind,
@@ -38,6 +39,7 @@ from sinergi.cases.choices import (
     VictimStatus,
     VisaType,
 )
+from sinergi.cases.policy import Kind
 
 USER = settings.AUTH_USER_MODEL
 
@@ -51,6 +53,41 @@ class CaseQuerySet(models.QuerySet):
         if query is None:
             return self.none()
         return self.filter(query)
+
+
+# Every model holding case data answers restrict(user, action); the rules are access.scope_q's.
+
+
+class PartyQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    scope_kind = Kind.PARTY
+
+
+class ReferralQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    scope_kind = Kind.REFERRAL
+
+
+class TransferQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    scope_kind = Kind.TRANSFER
+
+
+class ApprovalQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    scope_kind = Kind.APPROVAL
+
+
+class NoteQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    scope_kind = Kind.NOTE
+
+
+class TaskQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    scope_kind = Kind.TASK
+
+
+class DocumentQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    scope_kind = Kind.DOCUMENT
+
+
+class NotificationQuerySet(RestrictedQuerySetMixin, models.QuerySet):
+    scope_kind = Kind.NOTIFICATION
 
 
 class FlowVersion(models.Model):
@@ -248,6 +285,8 @@ class CaseParty(models.Model):
     added_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
 
+    objects = PartyQuerySet.as_manager()
+
     class Meta:
         ordering = ["role", "id"]
         verbose_name = _("person in a case")
@@ -360,6 +399,8 @@ class Referral(models.Model):
     escalated_unanswered_at = models.DateTimeField(null=True, blank=True)
     escalated_overdue_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ReferralQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("referral")
@@ -418,6 +459,8 @@ class LeadTransfer(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     answer_note = models.TextField(blank=True)
 
+    objects = TransferQuerySet.as_manager()
+
     class Meta:
         ordering = ["-requested_at", "-id"]
         verbose_name = _("lead transfer")
@@ -443,6 +486,8 @@ class Approval(models.Model):
     decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
+
+    objects = ApprovalQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -470,6 +515,8 @@ class Note(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     search_vector = SearchVectorField(null=True, editable=False)
 
+    objects = NoteQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("note")
@@ -496,6 +543,8 @@ class Task(models.Model):
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     escalated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_at", "id"]
@@ -530,6 +579,8 @@ class Document(models.Model):
     uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
 
+    objects = DocumentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-uploaded_at", "-id"]
         verbose_name = _("document")
@@ -552,6 +603,8 @@ class CaseEvent(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     data = models.JSONField(default=dict, blank=True)
 
+    objects = NoteQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("case event")
@@ -571,6 +624,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -19,7 +19,7 @@ from sinergi.agencies.choices import AgencyType, Role
 from sinergi.agencies.models import Agency
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
-from sinergi.cases import access
+from sinergi.cases import access, policy
 from sinergi.cases.access import CaseView, Relation
 from sinergi.cases.choices import CaseEventKind, CaseStatus, ReferralState, Track, TransferState
 from sinergi.cases.flow import BY_LEAD, Flow, Stage, Transition
@@ -73,7 +73,10 @@ def case_list(*, user, filters: dict | None = None) -> QuerySet[Case]:
     Unknown or malformed values are ignored rather than failing the page."""
     filters = filters or {}
     # List rows never show the narrative, and the search vector is only for the database: neither is fetched.
-    qs = Case.objects.restrict(user, "view").select_related(*LIST_RELATED).defer("narrative", "search_vector")
+    qs = access.with_reader_details(
+        user,
+        Case.objects.restrict(user, "view").select_related(*LIST_RELATED).defer("narrative", "search_vector"),
+    )
     simple = {
         "stage": "stage",
         "status": "status",
@@ -195,6 +198,7 @@ def case_detail(*, user, case_id, audit: bool = True) -> CaseView:
     view = access.case_view(user, case)
     if view is None:
         raise Http404
+    case.reader_groups = view.groups
     if audit:
         audit_record(
             actor=user, action=AuditAction.VIEW, obj=case, summary=f"case viewed as {view.relation.value}"
@@ -369,7 +373,9 @@ class OverdueItem:
 
 def overdue_list(*, user, now: datetime | None = None) -> list[OverdueItem]:
     """Everything late that the user's agency is responsible for or leads: referrals unanswered or with services
-    overdue, open tasks past due, and cases past their stage deadline; most overdue first."""
+    overdue, open tasks past due, and cases past their stage deadline; most overdue first. Each row reads
+    through its model's restrict(): an agency whose referral ended, or that handed the lead on, sees none of
+    that case's rows (the case itself would answer 404)."""
     now = now or timezone.now()
     agency_id = getattr(user, "agency_id", None)
     if agency_id is None or not user.has_role(*access.VIEW_ROLES):
@@ -377,7 +383,8 @@ def overdue_list(*, user, now: datetime | None = None) -> list[OverdueItem]:
     involved = Q(to_agency_id=agency_id) | Q(case__lead_agency_id=agency_id)
     items: list[OverdueItem] = []
     for referral in (
-        Referral.objects.filter(involved, case__status=CaseStatus.OPEN)
+        Referral.objects.restrict(user, "view")
+        .filter(involved, case__status=CaseStatus.OPEN)
         .filter(
             Q(state=ReferralState.PENDING, accept_by__lt=now)
             | Q(state=ReferralState.ACCEPTED, due_at__lt=now)
@@ -397,7 +404,7 @@ def overdue_list(*, user, now: datetime | None = None) -> list[OverdueItem]:
                 ),
             )
         )
-    tasks = Task.objects.filter(Q(owner_agency_id=agency_id) | Q(case__lead_agency_id=agency_id)).filter(
+    tasks = Task.objects.restrict(user, "view").filter(
         done_at__isnull=True, due_at__lt=now, case__status=CaseStatus.OPEN
     )
     for task in tasks.select_related("case", "owner")[:500]:
@@ -411,9 +418,9 @@ def overdue_list(*, user, now: datetime | None = None) -> list[OverdueItem]:
                 escalated=task.escalated_at is not None,
             )
         )
-    for case in Case.objects.filter(lead_agency_id=agency_id, status=CaseStatus.OPEN, stage_due_at__lt=now)[
-        :500
-    ]:
+    for case in Case.objects.restrict(user, "view").filter(
+        lead_agency_id=agency_id, status=CaseStatus.OPEN, stage_due_at__lt=now
+    )[:500]:
         items.append(
             OverdueItem(kind="stage", case=case, due_at=case.stage_due_at, responsible_agency_id=agency_id)
         )
@@ -422,10 +429,10 @@ def overdue_list(*, user, now: datetime | None = None) -> list[OverdueItem]:
 
 
 def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notification]:
-    """The user's own notifications, newest first."""
+    """The user's own notifications, newest first; one about a case the user may no longer open is not shown."""
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
-    qs = Notification.objects.filter(recipient=user).select_related("case")
+    qs = Notification.objects.restrict(user, "view").select_related("case")
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs
@@ -437,39 +444,119 @@ class DuplicateHint:
     reason: str  # "nik", "phone", "name_birth_date"
 
 
-def case_intake_duplicates(
-    *, user, nik: str = "", phone: str = "", full_name: str = "", birth_date: date | None = None
-) -> list[DuplicateHint]:
-    """Probable duplicates of a report about to be registered: cases the user may see whose people share the
-    NIK or a phone number (exact, through the blind indexes) or the same name and birth date. Call before
-    case_intake and show the user the hints; nothing outside the user's scope is revealed."""
+@dataclass(frozen=True)
+class DuplicateResult:
+    """What the duplicate check may tell this caller (docs/decisions/0005): the cases where the caller sees the
+    matching person, and whether another agency holds a matching record the caller may not see."""
+
+    hints: list[DuplicateHint]
+    elsewhere: bool
+
+    def __bool__(self) -> bool:
+        return bool(self.hints) or self.elsewhere
+
+
+DUPLICATE_CANDIDATES = 50
+# A person checking a report types a few identifiers; a script guessing NIKs types thousands.
+DUPLICATE_CHECKS_PER_WINDOW = 30
+DUPLICATE_CHECK_WINDOW = timedelta(minutes=10)
+
+
+def duplicate_check_allowed(user) -> bool:
+    """Counts one duplicate check of this user; False once the user has used up the window's checks."""
+    from sinergi.core import throttle
+
+    return throttle.allow(
+        "case_duplicates", str(user.pk), limit=DUPLICATE_CHECKS_PER_WINDOW, window=DUPLICATE_CHECK_WINDOW
+    )
+
+
+def _duplicate_filters(
+    *, nik: str, phone: str, full_name: str, birth_date: date | None
+) -> list[tuple[str, Q, str]]:
+    """(reason, condition on CaseParty, canonical value) for each identifier given and well formed."""
     from sinergi.people.identifiers import InvalidPhoneNumber, nik_index, normalise_phone, phone_index
     from sinergi.people.names import normalise_name
 
-    party_filters: list[tuple[str, Q]] = []
-    if nik and len("".join(ch for ch in nik if ch.isdigit())) == 16:
-        party_filters.append(("nik", Q(person__nik_index=nik_index(nik))))
+    filters: list[tuple[str, Q, str]] = []
+    digits = "".join(ch for ch in nik if ch.isdigit())
+    if nik and len(digits) == 16:
+        filters.append(("nik", Q(person__nik_index=nik_index(nik)), digits))
     if phone:
         with contextlib.suppress(InvalidPhoneNumber):
-            party_filters.append(
-                ("phone", Q(person__phones__number_index=phone_index(normalise_phone(phone))))
-            )
+            e164 = normalise_phone(phone)
+            filters.append(("phone", Q(person__phones__number_index=phone_index(e164)), e164))
     name = normalise_name(full_name) if full_name else ""
     if name and birth_date:
-        party_filters.append(
-            ("name_birth_date", Q(person__name_normalised=name, person__birth_date=birth_date))
+        filters.append(
+            (
+                "name_birth_date",
+                Q(person__name_normalised=name, person__birth_date=birth_date),
+                f"{name}|{birth_date.isoformat()}",
+            )
         )
-    if not party_filters:
-        return []
-    visible = Case.objects.restrict(user, "view")
+    return filters
+
+
+def case_intake_duplicates(
+    *, user, nik: str = "", phone: str = "", full_name: str = "", birth_date: date | None = None
+) -> DuplicateResult:
+    """Probable duplicates of a report about to be registered: parties sharing the NIK or a phone number (exact,
+    through the blind indexes) or the same name and birth date.
+
+    A match is named (case reference, lead agency) only where the caller sees that person's identity
+    (`policy.duplicate_answer`); any other match, a case pending for the caller's agency included, says at most
+    "another agency holds a matching record" and only to a user who may open cases. One audit entry per check
+    records a keyed hash of what was searched (never the value) and how many cases were named.
+    """
+    from sinergi.core.crypto import blind_index
+
+    filters = _duplicate_filters(nik=nik, phone=phone, full_name=full_name, birth_date=birth_date)
+    if not filters:
+        return DuplicateResult(hints=[], elsewhere=False)
     hints: dict[int, DuplicateHint] = {}
-    for reason, condition in party_filters:
-        case_ids = CaseParty.objects.filter(condition).values("case_id")
-        for case in (
-            visible.filter(id__in=case_ids).select_related("lead_agency").order_by("-reported_at")[:10]
-        ):
-            hints.setdefault(case.pk, DuplicateHint(case=case, reason=reason))
-    return list(hints.values())
+    elsewhere = False
+    views: dict[int, CaseView | None] = {}
+    for reason, condition, _value in filters:
+        parties = (
+            CaseParty.objects.filter(condition)
+            .select_related("case", "case__lead_agency")
+            .order_by("-case__reported_at", "id")[:DUPLICATE_CANDIDATES]
+        )
+        for party in parties:
+            if party.case_id not in views:
+                views[party.case_id] = access.case_view(user, party.case)
+            view = views[party.case_id]
+            reader = view.reader if view is not None else access.reader_for(user, None)
+            facts = (
+                view.party_facts(party)
+                if view is not None
+                else policy.PartyFacts(
+                    is_victim=party.role == "VICTIM",
+                    is_child=party.is_child,
+                    consent_given=False,
+                    override_for_reader=False,
+                )
+            )
+            answer = policy.duplicate_answer(reader, facts)
+            if answer == policy.DuplicateAnswer.SHOWN:
+                hints.setdefault(party.case_id, DuplicateHint(case=party.case, reason=reason))
+            elif answer == policy.DuplicateAnswer.ELSEWHERE:
+                elsewhere = True
+    searched = "&".join(f"{reason}={value}" for reason, _q, value in filters)
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="cases.duplicate_check",
+        summary="duplicate check",
+        changes={
+            "kinds": [reason for reason, _q, _v in filters],
+            "query_hash": blind_index(searched, purpose="audit:duplicate_check"),
+            "count": len(hints),
+            "elsewhere": elsewhere,
+        },
+    )
+    return DuplicateResult(hints=list(hints.values())[:10], elsewhere=elsewhere)
 
 
 @dataclass(frozen=True)

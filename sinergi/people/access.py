@@ -9,11 +9,15 @@ A person record belongs to the agency that recorded it (`owner_agency`). Within 
 | reveal  | the same as change: analysts and read-only staff see identifiers masked only       |
 | delete  | supervisor and agency administrator                                                 |
 
-A platform administrator may do everything everywhere. Anything else a user may reach comes from
-`extra_person_scope` below.
+A platform administrator manages agencies and accounts, not victims: no person record at all. Anything else a
+user may reach comes from `extra_person_scope` below; victims' records are withheld from analysts and outreach
+officers (`withheld_person_scope`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from django.db.models import Q
 
@@ -42,7 +46,7 @@ def may_in_own_agency(user, action: str) -> bool:
     if not is_active_staff(user):
         return False
     if user.is_superuser:
-        return True
+        return False
     # An action nobody listed above grants nothing (never a KeyError that would turn into a 500).
     return user.agency_id is not None and user.has_role(*ACTION_ROLES.get(action, frozenset()))
 
@@ -51,14 +55,36 @@ def may_create_person(user) -> bool:
     return may_in_own_agency(user, PersonAction.CHANGE) and (user.agency_id is not None)
 
 
-def extra_person_scope(user, action: str) -> Q:
-    """People outside the user's own agency that the user may still reach for `action` through cases.
+# Other apps extend who reaches a person record without people importing them: cases registers, in its
+# AppConfig.ready(), the parties its need-to-know rules show (`extra`) and the victims withheld from roles
+# that never see a victim's record (`withheld`). Each hook is `(user, action) -> Q` over Person.
+ScopeHook = Callable[[Any, str], Q]
+_EXTRA_SCOPE: list[ScopeHook] = []
+_WITHHELD_SCOPE: list[ScopeHook] = []
 
-    Maintained by the cases module: the parties of a case the user's agency leads or holds an accepted referral
-    on, whose identity the case's need-to-know rules show to this user (sinergi/cases/access.py
-    `person_scope_q`: consent to share, child-protection role, investigators for suspects). Only "view" and
-    "reveal"; changing or deleting stays with the recording agency.
-    """
-    from sinergi.cases.access import person_scope_q
 
-    return person_scope_q(user, action)
+def register_scope_hooks(*, extra: ScopeHook | None = None, withheld: ScopeHook | None = None) -> None:
+    """Adds an app's hooks once (ready() may run twice in tests)."""
+    if extra is not None and extra not in _EXTRA_SCOPE:
+        _EXTRA_SCOPE.append(extra)
+    if withheld is not None and withheld not in _WITHHELD_SCOPE:
+        _WITHHELD_SCOPE.append(withheld)
+
+
+def _union(hooks: list[ScopeHook], user: Any, action: str) -> Q:
+    query = Q(pk__in=[])
+    for hook in hooks:
+        query |= hook(user, action)
+    return query
+
+
+def extra_person_scope(user: Any, action: str) -> Q:
+    """People outside the user's own agency that the user may still reach for `action` through cases (the
+    registered hooks; cases gives the parties whose identity its need-to-know rules show to this user). Only
+    "view" and "reveal"; changing or deleting stays with the recording agency."""
+    return _union(_EXTRA_SCOPE, user, action)
+
+
+def withheld_person_scope(user: Any, action: str) -> Q:
+    """People the user may not reach even in its own agency (victims, for analysts and outreach officers)."""
+    return _union(_WITHHELD_SCOPE, user, action)

@@ -20,11 +20,11 @@ class PersonQuerySet(models.QuerySet):
         if not access.is_active_staff(user):
             return self.none()
         if user.is_superuser:
-            return self
+            return self.none()  # the platform administrator manages accounts, not victims
         scope = access.extra_person_scope(user, action)
         if access.may_in_own_agency(user, action):
             scope = Q(owner_agency_id=user.agency_id) | scope
-        return self.filter(scope)
+        return self.filter(scope).exclude(access.withheld_person_scope(user, action))
 
 
 class Person(models.Model):

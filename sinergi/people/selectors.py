@@ -159,3 +159,32 @@ def person_get(*, user, person_id, action: str = PersonAction.VIEW, audit: bool 
 def person_may(user, person: Person, action: str) -> bool:
     """Whether `user` may `action` this person (for showing or hiding buttons; services check again)."""
     return Person.objects.restrict(user, action).filter(pk=person.pk).exists()
+
+
+def person_search_record(*, user, query: str = "", filters: dict | None = None, count: int) -> None:
+    """Writes the one audit entry of a search by identifier or name: a keyed hash of what was searched, never
+    the value, and how many people were returned. A list with no query and no identifier filter is not
+    a search and writes nothing."""
+    from sinergi.core.crypto import blind_index
+
+    filters = filters or {}
+    parsed = parse_query(query)
+    searched = {key: str(filters[key]) for key in ("nik", "phone") if filters.get(key)}
+    if parsed.kind in ("nik", "phone", "passport"):
+        searched[parsed.kind] = str(parsed.value)
+    elif parsed.kind == "name":
+        searched["name"] = " ".join(parsed.value)
+    if not searched:
+        return
+    canonical = "&".join(f"{key}={value}" for key, value in sorted(searched.items()))
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="people.search",
+        summary="person search",
+        changes={
+            "kinds": sorted(searched),
+            "query_hash": blind_index(canonical, purpose="audit:person_search"),
+            "count": count,
+        },
+    )

@@ -26,7 +26,14 @@ from sinergi.people.forms import (
     person_data,
 )
 from sinergi.people.models import Person
-from sinergi.people.selectors import NAME_SEARCH_LIMIT, parse_query, person_get, person_list, person_may
+from sinergi.people.selectors import (
+    NAME_SEARCH_LIMIT,
+    parse_query,
+    person_get,
+    person_list,
+    person_may,
+    person_search_record,
+)
 from sinergi.people.services import (
     NikMismatchWarning,
     nationality_name,
@@ -84,13 +91,18 @@ def _int_or_none(value):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def index(request):
-    """The list of people the user may see, with live search (HTMX swaps #people-results only)."""
-    filter_form = PersonFilterForm(request.GET or None)
-    query = (request.GET.get("q") or "").strip()[:200]
-    filters = filter_form.filters() if request.GET else {}
+    """The list of people the user may see. Searching is a POST (live search by HTMX swaps #people-results
+    only): a NIK, a phone number or a name typed here never enters an address, a browser history or a log.
+    Each search writes one audit entry with a keyed hash of what was searched and how many were found."""
+    data = request.POST if request.method == "POST" else None
+    filter_form = PersonFilterForm(data)
+    query = ((data.get("q") if data else "") or "").strip()[:200]
+    filters = filter_form.filters() if data else {}
     people = person_list(user=request.user, query=query, filters=filters)
-    page = PeekPage(people, request.GET.get("page"))
+    page = PeekPage(people, data.get("page") if data else request.GET.get("page"))
+    person_search_record(user=request.user, query=query, filters=filters, count=len(page.object_list))
     parsed = parse_query(query)
     shown = (page.number - 1) * PAGE_SIZE + len(page.object_list)
     context = {

@@ -71,6 +71,13 @@ class CaseSummarySerializer(serializers.Serializer):
     labour_sector = serializers.CharField()
     version = serializers.IntegerField()
 
+    def to_representation(self, case):
+        from sinergi.cases.access import case_groups
+        from sinergi.cases.policy import Kind, redact
+
+        # The same redaction as the pages: a pending agency gets no destination city.
+        return redact(Kind.CASE, super().to_representation(case), case_groups(case))
+
     def get_stage_label(self, case) -> str:
         from sinergi.cases.selectors import flow_of
 
@@ -242,7 +249,7 @@ def case_detail_data(view) -> dict:
         "relation": view.relation.value,
         "can_edit": view.can_edit,
         "can_manage": view.can_manage,
-        "narrative": case.narrative if details else None,
+        "narrative": view.narrative(),
         "legal_stage": case.legal_stage if view.can_see_investigation else None,
         "origin_region": _region(case.origin_region) if details else None,
         "modus": modus,
@@ -362,6 +369,14 @@ class CaseIntakeInputSerializer(CaseFieldsInputSerializer):
     intake_channel = serializers.ChoiceField(IntakeChannel.choices)
     reported_at = serializers.DateTimeField(required=False)
     parties = PartyInputSerializer(many=True, required=False)
+    source_post_id = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="The screened post the case is opened from (linked with it).",
+    )
+    source_screening_id = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The departure screening the case is opened from."
+    )
 
 
 class CaseUpdateInputSerializer(CaseFieldsInputSerializer):
@@ -513,11 +528,25 @@ class ShareOverrideInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=5000, allow_blank=True)
 
 
+class DuplicateInputSerializer(serializers.Serializer):
+    nik = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
+    full_name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    birth_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
 class DuplicateOutputSerializer(serializers.Serializer):
     case_id = serializers.IntegerField(source="case.pk")
     reference = serializers.CharField(source="case.reference")
     lead_agency = serializers.CharField(source="case.lead_agency.name")
     reason = serializers.CharField()
+
+
+class DuplicateResultSerializer(serializers.Serializer):
+    matches = DuplicateOutputSerializer(many=True, source="hints")
+    elsewhere = serializers.BooleanField(
+        help_text="Another agency holds a matching record you may not see: contact the task force to coordinate."
+    )
 
 
 class OverdueOutputSerializer(serializers.Serializer):

@@ -10,15 +10,15 @@ from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
-from sinergi.cases import access, selectors, services
+from sinergi.cases import selectors, services
 from sinergi.cases.api import serializers as s
 from sinergi.cases.models import (
     Approval,
@@ -31,6 +31,7 @@ from sinergi.cases.models import (
     Task,
 )
 from sinergi.cases.pagination import CappedPagination
+from sinergi.core.api.viewsets import RestrictedAPIView, RestrictedGenericViewSet
 from sinergi.core.errors import ApplicationError
 
 ERRORS = {
@@ -38,6 +39,7 @@ ERRORS = {
     403: OpenApiResponse(description="Not allowed for your agency or role"),
     404: OpenApiResponse(description="Not found or outside your scope"),
     409: OpenApiResponse(description="Conflict (changed by someone else, or no longer pending)"),
+    429: OpenApiResponse(description="Too many requests: wait and try again"),
 }
 TAGS = ["cases"]
 
@@ -48,8 +50,9 @@ def _validated(serializer_class, data, **kwargs):
     return serializer.validated_data
 
 
-def _user_in(pk):
-    user = get_user_model().objects.filter(pk=pk).first()
+def _user_in(pk, *, agency_id):
+    """A user of the given agency; any other id, existing or not, is the same "Unknown user."."""
+    user = get_user_model().objects.filter(pk=pk, agency_id=agency_id, is_active=True).first()
     if user is None:
         raise ApplicationError(
             _("Unknown user."), code="validation_error", fields={"user": [_("Unknown user.")]}
@@ -80,11 +83,11 @@ LIST_PARAMETERS = [
 ]
 
 
-class CaseViewSet(viewsets.GenericViewSet):
-    """Cases within the caller's need-to-know scope."""
+class CaseViewSet(RestrictedGenericViewSet):
+    """Cases within the caller's need-to-know scope (single cases through selectors.case_detail, which is
+    access_case_by_id plus the CaseView)."""
 
-    queryset = Case.objects.none()
-    lookup_value_regex = r"\d+"
+    model = Case
     serializer_class = s.CaseSummarySerializer
     pagination_class = CappedPagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -166,7 +169,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         services.case_assign(
             actor=request.user,
             case=view.case,
-            assignee=_user_in(data["assignee"]),
+            assignee=_user_in(data["assignee"], agency_id=view.case.lead_agency_id),
             expected_version=data.get("version"),
         )
         return self._detail_response(self._view(pk))
@@ -241,7 +244,7 @@ class CaseViewSet(viewsets.GenericViewSet):
             actor=request.user,
             case=view.case,
             title=data["title"],
-            owner=_user_in(data["owner"]),
+            owner=_user_in(data["owner"], agency_id=request.user.agency_id),
             due_at=data["due_at"],
             referral=referral,
         )
@@ -348,32 +351,20 @@ class CaseViewSet(viewsets.GenericViewSet):
         return Response(s.OrganisationOutputSerializer(organisation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(n, str, required=False) for n in ("nik", "phone", "full_name", "birth_date")
-        ],
-        responses=s.DuplicateOutputSerializer(many=True),
+        request=s.DuplicateInputSerializer,
+        responses={200: s.DuplicateResultSerializer, 429: ERRORS[429], **ERRORS},
         tags=TAGS,
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["post"])
     def duplicates(self, request):
-        """Probable duplicates (same NIK, phone, or name with birth date) among the cases you may see."""
-        params = request.query_params
-        try:
-            birth_date = date.fromisoformat(params["birth_date"]) if params.get("birth_date") else None
-        except ValueError as exc:
-            raise ApplicationError(
-                _("Invalid date."),
-                code="validation_error",
-                fields={"birth_date": [_("Use the form YYYY-MM-DD.")]},
-            ) from exc
-        hints = selectors.case_intake_duplicates(
-            user=request.user,
-            nik=params.get("nik", "")[:40],
-            phone=params.get("phone", "")[:40],
-            full_name=params.get("full_name", "")[:200],
-            birth_date=birth_date,
-        )
-        return Response(s.DuplicateOutputSerializer(hints, many=True).data)
+        """Probable duplicates (same NIK, phone, or name with birth date). The identifiers travel in the body,
+        never in the address. Cases are named only where you may see the matching person; otherwise at most
+        `elsewhere: true` ("another agency holds a matching record"). Throttled and written to the audit trail."""
+        data = _validated(s.DuplicateInputSerializer, request.data)
+        if not selectors.duplicate_check_allowed(request.user):
+            raise Throttled(detail=_("Too many duplicate checks; wait a few minutes."))
+        result = selectors.case_intake_duplicates(user=request.user, **data)
+        return Response(s.DuplicateResultSerializer(result).data)
 
     @extend_schema(responses=s.OverdueOutputSerializer(many=True), tags=TAGS)
     @action(detail=False, methods=["get"])
@@ -414,27 +405,22 @@ class CaseViewSet(viewsets.GenericViewSet):
         )
 
 
-def _referral_for(user, pk) -> Referral:
-    """A referral the user's agency may see: on a case in its scope, and (when only pending) its own."""
-    referral = (
-        Referral.objects.filter(pk=pk, case__in=Case.objects.restrict(user, "view"))
-        .select_related("case", "to_agency", "from_agency")
-        .first()
-    )
-    if referral is None:
-        raise Http404
-    view = access.case_view(user, referral.case)
-    if view is None or not view.referrals().filter(pk=referral.pk).exists():
-        raise Http404
-    return referral
+class ReferralViewSet(RestrictedGenericViewSet):
+    """Referrals: the inbox of your agency and the answers to them. A referral is reached through
+    Referral.objects.restrict(user, "view"); the services decide who may answer, revoke or close it."""
 
-
-class ReferralViewSet(viewsets.GenericViewSet):
-    """Referrals: the inbox of your agency and the answers to them."""
-
-    queryset = Referral.objects.none()
-    lookup_value_regex = r"\d+"
+    model = Referral
     serializer_class = s.ReferralOutputSerializer
+    restrict_actions = {
+        "accept": "view",
+        "decline": "view",
+        "services": "view",
+        "done": "view",
+        "revoke": "view",
+    }
+
+    def optimise_queryset(self, queryset):
+        return queryset.select_related("case", "to_agency", "from_agency")
 
     @extend_schema(responses=s.ReferralOutputSerializer(many=True), tags=TAGS)
     def list(self, request):
@@ -446,10 +432,10 @@ class ReferralViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses={200: s.ReferralOutputSerializer, 404: ERRORS[404]}, tags=TAGS)
     def retrieve(self, request, pk=None):
-        return Response(s.ReferralOutputSerializer(_referral_for(request.user, pk)).data)
+        return Response(s.ReferralOutputSerializer(self.get_object()).data)
 
     def _answer(self, request, pk, fn, serializer_class=None, **mapping):
-        referral = _referral_for(request.user, pk)
+        referral = self.get_object()
         data = _validated(serializer_class, request.data) if serializer_class else {}
         kwargs = {target: data[source] for target, source in mapping.items() if source in data}
         result = fn(actor=request.user, referral=referral, **kwargs)
@@ -512,18 +498,15 @@ class ReferralViewSet(viewsets.GenericViewSet):
         return self._answer(request, pk, services.referral_revoke, s.ReasonInputSerializer, reason="reason")
 
 
-class TransferViewSet(viewsets.GenericViewSet):
+class TransferViewSet(RestrictedGenericViewSet):
     """Lead transfers addressed to your agency."""
 
-    queryset = LeadTransfer.objects.none()
-    lookup_value_regex = r"\d+"
+    model = LeadTransfer
     serializer_class = s.TransferOutputSerializer
+    restrict_actions = {"accept": "view", "decline": "view"}
 
-    def _get(self, pk) -> LeadTransfer:
-        transfer = LeadTransfer.objects.filter(pk=pk).select_related("case").first()
-        if transfer is None or access.relation_of(self.request.user, transfer.case) is None:
-            raise Http404
-        return transfer
+    def optimise_queryset(self, queryset):
+        return queryset.select_related("case")
 
     @extend_schema(responses=s.TransferOutputSerializer(many=True), tags=TAGS)
     def list(self, request):
@@ -541,7 +524,7 @@ class TransferViewSet(viewsets.GenericViewSet):
         """Accepts the lead: your agency leads the case from now on."""
         data = _validated(s.NoteOptionalInputSerializer, request.data)
         transfer = services.lead_transfer_accept(
-            actor=request.user, transfer=self._get(pk), note=data["note"]
+            actor=request.user, transfer=self.get_object(), note=data["note"]
         )
         return Response(s.TransferOutputSerializer(transfer).data)
 
@@ -553,15 +536,15 @@ class TransferViewSet(viewsets.GenericViewSet):
         """Declines the lead, with a reason."""
         data = _validated(s.ReasonInputSerializer, request.data)
         transfer = services.lead_transfer_decline(
-            actor=request.user, transfer=self._get(pk), reason=data["reason"]
+            actor=request.user, transfer=self.get_object(), reason=data["reason"]
         )
         return Response(s.TransferOutputSerializer(transfer).data)
 
 
-class ApprovalViewSet(viewsets.GenericViewSet):
-    queryset = Approval.objects.none()
-    lookup_value_regex = r"\d+"
+class ApprovalViewSet(RestrictedGenericViewSet):
+    model = Approval
     serializer_class = s.ApprovalOutputSerializer
+    restrict_actions = {"decide": "manage"}
 
     @extend_schema(
         request=s.ApprovalDecisionInputSerializer,
@@ -571,50 +554,36 @@ class ApprovalViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         """A supervisor of the lead agency approves or rejects."""
-        approval = Approval.objects.filter(
-            pk=pk, case__in=Case.objects.restrict(request.user, "manage")
-        ).first()
-        if approval is None:
-            raise Http404
+        approval = self.get_object()
         data = _validated(s.ApprovalDecisionInputSerializer, request.data)
         approval = services.approval_decide(actor=request.user, approval=approval, **data)
         return Response(s.ApprovalOutputSerializer(approval).data)
 
 
-class TaskViewSet(viewsets.GenericViewSet):
-    queryset = Task.objects.none()
-    lookup_value_regex = r"\d+"
+class TaskViewSet(RestrictedGenericViewSet):
+    model = Task
     serializer_class = s.TaskOutputSerializer
+    restrict_actions = {"complete": "change"}
 
     @extend_schema(request=None, responses={200: s.TaskOutputSerializer, **ERRORS}, tags=TAGS)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         """Marks a task of your agency done."""
-        task = Task.objects.filter(pk=pk, case__in=Case.objects.restrict(request.user, "change")).first()
-        if task is None:
-            raise Http404
+        task = self.get_object()
         return Response(s.TaskOutputSerializer(services.task_complete(actor=request.user, task=task)).data)
 
 
-class PartyViewSet(viewsets.GenericViewSet):
-    queryset = CaseParty.objects.none()
-    lookup_value_regex = r"\d+"
+class PartyViewSet(RestrictedGenericViewSet):
+    model = CaseParty
     serializer_class = s.PartyOutputSerializer
-
-    def _get(self, pk, action_name="manage") -> CaseParty:
-        party = CaseParty.objects.filter(
-            pk=pk, case__in=Case.objects.restrict(self.request.user, action_name)
-        ).first()
-        if party is None:
-            raise Http404
-        return party
+    restrict_actions = {"consent": "manage", "share_override": "manage", "victim_status": "change"}
 
     @extend_schema(request=s.ConsentInputSerializer, responses={200: None, **ERRORS}, tags=TAGS)
     @action(detail=True, methods=["post"])
     def consent(self, request, pk=None):
         """Records the victim's consent to share (lead agency)."""
         data = _validated(s.ConsentInputSerializer, request.data)
-        party = services.consent_record(actor=request.user, party=self._get(pk), consent=data["consent"])
+        party = services.consent_record(actor=request.user, party=self.get_object(), consent=data["consent"])
         return Response({"id": party.pk, "consent_to_share": party.consent_to_share})
 
     @extend_schema(request=s.ShareOverrideInputSerializer, responses={201: None, **ERRORS}, tags=TAGS)
@@ -623,7 +592,7 @@ class PartyViewSet(viewsets.GenericViewSet):
         """Shares the victim's identity with one agency without consent (audited)."""
         data = _validated(s.ShareOverrideInputSerializer, request.data)
         override = services.share_override(
-            actor=request.user, party=self._get(pk), agency=data["agency"], reason=data["reason"]
+            actor=request.user, party=self.get_object(), agency=data["agency"], reason=data["reason"]
         )
         return Response({"id": override.pk, "agency": override.agency_id}, status=status.HTTP_201_CREATED)
 
@@ -632,16 +601,19 @@ class PartyViewSet(viewsets.GenericViewSet):
     def victim_status(self, request, pk=None):
         """Records the victim status decided by your agency."""
         data = _validated(s.VictimStatusInputSerializer, request.data)
-        party = services.victim_status_set(
-            actor=request.user, party=self._get(pk, "change"), status=data["status"]
-        )
+        party = services.victim_status_set(actor=request.user, party=self.get_object(), status=data["status"])
         return Response(
             {"id": party.pk, "victim_status": party.victim_status, "decided_by": party.victim_status_by_id}
         )
 
 
-class DocumentDownloadView(APIView):
+class DocumentDownloadView(RestrictedAPIView):
     """Downloads a document after the need-to-know check; the download is audited."""
+
+    model = Document
+
+    def restrict_action(self) -> str:
+        return "download"
 
     @extend_schema(
         responses={
@@ -651,10 +623,7 @@ class DocumentDownloadView(APIView):
         tags=TAGS,
     )
     def get(self, request, pk):
-        document = Document.objects.filter(pk=pk).select_related("case").first()
-        view = access.case_view(request.user, document.case) if document else None
-        if view is None or not view.documents().filter(pk=document.pk).exists():
-            raise Http404
+        document = self.get_object()
         audit_record(actor=request.user, action=AuditAction.VIEW, obj=document, summary="document downloaded")
         response = FileResponse(
             document.file.open("rb"),
@@ -666,8 +635,8 @@ class DocumentDownloadView(APIView):
         return response
 
 
-class NotificationViewSet(viewsets.GenericViewSet):
-    queryset = Notification.objects.none()
+class NotificationViewSet(RestrictedGenericViewSet):
+    model = Notification
     serializer_class = s.NotificationOutputSerializer
 
     @extend_schema(

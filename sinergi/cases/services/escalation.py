@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -91,10 +92,19 @@ def cases_escalate_overdue(*, now: datetime | None = None) -> dict[str, int]:
                     params_fn=params,
                 )
                 counts[key] += 1
+    # Only an agency that still works on the case hears of its late task: one whose referral ended, or that
+    # handed the lead on, has no access to the case any more and is told nothing about it.
+    still_involved = Q(case__lead_agency_id=F("owner_agency_id")) | Exists(
+        Referral.objects.filter(
+            case_id=OuterRef("case_id"),
+            to_agency_id=OuterRef("owner_agency_id"),
+            state=ReferralState.ACCEPTED,
+        )
+    )
     task_ids = list(
-        Task.objects.filter(done_at__isnull=True, due_at__lt=now, escalated_at__isnull=True).values_list(
-            "pk", flat=True
-        )[:5000]
+        Task.objects.filter(
+            still_involved, done_at__isnull=True, due_at__lt=now, escalated_at__isnull=True
+        ).values_list("pk", flat=True)[:5000]
     )
     for task_id in task_ids:
         with transaction.atomic(durable=True):

@@ -53,6 +53,8 @@ def case_intake_in_transaction(
     lead_agency=None,
     assigned_to=None,
     parties: list[dict] | None = None,
+    source_post_id: int | None = None,
+    source_screening_id: int | None = None,
     **fields,
 ) -> Case:
     """Registers a new case from any channel with what is known now; it starts at the flow's first stage.
@@ -63,6 +65,10 @@ def case_intake_in_transaction(
     entry may hold "new_person": people.services.PersonData (and "confirm_nik_mismatch": True), recorded in the
     same transaction as the case: a refused intake leaves no new person behind. A ValidationError raised for
     such an entry carries `party_index`, its position in `parties`.
+    `source_post_id` / `source_screening_id`: the post or departure screening the case is opened from, linked
+    in the same transaction (detection's own `*_link_case_in_transaction`): a post the actor may not see
+    refuses the whole intake with `not_found`, so there is never a case without its link or a link without
+    its case.
     """
     if getattr(actor, "agency_id", None) is None or not actor.has_role(*MANAGE_ROLES, Role.INVESTIGATOR):
         raise _denied()
@@ -123,6 +129,7 @@ def case_intake_in_transaction(
                     actor, new_person, confirm_nik_mismatch=confirm, party_index=index
                 )
             _party_add(actor=actor, case=case, **entry)
+        _link_sources(actor, case, post_id=source_post_id, screening_id=source_screening_id)
         _reindex_case(case.pk)
         audit_record(
             actor=actor,
@@ -134,3 +141,33 @@ def case_intake_in_transaction(
         if assigned_to is not None and assigned_to.pk != actor.pk:
             notify([assigned_to], kind=NotificationKind.ASSIGNMENT, case=case, params_fn=dict)
     return case
+
+
+def _link_sources(actor, case: Case, *, post_id: int | None, screening_id: int | None) -> None:
+    """Links the post or screening the case was opened from, inside the intake's transaction."""
+    if not (post_id or screening_id):
+        return
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from sinergi.detection.selectors import access_departure_screening, access_post
+    from sinergi.detection.services.case_links import (
+        departure_screening_link_case_in_transaction,
+        post_link_case_in_transaction,
+    )
+
+    try:
+        if post_id:
+            access_post(user=actor, pk=post_id)
+            post_link_case_in_transaction(actor=actor, post_id=post_id, case_id=case.pk)
+        if screening_id:
+            access_departure_screening(user=actor, pk=screening_id, action="change")
+            departure_screening_link_case_in_transaction(
+                actor=actor, screening_id=screening_id, case_id=case.pk
+            )
+    except (Http404, PermissionDenied) as exc:
+        raise ApplicationError(
+            _("The post or screening to attach was not found, or you may not see it."),
+            code="not_found",
+            status=404,
+        ) from exc

@@ -14,6 +14,15 @@ register = template.Library()
 
 
 @register.filter
+def shown(case, name: str):
+    """`{{ case|shown:"destination_city" }}`: the field as the reader may see it (access.shown, the same
+    redaction the API applies)."""
+    from sinergi.cases.access import shown as shown_field
+
+    return shown_field(case, name)
+
+
+@register.filter
 def stage_label(case, code: str | None = None) -> str:
     """The label of the case's care stage (or of `code`) in its own flow version, in the user's language."""
     code = code if code is not None else case.stage

@@ -101,23 +101,63 @@ def test_timeline_hides_care_events_from_the_police(case, cast):
     assert len(lead) == len(police) + 1
 
 
-def test_duplicates_found_by_nik_and_phone_only_within_scope(case, cast):
+def _identified(case, nik="6371014101900001", phone="0812-3456-7890"):
     from sinergi.people.identifiers import nik_index, normalise_phone, phone_index
     from sinergi.people.models import PersonPhone
 
     person = case.parties.first().person
-    person.nik, person.nik_index = "6371014101900001", nik_index("6371014101900001")
+    person.nik, person.nik_index = nik, nik_index(nik)
     person.save(update_fields=["nik", "nik_index"])
-    number = normalise_phone("0812-3456-7890")
+    number = normalise_phone(phone)
     PersonPhone.objects.create(person=person, number=number, number_index=phone_index(number))
+    return person
+
+
+def test_duplicates_are_named_only_where_the_caller_sees_the_person(case, cast):
+    _identified(case)
+    lead = selectors.case_intake_duplicates(user=cast.bp3mi.worker, nik="63.71.01 410190 0001")
+    assert [h.reason for h in lead.hints] == ["nik"]
     assert [
-        h.reason for h in selectors.case_intake_duplicates(user=cast.bp3mi.worker, nik="63.71.01 410190 0001")
-    ] == ["nik"]
-    assert [
-        h.case for h in selectors.case_intake_duplicates(user=cast.bp3mi.worker, phone="+62 812 3456 7890")
+        h.case
+        for h in selectors.case_intake_duplicates(user=cast.bp3mi.worker, phone="+62 812 3456 7890").hints
     ] == [case]
-    assert selectors.case_intake_duplicates(user=cast.polda.worker, nik="6371014101900001") == []
-    assert selectors.case_intake_duplicates(user=cast.bp3mi.worker, phone="not a phone") == []
+    # An outsider who may open cases learns only that another agency holds a matching record.
+    outsider = selectors.case_intake_duplicates(user=cast.polda.worker, nik="6371014101900001")
+    assert outsider.hints == [] and outsider.elsewhere
+    # A read-only colleague elsewhere learns nothing at all; a malformed phone finds nothing.
+    assert not selectors.case_intake_duplicates(user=cast.polda.reader, nik="6371014101900001")
+    assert not selectors.case_intake_duplicates(user=cast.bp3mi.worker, phone="not a phone")
+
+
+def test_a_pending_addressee_is_not_told_whose_nik_it_is(case, cast):
+    _identified(case)
+    services.referral_create(
+        actor=cast.bp3mi.worker, case=case, to_agency=cast.dinsos.agency, need="SHELTER", reason="Mohon."
+    )
+    result = selectors.case_intake_duplicates(user=cast.dinsos.worker, nik="6371014101900001")
+    assert result.hints == []  # the case it may open is not named: that would confirm the victim's NIK
+    assert result.elsewhere
+
+
+def test_each_check_writes_one_audit_entry_without_the_value(case, cast):
+    from sinergi.audit.models import AuditEntry
+
+    _identified(case)
+    before = AuditEntry.objects.count()
+    selectors.case_intake_duplicates(user=cast.polda.worker, nik="6371014101900001", phone="0812-3456-7890")
+    entries = list(AuditEntry.objects.order_by("-id")[: AuditEntry.objects.count() - before])
+    assert len(entries) == 1
+    entry = entries[0]
+    assert entry.object_type == "cases.duplicate_check"
+    assert entry.changes["count"] == 0 and entry.changes["kinds"] == ["nik", "phone"]
+    stored = str(entry.changes) + entry.summary
+    assert "6371014101900001" not in stored and "812" not in stored
+    again = selectors.case_intake_duplicates(
+        user=cast.bp3mi.worker, nik="6371014101900001", phone="0812-3456-7890"
+    )
+    assert len(again.hints) == 1
+    latest = AuditEntry.objects.order_by("-id").first()
+    assert latest.changes["query_hash"] == entry.changes["query_hash"] and latest.changes["count"] == 1
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)")

@@ -76,21 +76,21 @@ def test_community_report_to_closure(cast, make_person, django_capture_on_commit
     adult.birth_date = timezone.localdate() - timedelta(days=25 * 365)
     adult.save(update_fields=["birth_date"])
     hints = ok(
-        lead.get(
+        lead.post(
             "/api/v1/cases/duplicates/",
             {"full_name": "siti  RAHMAWATI", "birth_date": adult.birth_date.isoformat()},
+            content_type="application/json",
         )
     )
-    assert [h["case_id"] for h in hints] == [case_id]
-    assert (
-        ok(
-            api(polda.worker).get(
-                "/api/v1/cases/duplicates/",
-                {"full_name": "Siti Rahmawati", "birth_date": adult.birth_date.isoformat()},
-            )
+    assert [h["case_id"] for h in hints["matches"]] == [case_id]
+    # Another agency is told at most that a matching record exists elsewhere: no case, no agency.
+    assert ok(
+        api(polda.worker).post(
+            "/api/v1/cases/duplicates/",
+            {"full_name": "Siti Rahmawati", "birth_date": adult.birth_date.isoformat()},
+            content_type="application/json",
         )
-        == []
-    )
+    ) == {"matches": [], "elsewhere": True}
 
     # 2. Verification and assessment, approved by a supervisor (four eyes).
     ok(lead.post(f"{url}transition/", {"to_stage": "assessment"}, content_type="application/json"))

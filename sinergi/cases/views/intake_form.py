@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -101,35 +101,12 @@ def _source_prefill(request, params) -> tuple[dict, list[dict], dict]:
     return initial, victims, source
 
 
-def _link_source(request, case, form) -> None:
-    """Records on the post or screening that this case was opened from it (detection's own services)."""
-    post_id = form.cleaned_data.get("detection_post")
-    screening_id = form.cleaned_data.get("departure_screening")
-    try:
-        if post_id:
-            from sinergi.detection.selectors import access_post
-            from sinergi.detection.services import post_link_case
-
-            access_post(user=request.user, pk=post_id)
-            post_link_case(actor=request.user, post_id=post_id, case_id=case.pk)
-        if screening_id:
-            from sinergi.detection.selectors import access_departure_screening
-            from sinergi.detection.services import departure_screening_link_case
-
-            access_departure_screening(user=request.user, pk=screening_id, action="change")
-            departure_screening_link_case(actor=request.user, screening_id=screening_id, case_id=case.pk)
-    except (ImportError, Http404, PermissionDenied, ApplicationError, ObjectDoesNotExist):
-        messages.warning(
-            request, _("The case was registered, but the post or screening could not be linked to it.")
-        )
-
-
 def _victim_checks(request, victims) -> tuple[list[list], list[list], bool]:
     """Per victim row: probable duplicate cases, existing person records to reuse; and whether any row has an
     identifier error (added to the row's form)."""
     from sinergi.people import nik as nik_module
     from sinergi.people.identifiers import InvalidPhoneNumber, normalise_phone
-    from sinergi.people.selectors import person_list
+    from sinergi.people.selectors import person_list, person_search_record
     from sinergi.people.services import nik_warnings
 
     hints, candidates = [], []
@@ -151,7 +128,9 @@ def _victim_checks(request, victims) -> tuple[list[list], list[list], bool]:
                         parsed, birth_date=data.get("birth_date"), sex=data.get("sex") or "U"
                     ):
                         row_hints.append({"kind": "nik_mismatch", "message": warning.message})
-                    row_people += list(person_list(user=request.user, query=parsed.nik)[:5])
+                    found = list(person_list(user=request.user, query=parsed.nik)[:5])
+                    person_search_record(user=request.user, query=parsed.nik, count=len(found))
+                    row_people += found
             if phone:
                 try:
                     e164 = normalise_phone(phone)
@@ -159,20 +138,36 @@ def _victim_checks(request, victims) -> tuple[list[list], list[list], bool]:
                     row.add_error("phone", _("This is not a valid phone number (e.g. 0812-3456-7890)."))
                     has_errors = True
                 else:
-                    row_people += [
-                        p for p in person_list(user=request.user, query=e164)[:5] if p not in row_people
-                    ]
-            for hint in selectors.case_intake_duplicates(
-                user=request.user,
-                nik=nik,
-                phone=phone,
-                full_name=data.get("full_name") or "",
-                birth_date=data.get("birth_date"),
-            ):
-                row_hints.append({"kind": "case", "hint": hint})
+                    found = list(person_list(user=request.user, query=e164)[:5])
+                    person_search_record(user=request.user, query=e164, count=len(found))
+                    row_people += [p for p in found if p not in row_people]
+            row_hints += _duplicate_hints(request, nik=nik, phone=phone, data=data)
         hints.append(row_hints)
         candidates.append(row_people)
     return hints, candidates, has_errors
+
+
+def _duplicate_hints(request, *, nik: str, phone: str, data: dict) -> list[dict]:
+    """The duplicate check of one victim row, throttled like the API's (a paused check says so)."""
+    full_name, birth_date = data.get("full_name") or "", data.get("birth_date")
+    if not (nik or phone or (full_name and birth_date)):
+        return []
+    if not selectors.duplicate_check_allowed(request.user):
+        return [{"kind": "paused", "message": _("The duplicate check is paused for a few minutes.")}]
+    result = selectors.case_intake_duplicates(
+        user=request.user, nik=nik, phone=phone, full_name=full_name, birth_date=birth_date
+    )
+    hints: list[dict] = [{"kind": "case", "hint": hint} for hint in result.hints]
+    if result.elsewhere:
+        hints.append(
+            {
+                "kind": "elsewhere",
+                "message": _(
+                    "Another agency holds a matching record; contact the task force (Gugus Tugas) to coordinate."
+                ),
+            }
+        )
+    return hints
 
 
 def _intake_render(request, *, form, victims, source=None, hints=None, candidates=None, status=200):
@@ -280,7 +275,13 @@ def intake(request):
             except Http404:
                 row.add_error(None, _("That person record is not available to you."))
                 raise
-        case = services.case_intake(actor=request.user, parties=parties, **form.case_fields())
+        case = services.case_intake(
+            actor=request.user,
+            parties=parties,
+            source_post_id=form.cleaned_data.get("detection_post") or None,
+            source_screening_id=form.cleaned_data.get("departure_screening") or None,
+            **form.case_fields(),
+        )
     except (ValidationError, Http404) as exc:
         index = getattr(exc, "party_index", None)
         if isinstance(exc, ValidationError) and index is not None:
@@ -295,6 +296,5 @@ def intake(request):
         _apply_error(form, exc)
         messages.error(request, exc.message)
         return _intake_render(request, form=form, victims=victims, source=source, status=_status_of(exc))
-    _link_source(request, case, form)
     messages.success(request, _("Case %(reference)s registered.") % {"reference": case.reference})
     return redirect("cases:detail", case_id=case.pk)

@@ -1,12 +1,17 @@
 """Base API viewsets: every queryset starts from `Model.objects.restrict(user, action)`.
 
 An object outside the caller's scope is simply not in the queryset, so DRF answers 404 exactly as for an id
-that does not exist. Subclasses set `model` (whose default manager has `restrict`) and serializers.
+that does not exist. Subclasses set `model` (whose default manager has `restrict`) and serializers; an extra
+`@action` names the restrict() action it needs in `restrict_actions` (e.g. {"accept": "view"}), else GET
+actions read "view" and the others "change". `get_object()` then gives the record or the 404.
+
+Every API class over records holding case or person data derives from one of these
+(`sinergi/core/tests/test_scoping.py` fails on one that does not), so scoping cannot be forgotten.
 """
 
 from __future__ import annotations
 
-from rest_framework import mixins, viewsets
+from rest_framework import generics, mixins, viewsets
 
 # DRF action -> the action name that `restrict()` understands.
 RESTRICT_ACTIONS = {
@@ -21,6 +26,7 @@ RESTRICT_ACTIONS = {
 
 class RestrictedQuerysetMixin:
     model = None
+    restrict_actions: dict[str, str] = {}
 
     # Applied after restrict(): select_related/prefetch_related for the serializer, never a permission rule.
     def optimise_queryset(self, queryset):
@@ -28,6 +34,8 @@ class RestrictedQuerysetMixin:
 
     def restrict_action(self) -> str:
         action = getattr(self, "action", None) or "list"
+        if action in self.restrict_actions:
+            return self.restrict_actions[action]
         return RESTRICT_ACTIONS.get(action, "view" if self.request.method in ("GET", "HEAD") else "change")
 
     def get_queryset(self):
@@ -46,3 +54,14 @@ class RestrictedModelViewSet(
     viewsets.GenericViewSet,
 ):
     """List and retrieve; add the write actions per endpoint, each calling a service (never serializer.save)."""
+
+
+class RestrictedGenericViewSet(RestrictedQuerysetMixin, viewsets.GenericViewSet):
+    """No actions of its own: each endpoint adds its actions, each calling a selector or a service, and reaches
+    single records through `get_object()` (restrict(user, restrict_action()) + 404)."""
+
+    lookup_value_regex = r"\d+"
+
+
+class RestrictedAPIView(RestrictedQuerysetMixin, generics.GenericAPIView):
+    """One endpoint outside a router (a download): `get_object()` is restrict() + 404, like the viewsets."""

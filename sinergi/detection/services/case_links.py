@@ -15,7 +15,12 @@ from sinergi.detection.models import (
 
 @transaction.atomic(durable=True)
 def post_link_case(*, actor, post_id: int, case_id: int) -> ScreenedPost:
-    """Records the case opened from a post. Called by the case intake once the case exists."""
+    """Records the case opened from a post (a case opened elsewhere, linked afterwards)."""
+    return post_link_case_in_transaction(actor=actor, post_id=post_id, case_id=case_id)
+
+
+def post_link_case_in_transaction(*, actor, post_id: int, case_id: int) -> ScreenedPost:
+    """The body of post_link_case, for the case intake's own transaction (cases.services.case_intake)."""
     from sinergi.detection.models import can_view_posts
 
     if not can_view_posts(actor):
@@ -36,7 +41,16 @@ def post_link_case(*, actor, post_id: int, case_id: int) -> ScreenedPost:
 
 @transaction.atomic(durable=True)
 def departure_screening_link_case(*, actor, screening_id: int, case_id: int) -> DepartureScreening:
-    """Records the case opened from a departure screening. Called by the case intake."""
+    """Records the case opened from a departure screening (linked afterwards)."""
+    return departure_screening_link_case_in_transaction(
+        actor=actor, screening_id=screening_id, case_id=case_id
+    )
+
+
+def departure_screening_link_case_in_transaction(
+    *, actor, screening_id: int, case_id: int
+) -> DepartureScreening:
+    """The body of departure_screening_link_case, for the case intake's own transaction."""
     screening = DepartureScreening.objects.restrict(actor, "change").select_for_update().get(pk=screening_id)
     old = screening.linked_case_id
     screening.linked_case_id = case_id

@@ -121,6 +121,17 @@ class PersonOutputSerializer(serializers.Serializer):
         return (region.path_name or region.name) if region else ""
 
 
+class PersonSearchInputSerializer(serializers.Serializer):
+    """A search by name or identifier: in the body, so nothing typed enters an address or an access log."""
+
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    nik = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
+    sex = serializers.ChoiceField(choices=["F", "M", "U"], required=False, allow_blank=True)
+    nationality = serializers.CharField(required=False, allow_blank=True, max_length=2)
+    region = serializers.CharField(required=False, allow_blank=True, max_length=20)
+
+
 class RevealInputSerializer(serializers.Serializer):
     field = serializers.ChoiceField(choices=RevealableField.choices)
 

@@ -18,6 +18,7 @@ from sinergi.people.api.serializers import (
     PersonInputSerializer,
     PersonOutputSerializer,
     PersonPatchSerializer,
+    PersonSearchInputSerializer,
     PersonUpdateSerializer,
     RevealInputSerializer,
     RevealOutputSerializer,
@@ -25,7 +26,7 @@ from sinergi.people.api.serializers import (
 from sinergi.people.choices import PersonAction, RevealableField
 from sinergi.people.models import Person
 from sinergi.people.nik import NikError, clean_nik
-from sinergi.people.selectors import person_get, person_list
+from sinergi.people.selectors import person_get, person_list, person_search_record
 from sinergi.people.services import (
     HandleInput,
     NikMismatchWarning,
@@ -87,25 +88,31 @@ def _current(person: Person) -> dict:
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List or search people",
+        summary="List people",
         description=(
-            "People your agency recorded (and those reachable through shared cases). `q` is the same search box as "
-            "the web page: a 16-digit NIK or a phone number is an exact lookup, anything else a name search in "
-            "which every word must begin a word of the name or an alias. `nik` and `phone` are exact lookups "
-            "through the blind index. A name search takes at most 200 matching people: add a word to narrow it. Identifiers are masked in every response."
+            "People your agency recorded (and those reachable through shared cases), filtered by sex, nationality "
+            "or address region. To search by name, NIK, phone or passport number use `POST /api/v1/people/search/`: "
+            "identifiers never go in an address. `q`, `nik` or `phone` here answer 400."
         ),
         parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, description="Name, NIK, phone or passport number"),
-            OpenApiParameter("nik", OpenApiTypes.STR, description="Exact NIK (16 digits)"),
-            OpenApiParameter(
-                "phone", OpenApiTypes.STR, description="Exact phone number, any common notation"
-            ),
             OpenApiParameter("sex", OpenApiTypes.STR, enum=["F", "M", "U"]),
             OpenApiParameter("nationality", OpenApiTypes.STR, description="ISO 3166-1 alpha-2"),
             OpenApiParameter(
                 "region", OpenApiTypes.STR, description="Region code: people whose address is inside"
             ),
         ],
+        responses={200: PersonOutputSerializer(many=True), **ERROR_RESPONSES},
+    ),
+    search=extend_schema(
+        summary="Search people",
+        description=(
+            "`q` is the same search box as the web page: a 16-digit NIK or a phone number is an exact lookup, "
+            "anything else a name search in which every word must begin a word of the name or an alias. `nik` and "
+            "`phone` are exact lookups through the blind index. A name search takes at most 200 matching people: "
+            "add a word to narrow it. Identifiers are masked in every response. Each search writes one audit "
+            "entry with a keyed hash of what was searched (never the value) and how many people were returned."
+        ),
+        request=PersonSearchInputSerializer,
         responses={200: PersonOutputSerializer(many=True), **ERROR_RESPONSES},
     ),
     retrieve=extend_schema(
@@ -165,24 +172,40 @@ class PersonViewSet(viewsets.GenericViewSet):
             ) from warning
 
     def list(self, request):
+        identifiers_given = [key for key in ("q", "nik", "phone") if request.query_params.get(key)]
+        if identifiers_given:
+            message = str(
+                _("Search by name or identifier with POST /api/v1/people/search/, not in the address.")
+            )
+            raise DRFValidationError({key: [message] for key in identifiers_given})
         filters = {key: request.query_params.get(key) for key in ("sex", "nationality", "region")}
+        page = self.paginate_queryset(
+            person_list(user=request.user, filters=filters).prefetch_related("phones", "handles")
+        )
+        return self.get_paginated_response(PersonOutputSerializer(page, many=True).data)
+
+    @action(detail=False, methods=["post"])
+    def search(self, request):
+        serializer = PersonSearchInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        filters = {key: data.get(key) or None for key in ("sex", "nationality", "region")}
         errors = {}
-        nik = request.query_params.get("nik")
-        if nik:
+        if data.get("nik"):
             try:
-                filters["nik"] = clean_nik(nik)
+                filters["nik"] = clean_nik(data["nik"])
             except NikError:
                 errors["nik"] = [str(_("A NIK has exactly 16 digits."))]
-        phone = request.query_params.get("phone")
-        if phone:
+        if data.get("phone"):
             try:
-                filters["phone"] = identifiers.normalise_phone(phone)
+                filters["phone"] = identifiers.normalise_phone(data["phone"])
             except identifiers.InvalidPhoneNumber:
                 errors["phone"] = [str(_("This is not a valid phone number."))]
         if errors:
             raise DRFValidationError(errors)
-        people = person_list(user=request.user, query=request.query_params.get("q", ""), filters=filters)
+        people = person_list(user=request.user, query=data.get("q", ""), filters=filters)
         page = self.paginate_queryset(people.prefetch_related("phones", "handles"))
+        person_search_record(user=request.user, query=data.get("q", ""), filters=filters, count=len(page))
         return self.get_paginated_response(PersonOutputSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):

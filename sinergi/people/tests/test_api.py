@@ -99,18 +99,27 @@ def test_list_filters_and_scope(client, signed_in, case_worker, other_worker, ma
         assert response.status_code == 200, response.content
         return sorted(p["full_name"] for p in response.json()["results"])
 
+    def found(body):
+        response = client.post(f"{URL}search/", body, content_type="application/json")
+        assert response.status_code == 200, response.content
+        return sorted(p["full_name"] for p in response.json()["results"])
+
     assert names({}) == ["Budi Santoso", "Siti Rahayu"]
-    assert names({"q": "siti"}) == ["Siti Rahayu"]
-    assert names({"nik": NIK_WOMAN_1990}) == ["Siti Rahayu"]
-    assert names({"nik": "6371 0150 0190 0001"}) == ["Siti Rahayu"]
-    assert names({"phone": "+62 812-3456-7890"}) == ["Siti Rahayu"]
-    assert names({"phone": "0812 0000 0000"}) == []
+    assert found({"q": "siti"}) == ["Siti Rahayu"]
+    assert found({"nik": NIK_WOMAN_1990}) == ["Siti Rahayu"]
+    assert found({"nik": "6371 0150 0190 0001"}) == ["Siti Rahayu"]
+    assert found({"phone": "+62 812-3456-7890"}) == ["Siti Rahayu"]
+    assert found({"phone": "0812 0000 0000"}) == []
     assert names({"region": "63.71"}) == [] and names({"region": "nonsense"}) == []
     assert names({"sex": "F", "nationality": "id"}) == []
-    response = client.get(URL, {"phone": "not a number"})
+    response = client.post(f"{URL}search/", {"phone": "not a number"}, content_type="application/json")
     assert response.status_code == 400 and response.json()["error"]["fields"]["phone"]
-    response = client.get(URL, {"nik": "123"})
+    response = client.post(f"{URL}search/", {"nik": "123"}, content_type="application/json")
     assert response.status_code == 400 and "nik" in response.json()["error"]["fields"]
+    # Identifiers in the address are refused with the way to send them instead, never silently ignored.
+    for params in ({"q": "siti"}, {"nik": NIK_WOMAN_1990}, {"phone": "081234567890"}):
+        response = client.get(URL, params)
+        assert response.status_code == 400 and "search/" in str(response.json()["error"]["fields"])
 
 
 def test_retrieve_matrix_and_audit(client, case_worker, read_only, other_worker, make_person):

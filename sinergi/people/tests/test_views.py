@@ -71,16 +71,47 @@ def test_search_by_name_nik_and_phone(client, signed_in, case_worker, make_perso
         "6371 0150 0190 0001",
         "+62 812 3456 7890",
     ):
-        html = client.get(
+        html = client.post(
             reverse("people:index"), {"q": query}, headers={"HX-Request": "true"}
         ).content.decode()
         assert "Siti Rahayu" in html, query
         assert "Budi Santoso" not in html, query
         assert "<html" not in html  # the HTMX fragment only
-    html = client.get(
+    html = client.post(
         reverse("people:index"), {"q": "0812-0000-0000"}, headers={"HX-Request": "true"}
     ).content.decode()
     assert "person-row" not in html and "empty-state" in html
+
+
+def test_a_search_in_the_address_is_not_a_search(client, signed_in, case_worker, make_person):
+    make_person(case_worker, full_name="Siti Rahayu", nik=NIK_WOMAN_1990)
+    make_person(case_worker, full_name="Budi Santoso")
+    signed_in(client, case_worker)
+    # Identifiers typed in a query string would sit in access logs and browser history: they are not read.
+    html = client.get(reverse("people:index"), {"q": NIK_WOMAN_1990}).content.decode()
+    assert "Budi Santoso" in html and "Siti Rahayu" in html
+
+
+def test_each_search_writes_one_audit_entry_without_what_was_typed(
+    client, signed_in, case_worker, make_person
+):
+    from sinergi.audit.models import AuditEntry
+
+    make_person(case_worker, full_name="Siti Rahayu", nik=NIK_WOMAN_1990)
+    signed_in(client, case_worker)
+    client.get(reverse("people:index"))  # a plain list is not a search
+    assert not AuditEntry.objects.filter(object_type="people.search").exists()
+    for query in (NIK_WOMAN_1990, "6371 0150 0190 0001", "siti"):
+        client.post(reverse("people:index"), {"q": query}, headers={"HX-Request": "true"})
+    entries = list(AuditEntry.objects.filter(object_type="people.search").order_by("id"))
+    assert [e.changes["count"] for e in entries] == [1, 1, 1]
+    assert [e.changes["kinds"] for e in entries] == [["nik"], ["nik"], ["name"]]
+    assert (
+        entries[0].changes["query_hash"]
+        == entries[1].changes["query_hash"]
+        != entries[2].changes["query_hash"]
+    )
+    assert not any(NIK_WOMAN_1990 in str(e.changes) or "siti" in str(e.changes).lower() for e in entries)
 
 
 def test_odd_search_input_never_fails(client, signed_in, case_worker, regions):
@@ -94,6 +125,7 @@ def test_odd_search_input_never_fails(client, signed_in, case_worker, regions):
         {"sex": "Q"},
     ):
         assert client.get(reverse("people:index"), params).status_code == 200
+        assert client.post(reverse("people:index"), params).status_code == 200
 
 
 def test_pagination_without_count(client, signed_in, case_worker, make_person):
@@ -258,7 +290,7 @@ def test_region_filter_includes_everything_inside(client, signed_in, case_worker
         ("63.71.01.1001", {"Siti Rahayu"}),
         ("52", {"Ani Lestari"}),
     ):
-        response = client.get(reverse("people:index"), {"region": code}, headers={"HX-Request": "true"})
+        response = client.post(reverse("people:index"), {"region": code}, headers={"HX-Request": "true"})
         assert response.status_code == 200
         html = response.content.decode()
         shown = {

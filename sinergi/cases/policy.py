@@ -1,0 +1,309 @@
+"""Need-to-know as one table: who may do what to which record holding case or person data, and which field
+groups they then see. Plain code, no ORM: it reads a `Reader` (the facts about one user and one case) and
+answers a `Decision`, so it can be read and tested alone.
+
+The facts come from `sinergi.cases.access`, which translates this table into querysets
+(`Model.objects.restrict(user, action)` on every model below, `access_<kind>_by_id`) and builds the `Reader`.
+Pages, API, exports, tasks and e-mails ask through those; none decides by itself. What a reader sees of a
+record is cut by one function, `redact()`, for pages and API alike.
+
+The reader's relation to a case:
+- LEAD: their agency leads the case.
+- PARTICIPANT: their agency holds an ACCEPTED referral on it.
+- PENDING: their agency was sent a referral or asked to take the lead and has not answered.
+- FORMER: their agency's referral was declined, revoked or done, or it led the case and handed the lead on.
+  A former participant is an outsider for every purpose: what they saw then was their business then.
+- NONE: no relation.
+
+Field groups: IDENTITY (names, NIK, passport, birth date, the person record), CONTACTS (phones, addresses,
+handles), NARRATIVE (the story, the route, modus, destination city, the village, the case worker),
+MEDICAL (care notes, documents and events), INVESTIGATION (the legal track, investigation notes, documents,
+events, perpetrator organisations).
+
+Role gates: only case-handling roles (`CASE_ROLES`) see cases at all. Analysts and outreach officers see counts
+and posts, never a victim's record; the platform administrator manages agencies and accounts and sees no
+person or case content (`Reader.platform_admin`).
+
+Data-sharing agreements (issue 9): a grant of field groups to an agency is data, not code. The ORM side looks
+the reader's agency up in the agreements in force and puts the granted groups in `Reader.grants`; `decide()`
+adds them to what the relation gives, for the kinds the agreement names (`Grant.kinds`), but never for a reader
+without a relation (an agreement widens what a participant sees, it does not open a case to an outsider) and
+never a child's identity (that stays with the child-protection rule in `identity_visible`). Until agreements
+exist, `grants_for()` answers nothing; that is the one function to fill from their table.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sinergi.agencies.choices import AgencyType, Role
+
+
+class Relation(enum.StrEnum):
+    LEAD = "lead"
+    PARTICIPANT = "participant"
+    PENDING = "pending"
+    FORMER = "former"
+    NONE = "none"
+
+
+class Kind(enum.StrEnum):
+    CASE = "case"
+    PARTY = "party"
+    PERSON = "person"
+    REFERRAL = "referral"
+    TASK = "task"
+    DOCUMENT = "document"
+    NOTE = "note"
+    TRANSFER = "transfer"
+    APPROVAL = "approval"
+    NOTIFICATION = "notification"
+    POST = "post"
+    CONTACT = "contact"
+    DEPARTURE_SCREENING = "departure_screening"
+    AUDIT_ENTRY = "audit_entry"
+
+
+class Action(enum.StrEnum):
+    LIST = "list"
+    VIEW = "view"
+    CHANGE = "change"
+    DOWNLOAD = "download"
+    EXPORT = "export"
+
+
+class FieldGroup(enum.StrEnum):
+    IDENTITY = "identity"
+    CONTACTS = "contacts"
+    NARRATIVE = "narrative"
+    MEDICAL = "medical"
+    INVESTIGATION = "investigation"
+
+
+VIEW_ROLES: frozenset[str] = frozenset(
+    {Role.CASE_WORKER, Role.INVESTIGATOR, Role.SUPERVISOR, Role.CHILD_PROTECTION, Role.READ_ONLY}
+)
+WRITE_ROLES: frozenset[str] = frozenset(
+    {Role.CASE_WORKER, Role.INVESTIGATOR, Role.SUPERVISOR, Role.CHILD_PROTECTION}
+)
+MANAGE_ROLES: frozenset[str] = frozenset({Role.CASE_WORKER, Role.SUPERVISOR, Role.INVESTIGATOR})
+CASE_ROLES = VIEW_ROLES
+# Roles that read posts and counts but never a victim's record, whatever their agency holds.
+NO_VICTIM_ROLES: frozenset[str] = frozenset({Role.ANALYST, Role.OUTREACH_OFFICER})
+INVESTIGATION_AGENCY_TYPES: frozenset[str] = frozenset({AgencyType.POLRI, AgencyType.KEJAKSAAN})
+CARE_AGENCY_TYPES: frozenset[str] = frozenset({AgencyType.DINSOS, AgencyType.UPTD_PPA, AgencyType.DINKES})
+
+ALL_GROUPS: frozenset[FieldGroup] = frozenset(FieldGroup)
+NO_GROUPS: frozenset[FieldGroup] = frozenset()
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Field groups a data-sharing agreement gives an agency on the kinds it names."""
+
+    groups: frozenset[FieldGroup]
+    kinds: frozenset[Kind] = frozenset({Kind.CASE, Kind.PARTY})
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One user facing one case: everything `decide()` needs, and nothing from the database."""
+
+    relation: Relation
+    roles: frozenset[str] = frozenset()
+    agency_type: str | None = None
+    platform_admin: bool = False
+    grants: tuple[Grant, ...] = field(default=())
+
+    def has_role(self, roles: Iterable[str]) -> bool:
+        return bool(self.roles & frozenset(roles))
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    groups: frozenset[FieldGroup] = NO_GROUPS
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+DENY = Decision(False)
+
+# Which relations may take each action on records of each kind reached through a case. Roles narrow it further
+# (`_ACTION_ROLES`), the record's own sensitivity further still (`sensitivity_visible`).
+_OPEN = frozenset({Relation.LEAD, Relation.PARTICIPANT, Relation.PENDING})
+_DETAIL = frozenset({Relation.LEAD, Relation.PARTICIPANT})
+_LEAD = frozenset({Relation.LEAD})
+RULES: Mapping[Kind, Mapping[Action, frozenset[Relation]]] = {
+    Kind.CASE: {
+        Action.LIST: _OPEN,
+        Action.VIEW: _OPEN,
+        Action.CHANGE: _DETAIL,
+        Action.EXPORT: _LEAD,
+    },
+    Kind.PARTY: {Action.LIST: _DETAIL, Action.VIEW: _DETAIL, Action.CHANGE: _DETAIL},
+    Kind.PERSON: {Action.VIEW: _DETAIL, Action.LIST: _DETAIL},
+    # A pending addressee sees its own referral (it must decide on it); who else was asked is a detail.
+    Kind.REFERRAL: {Action.LIST: _OPEN, Action.VIEW: _OPEN, Action.CHANGE: _OPEN},
+    Kind.TASK: {Action.LIST: _DETAIL, Action.VIEW: _DETAIL, Action.CHANGE: _DETAIL},
+    Kind.DOCUMENT: {
+        Action.LIST: _DETAIL,
+        Action.VIEW: _DETAIL,
+        Action.DOWNLOAD: _DETAIL,
+        Action.CHANGE: _DETAIL,
+    },
+    Kind.NOTE: {Action.LIST: _DETAIL, Action.VIEW: _DETAIL, Action.CHANGE: _DETAIL},
+    Kind.TRANSFER: {Action.LIST: _OPEN, Action.VIEW: _OPEN, Action.CHANGE: _OPEN},
+    Kind.APPROVAL: {Action.LIST: _LEAD, Action.VIEW: _LEAD, Action.CHANGE: _LEAD},
+    # A notification names a case; it is shown only while the case is open to the reader.
+    Kind.NOTIFICATION: {Action.LIST: _OPEN, Action.VIEW: _OPEN},
+}
+
+_ACTION_ROLES: Mapping[Action, frozenset[str]] = {
+    Action.LIST: VIEW_ROLES,
+    Action.VIEW: VIEW_ROLES,
+    Action.DOWNLOAD: VIEW_ROLES,
+    Action.CHANGE: WRITE_ROLES,
+    Action.EXPORT: MANAGE_ROLES,
+}
+
+
+def relation_groups(reader: Reader) -> frozenset[FieldGroup]:
+    """The field groups a relation gives. IDENTITY and CONTACTS go to the lead as a whole; to anyone else they
+    are decided person by person (`identity_visible`)."""
+    if reader.platform_admin or not reader.has_role(CASE_ROLES):
+        return NO_GROUPS
+    if reader.relation == Relation.LEAD:
+        return ALL_GROUPS
+    if reader.relation != Relation.PARTICIPANT:
+        return NO_GROUPS
+    groups = {FieldGroup.NARRATIVE}
+    if reader.agency_type in INVESTIGATION_AGENCY_TYPES:
+        groups.add(FieldGroup.INVESTIGATION)
+    if reader.agency_type in CARE_AGENCY_TYPES:
+        groups.add(FieldGroup.MEDICAL)
+    return frozenset(groups)
+
+
+def decide(kind: Kind, action: Action, reader: Reader) -> Decision:
+    """May this reader take `action` on a record of `kind` on this case, and which field groups does it see?"""
+    if reader.platform_admin:
+        return DENY
+    relations = RULES.get(kind, {}).get(action)
+    if relations is None or reader.relation not in relations:
+        return DENY
+    if not reader.has_role(_ACTION_ROLES[action]):
+        return DENY
+    if (
+        kind in (Kind.PARTY, Kind.PERSON)
+        and reader.has_role(NO_VICTIM_ROLES)
+        and not reader.has_role(WRITE_ROLES)
+    ):
+        return DENY
+    groups = set(relation_groups(reader))
+    if reader.relation in _DETAIL:
+        for grant in reader.grants:
+            if kind in grant.kinds:
+                groups |= grant.groups
+    return Decision(True, frozenset(groups))
+
+
+@dataclass(frozen=True)
+class PartyFacts:
+    """What the identity rule needs to know of one person in a case."""
+
+    is_victim: bool
+    is_child: bool
+    consent_given: bool
+    override_for_reader: bool
+
+
+def identity_visible(reader: Reader, party: PartyFacts) -> bool:
+    """Whether this reader sees who this person is (name, NIK, contacts) rather than a role label."""
+    if reader.platform_admin or reader.relation not in _DETAIL or not reader.has_role(CASE_ROLES):
+        return False
+    if party.is_child and not (
+        Role.CHILD_PROTECTION in reader.roles
+        or (reader.relation == Relation.LEAD and reader.has_role(MANAGE_ROLES))
+    ):
+        return False
+    if reader.relation == Relation.LEAD:
+        return True
+    if party.is_victim:
+        return party.consent_given or party.override_for_reader or _granted(reader, FieldGroup.IDENTITY)
+    return reader.agency_type in INVESTIGATION_AGENCY_TYPES or _granted(reader, FieldGroup.IDENTITY)
+
+
+def _granted(reader: Reader, group: FieldGroup) -> bool:
+    return any(group in grant.groups and Kind.PARTY in grant.kinds for grant in reader.grants)
+
+
+# Notes, documents and timeline entries carry a sensitivity; each maps onto the field group that reads it.
+SENSITIVITY_GROUP: Mapping[str, FieldGroup | None] = {
+    "GENERAL": None,
+    "INVESTIGATION": FieldGroup.INVESTIGATION,
+    "CARE": FieldGroup.MEDICAL,
+}
+
+
+def sensitivity_visible(groups: frozenset[FieldGroup]) -> frozenset[str]:
+    """The sensitivities a reader with these field groups may read (GENERAL once any detail is open)."""
+    if FieldGroup.NARRATIVE not in groups:
+        return frozenset()
+    return frozenset(s for s, group in SENSITIVITY_GROUP.items() if group is None or group in groups)
+
+
+# The fields of each kind that belong to a group; a field not named is shown to whoever may see the record.
+FIELD_GROUPS: Mapping[Kind, Mapping[str, FieldGroup]] = {
+    Kind.CASE: {
+        "narrative": FieldGroup.NARRATIVE,
+        "destination_city": FieldGroup.NARRATIVE,
+        "origin_region": FieldGroup.NARRATIVE,
+        "modus": FieldGroup.NARRATIVE,
+        "assigned_to": FieldGroup.NARRATIVE,
+        "legal_stage": FieldGroup.INVESTIGATION,
+    },
+    Kind.PARTY: {
+        "person_id": FieldGroup.IDENTITY,
+        "full_name": FieldGroup.IDENTITY,
+        "sex": FieldGroup.IDENTITY,
+        "birth_date": FieldGroup.IDENTITY,
+        "consent_to_share": FieldGroup.IDENTITY,
+    },
+}
+
+
+def redact(kind: Kind, values: Mapping[str, Any], groups: frozenset[FieldGroup]) -> dict[str, Any]:
+    """`values` with every field of a group the reader does not see set to None: absent, never guessed at.
+
+    The one redaction of pages and API: serializers and templates both read what this returns.
+    """
+    hidden = {name for name, group in FIELD_GROUPS.get(kind, {}).items() if group not in groups}
+    return {name: (None if name in hidden else value) for name, value in values.items()}
+
+
+def grants_for(agency_type: str | None, agency_id: int | None) -> tuple[Grant, ...]:
+    """The grants of the data-sharing agreements in force for this agency; none until agreements exist."""
+    return ()
+
+
+class DuplicateAnswer(enum.StrEnum):
+    """What the duplicate check may say about a matching record (docs/decisions/0005)."""
+
+    SHOWN = "shown"  # the reader sees the person's identity on that case: the case is named
+    ELSEWHERE = "elsewhere"  # a match the reader may not see: "another agency holds a matching record"
+    NOTHING = "nothing"
+
+
+def duplicate_answer(reader: Reader, party: PartyFacts) -> DuplicateAnswer:
+    """A matching party in a case: named when the reader sees its identity there; otherwise only the hint that
+    another agency holds a record, and only to a reader who may open cases (the hint is for intake)."""
+    if identity_visible(reader, party):
+        return DuplicateAnswer.SHOWN
+    if reader.platform_admin or not reader.has_role(MANAGE_ROLES):
+        return DuplicateAnswer.NOTHING
+    return DuplicateAnswer.ELSEWHERE

@@ -1,0 +1,132 @@
+"""The need-to-know table of policy.py, read alone: no database, no request."""
+
+from __future__ import annotations
+
+import pytest
+
+from sinergi.agencies.choices import AgencyType, Role
+from sinergi.cases.masking import MaskTarget, mask_text
+from sinergi.cases.policy import (
+    Action,
+    DuplicateAnswer,
+    FieldGroup,
+    Grant,
+    Kind,
+    PartyFacts,
+    Reader,
+    Relation,
+    decide,
+    duplicate_answer,
+    identity_visible,
+    redact,
+    sensitivity_visible,
+)
+
+WORKER = frozenset({Role.CASE_WORKER})
+ADULT_VICTIM = PartyFacts(is_victim=True, is_child=False, consent_given=False, override_for_reader=False)
+CHILD_VICTIM = PartyFacts(is_victim=True, is_child=True, consent_given=True, override_for_reader=False)
+SUSPECT = PartyFacts(is_victim=False, is_child=False, consent_given=False, override_for_reader=False)
+
+
+def reader(relation, roles=WORKER, agency_type=AgencyType.BP3MI, **kwargs):
+    return Reader(relation=relation, roles=frozenset(roles), agency_type=agency_type, **kwargs)
+
+
+@pytest.mark.parametrize("relation", [Relation.FORMER, Relation.NONE])
+@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("action", list(Action))
+def test_no_relation_means_nothing_of_any_kind(relation, kind, action):
+    assert not decide(kind, action, reader(relation))
+
+
+def test_a_pending_addressee_decides_on_its_referral_and_sees_no_detail():
+    pending = reader(Relation.PENDING)
+    assert decide(Kind.CASE, Action.VIEW, pending).groups == frozenset()
+    assert decide(Kind.REFERRAL, Action.VIEW, pending)
+    for kind in (Kind.PARTY, Kind.NOTE, Kind.DOCUMENT, Kind.TASK, Kind.APPROVAL):
+        assert not decide(kind, Action.VIEW, pending), kind
+    assert not identity_visible(pending, ADULT_VICTIM)
+
+
+def test_a_participant_sees_its_agency_types_groups_and_a_victim_only_with_consent():
+    police = reader(Relation.PARTICIPANT, {Role.INVESTIGATOR}, AgencyType.POLRI)
+    carer = reader(Relation.PARTICIPANT, agency_type=AgencyType.UPTD_PPA)
+    assert decide(Kind.CASE, Action.VIEW, police).groups == {FieldGroup.NARRATIVE, FieldGroup.INVESTIGATION}
+    assert decide(Kind.CASE, Action.VIEW, carer).groups == {FieldGroup.NARRATIVE, FieldGroup.MEDICAL}
+    assert sensitivity_visible(decide(Kind.NOTE, Action.VIEW, carer).groups) == {"GENERAL", "CARE"}
+    assert not identity_visible(carer, ADULT_VICTIM)
+    consented = PartyFacts(is_victim=True, is_child=False, consent_given=True, override_for_reader=False)
+    assert identity_visible(carer, consented)
+    assert identity_visible(police, SUSPECT) and not identity_visible(carer, SUSPECT)
+    assert not decide(Kind.APPROVAL, Action.VIEW, carer) and not decide(Kind.CASE, Action.EXPORT, carer)
+
+
+def test_a_child_is_seen_only_by_child_protection_and_the_leads_case_workers():
+    assert identity_visible(reader(Relation.LEAD), CHILD_VICTIM)
+    assert not identity_visible(reader(Relation.LEAD, {Role.READ_ONLY}), CHILD_VICTIM)
+    assert not identity_visible(reader(Relation.PARTICIPANT, agency_type=AgencyType.DINSOS), CHILD_VICTIM)
+    assert identity_visible(
+        reader(Relation.PARTICIPANT, {Role.CHILD_PROTECTION}, AgencyType.UPTD_PPA), CHILD_VICTIM
+    )
+
+
+@pytest.mark.parametrize("roles", [{Role.ANALYST}, {Role.OUTREACH_OFFICER}, {Role.AGENCY_ADMIN}])
+def test_roles_that_handle_no_case_see_no_case_content_even_in_the_lead_agency(roles):
+    staff = reader(Relation.LEAD, roles)
+    for kind in (Kind.CASE, Kind.PARTY, Kind.PERSON, Kind.NOTE, Kind.DOCUMENT):
+        assert not decide(kind, Action.VIEW, staff), kind
+    assert not identity_visible(staff, ADULT_VICTIM)
+
+
+def test_the_platform_administrator_sees_no_person_or_case_content():
+    admin = reader(Relation.LEAD, {Role.SUPERVISOR, Role.CASE_WORKER}, platform_admin=True)
+    for kind in Kind:
+        assert not decide(kind, Action.VIEW, admin), kind
+    assert not identity_visible(admin, ADULT_VICTIM)
+    assert duplicate_answer(admin, ADULT_VICTIM) == DuplicateAnswer.NOTHING
+
+
+def test_the_duplicate_check_names_only_what_the_caller_may_see():
+    assert duplicate_answer(reader(Relation.LEAD), ADULT_VICTIM) == DuplicateAnswer.SHOWN
+    assert duplicate_answer(reader(Relation.PENDING), ADULT_VICTIM) == DuplicateAnswer.ELSEWHERE
+    assert duplicate_answer(reader(Relation.NONE), ADULT_VICTIM) == DuplicateAnswer.ELSEWHERE
+    assert duplicate_answer(reader(Relation.NONE, {Role.READ_ONLY}), ADULT_VICTIM) == DuplicateAnswer.NOTHING
+
+
+def test_a_data_sharing_grant_widens_a_participant_not_an_outsider():
+    grant = (Grant(groups=frozenset({FieldGroup.MEDICAL, FieldGroup.IDENTITY})),)
+    participant = reader(Relation.PARTICIPANT, agency_type=AgencyType.KBRI, grants=grant)
+    assert FieldGroup.MEDICAL in decide(Kind.CASE, Action.VIEW, participant).groups
+    assert identity_visible(participant, ADULT_VICTIM)
+    assert not identity_visible(participant, CHILD_VICTIM)  # a child stays with child protection
+    assert not decide(Kind.CASE, Action.VIEW, reader(Relation.NONE, grants=grant))
+
+
+def test_one_redaction_blanks_the_withheld_groups():
+    values = {"reference": "BP3MI-2026-0001", "destination_city": "Phnom Penh", "legal_stage": "sidik"}
+    assert redact(Kind.CASE, values, frozenset()) == {
+        "reference": "BP3MI-2026-0001",
+        "destination_city": None,
+        "legal_stage": None,
+    }
+    assert redact(Kind.CASE, values, frozenset({FieldGroup.NARRATIVE}))["destination_city"] == "Phnom Penh"
+
+
+def test_masking_replaces_the_recorded_identifiers_however_they_are_written():
+    siti = MaskTarget(
+        label="Korban 1",
+        names=("Siti Rahayu", "Ayu"),
+        numbers=("6371014101900001",),
+        phones=("+6281234567890",),
+        addresses=("Jl. Merdeka No. 5",),
+    )
+    text = (
+        "Siti Rahayu alias Ayu (NIK 6371 0141 0190 0001), HP 0812-3456-7890 / +62 812 3456 7890, "
+        "tinggal di Jl. Merdeka No. 5. RAHAYU bercerita; Rahayuningsih tetangganya."
+    )
+    masked = mask_text(text, [siti])
+    for secret in ("Siti", "Rahayu ", "RAHAYU", "Ayu ", "6371", "3456", "Merdeka"):
+        assert secret not in masked, secret
+    assert "Rahayuningsih" in masked  # a different word is not a name of hers
+    assert masked.count("[Korban 1]") >= 6
+    assert mask_text("", [siti]) == "" and mask_text("Tanpa nama.", []) == "Tanpa nama."
