@@ -65,7 +65,7 @@ OPEN_REFERRAL_STATES = (ReferralState.PENDING, ReferralState.ACCEPTED)
 ACTIONS = ("view", "change", "manage")
 
 
-def _agency_id(user) -> int | None:
+def _agency_id(user: Any) -> int | None:
     if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", True):
         return None
     return getattr(user, "agency_id", None)
@@ -75,7 +75,7 @@ def _roles_for(action: str) -> frozenset[str]:
     return {"view": VIEW_ROLES, "change": WRITE_ROLES, "manage": MANAGE_ROLES}[action]
 
 
-def case_scope_q(user, action: str = "view") -> Q | None:
+def case_scope_q(user: Any, action: str = "view") -> Q | None:
     """The Q selecting the cases `user` may `action`, or None for none at all."""
     from sinergi.cases.models import LeadTransfer, Referral
 
@@ -95,7 +95,7 @@ def case_scope_q(user, action: str = "view") -> Q | None:
     return lead | Q(id__in=referred.values("case_id")) | Q(id__in=transfer.values("case_id"))
 
 
-def relation_of(user, case) -> Relation | None:
+def relation_of(user: Any, case: Any) -> Relation | None:
     """How the user's agency stands to the case now, or None if it has no business with it."""
     from sinergi.cases.models import LeadTransfer, Referral
 
@@ -152,12 +152,12 @@ def participant_sensitivities(user: Any) -> frozenset[str]:
 class PartyView:
     """A person in a case as one viewer may see them: `identity_visible` False means show only `label`."""
 
-    party: object
+    party: Any
     identity_visible: bool
     label: str
 
     @property
-    def person(self):
+    def person(self) -> Any:
         return self.party.person if self.identity_visible else None
 
 
@@ -165,8 +165,8 @@ class PartyView:
 class CaseView:
     """A case seen by one user: the flags and filters every page, endpoint, export and notification uses."""
 
-    case: object
-    user: object
+    case: Any
+    user: Any
     relation: Relation
 
     @cached_property
@@ -356,7 +356,7 @@ class CaseView:
         )
 
 
-def case_view(user, case) -> CaseView | None:
+def case_view(user: Any, case: Any) -> CaseView | None:
     """The CaseView of `case` for `user`, or None if the case is out of the user's scope."""
     relation = relation_of(user, case)
     if relation is None:
@@ -364,7 +364,7 @@ def case_view(user, case) -> CaseView | None:
     return CaseView(case=case, user=user, relation=relation)
 
 
-def access_case_by_id(user, case_id, *, for_write: bool = False, manage: bool = False):
+def access_case_by_id(user: Any, case_id: Any, *, for_write: bool = False, manage: bool = False) -> Any:
     """The case if the user may see (or change / manage) it; otherwise Http404, the same as a missing case."""
     from sinergi.cases.models import Case
 
@@ -384,7 +384,7 @@ def access_case_by_id(user, case_id, *, for_write: bool = False, manage: bool = 
     return case
 
 
-def person_scope_q(user, action: str) -> Q:
+def person_scope_q(user: Any, action: str) -> Q:
     """People the user may reach through cases (people/access.py `extra_person_scope`): exactly the parties
     whose identity `CaseView.can_see_identity` shows, on cases where the agency is lead or participant."""
     from sinergi.cases.models import CaseParty, Referral
@@ -414,13 +414,14 @@ def person_scope_q(user, action: str) -> Q:
 
 def person_withheld_q(user: Any, action: str) -> Q:
     """People withheld from this user even within its own agency (people/access.py `withheld_person_scope`):
-    victims' records from analysts and outreach officers who hold no case-handling role."""
+    victims' records from analysts, outreach officers and agency administrators who hold no case-handling
+    role (policy: they see counts, posts and accounts, never a victim)."""
     from sinergi.cases.models import CaseParty
 
     if (
         getattr(user, "is_authenticated", False)
-        and user.has_role(*policy.NO_VICTIM_ROLES)
-        and not user.has_role(*policy.WRITE_ROLES, Role.AGENCY_ADMIN)
+        and user.has_role(*policy.NO_VICTIM_ROLES, Role.AGENCY_ADMIN)
+        and not user.has_role(*policy.VIEW_ROLES)
     ):
         return Q(pk__in=CaseParty.objects.filter(role=PartyRole.VICTIM).values("person_id"))
     return Q(pk__in=[])

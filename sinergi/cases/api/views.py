@@ -88,6 +88,12 @@ class CaseViewSet(RestrictedGenericViewSet):
     access_case_by_id plus the CaseView)."""
 
     model = Case
+
+    def restrict_action(self) -> str:
+        # Every action first needs the case in view; what the reader may then do is the services' answer,
+        # the same 403 the page gives (a pending agency may read the summary but not move the case).
+        return "view"
+
     serializer_class = s.CaseSummarySerializer
     pagination_class = CappedPagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]

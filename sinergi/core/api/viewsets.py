@@ -62,6 +62,18 @@ class RestrictedGenericViewSet(RestrictedQuerysetMixin, viewsets.GenericViewSet)
 
     lookup_value_regex = r"\d+"
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # A detail action finds its record before it reads the body: an id out of scope answers 404 whatever
+        # was sent, never a 400 that would tell the record exists.
+        if self.lookup_field in self.kwargs or (self.lookup_url_kwarg or "") in self.kwargs:
+            self.get_object()
+
+    def get_object(self):
+        if not hasattr(self, "_scoped_object"):
+            self._scoped_object = super().get_object()
+        return self._scoped_object
+
 
 class RestrictedAPIView(RestrictedQuerysetMixin, generics.GenericAPIView):
     """One endpoint outside a router (a download): `get_object()` is restrict() + 404, like the viewsets."""

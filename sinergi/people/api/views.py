@@ -262,10 +262,10 @@ class PersonViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
+        self._get(pk, PersonAction.REVEAL)  # 404 before the body is read: an unknown id tells nothing
         serializer = RevealInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         field = serializer.validated_data["field"]
-        self._get(pk, PersonAction.REVEAL)
         person = person_reveal(actor=request.user, person_id=int(pk), field_name=field)
         if field == RevealableField.PHONES:
             return Response({"field": field, "values": [p.number for p in person.phones.all()]})
