@@ -127,7 +127,7 @@ class PersonSearchInputSerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     nik = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
     phone = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
-    sex = serializers.ChoiceField(choices=["F", "M", "U"], required=False, allow_blank=True)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False, allow_blank=True)
     nationality = serializers.CharField(required=False, allow_blank=True, max_length=2)
     region = serializers.CharField(required=False, allow_blank=True, max_length=20)
 
