@@ -12,7 +12,8 @@ holds a PENDING referral), `build_relations` adds one reader per relation and ro
 - read_only, analyst, outreach, agency_admin: the lead agency's staff in each non-case-handling role;
 - admin: the platform administrator.
 
-The victim gets a NIK and a phone number, and the narrative names her, so the scan has something to find.
+The victim gets a name no other record bears, a NIK and a phone number, and the narrative names her, so the
+scan has something to find.
 """
 
 from __future__ import annotations
@@ -36,15 +37,16 @@ from sinergi.cases.policy import (
 from sinergi.core.testing.factories import AgencyFactory, UserFactory
 from sinergi.core.testing.world import World
 
+VICTIM_NAME = "Ratna Kusumawardani"  # no other record of the world bears it, so finding it is a leak
 VICTIM_NIK = "6371015203950004"
 VICTIM_PHONE = "+6281205559876"
 NARRATIVE = (
-    "Siti Contoh dihubungi lewat 0812-0555-9876 oleh perekrut bernama Bang Jago; "
+    f"{VICTIM_NAME} dihubungi lewat 0812-0555-9876 oleh perekrut bernama Bang Jago; "
     "dijanjikan kerja admin di Phnom Penh, paspor ditahan."
 )
 # What the scan looks for, per field group (the NIK and phone as typed anywhere, with or without separators).
 SECRETS: dict[FieldGroup, tuple[str, ...]] = {
-    FieldGroup.IDENTITY: ("Siti Contoh", VICTIM_NIK, "81205559876", "0812-0555-9876"),
+    FieldGroup.IDENTITY: (VICTIM_NAME, VICTIM_NIK, "81205559876", "0812-0555-9876"),
     FieldGroup.NARRATIVE: ("Phnom Penh", "Bang Jago", "Catatan awal."),
 }
 # Routes naming a record that holds case or person data: a reader with no relation must not get a 2xx there.
@@ -91,9 +93,13 @@ def build_relations(world: World) -> list[MatrixReader]:
     case = Case.objects.get(pk=world.ids["case_id"])
     worker = world.users["worker"]
     lead = worker.agency
+    from sinergi.people.names import normalise_name
+
     person = case.parties.get(role="VICTIM").person
     person.nik, person.nik_index = VICTIM_NIK, nik_index(VICTIM_NIK)
-    person.save(update_fields=["nik", "nik_index"])
+    person.full_name, person.name_normalised = VICTIM_NAME, normalise_name(VICTIM_NAME)
+    person.search_names = " " + person.name_normalised
+    person.save(update_fields=["nik", "nik_index", "full_name", "name_normalised", "search_names"])
     PersonPhone.objects.create(person=person, number=VICTIM_PHONE, number_index=phone_index(VICTIM_PHONE))
     case = cases.case_update(actor=worker, case=case, expected_version=case.version, narrative=NARRATIVE)
 

@@ -22,7 +22,7 @@ import pytest
 from django.test import Client
 
 from sinergi.conftest import sign_in
-from sinergi.core.testing.matrix import CASE_SCOPED, NARRATIVE, build_relations, leaked
+from sinergi.core.testing.matrix import CASE_SCOPED, NARRATIVE, VICTIM_NAME, build_relations, leaked
 from sinergi.core.testing.permissions import db_snapshot
 from sinergi.core.testing.world import all_routes, build_world, url_for
 
@@ -131,7 +131,7 @@ def _granted_groups_present(reader, url, body) -> list[str]:
         problems.append(
             f"{reader.name} {url}: narrative shown={narrative_shown}, policy {sorted(reader.expect_groups)}"
         )
-    name_shown = "Siti Contoh" in body
+    name_shown = VICTIM_NAME in body
     if name_shown != reader.sees_identity:
         problems.append(
             f"{reader.name} {url}: victim's name shown={name_shown}, policy {reader.sees_identity}"
@@ -146,4 +146,4 @@ def test_the_matrix_covers_every_relation_and_role(matrix):
     by_name = {reader.name: reader for reader in readers}
     assert by_name["accepted"].expect_groups and not by_name["accepted"].sees_identity
     assert not by_name["pending"].expect_groups and not by_name["admin"].expect_groups
-    assert "Siti Contoh" in NARRATIVE  # the masking has a name to mask
+    assert VICTIM_NAME in NARRATIVE  # the masking has a name to mask
