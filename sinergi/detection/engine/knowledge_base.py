@@ -48,6 +48,7 @@ COMPUTED_CODES = frozenset(
         "URGENT_DEPARTURE",
         "FISHING_NO_PKL",
         "JOB_ORDER_NOT_FOUND",
+        "DESTINATION_OR_EMPLOYER_UNNAMED",
     }
 )
 # How far the learned model may move the rule score up and down (indicators.yaml, scoring; see verdict.py).
@@ -188,6 +189,7 @@ class Dampener:
     factor: float
     min_matches: int
     explanation: str
+    unless_found: frozenset = frozenset()
 
 
 @dataclass(slots=True)
@@ -345,6 +347,7 @@ def _load_indicators(directory: Path):
         "factor": ((int, float), _REQ),
         "min_matches": (int, _OPT),
         "patterns": (list, _REQ),
+        "unless_found": (list, _OPT),
         "explanation": (str, _REQ),
         "basis": (str, _REQ),
     }
@@ -369,7 +372,11 @@ def _load_indicators(directory: Path):
             factor=factor,
             min_matches=int(entry.get("min_matches") or 1),
             explanation=" ".join(entry["explanation"].split()),
+            unless_found=frozenset(_str_list(entry.get("unless_found"), f"{where}: unless_found")),
         )
+        unknown = sorted(dampeners[code].unless_found - set(rules))
+        if unknown:
+            raise KnowledgeError(f"{where}: unless_found menyebut indikator yang tidak ada: {', '.join(unknown)}")
     return data, rules, dampeners, {k: float(v) for k, v in scoring.items()}, alternatives
 
 

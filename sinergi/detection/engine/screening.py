@@ -45,6 +45,16 @@ _AGE_MAX = re.compile(
     r"|\b(?:maks(?:imal)?|max(?:imal|imum)?)\.?\s*(?:usia|umur|age)\s*:?\s*(\d{1,2})(?!\d)"
 )
 
+# A job offer (or the telling of one) and a named employer or recruiting channel, for
+# DESTINATION_OR_EMPLOYER_UNNAMED.
+_OFFER_WORDS = re.compile(
+    r"\b(?:lowongan|loker|lowker|dibutuhkan|dicari|hiring|vacancy|ditawari|ditawarkan|dijanjikan|menawarkan|"
+    r"menjanjikan|rekrut|merekrut|direkrut|peluang\s+kerja|kerja\s+di|bekerja\s+di|job)\b"
+)
+_EMPLOYER_OR_CHANNEL = re.compile(
+    r"\b(?:majikan|employer|pemberi\s+kerja|p3mi|sip3mi|bp2mi|bp3mi|kp2mi|disnaker|siapkerja|siap\s*kerja|ltsa|"
+    r"job\s*order|g\s*to\s*g|g2g|eps|pabrik|rumah\s+sakit|panti|hotel|restoran|perusahaan\s+\w+)\b"
+)
 _MODEL_RECHECK_SECONDS = 5.0
 _model_cache: list = [None, -1e9]  # [model or None, monotonic time of the last look]
 
@@ -423,6 +433,13 @@ def screen(
     if urgency:
         add("URGENT_DEPARTURE", urgency_span)
 
+    if abroad and _OFFER_WORDS.search(low):
+        # An overseas offer that never says where, or never says for whom (employer, P3MI or official channel).
+        employer_named = bool(companies) or _EMPLOYER_OR_CHANNEL.search(low) is not None
+        if not country_order or not employer_named:
+            first = abroad_terms[0] if abroad_terms else (foreign[0][:2] if foreign else (0, 0))
+            add("DESTINATION_OR_EMPLOYER_UNNAMED", first[:2])
+
     fishing = [(s, e) for s, e, o in occupations if o.code == "awak_kapal_perikanan"]
     if fishing and not has_pkl_terms:
         add("FISHING_NO_PKL", fishing[0])
@@ -459,9 +476,10 @@ def screen(
     score_parts = rule_parts(indicators, raw_rule_score)
     rule_score = raw_rule_score
     dampened = False
+    found_codes = {ind.code for ind in indicators}
     for code, count in damp_hits.items():
         dampener = k.dampeners.get(code)
-        if dampener is not None and count >= dampener.min_matches:
+        if dampener is not None and count >= dampener.min_matches and not (dampener.unless_found & found_codes):
             dampened = True
             if rule_score > 0:
                 before = rule_score
