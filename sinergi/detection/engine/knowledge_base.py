@@ -52,7 +52,7 @@ COMPUTED_CODES = frozenset(
     }
 )
 # How far the learned model may move the rule score up and down (indicators.yaml, scoring; see verdict.py).
-MODEL_BAND_DEFAULTS = {"model_band_up": 0.2, "model_band_down": 0.15}
+MODEL_BAND_DEFAULTS = {"model_band_up": 0.2, "model_band_down": 0.15, "model_band_down_weak": 0.35}
 # What to ask when an overseas offer leaves something out (questions.yaml): the keys verdict.decide() knows.
 QUESTION_KEYS = frozenset({"employer", "channel", "country", "contract", "fee", "registration"})
 CATEGORIES = frozenset(
@@ -189,7 +189,7 @@ class Dampener:
     factor: float
     min_matches: int
     explanation: str
-    unless_found: frozenset = frozenset()
+    narration: re.Pattern | None = None
 
 
 @dataclass(slots=True)
@@ -271,6 +271,7 @@ def _load_indicators(directory: Path):
             "sedang": ((int, float), _REQ),
             "model_band_up": ((int, float), _OPT),
             "model_band_down": ((int, float), _OPT),
+            "model_band_down_weak": ((int, float), _OPT),
         },
         f"{name}: scoring",
     )
@@ -347,7 +348,7 @@ def _load_indicators(directory: Path):
         "factor": ((int, float), _REQ),
         "min_matches": (int, _OPT),
         "patterns": (list, _REQ),
-        "unless_found": (list, _OPT),
+        "narration_patterns": (list, _OPT),
         "explanation": (str, _REQ),
         "basis": (str, _REQ),
     }
@@ -372,11 +373,13 @@ def _load_indicators(directory: Path):
             factor=factor,
             min_matches=int(entry.get("min_matches") or 1),
             explanation=" ".join(entry["explanation"].split()),
-            unless_found=frozenset(_str_list(entry.get("unless_found"), f"{where}: unless_found")),
+            narration=_compile(
+                "|".join(f"(?:{p})" for p in _str_list(entry["narration_patterns"], f"{where}: narration_patterns")),
+                f"{where}: narration_patterns",
+            )
+            if entry.get("narration_patterns")
+            else None,
         )
-        unknown = sorted(dampeners[code].unless_found - set(rules))
-        if unknown:
-            raise KnowledgeError(f"{where}: unless_found menyebut indikator yang tidak ada: {', '.join(unknown)}")
     return data, rules, dampeners, {k: float(v) for k, v in scoring.items()}, alternatives
 
 

@@ -20,7 +20,14 @@ from sinergi.detection.engine.contacts import extract_contacts
 from sinergi.detection.engine.knowledge_base import TOKEN_RE, Knowledge, load_knowledge
 from sinergi.detection.engine.money import extract_amounts
 from sinergi.detection.engine.types import Extracted, Indicator, ScreeningResult
-from sinergi.detection.engine.verdict import decide, level_of, model_delta, rule_parts
+from sinergi.detection.engine.verdict import (
+    NARRATION_NOTE,
+    decide,
+    level_of,
+    model_delta,
+    rule_parts,
+    strong_evidence,
+)
 
 try:  # the learned layer is optional: the rules work on their own
     from sinergi.detection.engine import learned as _learned
@@ -54,6 +61,11 @@ _OFFER_WORDS = re.compile(
 _EMPLOYER_OR_CHANNEL = re.compile(
     r"\b(?:majikan|employer|pemberi\s+kerja|p3mi|sip3mi|bp2mi|bp3mi|kp2mi|disnaker|siapkerja|siap\s*kerja|ltsa|"
     r"job\s*order|g\s*to\s*g|g2g|eps|pabrik|rumah\s+sakit|panti|hotel|restoran|perusahaan\s+\w+)\b"
+)
+# Words that say "abroad" outright; "paspor", "visa" or "tiket pesawat" alone do not name a job abroad.
+_PLAINLY_ABROAD = re.compile(r"luar|overseas|abroad|eropa|europe|migran|migrant|tki|tkw|pmi|naker")
+_NOT_ABROAD = re.compile(
+    r"\b(?:bukan|tidak|tdk|tanpa|nggak|gak|ga|non)\s+(?:\S+\s+){0,2}?(?:ke\s+)?(?:luar\s+negeri|luar\s+negri|ln|overseas|abroad)\b"
 )
 _MODEL_RECHECK_SECONDS = 5.0
 _model_cache: list = [None, -1e9]  # [model or None, monotonic time of the last look]
@@ -316,6 +328,8 @@ def screen(
     else:
         contacts = extract_contacts(text, regions, low)
 
+    if abroad_terms and not (foreign or cities or hubs) and _NOT_ABROAD.search(low):
+        abroad_terms = []  # "bukan kerja luar negeri": the post says itself that the job is at home
     abroad = bool(
         foreign or cities or hubs or abroad_terms or region_terms or any(a.currency != "IDR" for a in amounts)
     )
@@ -433,11 +447,12 @@ def screen(
     if urgency:
         add("URGENT_DEPARTURE", urgency_span)
 
-    if abroad and _OFFER_WORDS.search(low):
+    plainly_abroad = [(st, en) for st, en in abroad_terms if _PLAINLY_ABROAD.search(low, st, en)]
+    if (foreign or plainly_abroad) and _OFFER_WORDS.search(low):
         # An overseas offer that never says where, or never says for whom (employer, P3MI or official channel).
         employer_named = bool(companies) or _EMPLOYER_OR_CHANNEL.search(low) is not None
         if not country_order or not employer_named:
-            first = abroad_terms[0] if abroad_terms else (foreign[0][:2] if foreign else (0, 0))
+            first = plainly_abroad[0] if plainly_abroad else foreign[0][:2]
             add("DESTINATION_OR_EMPLOYER_UNNAMED", first[:2])
 
     fishing = [(s, e) for s, e, o in occupations if o.code == "awak_kapal_perikanan"]
@@ -476,16 +491,20 @@ def screen(
     score_parts = rule_parts(indicators, raw_rule_score)
     rule_score = raw_rule_score
     dampened = False
-    found_codes = {ind.code for ind in indicators}
     for code, count in damp_hits.items():
         dampener = k.dampeners.get(code)
-        if dampener is not None and count >= dampener.min_matches and not (dampener.unless_found & found_codes):
-            dampened = True
-            if rule_score > 0:
-                before = rule_score
-                rule_score *= dampener.factor
-                score_parts.append({"source": "dampener", "code": code, "delta": rule_score - before})
-                warnings.append(f"{dampener.title}: {dampener.explanation}")
+        if dampener is None or count < dampener.min_matches:
+            continue
+        if dampener.narration is not None and dampener.narration.search(low):
+            # The text tells what someone was offered: read as the offer, not as a warning about offers.
+            warnings.append(NARRATION_NOTE)
+            continue
+        dampened = True
+        if rule_score > 0:
+            before = rule_score
+            rule_score *= dampener.factor
+            score_parts.append({"source": "dampener", "code": code, "delta": rule_score - before})
+            warnings.append(f"{dampener.title}: {dampener.explanation}")
 
     score = rule_score
     learned_proba = None
@@ -503,12 +522,13 @@ def screen(
                 else:
                     learned_proba, familiarity, model_terms = detail
                     thresholds = k.thresholds
+                    strong = strong_evidence(indicators)
                     delta = model_delta(
                         rule_score,
                         learned_proba,
                         familiarity,
                         thresholds["model_band_up"],
-                        thresholds["model_band_down"],
+                        thresholds["model_band_down" if strong else "model_band_down_weak"],
                     )
                     score = rule_score + delta
                     score_parts.append({"source": "model", "code": "LEARNED_MODEL", "delta": delta})

@@ -3,7 +3,8 @@
 The score. The indicators are evidence: their weights make the rule score (noisy-OR), and an awareness
 dampener may lower it. The learned model then moves that score only inside a band around it: at most
 ``model_band_up`` up and ``model_band_down`` down, both narrowed by the model's familiarity with the text (the
-share of its content words the model has seen). So a model trained on the project's own corpus cannot cancel
+share of its content words the model has seen, see familiarity_weight()), and the downward band is wider only
+where the rule evidence is weak (strong_evidence()). So a model trained on the project's own corpus cannot cancel
 strong, independent rule evidence on a text unlike its training data, and cannot alone turn a text with no
 indicator into a warning. Every part is kept as a ``score_parts`` entry (source, code, delta) that adds up to
 the score, and the model's heaviest words are listed.
@@ -57,11 +58,33 @@ def rule_parts(indicators, rule_score_raw: float) -> list[dict]:
     ]
 
 
+NARRATION_NOTE = (
+    "Teks menceritakan tawaran yang diterima seseorang (laporan, berita atau kesaksian): dibaca seperti "
+    "tawarannya sendiri, bukan sebagai peringatan."
+)
+# The model's familiarity with a text is the share of its content words it knows, rescaled: at or below
+# FAMILIAR_FROM it has no say; from FAMILIAR_FULL on, its full band. The project's corpus sits around 0.85,
+# real texts from elsewhere around 0.6.
+FAMILIAR_FROM = 0.5
+FAMILIAR_FULL = 0.9
+
+
+def familiarity_weight(known_share: float) -> float:
+    return min(max((known_share - FAMILIAR_FROM) / (FAMILIAR_FULL - FAMILIAR_FROM), 0.0), 1.0)
+
+
+def strong_evidence(indicators) -> bool:
+    """One indicator of weight >= 0.6, or indicators of weight >= 0.25 from two different categories."""
+    if any(ind.weight >= 0.6 for ind in indicators):
+        return True
+    return len({ind.category for ind in indicators if ind.weight >= 0.25}) >= 2
+
+
 def model_delta(
     rule_score: float, proba: float, familiarity: float, band_up: float, band_down: float
 ) -> float:
     """How far the model moves the rule score: toward its probability, within the band, scaled by familiarity."""
-    familiarity = min(max(familiarity, 0.0), 1.0)
+    familiarity = familiarity_weight(familiarity)
     delta = (proba - rule_score) * familiarity
     return min(max(delta, -band_down * familiarity), band_up * familiarity)
 
