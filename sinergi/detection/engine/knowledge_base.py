@@ -376,7 +376,9 @@ def _load_indicators(directory: Path):
             min_matches=int(entry.get("min_matches") or 1),
             explanation=" ".join(entry["explanation"].split()),
             narration=_compile(
-                "|".join(f"(?:{p})" for p in _str_list(entry["narration_patterns"], f"{where}: narration_patterns")),
+                "|".join(
+                    f"(?:{p})" for p in _str_list(entry["narration_patterns"], f"{where}: narration_patterns")
+                ),
                 f"{where}: narration_patterns",
             )
             if entry.get("narration_patterns")
