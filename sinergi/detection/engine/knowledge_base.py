@@ -329,9 +329,9 @@ def _load_indicators(directory: Path):
         unless = _str_list(entry.get("unless"), f"{where}: unless")
         for index, pattern in enumerate(unless, 1):
             _compile(pattern, f"{where}: unless[{index}]")
-        # One dispatcher family per category: within a family only the first pattern matching at a word counts,
-        # so indicators of different categories that start at the same word ("tanpa ijazah ...") all fire.
-        alternatives.extend((f"ind:{entry['category']}", f"ind:{code}", p) for p in patterns)
+        # One dispatcher family per indicator: within a family only the first pattern matching at a word counts,
+        # so two indicators that start at the same word ("tanpa ijazah ...", "pemandu lagu") both fire.
+        alternatives.extend((f"ind:{code}", f"ind:{code}", p) for p in patterns)
         rules[code] = Rule(
             code=code,
             title=entry["title"].strip(),

@@ -3,7 +3,7 @@
 import pytest
 
 from sinergi.detection.engine import screen
-from sinergi.detection.engine.verdict import VERDICTS, model_delta
+from sinergi.detection.engine.verdict import VERDICTS, model_delta, strong_evidence
 
 
 def test_a_plain_domestic_vacancy_says_no_red_flag_never_safe():
@@ -52,12 +52,22 @@ def test_a_risky_offer_says_which_parts_made_the_score():
 
 
 def test_the_model_cannot_cancel_strong_rule_evidence():
-    # A model that is sure the text is harmless moves a strong rule score down by the band at most.
+    # A model that is sure the text is harmless moves a strong rule score down by the band at most ...
     assert model_delta(0.6, 0.0, 1.0, 0.2, 0.15) == pytest.approx(-0.15)
-    assert model_delta(0.6, 0.0, 0.5, 0.2, 0.15) == pytest.approx(-0.075)
+    # ... less on a text it knows only half of the way (familiarity 0.7 of 0.5..0.9) ...
+    assert model_delta(0.6, 0.0, 0.7, 0.2, 0.15) == pytest.approx(-0.075)
+    # ... and not at all on a text unlike its training data.
+    assert model_delta(0.6, 0.0, 0.45, 0.2, 0.15) == 0.0
     # Nor can it alone turn a text with no indicator into a warning.
     assert model_delta(0.0, 1.0, 1.0, 0.2, 0.15) == pytest.approx(0.2)
     assert 0.0 + model_delta(0.0, 1.0, 1.0, 0.2, 0.15) < 0.35
+
+
+def test_strong_evidence_is_one_heavy_or_two_independent_indicators():
+    heavy = [screen("Admin game online ke Kamboja, hubungi WA", use_learned=False).indicators]
+    assert strong_evidence(heavy[0])
+    weak = screen("Kerja di luar negeri tanpa pengalaman, hubungi kami", use_learned=False).indicators
+    assert not strong_evidence(weak)
 
 
 def test_empty_text_says_nothing_was_found():
