@@ -57,6 +57,12 @@ class IndicatorSerializer(serializers.Serializer):
     basis = serializers.CharField()
 
 
+class ScorePartSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=["indicator", "dampener", "model"])
+    code = serializers.CharField()
+    delta = serializers.FloatField(help_text="How much this part moved the score; the parts add up to it.")
+
+
 class ScreeningResultSerializer(serializers.Serializer):
     id = serializers.CharField(required=False, allow_null=True)
     risk_level = serializers.CharField()
@@ -65,6 +71,15 @@ class ScreeningResultSerializer(serializers.Serializer):
     indicators = IndicatorSerializer(many=True)
     extracted = serializers.DictField()
     warnings = serializers.ListField(child=serializers.CharField())
+    verdict = serializers.ChoiceField(
+        choices=["tinggi", "sedang", "tidak_ditemukan", "kurang_informasi"],
+        help_text="What to tell a person: never 'aman'; kurang_informasi = too little to judge, ask the questions.",
+    )
+    verdict_text = serializers.CharField(help_text="The verdict as one honest sentence in Bahasa Indonesia.")
+    questions = serializers.ListField(
+        child=serializers.CharField(), help_text="What to ask before going further (kurang_informasi, sedang)."
+    )
+    score_parts = ScorePartSerializer(many=True)
 
 
 class ScreenOutputSerializer(serializers.Serializer):

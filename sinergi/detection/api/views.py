@@ -73,7 +73,11 @@ def _screen_dict(text: str, meta: dict, *, item_id=None) -> dict:
         posted_at=meta.get("posted_at") or None,
     ).to_dict()
     indicators = result.pop("indicators")
-    core = {k: result.pop(k) for k in ("risk_level", "score", "rule_score", "warnings")}
+    core = {
+        k: result.pop(k)
+        for k in ("risk_level", "score", "rule_score", "warnings", "verdict", "verdict_text", "questions", "score_parts")
+    }
+    result.pop("model_terms", None)
     result.pop("learned_proba", None)
     result.pop("knowledge_version", None)
     return {"id": item_id, **core, "indicators": indicators, "extracted": result}

@@ -236,3 +236,14 @@ def test_departure_bad_answers(client, signed_in, officer):
     fields = response.json()["error"]["fields"]
     assert "purpose" in fields and "age" in fields
     assert not DepartureScreening.objects.exists()
+
+
+def test_screen_says_the_verdict_its_questions_and_the_parts_of_the_score(client, signed_in, case_worker):
+    client = signed_in(client, case_worker)
+    vague = {"text": "Ada lowongan kerja di luar negeri, gajinya lumayan. Berminat?"}
+    (result,) = client.post(SCREEN, vague, content_type="application/json").json()["results"]
+    assert result["verdict"] == "kurang_informasi" and result["questions"]
+    assert "verdict" not in result["extracted"]
+    (risky,) = client.post(SCREEN, {"text": RISKY}, content_type="application/json").json()["results"]
+    assert risky["verdict"] in ("tinggi", "sedang") and "aman" not in risky["verdict_text"].lower()
+    assert sum(p["delta"] for p in risky["score_parts"]) == pytest.approx(risky["score"], abs=1e-3)
