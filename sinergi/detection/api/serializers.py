@@ -77,7 +77,8 @@ class ScreeningResultSerializer(serializers.Serializer):
     )
     verdict_text = serializers.CharField(help_text="The verdict as one honest sentence in Bahasa Indonesia.")
     questions = serializers.ListField(
-        child=serializers.CharField(), help_text="What to ask before going further (kurang_informasi, sedang)."
+        child=serializers.CharField(),
+        help_text="What to ask before going further (kurang_informasi, sedang).",
     )
     score_parts = ScorePartSerializer(many=True)
 

@@ -75,7 +75,16 @@ def _screen_dict(text: str, meta: dict, *, item_id=None) -> dict:
     indicators = result.pop("indicators")
     core = {
         k: result.pop(k)
-        for k in ("risk_level", "score", "rule_score", "warnings", "verdict", "verdict_text", "questions", "score_parts")
+        for k in (
+            "risk_level",
+            "score",
+            "rule_score",
+            "warnings",
+            "verdict",
+            "verdict_text",
+            "questions",
+            "score_parts",
+        )
     }
     result.pop("model_terms", None)
     result.pop("learned_proba", None)

@@ -187,6 +187,15 @@ NARRATED = [
     # A victim recalling the offer, with the case words a release carries.
     "Korban mengaku diiming-imingi gaji besar sebagai ART di Arab Saudi dan berangkat dengan visa ziarah; "
     "polisi menangkap sponsornya.",
+    # Colloquial, told by a friend.
+    "Dia ditawarin kerja di Malaysia sama temennya, katanya gajinya gede, paspor diurusin, berangkat lewat Batam.",
+    # A court record in the third person.
+    "Menurut keterangan saksi, terdakwa merekrut tiga perempuan dari Kupang untuk dipekerjakan di Malaysia "
+    "tanpa dokumen resmi.",
+    # A group told in the first person plural.
+    "Kami berenam diberangkatkan ke Brunei oleh sponsor yang membayari semua, lalu gaji kami dipotong tujuh bulan.",
+    # A bride offer told to a relative.
+    "Ada tawaran jadi pengantin untuk pria Tiongkok, keluarga dapat uang 50 juta, semua dokumen diurus.",
 ]
 
 
