@@ -89,10 +89,9 @@ def make_db_api(backend: str, *, spark_session=None):
     if backend == "spark":
         from splink import SparkAPI
 
-        session = spark_session or local_spark_session()
-        local = session.sparkContext.master.startswith("local")
-        # On one machine, caching beats writing every intermediate table to parquet.
-        return SparkAPI(spark_session=session, break_lineage_method="persist" if local else "parquet")
+        # Splink's default breaks the lineage of every intermediate table by writing it to parquet: caching
+        # instead ("persist") keeps the plans growing with each clustering iteration, much slower.
+        return SparkAPI(spark_session=spark_session or local_spark_session())
     raise ValueError(f"unknown backend {backend!r}; one of {', '.join(BACKENDS)}")
 
 
