@@ -12,8 +12,9 @@ request as soon as the last one answered, in this mix:
     list 25%  detail 25%  search 15%  notifications 10%  detection 10%  note 10%  intake 5%
     bare (the anchor: a view that answers "ok" through the whole middleware stack) on every tenth request
 
-Output, one `name: value unit` line each: `load_rate` (requests/s over the run), `load_errors` (non-2xx/3xx and
-transport errors), per action `<action>_rate` and `<action>_p95` (client-side time, queue included), and the
+Each request carries the proxy's `X-Request-Start` stamp, so the server sheds (503, Retry-After) what waited
+longer than SINERGI_SHED_AFTER_MS in its queue. Output, one `name: value unit` line each: `load_rate` (requests/s
+over the run), `load_errors` (4xx/5xx other than 503, transport errors), `load_shed` (503s, and how fast), per action `<action>_rate` and `<action>_p95` (client-side time, queue included), and the
 server CPU per request (`server_cpu_per_request`, from the gunicorn processes' CPU time).
 """
 
@@ -196,6 +197,9 @@ def main() -> None:
     print(f"load_workers: {args.workers} gunicorn workers")
     print(f"load_rate: {total / result['elapsed']:.1f} requests/s")
     print(f"load_errors: {result['errors']} requests")
+    print(f"load_shed: {len(result['shed'])} requests (503 with Retry-After)")
+    if result["shed"]:
+        print(f"shed_p95: {1000 * _p95(result['shed']):.0f} ms")
     print(f"server_cpu_per_request: {1000 * cpu / max(total, 1):.1f} ms")
     for action, samples in sorted(result["samples"].items()):
         print(f"{action}_rate: {len(samples) / result['elapsed']:.1f} requests/s")
@@ -247,6 +251,7 @@ def _client(plan: dict) -> None:
     deadline = time.perf_counter() + plan["seconds"]
     samples: dict[str, list[float]] = {}
     errors = [0]
+    shed: list[float] = []
     examples: list[str] = []
     lock = threading.Lock()
     actions = [name for name, weight in MIX for _ in range(weight)]
@@ -260,7 +265,8 @@ def _client(plan: dict) -> None:
             count += 1
             action = "bare" if count % 10 == 0 else rng.choice(actions)
             method, path, body = _request(action, rng, plan["case_ids"])
-            headers = {"Cookie": cookie, "Host": "127.0.0.1"}
+            # The proxy's stamp (docs/deploy.md): the server sheds what waited too long in its queue.
+            headers = {"Cookie": cookie, "Host": "127.0.0.1", "X-Request-Start": f"t={time.time():.3f}"}
             if body is not None:
                 headers.update(
                     {
@@ -283,6 +289,8 @@ def _client(plan: dict) -> None:
             with lock:
                 if isinstance(status, int) and status < 400:
                     samples.setdefault(action, []).append(elapsed)
+                elif status == 503:
+                    shed.append(elapsed)
                 else:
                     errors[0] += 1
                     if len(examples) < 20:
@@ -298,6 +306,7 @@ def _client(plan: dict) -> None:
         "elapsed": time.perf_counter() - started,
         "samples": samples,
         "errors": errors[0],
+        "shed": shed,
         "error_examples": examples,
     }
     Path(plan["out"]).write_text(json.dumps(result))

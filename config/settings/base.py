@@ -45,6 +45,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request that waited too long in the queue is answered 503 before any work (core/shedding.py).
+    "sinergi.core.shedding.LoadSheddingMiddleware",
     # Pages compress to a fifth (a case page: 53 KiB, 9 KiB compressed) for offices on slow lines; Django's
     # GZip middleware pads each response at random against BREACH, which a proxy's gzip does not.
     "django.middleware.gzip.GZipMiddleware",
@@ -188,6 +190,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sinergi <noreply@sinergi.loc
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "bulk"]}}
 # The queue of the long tasks; the demo (local settings) keeps them on "default", served by its one worker.
 SINERGI_BULK_QUEUE = env_str("SINERGI_BULK_QUEUE", "bulk")
+# Load shedding (core/shedding.py): a request the proxy stamped more than this long ago gets 503 (0: never).
+SINERGI_SHED_AFTER_MS = env_int("SINERGI_SHED_AFTER_MS", 1000)
+SINERGI_SHED_RETRY_AFTER = env_int("SINERGI_SHED_RETRY_AFTER", 2)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
