@@ -154,6 +154,13 @@ SINERGI_AUDIT_CHECKPOINT_FILE = env_str(
 # Behind a reverse proxy the audit trail records the client from X-Forwarded-For (sinergi/core/middleware.py);
 # only turn this on when the proxy overwrites that header, or clients could write their own address.
 SINERGI_TRUST_X_FORWARDED_FOR = env_bool("SINERGI_TRUST_X_FORWARDED_FOR", False)
+# The public portal's messaging channels (sinergi/portal/channels); a channel without its secret is off.
+SINERGI_PORTAL_WHATSAPP_APP_SECRET = env_str("SINERGI_PORTAL_WHATSAPP_APP_SECRET")
+SINERGI_PORTAL_WHATSAPP_VERIFY_TOKEN = env_str("SINERGI_PORTAL_WHATSAPP_VERIFY_TOKEN")
+SINERGI_PORTAL_WHATSAPP_ACCESS_TOKEN = env_str("SINERGI_PORTAL_WHATSAPP_ACCESS_TOKEN")
+SINERGI_PORTAL_WHATSAPP_PHONE_NUMBER_ID = env_str("SINERGI_PORTAL_WHATSAPP_PHONE_NUMBER_ID")
+SINERGI_PORTAL_SMS_SECRET = env_str("SINERGI_PORTAL_SMS_SECRET")
+SINERGI_PORTAL_SMS_SEND_URL = env_str("SINERGI_PORTAL_SMS_SEND_URL")
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
