@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import get_language
+
 from sinergi.detection.engine import screen
 from sinergi.portal import guidance
 from sinergi.portal.guidance import OfferCheck, Sign
@@ -56,6 +58,9 @@ def _verdict(data: dict, text: str, has_signs: bool) -> tuple[str, list]:
     engine = _engine_verdict(data.get("verdict"))
     if engine is not None:
         verdict, questions = engine
+        # The engine's questions are written in Bahasa Indonesia; other languages get the portal's own.
+        if not questions and get_language() == "id":
+            questions = [str(q) for q in data.get("questions") or [] if q]
         if verdict == guidance.NO_RED_FLAGS and has_signs:
             verdict = guidance.SIGNS
         if verdict == guidance.TOO_LITTLE:
