@@ -4,6 +4,7 @@ a request; a gateway that is not configured leaves its messages queued."""
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 
 from django.conf import settings
@@ -47,9 +48,14 @@ def _sms_send(message: OutboxMessage, post=_post_json) -> bool:
     from sinergi.portal.channels.signatures import hmac_hex
 
     payload = {"to": message.recipient, "text": message.body}
-    body = json.dumps(payload).encode("utf-8")
+    body = json.dumps(payload).encode("utf-8")  # the bytes _post_json sends
     secret = getattr(settings, "SINERGI_PORTAL_SMS_SECRET", "")
-    post(url, payload, {"X-Sinergi-Signature": hmac_hex(secret, body)} if secret else {})
+    stamp = str(int(time.time()))
+    headers = {
+        "X-Sinergi-Timestamp": stamp,
+        "X-Sinergi-Signature": hmac_hex(secret, f"{stamp}.".encode() + body),
+    }
+    post(url, payload, headers if secret else {})
     return True
 
 

@@ -150,3 +150,17 @@ def test_the_outbox_is_delivered_through_the_gateway_without_the_network(client,
     assert payload["to"] == "6281200000001" and "Risiko" in payload["text"]["body"]
     assert headers["Authorization"] == "Bearer token"
     assert OutboxMessage.objects.get().status == OutboxStatus.SENT
+
+
+def test_sms_replies_are_signed_for_the_gateway(client, settings):
+    settings.SINERGI_PORTAL_SMS_SEND_URL = "https://sms-gateway.example/send"
+    _sms(client, (PAYLOADS / "sms_offer.json").read_bytes())
+    calls = []
+    assert outbox_deliver(post=lambda url, payload, headers: calls.append((url, payload, headers))) == 1
+    url, payload, headers = calls[0]
+    assert url == "https://sms-gateway.example/send"
+    body = json.dumps(payload).encode()
+    assert payload["to"] == "+6281200000004"
+    assert signatures.sms_signature_ok(
+        SMS_SECRET, body, headers["X-Sinergi-Signature"], headers["X-Sinergi-Timestamp"]
+    )
