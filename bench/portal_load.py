@@ -72,10 +72,10 @@ def _wsgi():
 
 
 if os.environ.get("SINERGI_PORTAL_LOAD_SERVER") == "1":
+    application = _wsgi()
     from django.urls import include, path
 
     urlpatterns = [path("bench/bare/", _bare), path("", include("config.urls"))]
-    application = _wsgi()
 
 
 # --- set-up -------------------------------------------------------------------------------------------------
@@ -298,7 +298,7 @@ def main() -> None:
     _ensure_database(url)
     _manage(env, "migrate", "--noinput", "-v", "0")
     _manage(env, "collectstatic", "--noinput", "-v", "0")
-    _manage(env, "shell", "-c", SETUP)
+    _manage(env, "shell", "-v", "0", "-c", SETUP)
     server_env = {**env, "SINERGI_PORTAL_LOAD_SERVER": "1"}
     gunicorn = subprocess.Popen(
         [
@@ -327,12 +327,17 @@ def main() -> None:
     )
     codes_file = var / "codes.txt"
     try:
-        for _ in range(100):
+        for _ in range(150):
             try:
-                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/bench/bare/")
-                break
-            except OSError:
-                time.sleep(0.2)
+                probe = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+                probe.request("GET", "/bench/bare/")
+                if probe.getresponse().status == 200:
+                    break
+            except (OSError, http.client.HTTPException):
+                pass
+            if gunicorn.poll() is not None:
+                raise SystemExit("gunicorn did not start")
+            time.sleep(0.2)
         subprocess.run(
             [
                 sys.executable,
