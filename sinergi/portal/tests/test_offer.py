@@ -19,7 +19,7 @@ def test_a_risky_offer_shows_its_signs_and_the_words_that_triggered_them():
     assert check.verdict == guidance.HIGH
     words = {word.lower() for sign in check.signs for word in sign.words}
     assert "kamboja" in words
-    assert "visa turis" in words
+    assert any("visa turis" in word for word in words)
     assert all(sign.basis for sign in check.signs)
 
 
