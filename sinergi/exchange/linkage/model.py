@@ -36,6 +36,7 @@ import splink
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
+from splink.internals.exceptions import SplinkException
 
 FEATURE_VERSION = 1
 MODEL_KIND = "sinergi-id-person"
@@ -149,18 +150,28 @@ def train(linker: Linker, *, max_pairs: float = 5e6) -> None:
     """Unsupervised training (Fellegi-Sunter by expectation maximisation) on the linker's own records.
 
     The prior comes from pairs that share a NIK or the same name key and birth date; u from random pairs; m from
-    two EM passes, each blocking on what the other one estimates, so every comparison is trained once.
+    two EM passes, each blocking on what the other one estimates, so every comparison is trained once. A file
+    without some column (no region, no NIK) gives an empty training block: the next rule of the pass is tried.
     """
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("nik"), block_on("name_key", "dob")], recall=0.8
-    )
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on("nik"), block_on("name_key", "dob")], recall=0.8
+        )
+    except SplinkException:
+        logger.warning("no deterministic matches to estimate the prior from; keeping the default")
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=SEED)
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("name_sorted"), estimate_without_term_frequencies=True
-    )
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("dob", "region"), estimate_without_term_frequencies=True
-    )
+    for rules in (
+        [block_on("name_sorted"), block_on("name_first")],
+        [block_on("dob", "region"), block_on("dob"), block_on("nik"), block_on("phone")],
+    ):
+        for rule in rules:
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule, estimate_without_term_frequencies=True
+                )
+                break
+            except SplinkException:
+                continue
 
 
 @dataclass(frozen=True)

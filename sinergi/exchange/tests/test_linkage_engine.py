@@ -146,3 +146,16 @@ def test_intake_scoring_finds_the_same_person_written_differently():
     assert [m.unique_id for m in matches] == ["1"]
     assert matches[0].band == "match"
     assert score_candidates({"name": "Rina"}, []) == []
+
+
+def test_a_file_without_region_nik_or_phone_still_trains():
+    from sinergi.exchange.linkage.pipeline import link
+    from sinergi.exchange.linkage.synthetic import generate
+
+    records = generate(2100, seed=4)[["unique_id", "name", "birth_date", "true_cluster"]]
+    result = link(prepare(records.drop(columns=["true_cluster"])), train=True)
+    assert result.trained and len(result.clusters) == len(records)
+    truth = dict(zip(records.unique_id, records.true_cluster, strict=True))
+    merged = result.pairs[result.pairs.match_probability >= 0.95]
+    right = sum(truth[a] == truth[b] for a, b in zip(merged.unique_id_l, merged.unique_id_r, strict=True))
+    assert right >= 0.9 * len(merged) > 0
