@@ -10,8 +10,6 @@ from sinergi.core.api.errors import json_error_response
 
 UPCOMING_MODULES = {
     "exchange": _("Data exchange"),
-    "outreach": _("Outreach"),
-    "analytics": _("Analytics"),
 }
 
 

@@ -2,7 +2,8 @@
 
 Used by the tests that walk the whole site (junk input, the browser tour): a BP3MI case worker (also analyst and
 supervisor) leads a case with a victim, a referral to the police, a note, a task and a document; a post with
-its campaign and contact; a departure screening; a read-only colleague; the platform administrator.
+its campaign and contact; a departure screening; an outreach event; the analytics tables rebuilt; a read-only colleague; the platform
+administrator.
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ def build_world(regions) -> World:
     party = case.parties.first()
     batch_id = _import_batch(worker)
     pair_id = _candidate_pair(worker, party.person_id)
+    event = _outreach_event(worker, province)
+    _analytics_rebuilt()
     ids = {
         "case_id": case.pk,
         "referral_id": referral.pk,
@@ -112,6 +115,9 @@ def build_world(regions) -> World:
         "record_type": "people",
         "fmt": "xlsx",
         "pair_id": pair_id,
+        "event_id": event.pk,
+        "events": event.pk,
+        "rank": 1,  # the first connected group of the worker's network (analytics)
     }
     return World(users={"worker": worker, "investigator": investigator, "admin": admin}, ids=ids)
 
@@ -136,6 +142,28 @@ def _candidate_pair(worker, person_id: int) -> int:
     return CandidatePair.objects.create(
         run=run, person_a_id=a, person_b_id=b, probability=0.81, match_weight=2.1, band="review"
     ).pk
+
+
+def _outreach_event(actor, province):
+    from sinergi.outreach import services as outreach
+
+    village = province.children.first().children.first().children.first()
+    return outreach.outreach_event_create(
+        actor=actor,
+        data=outreach.EventData(
+            title="Sosialisasi migrasi aman",
+            held_on=timezone.localdate() - timedelta(days=7),
+            region_code=village.code,
+            audiences=["FAMILIES"],
+            participants={"participants_f_18_39": 12},
+        ),
+    )
+
+
+def _analytics_rebuilt() -> None:
+    from sinergi.analytics.rebuild import analytics_rebuild
+
+    analytics_rebuild()
 
 
 def all_routes() -> list[str]:

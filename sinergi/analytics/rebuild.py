@@ -1,0 +1,390 @@
+"""Rebuilding the graph tables (GraphEdge, GraphNodeLabel) from cases, people and screened posts.
+
+Most links are copied by the database itself (INSERT ... SELECT compiled from ORM querysets, so it runs on
+PostgreSQL and SQLite alike); only what needs Python (decrypting an address, reading companies and bank
+accounts out of a post) goes through Python, in chunks.
+
+Keys: "case:<id>", "person:<id>", "phone:<blind index>" (people's phones and the phone/WhatsApp contacts of
+posts share the index, so one number is one node), "contact:<blind index>" (Telegram, e-mail, other handles
+seen in posts), "handle:<platform>:<handle>" (people's accounts and the accounts that posted), "org:<name>"
+(a named company or sponsor, the same across cases and posts; an organisation with no real name, such as a
+bare "PT", stays one node per case), "bank:<blind index>", "address:<blind index>", "post:<id>".
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.db import connection, transaction
+from django.db.models import CharField, F, IntegerField, Value
+from django.db.models.functions import Cast, Concat, Lower, Trim, TruncDate
+from django.utils import timezone
+
+from sinergi.analytics import extract
+from sinergi.analytics.models import GraphBuild, GraphEdge, GraphNodeLabel
+from sinergi.core import crypto
+
+CHUNK = 5000
+# Names that do not identify an organisation: each stays a node of its own case.
+UNNAMED_ORGANISATIONS = frozenset({"", "pt", "cv", "pt.", "sponsor", "agen", "agency", "p3mi", "perusahaan"})
+EDGE_COLUMNS = (
+    "source",
+    "source_kind",
+    "target",
+    "target_kind",
+    "case_id",
+    "post_id",
+    "person_id",
+    "part",
+    "seen",
+)
+
+
+def _text(value: str):
+    return Value(value, output_field=CharField())
+
+
+def _key(prefix: str, expression):
+    return Concat(_text(prefix), Cast(expression, CharField()), output_field=CharField())
+
+
+def _insert_select(queryset) -> int:
+    """Copies the rows of a queryset selecting EDGE_COLUMNS, in that order, into GraphEdge inside the DB."""
+    sql, params = queryset.query.sql_with_params()
+    table = connection.ops.quote_name(GraphEdge._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in EDGE_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
+        return cursor.rowcount
+
+
+def _edges(queryset, **columns):
+    missing = set(EDGE_COLUMNS) - set(columns)
+    for name in missing:
+        columns[name] = Value(None, output_field=IntegerField() if name.endswith("_id") else CharField())
+    aliases = {f"e_{name}": columns[name] for name in EDGE_COLUMNS}
+    return queryset.order_by().annotate(**aliases).values_list(*aliases)
+
+
+def _case_edges() -> int:
+    from sinergi.cases.models import CaseOrganisation, CaseParty
+    from sinergi.people.models import PersonHandle, PersonPhone
+
+    seen = TruncDate("case__reported_at")
+    count = _insert_select(
+        _edges(
+            CaseParty.objects.all(),
+            source=_key("case:", F("case_id")),
+            source_kind=_text("case"),
+            target=_key("person:", F("person_id")),
+            target_kind=_text("person"),
+            case_id=F("case_id"),
+            person_id=F("person_id"),
+            part=_text("parties"),
+            seen=seen,
+        )
+    )
+    # A person's identifiers hang off the person once per case, so a case that loses its access takes them
+    # with it (the person of two cases keeps them through the other).
+    phones = PersonPhone.objects.filter(person__case_links__isnull=False)
+    count += _insert_select(
+        _edges(
+            phones,
+            source=_key("person:", F("person_id")),
+            source_kind=_text("person"),
+            target=Concat(_text("phone:"), F("number_index"), output_field=CharField()),
+            target_kind=_text("phone"),
+            case_id=F("person__case_links__case_id"),
+            person_id=F("person_id"),
+            part=_text("identity"),
+            seen=TruncDate("person__case_links__case__reported_at"),
+        )
+    )
+    handles = PersonHandle.objects.filter(person__case_links__isnull=False)
+    count += _insert_select(
+        _edges(
+            handles,
+            source=_key("person:", F("person_id")),
+            source_kind=_text("person"),
+            target=Concat(
+                _text("handle:"), F("platform"), _text(":"), F("handle_normalised"), output_field=CharField()
+            ),
+            target_kind=_text("handle"),
+            case_id=F("person__case_links__case_id"),
+            person_id=F("person_id"),
+            part=_text("identity"),
+            seen=TruncDate("person__case_links__case__reported_at"),
+        )
+    )
+    named = Lower(Trim("name"))
+    organisations = CaseOrganisation.objects.annotate(norm=named)
+    count += _insert_select(
+        _edges(
+            organisations.exclude(norm__in=UNNAMED_ORGANISATIONS),
+            source=_key("case:", F("case_id")),
+            source_kind=_text("case"),
+            target=Concat(_text("org:"), Lower(Trim("name")), output_field=CharField()),
+            target_kind=_text("org"),
+            case_id=F("case_id"),
+            part=_text("investigation"),
+            seen=TruncDate("case__reported_at"),
+        )
+    )
+    count += _insert_select(
+        _edges(
+            organisations.filter(norm__in=UNNAMED_ORGANISATIONS),
+            source=_key("case:", F("case_id")),
+            source_kind=_text("case"),
+            target=_key("org:#", F("id")),
+            target_kind=_text("org"),
+            case_id=F("case_id"),
+            part=_text("investigation"),
+            seen=TruncDate("case__reported_at"),
+        )
+    )
+    return count
+
+
+def _post_edges() -> int:
+    from sinergi.detection.models import PostContact, ScreenedPost
+
+    posted = TruncDate("post__received_at")
+    count = _insert_select(
+        _edges(
+            PostContact.objects.filter(contact__kind__in=("phone", "wa")),
+            source=_key("post:", F("post_id")),
+            source_kind=_text("post"),
+            target=Concat(_text("phone:"), F("contact__value_index"), output_field=CharField()),
+            target_kind=_text("phone"),
+            post_id=F("post_id"),
+            part=_text("post"),
+            seen=posted,
+        )
+    )
+    count += _insert_select(
+        _edges(
+            PostContact.objects.exclude(contact__kind__in=("phone", "wa")),
+            source=_key("post:", F("post_id")),
+            source_kind=_text("post"),
+            target=Concat(_text("contact:"), F("contact__value_index"), output_field=CharField()),
+            target_kind=_text("contact"),
+            post_id=F("post_id"),
+            part=_text("post"),
+            seen=posted,
+        )
+    )
+    count += _insert_select(
+        _edges(
+            ScreenedPost.objects.exclude(account="").exclude(platform=""),
+            source=_key("post:", F("id")),
+            source_kind=_text("post"),
+            target=Concat(
+                _text("handle:"),
+                Lower("platform"),
+                _text(":"),
+                Lower(Trim("account")),
+                output_field=CharField(),
+            ),
+            target_kind=_text("handle"),
+            post_id=F("id"),
+            part=_text("post"),
+            seen=TruncDate("received_at"),
+        )
+    )
+    # A post linked to a case: the link belongs to the case (its visibility), and to the post.
+    count += _insert_select(
+        _edges(
+            ScreenedPost.objects.filter(linked_case_id__isnull=False),
+            source=_key("post:", F("id")),
+            source_kind=_text("post"),
+            target=_key("case:", F("linked_case_id")),
+            target_kind=_text("case"),
+            post_id=F("id"),
+            case_id=F("linked_case_id"),
+            part=_text("parties"),
+            seen=TruncDate("received_at"),
+        )
+    )
+    return count + _post_text_edges()
+
+
+def _post_text_edges() -> int:
+    """Companies (from the engine's extraction) and bank accounts (from the text) named by risky posts."""
+    from sinergi.detection.models import ScreenedPost
+
+    rows: list[GraphEdge] = []
+    labels: dict[str, str] = {}
+    count = 0
+    posts = ScreenedPost.objects.filter(risk_rank__gte=2).values_list(
+        "id", "text", "extracted", "received_at"
+    )
+    for post_id, text, extracted, received in posts.iterator(chunk_size=CHUNK):
+        key = f"post:{post_id}"
+        seen = received.date() if received else None
+        for company in (extracted or {}).get("company_names") or []:
+            name = str(company).strip().lower()[:70]
+            if name and name not in UNNAMED_ORGANISATIONS:
+                rows.append(_edge(key, "post", f"org:{name}", "org", post_id=post_id, seen=seen))
+        for bank, digits in extract.bank_accounts(text):
+            bank_key = "bank:" + crypto.blind_index(f"{bank}:{digits}", purpose="bank")[:40]
+            labels[bank_key] = f"{bank} {extract.masked(digits)}"
+            rows.append(_edge(key, "post", bank_key, "bank", post_id=post_id, seen=seen))
+        if len(rows) >= CHUNK:
+            count += len(GraphEdge.objects.bulk_create(rows))
+            rows = []
+    count += len(GraphEdge.objects.bulk_create(rows))
+    GraphNodeLabel.objects.bulk_create(
+        [GraphNodeLabel(key=k, label=v) for k, v in labels.items()], ignore_conflicts=True
+    )
+    return count
+
+
+def _address_edges() -> int:
+    """A street address written the same way for two people is one node (keyed by a blind index)."""
+    from sinergi.cases.models import CaseParty
+
+    rows: list[GraphEdge] = []
+    labels: dict[str, str] = {}
+    count = 0
+    parties = (
+        CaseParty.objects.exclude(person__address_detail="")
+        .select_related("person__address_region", "case")
+        .only("case_id", "person_id", "case__reported_at", "person__address_detail", "person__address_region")
+    )
+    for party in parties.iterator(chunk_size=CHUNK):
+        person = party.person
+        normalised = " ".join(person.address_detail.lower().replace(",", " ").split())
+        if not normalised:
+            continue
+        area = person.address_region_id or ""
+        key = "address:" + crypto.blind_index(f"{area}|{normalised}", purpose="address")[:40]
+        if person.address_region is not None:
+            labels[key] = person.address_region.name
+        rows.append(
+            _edge(
+                f"person:{person.pk}",
+                "person",
+                key,
+                "address",
+                case_id=party.case_id,
+                person_id=person.pk,
+                part="identity",
+                seen=party.case.reported_at.date(),
+            )
+        )
+        if len(rows) >= CHUNK:
+            count += len(GraphEdge.objects.bulk_create(rows))
+            rows = []
+    count += len(GraphEdge.objects.bulk_create(rows))
+    GraphNodeLabel.objects.bulk_create(
+        [GraphNodeLabel(key=k, label=v) for k, v in labels.items()], ignore_conflicts=True
+    )
+    return count
+
+
+def _edge(
+    source,
+    source_kind,
+    target,
+    target_kind,
+    *,
+    case_id=None,
+    post_id=None,
+    person_id=None,
+    part="post",
+    seen=None,
+):
+    return GraphEdge(
+        person_id=person_id,
+        source=source,
+        source_kind=source_kind,
+        target=target,
+        target_kind=target_kind,
+        case_id=case_id,
+        post_id=post_id,
+        part=part,
+        seen=seen,
+    )
+
+
+def _clear() -> None:
+    if connection.vendor == "postgresql":
+        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (GraphEdge, GraphNodeLabel))
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {tables}")
+    else:
+        GraphEdge.objects.all().delete()
+        GraphNodeLabel.objects.all().delete()
+
+
+def graph_rebuild() -> GraphBuild:
+    """Replaces the graph tables with a fresh copy of the links; returns the build's record."""
+    started = time.monotonic()
+    with transaction.atomic():
+        _clear()
+        edges = _case_edges() + _post_edges() + _address_edges()
+        build = GraphBuild.objects.create(
+            built_at=timezone.now(), edges=edges, seconds=time.monotonic() - started
+        )
+    return build
+
+
+def _regency_patterns():
+    """One regular expression of every regency's name (without "Kabupaten"/"Kota"), and name -> codes."""
+    import re
+
+    from sinergi.regions.choices import RegionLevel
+    from sinergi.regions.models import Region
+
+    codes: dict[str, dict[str, str]] = {}
+    for code, name, _kind in Region.objects.filter(level=RegionLevel.REGENCY).values_list(
+        "code", "name", "kind"
+    ):
+        base = name.lower()
+        for prefix in ("kabupaten ", "kota "):
+            if base.startswith(prefix):
+                base = base[len(prefix) :]
+        if len(base) >= 4:
+            codes.setdefault(base, {})["kota" if name.lower().startswith("kota ") else "kab"] = code
+    if not codes:
+        return None, codes
+    names = sorted(codes, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(kota\s+)?(" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
+    return pattern, codes
+
+
+def post_regions_rebuild() -> int:
+    """Fills PostRegion: the regencies named in each flagged post (a "Kota X" mention is the city, a bare X
+    the regency when both exist)."""
+    from sinergi.analytics.models import PostRegion
+    from sinergi.analytics.periods import month_of
+    from sinergi.detection.models import ScreenedPost
+
+    PostRegion.objects.all().delete()
+    pattern, codes = _regency_patterns()
+    if pattern is None:
+        return 0
+    rows: list[PostRegion] = []
+    count = 0
+    posts = ScreenedPost.objects.filter(risk_rank__gte=2).values_list("id", "text", "received_at")
+    for post_id, text, received in posts.iterator(chunk_size=CHUNK):
+        found = set()
+        for match in pattern.finditer((text or "").lower()):
+            options = codes[match.group(2)]
+            code = options.get("kota") if match.group(1) and "kota" in options else options.get("kab")
+            found.add(code or next(iter(options.values())))
+        month = month_of(received.date())
+        rows.extend(PostRegion(post_id=post_id, regency=code, month=month) for code in found)
+        if len(rows) >= CHUNK:
+            count += len(PostRegion.objects.bulk_create(rows, ignore_conflicts=True))
+            rows = []
+    count += len(PostRegion.objects.bulk_create(rows, ignore_conflicts=True))
+    return count
+
+
+def analytics_rebuild() -> GraphBuild:
+    """The graph tables and the post-region mentions, in one go (the command and the task call this)."""
+    build = graph_rebuild()
+    with transaction.atomic():
+        post_regions_rebuild()
+    return build

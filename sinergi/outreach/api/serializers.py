@@ -1,0 +1,51 @@
+"""Input and output serializers of the outreach API."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from sinergi.outreach.choices import PARTICIPANT_FIELDS, Audience
+from sinergi.outreach.models import OutreachEvent
+
+
+class EventOutput(serializers.ModelSerializer):
+    region = serializers.CharField(source="region_id")
+    agency = serializers.CharField(source="agency.code")
+    partner_agencies = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OutreachEvent
+        fields = [
+            "id",
+            "title",
+            "held_on",
+            "region",
+            "agency",
+            "partner_agencies",
+            "audiences",
+            *[field for field, _sex, _age in PARTICIPANT_FIELDS],
+            "participants_total",
+            "materials",
+            "follow_up",
+        ]
+
+    def get_partner_agencies(self, event) -> list[str]:
+        return [agency.code for agency in event.partner_agencies.all()]
+
+
+class EventInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    held_on = serializers.DateField()
+    region = serializers.CharField(
+        max_length=13, help_text="Dotted Kemendagri code of a village or district."
+    )
+    audiences = serializers.ListField(child=serializers.ChoiceField(choices=Audience.choices), required=False)
+    partner_agencies = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
+    materials = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    follow_up = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+for _field, _sex, _age in PARTICIPANT_FIELDS:
+    EventInput._declared_fields[_field] = serializers.IntegerField(
+        min_value=0, max_value=100_000, required=False, default=0
+    )
