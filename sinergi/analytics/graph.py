@@ -59,13 +59,9 @@ def build(nodes: dict[str, dict], edges: Iterable[tuple[str, str]]) -> Network:
     """
     keys = list(nodes)
     index = {key: position for position, key in enumerate(keys)}
-    pairs = set()
-    for a, b in edges:
-        if a == b:
-            continue
-        ia, ib = index[a], index[b]
-        pairs.add((ia, ib) if ia < ib else (ib, ia))
-    graph = ig.Graph(n=len(keys), edges=sorted(pairs), directed=False)
+    pairs = {(index[a], index[b]) for a, b in edges if a != b}
+    graph = ig.Graph(n=len(keys), edges=list(pairs), directed=False)
+    graph.simplify(multiple=True, loops=True)  # a-b and b-a, or the same link from two records: one edge
     graph.vs["name"] = keys
     graph.vs["kind"] = [nodes[key].get("kind", "") for key in keys]
     graph.vs["seen"] = [nodes[key].get("seen", "") or "" for key in keys]
@@ -75,23 +71,22 @@ def build(nodes: dict[str, dict], edges: Iterable[tuple[str, str]]) -> Network:
 def groups(network: Network, *, min_size: int = 2, limit: int | None = None) -> list[Group]:
     """Connected groups ranked by size, then by the newest case or post, then by key (stable)."""
     graph = network.graph
+    names, kinds, seen = graph.vs["name"], graph.vs["kind"], graph.vs["seen"]
+    degrees = graph.degree()
     found = []
     for members in graph.connected_components():
         if len(members) < min_size:
             continue
-        names = [graph.vs[m]["name"] for m in members]
-        kinds = [graph.vs[m]["kind"] for m in members]
-        seen = max((graph.vs[m]["seen"] for m in members), default="")
-        edges = sum(graph.degree(members)) // 2
+        member_kinds = [kinds[m] for m in members]
         found.append(
             Group(
                 rank=0,
-                nodes=sorted(names),
+                nodes=sorted(names[m] for m in members),
                 size=len(members),
-                edges=edges,
-                cases=kinds.count("case"),
-                posts=kinds.count("post"),
-                last_seen=seen,
+                edges=sum(degrees[m] for m in members) // 2,
+                cases=member_kinds.count("case"),
+                posts=member_kinds.count("post"),
+                last_seen=max(seen[m] for m in members),
             )
         )
     found.sort(key=lambda g: (-g.size, _desc(g.last_seen), g.nodes[0]))

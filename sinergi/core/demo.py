@@ -38,7 +38,7 @@ from sinergi.regions.models import Region
 DEMO_PASSWORD = "Sinergi-demo-2026"  # noqa: S105 (printed for everyone: a demo has no secrets)
 PLATFORM_ADMIN = "sinergi.admin"
 DEFAULT_PEOPLE = 2000
-APP_SEEDERS = ("cases", "detection")
+APP_SEEDERS = ("cases", "detection", "outreach", "analytics")
 CHUNK = 5000
 
 # Username part for each role: kalsel.bp3mi.supervisor, ntb.polda.investigator...
