@@ -61,8 +61,24 @@ def _stage_labels(stage_codes: set[str]) -> dict[str, str]:
     return labels
 
 
-def _median_days(pairs) -> float | None:
-    days = [(end - start).total_seconds() / 86400 for start, end in pairs if start and end and end >= start]
+def _median_days(queryset, start: str, end: str) -> float | None:
+    """Median of end - start in days over the queryset's rows: computed by PostgreSQL (percentile_cont), or
+    in Python on SQLite."""
+    from django.db import connection
+
+    rows = queryset.filter(**{f"{start}__isnull": False, f"{end}__isnull": False}).order_by()
+    if connection.vendor == "postgresql":
+        sql, params = rows.values(start, end).query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM (x.e - x.s))) "  # noqa: S608
+                f"FROM (SELECT {connection.ops.quote_name(start)} AS s, {connection.ops.quote_name(end)} AS e "
+                f"FROM ({sql}) inner_rows) x WHERE x.e >= x.s",
+                params,
+            )
+            value = cursor.fetchone()[0]
+        return None if value is None else round(float(value) / 86400, 1)
+    days = [(e - b).total_seconds() / 86400 for b, e in rows.values_list(start, end) if e >= b]
     return round(statistics.median(days), 1) if days else None
 
 
@@ -98,12 +114,10 @@ def dashboard(*, user, since: date, until: date, region: str = "") -> Dashboard:
     result.overdue_referrals = referrals.filter(state=ReferralState.ACCEPTED, due_at__lt=now).count()
     result.unanswered_referrals = referrals.filter(state=ReferralState.PENDING, accept_by__lt=now).count()
 
-    result.days_to_first_action = _median_days(
-        in_period.filter(first_action_at__isnull=False).values_list("reported_at", "first_action_at")[:50_000]
-    )
+    result.days_to_first_action = _median_days(in_period, "reported_at", "first_action_at")
     closed = visible.filter(closed_at__gte=begin, closed_at__lt=end)
     result.closed = closed.count()
-    result.days_to_close = _median_days(closed.values_list("reported_at", "closed_at")[:50_000])
+    result.days_to_close = _median_days(closed, "reported_at", "closed_at")
 
     victims = CaseParty.objects.filter(role=PartyRole.VICTIM)
     result.victims = victims.filter(case__in=in_period.values("id")).count()
@@ -136,10 +150,13 @@ def _outreach(result: Dashboard, *, user, region: str, visible_in_period) -> Non
         events = events.filter(region_id__startswith=region)
     figures = events.aggregate(n=Count("id"), people=Sum("participants_total"))
     result.outreach_events, result.outreach_participants = figures["n"], figures["people"] or 0
-    reached = set(events.annotate(d=Substr("region_id", 1, 8)).values_list("d", flat=True).distinct())
+    reached = set(
+        events.order_by().annotate(d=Substr("region_id", 1, 8)).values_list("d", flat=True).distinct()
+    )
     result.outreach_districts = len(reached)
     with_cases = set(
         visible_in_period.filter(origin_region__isnull=False)
+        .order_by()
         .annotate(d=Substr("origin_region_id", 1, 8))
         .values_list("d", flat=True)
         .distinct()

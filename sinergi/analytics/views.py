@@ -72,12 +72,12 @@ def index(request):
 @login_required
 def report_download(request, fmt: str):
     _require(request.user)
-    form = ReportForm(request.GET or None)
+    form = ReportForm(request.GET)
     if not form.is_valid():
-        return HttpResponse(
-            "; ".join(str(e) for errors in form.errors.values() for e in errors),
-            status=400,
-            content_type="text/plain",
+        from sinergi.core.views import bad_request
+
+        return bad_request(
+            request, message=" ".join(str(e) for errors in form.errors.values() for e in errors)
         )
     month = form.cleaned_data.get("month") or this_month()
     region = form.cleaned_data.get("region", "")
