@@ -68,7 +68,12 @@ def _median_days(queryset, start: str, end: str) -> float | None:
 
     rows = queryset.filter(**{f"{start}__isnull": False, f"{end}__isnull": False}).order_by()
     if connection.vendor == "postgresql":
-        sql, params = rows.values(start, end).query.sql_with_params()
+        from django.core.exceptions import EmptyResultSet
+
+        try:
+            sql, params = rows.values(start, end).query.sql_with_params()
+        except EmptyResultSet:  # a reader without any case
+            return None
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM (x.e - x.s))) "  # noqa: S608

@@ -34,12 +34,15 @@ def network_for(user) -> graph.Network:
     The database lists the distinct nodes (with the newest date of their records) and the links; Python only
     hands both to igraph.
     """
+    from django.core.exceptions import EmptyResultSet
     from django.db import connection
 
     scoped = GraphEdge.objects.filter(edge_scope(user))
-    sql, params = scoped.values(
-        "source", "source_kind", "target", "target_kind", "seen"
-    ).query.sql_with_params()
+    columns = ("source", "source_kind", "target", "target_kind", "seen")
+    try:
+        sql, params = scoped.values(*columns).query.sql_with_params()
+    except EmptyResultSet:  # the reader's scope is empty on every side: no SQL to run
+        return graph.build({}, [])
     nodes_sql = (
         "SELECT k, kind, MAX(seen) FROM ("  # noqa: S608 (compiled by the ORM)
         f"SELECT e.source AS k, e.source_kind AS kind, e.seen AS seen FROM ({sql}) e "

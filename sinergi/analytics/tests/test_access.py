@@ -109,3 +109,16 @@ def test_flagged_posts_naming_a_regency_count_for_readers_of_posts(rebuilt):
     assert sum(lombok.posts.values()) == 1
     table_c = hotspots.hotspots(user=s.c_worker, level=RegionLevel.REGENCY, month=this_month())
     assert not table_c.posts_counted
+
+
+def test_a_reader_with_no_case_and_no_post_gets_empty_pages(rebuilt, client, signed_in):
+    from sinergi.agencies.choices import Role
+    from sinergi.core.testing.factories import UserFactory
+
+    officer = UserFactory(
+        username="penyuluh-x", agency=rebuilt.c_worker.agency, roles=[Role.OUTREACH_OFFICER]
+    )
+    assert selectors.network_for(officer).graph.vcount() == 0
+    signed_in(client, officer)
+    for url in ("/analytics/", "/analytics/network/", "/analytics/hotspots/", "/analytics/priorities/"):
+        assert client.get(url).status_code == 200
