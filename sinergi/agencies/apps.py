@@ -6,3 +6,8 @@ class AgenciesConfig(AppConfig):
     name = "sinergi.agencies"
     label = "agencies"
     verbose_name = _("Agencies and users")
+
+    def ready(self):
+        from sinergi.agencies import plugins
+
+        plugins.register()

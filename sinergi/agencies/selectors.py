@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from sinergi.agencies.choices import Role, UserKind
 from sinergi.agencies.models import Agency, ApiToken, User
@@ -13,7 +15,7 @@ from sinergi.agencies.models import Agency, ApiToken, User
 SESSION_OTP_VERIFIED = "sinergi_otp_verified"
 
 
-def session_is_fully_authenticated(request) -> bool:
+def session_is_fully_authenticated(request: HttpRequest) -> bool:
     """True when the signed-in user has passed every factor this deployment requires."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -45,7 +47,7 @@ def agency_list(*, user: User, search: str = "", agency_type: str = "") -> Query
 
 def access_agency(*, user: User, code: str, action: str = "view") -> Agency:
     """One agency by code, or 404 when it does not exist or is outside the user's scope."""
-    agency = Agency.objects.restrict(user, action).filter(code=code).first()
+    agency: Agency | None = Agency.objects.restrict(user, action).filter(code=code).first()
     if agency is None:
         raise Http404
     return agency
@@ -54,7 +56,9 @@ def access_agency(*, user: User, code: str, action: str = "view") -> Agency:
 def user_list(
     *, user: User, action: str = "view", search: str = "", agency: Agency | None = None
 ) -> QuerySet[User]:
-    users = User.objects.restrict(user, action).select_related("agency").prefetch_related("roles")
+    users: QuerySet[User] = (
+        User.objects.restrict(user, action).select_related("agency").prefetch_related("roles")
+    )
     if agency is not None:
         users = users.filter(agency=agency)
     if search:
@@ -64,13 +68,15 @@ def user_list(
     return users.order_by("agency__name", "username")
 
 
-def access_user(*, user: User, user_id, action: str = "view") -> User:
+def access_user(*, user: User, user_id: Any, action: str = "view") -> User:
     """One user, or 404 when they do not exist or belong to an agency the actor may not see or manage."""
     try:
         user_id = int(user_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    found = User.objects.restrict(user, action).select_related("agency").filter(pk=user_id).first()
+    found: User | None = (
+        User.objects.restrict(user, action).select_related("agency").filter(pk=user_id).first()
+    )
     if found is None:
         raise Http404
     return found
@@ -80,7 +86,7 @@ def api_token_list(*, owner: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=owner).order_by("-created_at")
 
 
-def access_api_token(*, owner: User, token_id) -> ApiToken:
+def access_api_token(*, owner: User, token_id: Any) -> ApiToken:
     try:
         token_id = int(token_id)
     except (TypeError, ValueError):

@@ -8,3 +8,8 @@ class AnalyticsConfig(AppConfig):
     name = "sinergi.analytics"
     label = "analytics"
     verbose_name = _("Analytics")
+
+    def ready(self):
+        from sinergi.analytics import plugins
+
+        plugins.register()

@@ -6,3 +6,8 @@ class AuditConfig(AppConfig):
     name = "sinergi.audit"
     label = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self):
+        from sinergi.audit import plugins
+
+        plugins.register()

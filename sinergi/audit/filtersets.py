@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from sinergi.agencies.models import Agency
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.models import AuditEntry
 
@@ -25,6 +24,11 @@ def record_type_choices() -> list[tuple[str, str]]:
         if model.__module__.startswith("sinergi.") and model is not AuditEntry
     ]
     return sorted(choices, key=lambda choice: choice[1].lower())
+
+
+def _agencies(request):
+    # The agency model through the entry's foreign key: the audit trail sits below the agencies app.
+    return AuditEntry._meta.get_field("agency").related_model.objects.all()
 
 
 def _start_of_day(day: dt.date) -> dt.datetime:
@@ -43,7 +47,7 @@ class AuditFilterForm(forms.Form):
 class AuditEntryFilterSet(django_filters.FilterSet):
     user = django_filters.CharFilter(label=_("Username"), method="filter_user")
     agency = django_filters.ModelChoiceFilter(
-        label=_("Agency"), queryset=Agency.objects.all(), empty_label=_("All agencies")
+        label=_("Agency"), queryset=_agencies, empty_label=_("All agencies")
     )
     action = django_filters.ChoiceFilter(label=_("Action"), choices=AuditAction.choices, empty_label=_("All"))
     object_type = django_filters.ChoiceFilter(

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.agencies.choices import Role
 from sinergi.audit.choices import AuditAction
 
-# Roles that read their own agency's trail; platform administrators read every agency's.
-AUDIT_READER_ROLES = (Role.SUPERVISOR, Role.AGENCY_ADMIN)
+# Roles that read their own agency's trail; platform administrators read every agency's. The codes of
+# agencies.choices.Role, written out: the audit trail sits below the agencies app, which records into it.
+AUDIT_READER_ROLES = ("SUPERVISOR", "AGENCY_ADMIN")
 
 
 class AuditEntryQuerySet(models.QuerySet):

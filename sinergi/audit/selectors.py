@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.db.models import QuerySet
@@ -11,13 +12,13 @@ from sinergi.audit.models import AuditEntry
 from sinergi.audit.services import GENESIS_HASH, HASHED_FIELDS, entry_digest
 
 
-def audit_entry_list(*, user, filters: dict | None = None) -> QuerySet[AuditEntry]:
+def audit_entry_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[AuditEntry]:
     """The entries `user` may read, newest first, narrowed by the audit filter set (see filtersets.py)."""
     from sinergi.audit.filtersets import AuditEntryFilterSet
 
     queryset = AuditEntry.objects.restrict(user, "view").select_related("agency").order_by("-id")
     if filters:
-        filterset = AuditEntryFilterSet(filters, queryset=queryset, request=None, user=user)
+        filterset = AuditEntryFilterSet(filters, queryset=queryset, request=None, user=user)  # type: ignore[no-untyped-call]  # django-filter has no types
         if filterset.is_valid():
             queryset = filterset.qs
     return queryset

@@ -46,7 +46,7 @@ def canonical_ip(value: str | None) -> str | None:
         return None
 
 
-def canonical_json(value):
+def canonical_json(value: Any) -> Any:
     """JSON with one spelling per number: PostgreSQL's jsonb gives 1e20 back as 100000000000000000000."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -80,7 +80,7 @@ def entry_digest(values: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def object_label(obj) -> tuple[str, str]:
+def object_label(obj: Any) -> tuple[str, str]:
     return obj._meta.label_lower, str(obj.pk)
 
 
@@ -100,14 +100,14 @@ def _lock_chain() -> None:
 
 def audit_record(
     *,
-    actor,
+    actor: Any,
     action: str,
-    obj=None,
+    obj: Any = None,
     object_type: str = "",
     object_id: str = "",
     summary: str = "",
-    changes: dict | None = None,
-    agency=None,
+    changes: dict[str, Any] | None = None,
+    agency: Any = None,
     ip_address: str | None = None,
 ) -> AuditEntry:
     """Appends one entry to the chain. Runs in the caller's transaction, so it is kept only if the change is.

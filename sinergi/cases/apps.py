@@ -13,3 +13,7 @@ class CasesConfig(AppConfig):
         from sinergi.people.access import register_scope_hooks
 
         register_scope_hooks(extra=person_scope_q, withheld=person_withheld_q)
+        # The menu, the home card, the "may open a case" check and the demo data (sinergi.core.registry).
+        from sinergi.cases import plugins
+
+        plugins.register()

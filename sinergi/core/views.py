@@ -6,11 +6,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.core import registry
 from sinergi.core.api.errors import json_error_response
-
-UPCOMING_MODULES = {
-    "exchange": _("Data exchange"),
-}
 
 
 @login_required
@@ -20,9 +17,11 @@ def home(request):
 
 @login_required
 def coming_soon(request, module: str):
-    if module not in UPCOMING_MODULES:
+    # Only a module still to come has this page: once its app registers its own menu entry, it answers 404.
+    label = registry.coming_soon_label(module)
+    if label is None:
         raise Http404
-    return render(request, "core/coming_soon.html", {"module": UPCOMING_MODULES[module]})
+    return render(request, "core/coming_soon.html", {"module": label})
 
 
 def _is_api(request) -> bool:

@@ -6,3 +6,8 @@ class DetectionConfig(AppConfig):
     name = "sinergi.detection"
     label = "detection"
     verbose_name = _("Early detection")
+
+    def ready(self):
+        from sinergi.detection import plugins
+
+        plugins.register()

@@ -23,8 +23,8 @@ class Verdict(models.TextChoices):
     KURANG_INFORMASI = "kurang_informasi", _("Too little information to judge: ask these questions first")
 
 
-RISK_RANK = {RiskLevel.TINGGI: 3, RiskLevel.SEDANG: 2, RiskLevel.RENDAH: 1}
-RANK_RISK = {rank: level for level, rank in RISK_RANK.items()}
+RISK_RANK: dict[str, int] = {RiskLevel.TINGGI: 3, RiskLevel.SEDANG: 2, RiskLevel.RENDAH: 1}
+RANK_RISK: dict[int, str] = {rank: level for level, rank in RISK_RANK.items()}
 
 
 class PostSource(models.TextChoices):
@@ -54,7 +54,7 @@ class ReviewDecision(models.TextChoices):
     DISMISS = "dismiss", _("Dismiss")
 
 
-DECISION_STATUS = {
+DECISION_STATUS: dict[str, str] = {
     ReviewDecision.CONFIRM: ReviewStatus.CONFIRMED,
     ReviewDecision.DISMISS: ReviewStatus.DISMISSED,
 }

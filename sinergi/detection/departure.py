@@ -97,7 +97,7 @@ class DepartureResult:
 @lru_cache(maxsize=4)
 def load_rules(path: str = str(RULES_FILE)) -> dict[str, Any]:
     with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+        data: dict[str, Any] = yaml.safe_load(handle)
     for rule in data["rules"]:
         for key in ("code", "when", "weight", "basis", "reason"):
             if key not in rule:
@@ -163,13 +163,13 @@ def clean_answers(raw: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def _resolve(value: Any, sets: dict[str, list]) -> Any:
+def _resolve(value: Any, sets: dict[str, list[Any]]) -> Any:
     if isinstance(value, str) and value.startswith("@"):
         return sets[value[1:]]
     return value
 
 
-def _holds(condition: dict[str, Any], answers: dict[str, Any], sets: dict[str, list]) -> bool:
+def _holds(condition: dict[str, Any], answers: dict[str, Any], sets: dict[str, list[Any]]) -> bool:
     if "all" in condition:
         return all(_holds(c, answers, sets) for c in condition["all"])
     if "any" in condition:
@@ -178,7 +178,7 @@ def _holds(condition: dict[str, Any], answers: dict[str, Any], sets: dict[str, l
         return not _holds(condition["not"], answers, sets)
     value = answers.get(condition["field"])
     if "eq" in condition:
-        return value == condition["eq"]
+        return bool(value == condition["eq"])
     if "in" in condition:
         return value is not None and value in _resolve(condition["in"], sets)
     if "not_in" in condition:

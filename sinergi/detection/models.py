@@ -7,6 +7,8 @@ and the contacts (phones, WhatsApp, Telegram...) that later link posts to cases.
 
 from __future__ import annotations
 
+from typing import Any, Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -90,7 +92,7 @@ def agency_province_code(agency) -> str:
 
 
 class DetectionQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
+    def restrict(self, user: Any, action: str = "view") -> Self:
         """Rows of posts, campaigns, batches, reviews and contacts that `user` may see ("view") or act on.
 
         Posts come from public content (social media, job boards), so they are shared across agencies: every
@@ -357,7 +359,7 @@ class Review(models.Model):
 
 
 class DepartureScreeningQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
+    def restrict(self, user: Any, action: str = "view") -> Self:
         """Departure screenings a user may see ("view") or act on ("change": link a case).
 
         A screening is about an identifiable traveller, so it is need-to-know: the officer's own agency sees

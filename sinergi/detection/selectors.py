@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
+from sinergi.core.registry import check
 from sinergi.detection.models import (
     Campaign,
     Contact,
@@ -18,26 +20,28 @@ from sinergi.detection.models import (
 )
 
 
-def campaign_queue(*, user, filters: dict | None = None):
+def campaign_queue(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Campaign]:
     """Campaigns for the review queue, most risky first, then the most recently seen."""
     from sinergi.detection.filtersets import CampaignFilterSet
 
     queryset = Campaign.objects.restrict(user, "view").select_related("representative", "review__analyst")
-    return CampaignFilterSet(filters or {}, queryset=queryset).qs
+    queue: QuerySet[Campaign] = CampaignFilterSet(filters or {}, queryset=queryset).qs
+    return queue
 
 
-def access_campaign(*, user, pk, action: str = "view") -> Campaign:
+def access_campaign(*, user: Any, pk: Any, action: str = "view") -> Campaign:
     try:
-        return (
+        campaign: Campaign = (
             Campaign.objects.restrict(user, action)
             .select_related("representative", "review__analyst", "review__agency")
             .get(pk=pk)
         )
     except (Campaign.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+    return campaign
 
 
-def campaign_posts(*, user, campaign: Campaign, limit: int = 200):
+def campaign_posts(*, user: Any, campaign: Campaign, limit: int = 200) -> QuerySet[ScreenedPost]:
     """The campaign's posts in the order they were seen (its timeline)."""
     return (
         ScreenedPost.objects.restrict(user, "view")
@@ -47,16 +51,17 @@ def campaign_posts(*, user, campaign: Campaign, limit: int = 200):
     )
 
 
-def post_list(*, user, filters: dict | None = None):
+def post_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[ScreenedPost]:
     from sinergi.detection.filtersets import PostFilterSet
 
     queryset = ScreenedPost.objects.restrict(user, "view").select_related("campaign")
-    return PostFilterSet(filters or {}, queryset=queryset).qs
+    posts: QuerySet[ScreenedPost] = PostFilterSet(filters or {}, queryset=queryset).qs
+    return posts
 
 
-def access_post(*, user, pk, action: str = "view") -> ScreenedPost:
+def access_post(*, user: Any, pk: Any, action: str = "view") -> ScreenedPost:
     try:
-        return (
+        post: ScreenedPost = (
             ScreenedPost.objects.restrict(user, action)
             .select_related("campaign", "batch", "review__analyst", "review__agency")
             .prefetch_related(Prefetch("contacts", queryset=Contact.objects.order_by("kind", "id")))
@@ -64,31 +69,32 @@ def access_post(*, user, pk, action: str = "view") -> ScreenedPost:
         )
     except (ScreenedPost.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+    return post
 
 
-def batch_list(*, user):
+def batch_list(*, user: Any) -> QuerySet[PostBatch]:
     return PostBatch.objects.restrict(user, "view").select_related("created_by", "agency")
 
 
-def access_batch(*, user, pk) -> PostBatch:
+def access_batch(*, user: Any, pk: Any) -> PostBatch:
     try:
         return batch_list(user=user).get(pk=pk)
     except (PostBatch.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 
-def contact_list(*, user):
+def contact_list(*, user: Any) -> QuerySet[Contact]:
     return Contact.objects.restrict(user, "view")
 
 
-def access_contact(*, user, pk) -> Contact:
+def access_contact(*, user: Any, pk: Any) -> Contact:
     try:
         return contact_list(user=user).get(pk=pk)
     except (Contact.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 
-def contact_posts(*, user, contact: Contact):
+def contact_posts(*, user: Any, contact: Contact) -> QuerySet[ScreenedPost]:
     """The posts that give this contact, newest first: the campaigns one recruiter runs."""
     return (
         ScreenedPost.objects.restrict(user, "view")
@@ -98,19 +104,21 @@ def contact_posts(*, user, contact: Contact):
     )
 
 
-def review_list(*, user):
+def review_list(*, user: Any) -> QuerySet[Review]:
     return Review.objects.restrict(user, "view").select_related("analyst", "agency")
 
 
-def departure_screening_list(*, user):
+def departure_screening_list(*, user: Any) -> QuerySet[DepartureScreening]:
     return DepartureScreening.objects.restrict(user, "view").select_related("officer", "agency")
 
 
-def access_departure_screening(*, user, pk, action: str = "view", audit: bool = False) -> DepartureScreening:
+def access_departure_screening(
+    *, user: Any, pk: Any, action: str = "view", audit: bool = False
+) -> DepartureScreening:
     """One screening the user may `action`; 404 otherwise. With `audit`, records who opened it: a screening
     is about a named traveller, so reading it is logged like reading a person's record."""
     try:
-        screening = (
+        screening: DepartureScreening = (
             DepartureScreening.objects.restrict(user, action).select_related("officer", "agency").get(pk=pk)
         )
     except (DepartureScreening.DoesNotExist, ValueError, TypeError) as exc:
@@ -123,21 +131,18 @@ def access_departure_screening(*, user, pk, action: str = "view", audit: bool = 
     return screening
 
 
-def can_change_departure_screening(*, user, screening: DepartureScreening) -> bool:
-    return DepartureScreening.objects.restrict(user, "change").filter(pk=screening.pk).exists()
+def can_change_departure_screening(*, user: Any, screening: DepartureScreening) -> bool:
+    changeable: bool = DepartureScreening.objects.restrict(user, "change").filter(pk=screening.pk).exists()
+    return changeable
 
 
-def may_open_case(user) -> bool:
-    """Whether the user may register a case (the cases app's own rule: case workers, supervisors and
-    investigators of an agency); False when the installation has no cases app."""
-    try:
-        from sinergi.cases.access import MANAGE_ROLES
-    except ImportError:
-        return False
-    return bool(getattr(user, "agency_id", None)) and user.has_role(*MANAGE_ROLES)
+def may_open_case(user: Any) -> bool:
+    """Whether the user may register a case: the cases app's own rule, which it registers with core (the cases app
+    sits above this one); False when the installation has no cases app."""
+    return check("cases.open", user)
 
 
-def case_action(*, user, **params) -> dict:
+def case_action(*, user: Any, **params: Any) -> dict[str, Any]:
     """What the "Open a case" button shows: the intake link, or why it is disabled."""
     url = case_intake_url(**params)
     if url is None:
@@ -147,7 +152,7 @@ def case_action(*, user, **params) -> dict:
     return {"case_url": url, "case_blocked": None}
 
 
-def case_intake_url(**params) -> str | None:
+def case_intake_url(**params: Any) -> str | None:
     """Address of the case intake with a post or screening attached, or None while cases has no intake."""
     try:
         base = reverse("cases:intake")
@@ -165,7 +170,7 @@ class Segment:
     """A piece of a post's text; `indicators` is empty for plain text and lists the flags of a <mark>."""
 
     text: str
-    indicators: list[dict] = field(default_factory=list)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def numbers(self) -> str:
@@ -176,13 +181,13 @@ class Segment:
         return "; ".join(str(i.get("title", "")) for i in self.indicators)
 
 
-def numbered_indicators(indicators: list[dict]) -> list[dict]:
+def numbered_indicators(indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**indicator, "number": n} for n, indicator in enumerate(indicators or [], start=1)]
 
 
-def _span(text: str, indicator: dict) -> tuple[int, int] | None:
+def _span(text: str, indicator: dict[str, Any]) -> tuple[int, int] | None:
     try:
-        start, end = int(indicator.get("span_start")), int(indicator.get("span_end"))
+        start, end = int(indicator.get("span_start")), int(indicator.get("span_end"))  # type: ignore[arg-type]  # None is caught below
     except (TypeError, ValueError):
         start = end = -1
     if 0 <= start < end <= len(text):
@@ -193,7 +198,7 @@ def _span(text: str, indicator: dict) -> tuple[int, int] | None:
     return (found, found + len(needle)) if found >= 0 else None
 
 
-def highlight_segments(text: str, indicators: list[dict]) -> list[Segment]:
+def highlight_segments(text: str, indicators: list[dict[str, Any]]) -> list[Segment]:
     """The text cut into plain and highlighted segments; overlapping spans are merged into one <mark>.
 
     Templates render each segment escaped, so a post can never inject markup.
@@ -204,7 +209,7 @@ def highlight_segments(text: str, indicators: list[dict]) -> list[Segment]:
         if span:
             spans.append((span[0], span[1], indicator))
     spans.sort(key=lambda s: (s[0], -s[1]))
-    merged: list[list] = []
+    merged: list[list[Any]] = []
     for start, end, indicator in spans:
         if merged and start < merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)

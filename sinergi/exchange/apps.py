@@ -8,3 +8,8 @@ class ExchangeConfig(AppConfig):
     name = "sinergi.exchange"
     label = "exchange"
     verbose_name = _("Data exchange")
+
+    def ready(self):
+        from sinergi.exchange import plugins
+
+        plugins.register()

@@ -8,3 +8,8 @@ class OutreachConfig(AppConfig):
     name = "sinergi.outreach"
     label = "outreach"
     verbose_name = _("Outreach")
+
+    def ready(self):
+        from sinergi.outreach import plugins
+
+        plugins.register()

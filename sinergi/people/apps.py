@@ -6,3 +6,8 @@ class PeopleConfig(AppConfig):
     name = "sinergi.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self):
+        from sinergi.people import plugins
+
+        plugins.register()

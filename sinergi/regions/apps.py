@@ -6,3 +6,8 @@ class RegionsConfig(AppConfig):
     name = "sinergi.regions"
     label = "regions"
     verbose_name = _("Regions")
+
+    def ready(self):
+        from sinergi.regions import plugins
+
+        plugins.register()

@@ -6,6 +6,7 @@ import csv
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -34,7 +35,7 @@ def _rows(filename: str) -> Iterable[dict[str, str]]:
     return _read(filename)
 
 
-def _upsert(table: str, columns: list[str], key: str, rows: list[tuple]) -> None:
+def _upsert(table: str, columns: list[str], key: str, rows: list[tuple[Any, ...]]) -> None:
     """INSERT … ON CONFLICT DO UPDATE in batches, straight through the cursor (SQLite and PostgreSQL).
 
     The ORM's bulk_create spends more time compiling 90,000 rows than the database spends storing them.

@@ -10,6 +10,8 @@ PostgreSQL only: callers use `LIKE '% word%'` on other databases.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from django.db.models import BooleanField, Expression, F
 
@@ -31,13 +33,13 @@ class WordPrefixMatch(Expression):
         self.column = F(column)
         self.tsquery = tsquery_words(words)
 
-    def get_source_expressions(self):
+    def get_source_expressions(self) -> list[Any]:
         return [self.column]
 
-    def set_source_expressions(self, exprs):
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         (self.column,) = exprs
 
-    def as_sql(self, compiler, connection):
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:  # type: ignore[override]  # Django takes a list of params too
         column_sql, params = compiler.compile(self.column)
         # Exactly the indexed expression, or PostgreSQL cannot use the index.
         sql = f"to_tsvector('simple'::regconfig, {column_sql}) @@ to_tsquery('simple'::regconfig, %s)"

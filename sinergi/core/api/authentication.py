@@ -2,12 +2,16 @@
 
 Tokens belong to a user; an integrated system (SIMFONI-PPA bridge, a BP3MI data pipeline) is a user of kind
 `system` in its agency, so a token always carries the same agency and roles as the UI, and one permission rule
-serves both. Only a hash of each token is stored.
+serves both. Only a hash of each token is stored. Users and tokens are the agencies app's: it registers how a
+session and a token are checked (`sinergi.core.registry.register_api_authentication`); without it nothing
+authenticates.
 """
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
+
+from sinergi.core import registry
 
 
 class SessionAuthentication(authentication.SessionAuthentication):
@@ -17,9 +21,8 @@ class SessionAuthentication(authentication.SessionAuthentication):
         result = super().authenticate(request)
         if result is None:
             return None
-        from sinergi.agencies.selectors import session_is_fully_authenticated
-
-        if not session_is_fully_authenticated(request._request):
+        hooks = registry.api_authentication()
+        if hooks is None or not hooks.session_ok(request._request):
             return None
         return result
 
@@ -45,9 +48,8 @@ class TokenAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode("ascii")
         except UnicodeError as exc:
             raise exceptions.AuthenticationFailed(_("Invalid token header.")) from exc
-        from sinergi.agencies.services import api_token_authenticate
-
-        user, token = api_token_authenticate(raw=raw)
+        hooks = registry.api_authentication()
+        user, token = hooks.token_user(raw) if hooks is not None else (None, None)
         if user is None:
             raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
         return user, token

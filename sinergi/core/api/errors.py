@@ -77,7 +77,8 @@ def _message(exc, code: str, request) -> str:
     if isinstance(exc, exceptions.MethodNotAllowed):
         return default_message(code, method=getattr(request, "method", ""))
     if isinstance(exc, exceptions.Throttled):
-        return default_message(code, wait=int(exc.wait) if exc.wait else None)
+        wait = getattr(exc, "wait", None)  # set by DRF on every Throttled, missing from its stubs
+        return default_message(code, wait=int(wait) if wait else None)
     detail = getattr(exc, "detail", None)
     # A message the raising code wrote itself (a token "expired", a specific refusal) is kept; DRF's generic
     # defaults are replaced by ours, which are translated.

@@ -36,7 +36,7 @@ def field_widget(field: BoundField):
         described_by.append(f"{field.auto_id}_help")
     if field.errors:
         described_by.append(f"{field.auto_id}_errors")
-    attrs = {}
+    attrs: dict[str, str | bool] = {}
     existing = field.field.widget.attrs.get("aria-describedby")
     if existing:
         described_by.insert(0, existing)

@@ -1,6 +1,6 @@
-"""The demo generator: the agencies and logins a new user sees, consistent NIKs, determinism, idempotence."""
+"""The demo generator: the agencies and logins a new user sees, consistent NIKs, determinism, idempotence, and the
+registry through which each app adds its own demo data."""
 
-import importlib.machinery
 import random
 import sys
 import types
@@ -9,9 +9,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from sinergi.agencies import demo as agencies_demo
 from sinergi.agencies.models import Agency, User
 from sinergi.audit.selectors import audit_chain_verify
 from sinergi.core import demo
+from sinergi.people import demo as people_demo
 from sinergi.people import identifiers
 from sinergi.people.models import Person, PersonPhone
 from sinergi.people.nik import parse_nik
@@ -70,11 +72,11 @@ def test_agencies_with_jurisdictions_and_a_login_for_every_role(demo_regions):
     assert Agency.objects.get(code="lpsk").jurisdiction_id is None
 
     kalsel = User.objects.filter(agency__code="bp3mi-kalsel")
-    assert {code for user in kalsel for code in user.role_codes} == set(demo.ALL_ROLES)
+    assert {code for user in kalsel for code in user.role_codes} == set(agencies_demo.ALL_ROLES)
     supervisor = User.objects.get(username="kalsel.bp3mi.supervisor")
-    assert supervisor.has_role("SUPERVISOR") and supervisor.check_password(demo.DEMO_PASSWORD)
-    admin = User.objects.get(username=demo.PLATFORM_ADMIN)
-    assert admin.is_superuser and admin.check_password(demo.DEMO_PASSWORD)
+    assert supervisor.has_role("SUPERVISOR") and supervisor.check_password(agencies_demo.DEMO_PASSWORD)
+    admin = User.objects.get(username=agencies_demo.PLATFORM_ADMIN)
+    assert admin.is_superuser and admin.check_password(agencies_demo.DEMO_PASSWORD)
     assert len(result.users) == User.objects.count()
 
 
@@ -110,7 +112,7 @@ def test_same_seed_same_people(demo_regions):
     agencies = {agency.code: agency for agency in Agency.objects.all()}
 
     def sample(seed):
-        generator = demo.PeopleGenerator(rng=random.Random(seed), agencies=agencies, creators={})
+        generator = people_demo.PeopleGenerator(rng=random.Random(seed), agencies=agencies, creators={})
         return [
             (row["full_name"], row["nik"], row["birth_date"], row["address_region_id"], phones)
             for row, phones in generator.rows(50)
@@ -134,18 +136,37 @@ def test_running_twice_refreshes_without_duplicating(demo_regions):
 
 def test_app_seeders_are_called_with_the_contract(demo_regions, monkeypatch):
     calls = []
-    module = types.ModuleType("sinergi.fakeapp.demo")
-    module.__spec__ = importlib.machinery.ModuleSpec("sinergi.fakeapp.demo", None)
+    module = types.ModuleType("sinergi_fakeapp_demo")
     module.seed = lambda *, rng, stdout, scale: calls.append((type(rng), scale)) or {"things": 1}
-    monkeypatch.setitem(sys.modules, "sinergi.fakeapp.demo", module)
-    monkeypatch.setattr(demo, "APP_SEEDERS", ("fakeapp", "nosuchapp"))
+    monkeypatch.setitem(sys.modules, "sinergi_fakeapp_demo", module)
+    # Only the fake app's seeder in the apps phase: the real ones (cases, detection) are tested in their apps.
+    seeders = {name: s for name, s in demo._seeders.items() if s.phase != "apps"}
+    monkeypatch.setattr(demo, "_seeders", seeders)
+    demo.register_demo_seeder("fakeapp", "sinergi_fakeapp_demo:seed", phase="apps", order=7)
     out = StringIO()
     result = demo.demo_seed(people=5, scale=3, stdout=out, load_regions=False)
     assert calls == [(random.Random, 3)]
     assert result.seeders == {"fakeapp": {"things": 1}}
+    assert "fakeapp: done" in out.getvalue()
     calls.clear()
     demo.demo_seed(people=5, scale=3, stdout=out, load_regions=False)
     assert calls == []  # existing demo: other apps' data is not generated twice
+
+
+def test_every_installed_app_with_demo_data_is_registered():
+    names = {seeder.name for phase in demo.PHASES for seeder in demo.demo_seeders(phase)}
+    assert names >= {"regions", "agencies", "people", "audit", "cases", "detection", "platform_admin"}
+    for phase in demo.PHASES:
+        for seeder in demo.demo_seeders(phase):
+            assert callable(seeder.load())
+
+
+def test_a_seeder_registered_twice_under_one_name_is_refused(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    monkeypatch.setattr(demo, "_seeders", dict(demo._seeders))
+    with pytest.raises(ImproperlyConfigured):
+        demo.register_demo_seeder("people", "sinergi.people.demo:other", phase="base", order=20)
 
 
 def test_command_prints_the_logins_and_the_password(demo_regions):
@@ -153,7 +174,7 @@ def test_command_prints_the_logins_and_the_password(demo_regions):
     call_command("demo_seed", "--people", "10", "--skip-apps", stdout=out)
     text = out.getvalue()
     assert "kalsel.bp3mi.supervisor" in text and "BP3MI Kalimantan Selatan" in text
-    assert demo.DEMO_PASSWORD in text
+    assert agencies_demo.DEMO_PASSWORD in text
     assert "Demo ready in" in text
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from sinergi.detection.services.parsing import PostItem
 
 _QUERY_CHUNK = 500
+T = TypeVar("T")
 
 
-def _chunks(values: list, size: int = _QUERY_CHUNK):
+def _chunks(values: list[T], size: int = _QUERY_CHUNK) -> Iterator[list[T]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
@@ -17,7 +20,7 @@ def _chunks(values: list, size: int = _QUERY_CHUNK):
 @dataclass
 class _Prepared:
     item: PostItem
-    result: dict
+    result: dict[str, Any]
     text_hash: str
     dedup_key: str
     signature: list[int]

@@ -11,15 +11,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sinergi.detection import neardup
-from sinergi.detection.choices import (
-    RANK_RISK,
-)
-from sinergi.detection.models import (
-    Campaign,
-    PostBand,
-    PostContact,
-    ScreenedPost,
-)
+from sinergi.detection.choices import RANK_RISK
+from sinergi.detection.models import Campaign, PostBand, PostContact, ScreenedPost
 from sinergi.detection.services._common import _chunks, _Prepared
 
 # How many stored posts a new post is compared with at most; the newest first.
@@ -50,17 +43,17 @@ class _CampaignIndex:
                 self.by_contact.setdefault(index, []).append(post_id)
                 post_ids.add(post_id)
         newest = sorted(post_ids, reverse=True)[:MAX_CANDIDATES]
-        campaigns: dict[int, Campaign] = {}
-        for chunk in _chunks(newest):
-            for post_id, sig, campaign_id in ScreenedPost.objects.filter(id__in=chunk).values_list(
+        campaigns: dict[int, Campaign | None] = {}
+        for id_chunk in _chunks(newest):
+            for post_id, sig, campaign_id in ScreenedPost.objects.filter(id__in=id_chunk).values_list(
                 "id", "minhash", "campaign_id"
             ):
                 self.signatures[post_id] = np.asarray(sig or [], dtype=np.uint32)
                 if campaign_id is not None:
                     campaigns.setdefault(campaign_id, None)
                     self.campaign_of[post_id] = campaign_id
-        for chunk in _chunks(list(campaigns)):
-            for campaign in Campaign.objects.filter(id__in=chunk):
+        for id_chunk in _chunks(list(campaigns)):
+            for campaign in Campaign.objects.filter(id__in=id_chunk):
                 campaigns[campaign.id] = campaign
         self.campaign_of = {
             pid: campaigns[cid] for pid, cid in self.campaign_of.items() if campaigns.get(cid)

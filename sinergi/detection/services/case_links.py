@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
-from sinergi.detection.models import (
-    DepartureScreening,
-    ScreenedPost,
-)
+from sinergi.detection.models import DepartureScreening, ScreenedPost
+
+if TYPE_CHECKING:
+    from sinergi.agencies.models import User
 
 
 @transaction.atomic(durable=True)
-def post_link_case(*, actor, post_id: int, case_id: int) -> ScreenedPost:
+def post_link_case(*, actor: User, post_id: int, case_id: int) -> ScreenedPost:
     """Records the case opened from a post (a case opened elsewhere, linked afterwards)."""
     return post_link_case_in_transaction(actor=actor, post_id=post_id, case_id=case_id)
 
 
-def post_link_case_in_transaction(*, actor, post_id: int, case_id: int) -> ScreenedPost:
+def post_link_case_in_transaction(*, actor: User, post_id: int, case_id: int) -> ScreenedPost:
     """The body of post_link_case, for the case intake's own transaction (cases.services.case_intake)."""
     from sinergi.detection.models import can_view_posts
 
@@ -40,7 +42,7 @@ def post_link_case_in_transaction(*, actor, post_id: int, case_id: int) -> Scree
 
 
 @transaction.atomic(durable=True)
-def departure_screening_link_case(*, actor, screening_id: int, case_id: int) -> DepartureScreening:
+def departure_screening_link_case(*, actor: User, screening_id: int, case_id: int) -> DepartureScreening:
     """Records the case opened from a departure screening (linked afterwards)."""
     return departure_screening_link_case_in_transaction(
         actor=actor, screening_id=screening_id, case_id=case_id
@@ -48,10 +50,12 @@ def departure_screening_link_case(*, actor, screening_id: int, case_id: int) -> 
 
 
 def departure_screening_link_case_in_transaction(
-    *, actor, screening_id: int, case_id: int
+    *, actor: User, screening_id: int, case_id: int
 ) -> DepartureScreening:
     """The body of departure_screening_link_case, for the case intake's own transaction."""
-    screening = DepartureScreening.objects.restrict(actor, "change").select_for_update().get(pk=screening_id)
+    screening: DepartureScreening = (
+        DepartureScreening.objects.restrict(actor, "change").select_for_update().get(pk=screening_id)
+    )
     old = screening.linked_case_id
     screening.linked_case_id = case_id
     screening.save(update_fields=["linked_case_id"])

@@ -3,23 +3,20 @@ them from the engine's fields, storing them with their blind index, and recounti
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.db.models import Count, Max, Min
 from django.db.models.functions import Coalesce
 
 from sinergi.core import crypto
-from sinergi.detection.choices import (
-    ContactKind,
-)
-from sinergi.detection.models import (
-    Contact,
-    PostContact,
-    ScreenedPost,
-)
+from sinergi.detection.choices import ContactKind
+from sinergi.detection.models import Contact, PostContact, ScreenedPost
 from sinergi.detection.services._common import _chunks, _Prepared
 from sinergi.people.identifiers import InvalidPhoneNumber, normalise_phone, phone_index
 
 
-def _contacts_of(extracted: dict) -> list[tuple[str, str, str]]:
+def _contacts_of(extracted: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(kind, normalised value, blind index) of every contact in the engine's extracted fields."""
     found: dict[tuple[str, str], str] = {}
 
@@ -50,7 +47,7 @@ def _contacts_of(extracted: dict) -> list[tuple[str, str, str]]:
     return [(kind, value, index) for (kind, value), index in found.items()]
 
 
-def _store_contacts(posts: list[ScreenedPost], prepared: list[_Prepared], now) -> int:
+def _store_contacts(posts: list[ScreenedPost], prepared: list[_Prepared], now: datetime) -> int:
     wanted: dict[tuple[str, str], str] = {}
     for p in prepared:
         for kind, value, index in p.contacts:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,14 +12,11 @@ from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.core.errors import ApplicationError
 from sinergi.detection import departure
-from sinergi.detection.choices import (
-    RISK_RANK,
-)
-from sinergi.detection.models import (
-    DepartureScreening,
-    agency_province_code,
-    can_create_departure_screening,
-)
+from sinergi.detection.choices import RISK_RANK
+from sinergi.detection.models import DepartureScreening, agency_province_code, can_create_departure_screening
+
+if TYPE_CHECKING:
+    from sinergi.agencies.models import User
 
 
 def checkpoint_province(name: str) -> str:
@@ -31,7 +30,12 @@ def checkpoint_province(name: str) -> str:
 
 @transaction.atomic(durable=True)
 def departure_screening_create(
-    *, actor, checkpoint_type: str, checkpoint_name: str, answers: dict, traveller_name: str = ""
+    *,
+    actor: User,
+    checkpoint_type: str,
+    checkpoint_name: str,
+    answers: dict[str, Any],
+    traveller_name: str = "",
 ) -> DepartureScreening:
     """Scores a departure interview (sinergi.detection.departure) and stores it with its result."""
     return departure_screening_create_in_transaction(

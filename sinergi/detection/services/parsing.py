@@ -8,7 +8,7 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from datetime import time as dt_time
 from typing import Any
 
@@ -46,7 +46,7 @@ class LineError:
     line: int
     message: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"line": self.line, "message": self.message}
 
 
@@ -57,12 +57,12 @@ def _as_text(value: Any, *, name: str, limit: int) -> str:
         value = str(value)
     if not isinstance(value, str):
         raise ValueError(_("“%(field)s” must be text.") % {"field": name})
-    value = value.replace("\x00", "").strip()
-    if len(value) > limit:
+    text = value.replace("\x00", "").strip()
+    if len(text) > limit:
         raise ValueError(
             _("“%(field)s” is longer than %(limit)s characters.") % {"field": name, "limit": limit}
         )
-    return value
+    return text
 
 
 def _parse_posted_at(value: Any) -> datetime | None:
@@ -85,7 +85,7 @@ def _parse_posted_at(value: Any) -> datetime | None:
         parsed = datetime.combine(day, dt_time(12, 0))
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
-    if parsed.year < 2000 or parsed > timezone.now() + timezone.timedelta(days=1):
+    if parsed.year < 2000 or parsed > timezone.now() + timedelta(days=1):
         raise ValueError(_("“posted_at” is not a plausible date."))
     return parsed
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -10,16 +12,11 @@ from django.utils.translation import gettext as _
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.core.errors import ApplicationError, ConflictError
-from sinergi.detection.choices import (
-    DECISION_STATUS,
-    ReviewDecision,
-)
-from sinergi.detection.models import (
-    Campaign,
-    Review,
-    ScreenedPost,
-    can_review_posts,
-)
+from sinergi.detection.choices import DECISION_STATUS, ReviewDecision
+from sinergi.detection.models import Campaign, Review, ScreenedPost, can_review_posts
+
+if TYPE_CHECKING:
+    from sinergi.agencies.models import User
 
 MAX_REASON_CHARS = 2_000
 
@@ -55,7 +52,7 @@ def _after_review() -> None:
 
 
 @transaction.atomic(durable=True)
-def campaign_review(*, actor, campaign_id: int, decision: str, reason: str) -> Review:
+def campaign_review(*, actor: User, campaign_id: int, decision: str, reason: str) -> Review:
     """Records an analyst's decision on a whole campaign; every post not reviewed on its own follows it."""
     if not can_review_posts(actor):
         raise PermissionDenied
@@ -84,7 +81,7 @@ def campaign_review(*, actor, campaign_id: int, decision: str, reason: str) -> R
 
 
 @transaction.atomic(durable=True)
-def post_review(*, actor, post_id: int, decision: str, reason: str) -> Review:
+def post_review(*, actor: User, post_id: int, decision: str, reason: str) -> Review:
     """Records an analyst's decision on one post (overrides its campaign's decision for that post)."""
     if not can_review_posts(actor):
         raise PermissionDenied

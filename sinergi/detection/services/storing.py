@@ -7,7 +7,7 @@ import functools
 import hashlib
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -18,29 +18,20 @@ from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.core.errors import ApplicationError
 from sinergi.detection import neardup
-from sinergi.detection.choices import (
-    RISK_RANK,
-    BatchStatus,
-    PostSource,
-    ReviewStatus,
-    RiskLevel,
-)
-from sinergi.detection.models import (
-    Campaign,
-    PostBand,
-    PostBatch,
-    ScreenedPost,
-    can_review_posts,
-)
+from sinergi.detection.choices import RISK_RANK, BatchStatus, PostSource, ReviewStatus, RiskLevel
+from sinergi.detection.models import Campaign, PostBand, PostBatch, ScreenedPost, can_review_posts
 from sinergi.detection.services._common import _chunks, _Prepared
 from sinergi.detection.services.campaigns import _CampaignIndex, campaign_refresh
 from sinergi.detection.services.contacts import _contacts_of, _store_contacts
 from sinergi.detection.services.parsing import MAX_ITEMS_PER_BATCH, LineError, PostItem, validate_items
 
+if TYPE_CHECKING:
+    from sinergi.agencies.models import User
+
 logger = logging.getLogger(__name__)
 
 
-def _screen(item: PostItem):
+def _screen(item: PostItem) -> Any:
     from sinergi.detection.engine import screen
 
     return screen(
@@ -89,7 +80,7 @@ def _dedup_key(item: PostItem, text_hash: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def _result_dict(result: Any) -> dict:
+def _result_dict(result: Any) -> dict[str, Any]:
     data = result.to_dict() if hasattr(result, "to_dict") else dict(result)
     if data.get("risk_level") not in RISK_RANK:
         raise ValueError("unknown risk level from the engine")
@@ -124,11 +115,11 @@ def _prepare(items: list[PostItem]) -> tuple[list[_Prepared], list[LineError]]:
 
 def post_store_batch(
     *,
-    actor,
+    actor: User | None,
     results: Iterable[Any],
     source: str,
     filename: str = "",
-    errors: Iterable[dict] | None = None,
+    errors: Iterable[dict[str, Any]] | None = None,
 ) -> PostBatch:
     """Stores screened posts in one transaction, grouping reposts into campaigns and recording contacts.
 
@@ -163,11 +154,11 @@ def _invalid_lines(line_errors: list[LineError]) -> ApplicationError:
 
 def _store_items(
     *,
-    actor,
+    actor: User | None,
     numbered: list[tuple[int, Any, Any]],
     source: str,
     filename: str,
-    errors=None,
+    errors: Iterable[dict[str, Any]] | None = None,
     batch: PostBatch | None = None,
     limit: int = MAX_ITEMS_PER_BATCH,
 ) -> PostBatch:
@@ -192,7 +183,13 @@ def _store_items(
 
 @transaction.atomic(durable=True)
 def _store(
-    *, actor, prepared: list[_Prepared], source: str, filename: str, errors, batch: PostBatch | None = None
+    *,
+    actor: User | None,
+    prepared: list[_Prepared],
+    source: str,
+    filename: str,
+    errors: Iterable[dict[str, Any]] | None,
+    batch: PostBatch | None = None,
 ) -> PostBatch:
     """Writes the posts of one batch; `batch` is a queued upload's row, filled in here, else a new one."""
     now = timezone.now()
@@ -261,17 +258,17 @@ def _store(
         campaign.created_at = now
     Campaign.objects.bulk_create(new_campaigns)
     for post in posts:
-        post.campaign_id = post.campaign.pk
+        post.campaign_id = cast(Campaign, post.campaign).pk  # every post was given its campaign above
     ScreenedPost.objects.bulk_create(posts, batch_size=500)
     if connection_needs_ids(posts):
         _reload_ids(posts)
 
     _insert_bands([(post.pk, key) for post, p in zip(posts, fresh, strict=True) for key in p.bands])
     touched_contacts = _store_contacts(posts, fresh, now)
-    touched = {post.campaign_id for post in posts}
+    touched = {cast(int, post.campaign_id) for post in posts}
     first_post: dict[int, int] = {}
     for post in posts:
-        first_post.setdefault(post.campaign_id, post.pk)
+        first_post.setdefault(cast(int, post.campaign_id), post.pk)
     for campaign in new_campaigns:
         campaign.representative_id = first_post[campaign.pk]
     Campaign.objects.bulk_update(new_campaigns, ["representative"], batch_size=500)

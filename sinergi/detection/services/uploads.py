@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -12,16 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sinergi.core.errors import ApplicationError
-from sinergi.detection.choices import (
-    BatchStatus,
-    PostSource,
-)
-from sinergi.detection.models import (
-    PostBatch,
-    can_review_posts,
-)
+from sinergi.detection.choices import BatchStatus, PostSource
+from sinergi.detection.models import PostBatch, can_review_posts
 from sinergi.detection.services.parsing import parse_upload, validate_items
 from sinergi.detection.services.storing import _invalid_lines, _store_items
+
+if TYPE_CHECKING:
+    from sinergi.agencies.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +27,7 @@ logger = logging.getLogger(__name__)
 MAX_ITEMS_PER_UPLOAD = 20_000  # an uploaded file is screened by the background worker, not in the request
 
 
-def post_upload(*, actor, name: str, data: bytes) -> PostBatch:
+def post_upload(*, actor: User, name: str, data: bytes) -> PostBatch:
     """Checks an uploaded JSONL or CSV file now and queues it: the worker screens and stores its posts.
 
     Everything a user can get wrong (type, size, encoding, header, any line) is refused here, with the lines,

@@ -1,7 +1,9 @@
-"""`manage.py demo_seed [--people N] [--seed 42] [--scale 1]`: the synthetic demo (see sinergi/core/demo.py)."""
+"""`manage.py demo_seed [--people N] [--seed 42] [--scale 1]`: the synthetic demo (sinergi/core/demo.py runs what
+every app registered; the agencies and logins are sinergi/agencies/demo.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sinergi.agencies import demo as agencies_demo
 from sinergi.agencies.choices import Role
 from sinergi.core import demo
 
@@ -34,7 +36,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self._logins(result.users)
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Password for every demo login: {demo.DEMO_PASSWORD}"))
+        self.stdout.write(self.style.SUCCESS(f"Password for every demo login: {agencies_demo.DEMO_PASSWORD}"))
         self.stdout.write(f"Demo ready in {result.seconds:.1f} s")
 
     def _logins(self, users):

@@ -1,0 +1,42 @@
+"""What the audit app adds to core: its menu entry and home card, whether a user reads the trail, and
+the demo's audit entry; see sinergi.core.registry and sinergi.core.demo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from sinergi.core.demo import register_demo_seeder
+from sinergi.core.registry import NavEntry, register_context, register_nav
+
+
+def _href(user: Any) -> str | None:
+    from sinergi.audit.models import can_read_audit
+
+    # Only readers of the audit trail see its menu entry.
+    return reverse("audit:index") if can_read_audit(user) else None
+
+
+def _can_read(request: HttpRequest) -> bool:
+    from sinergi.audit.models import can_read_audit
+
+    return can_read_audit(getattr(request, "user", None))
+
+
+def register() -> None:
+    register_nav(
+        NavEntry(
+            key="audit",
+            label=_("Audit"),
+            order=70,
+            href=_href,
+            path_prefix="/audit/",
+            card_title=_("Audit trail"),
+            card_text=_("Who did what, when and from where."),
+        )
+    )
+    register_context("can_read_audit", _can_read)
+    register_demo_seeder("audit", "sinergi.audit.demo:seed_audit_entry", phase="base", order=90)

@@ -1,0 +1,41 @@
+"""What the cases app adds to core: its menu entry and home card, the "may open a case" check the apps below it ask,
+and its demo data; see sinergi.core.registry and sinergi.core.demo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from sinergi.core.demo import register_demo_seeder
+from sinergi.core.registry import NavEntry, register_check, register_nav
+
+
+def may_open_case(user: Any) -> bool:
+    """Whether the user may register a case (case workers, supervisors and investigators of an agency); asked by
+    the apps below this one (detection's "Open a case") through `sinergi.core.registry.check("cases.open")`."""
+    from sinergi.cases.access import MANAGE_ROLES
+
+    return bool(getattr(user, "agency_id", None)) and user.has_role(*MANAGE_ROLES)
+
+
+def _href(user: Any) -> str:
+    return reverse("cases:index")
+
+
+def register() -> None:
+    register_check("cases.open", may_open_case)
+    register_nav(
+        NavEntry(
+            key="cases",
+            label=_("Cases"),
+            order=10,
+            href=_href,
+            path_prefix="/cases/",
+            card_title=_("Cases"),
+            card_text=_("Intake, referrals between agencies, deadlines and the timeline of each case."),
+        )
+    )
+    # The order also picks the demo's random stream for cases (seed * 1000 + 1): changing it changes the demo.
+    register_demo_seeder("cases", "sinergi.cases.demo:seed", phase="apps", order=1)

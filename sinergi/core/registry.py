@@ -1,0 +1,185 @@
+"""Where the feature apps plug into core. Core imports no feature app: each app registers, in its
+`AppConfig.ready()`, what it adds to the shared pages and services, and core reads only this registry.
+
+- `register_nav(NavEntry(...))`: an entry of the main menu (and, with a card, of the home page). A module still to
+  come has a "coming soon" placeholder registered by core under its key; the app that builds it registers an
+  entry with the same key, which takes the placeholder's place for every user it gives an address to (the others
+  still see "coming soon").
+- `register_context(name, factory)`: a value the templates read (`factory(request)`, evaluated lazily, only when
+  a page uses it), such as the detection pages a user may open.
+- `register_check(name, fn)`: a question one app answers for the others, about a user ("cases.open": may this
+  user register a case?), so that a lower app can offer a link into a higher one without importing it;
+  `check(name, user)` is False when no app answers it (the app is not installed).
+- `register_api_authentication(...)`: how the API authenticates a session's second factor and a bearer token
+  (the agencies app owns users and tokens).
+- Demo seeders: `sinergi.core.demo.register_demo_seeder`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+Label = str | Promise
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One section of the site in the main menu.
+
+    `href(user)` is the section's address for this user, or None when the user may open none of its pages (the
+    menu offers only what the user may open). The entry is marked as the current page on every path starting
+    with `path_prefix`. With `card_title`, the home page shows a card for the section too.
+    """
+
+    key: str
+    label: Label
+    order: int
+    href: Callable[[Any], str | None]
+    path_prefix: str = ""
+    card_title: Label | None = None
+    card_text: Label | None = None
+    coming_soon: bool = False
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A menu entry resolved for one request: what the templates render."""
+
+    key: str
+    label: Label
+    href: str
+    current: bool
+    coming_soon: bool
+    card_title: Label | None
+    card_text: Label | None
+
+
+_nav: dict[str, NavEntry] = {}
+_upcoming: dict[str, NavEntry] = {}
+_context: dict[str, Callable[[HttpRequest], Any]] = {}
+
+
+def register_nav(entry: NavEntry) -> None:
+    """Adds a menu entry (a placeholder when `coming_soon`); registering the same entry again is harmless."""
+    entries = _upcoming if entry.coming_soon else _nav
+    existing = entries.get(entry.key)
+    if existing is not None and existing != entry:
+        raise ImproperlyConfigured(f"two menu entries are registered under {entry.key!r}")
+    entries[entry.key] = entry
+
+
+def nav_entries() -> list[NavEntry]:
+    """Every app's entry, and the placeholder of each module no app has registered yet."""
+    entries = {**_upcoming, **_nav}
+    return sorted(entries.values(), key=lambda entry: (entry.order, entry.key))
+
+
+def nav_for(user: Any, path: str) -> list[NavLink]:
+    """The menu as this user sees it on the page at `path`."""
+    links = []
+    for entry in nav_entries():
+        href = entry.href(user)
+        if href is None and entry.key in _upcoming and not entry.coming_soon:
+            # The module's pages are not open to this user: they see it as coming, as before it was built.
+            entry = _upcoming[entry.key]
+            href = entry.href(user)
+        if href is None:
+            continue
+        current = bool(entry.path_prefix) and not entry.coming_soon and path.startswith(entry.path_prefix)
+        links.append(
+            NavLink(
+                key=entry.key,
+                label=entry.label,
+                href=href,
+                current=current,
+                coming_soon=entry.coming_soon,
+                card_title=entry.card_title,
+                card_text=entry.card_text,
+            )
+        )
+    return links
+
+
+def coming_soon_label(key: str) -> Label | None:
+    """The name of a module still to come (its placeholder's page), or None for any other key."""
+    entry = _upcoming.get(key)
+    return entry.label if entry is not None else None
+
+
+def register_context(name: str, factory: Callable[[HttpRequest], Any]) -> None:
+    """Makes `factory(request)` available to every template as `name` (computed only when a page reads it)."""
+    if name in _context and _context[name] is not factory:
+        raise ImproperlyConfigured(f"two template context values are registered under {name!r}")
+    _context[name] = factory
+
+
+def context_factories() -> dict[str, Callable[[HttpRequest], Any]]:
+    return dict(_context)
+
+
+# --- checks one app answers for the others -------------------------------------------------------------------
+
+_checks: dict[str, Callable[[Any], bool]] = {}
+
+
+def register_check(name: str, fn: Callable[[Any], bool]) -> None:
+    if name in _checks and _checks[name] is not fn:
+        raise ImproperlyConfigured(f"two apps answer the check {name!r}")
+    _checks[name] = fn
+
+
+def check(name: str, user: Any) -> bool:
+    fn = _checks.get(name)
+    return bool(fn(user)) if fn is not None else False
+
+
+# --- API authentication ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiAuthentication:
+    """`session_ok(request)`: whether a signed-in session has passed every required step (the second factor).
+    `token_user(raw)`: the (user, token) a bearer token's secret belongs to, or (None, None)."""
+
+    session_ok: Callable[[HttpRequest], bool]
+    token_user: Callable[[str], tuple[Any, Any]]
+
+
+_api_authentication: list[ApiAuthentication] = []
+
+
+def register_api_authentication(hooks: ApiAuthentication) -> None:
+    _api_authentication[:] = [hooks]
+
+
+def api_authentication() -> ApiAuthentication | None:
+    """The registered hooks, or None in an installation without users (then no API request authenticates)."""
+    return _api_authentication[0] if _api_authentication else None
+
+
+# --- core's own entries ---------------------------------------------------------------------------------------
+
+# Modules still to come: a placeholder each, until the app that builds the module registers its own entry.
+UPCOMING_MODULES: dict[str, tuple[Label, int]] = {
+    "exchange": (_("Data exchange"), 40),
+}
+
+
+def _coming_soon_href(key: str) -> Callable[[Any], str]:
+    return lambda user: reverse("core:coming_soon", args=[key])
+
+
+def register_core_entries() -> None:
+    for key, (label, order) in UPCOMING_MODULES.items():
+        if key not in _upcoming:  # ready() may run twice in tests; each placeholder is registered once
+            _upcoming[key] = NavEntry(
+                key=key, label=label, order=order, href=_coming_soon_href(key), coming_soon=True
+            )

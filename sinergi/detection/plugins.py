@@ -1,0 +1,48 @@
+"""What the detection app adds to core: its menu entry and home card, the pages a user may open (for
+the menu and the section's tabs), and its demo data; see sinergi.core.registry and sinergi.core.demo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from sinergi.core.demo import register_demo_seeder
+from sinergi.core.registry import NavEntry, register_context, register_nav
+
+
+def _href(user: Any) -> str | None:
+    from sinergi.detection.models import detection_access
+
+    access = detection_access(user)
+    if access["queue"]:
+        return reverse("detection:index")
+    if access["screen"]:
+        return reverse("detection:screen")
+    return None
+
+
+def _links(request: HttpRequest) -> dict[str, bool]:
+    from sinergi.detection.models import detection_access
+
+    # The early-detection pages the user may open: the section's tabs show only those.
+    return detection_access(getattr(request, "user", None))
+
+
+def register() -> None:
+    register_nav(
+        NavEntry(
+            key="detection",
+            label=_("Early detection"),
+            order=20,
+            href=_href,
+            path_prefix="/detection/",
+            card_title=_("Early detection"),
+            card_text=_("Screen job offers and posts, review flagged campaigns, screen departing workers."),
+        )
+    )
+    register_context("detection_links", _links)
+    # The order also picks the demo's random stream for detection (seed * 1000 + 2).
+    register_demo_seeder("detection", "sinergi.detection.demo:seed", phase="apps", order=2)
