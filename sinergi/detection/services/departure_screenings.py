@@ -48,7 +48,12 @@ def departure_screening_create(
 
 
 def departure_screening_create_in_transaction(
-    *, actor, checkpoint_type: str, checkpoint_name: str, answers: dict, traveller_name: str = ""
+    *,
+    actor: User,
+    checkpoint_type: str,
+    checkpoint_name: str,
+    answers: dict[str, Any],
+    traveller_name: str = "",
 ) -> DepartureScreening:
     """departure_screening_create() as one step of a larger service that holds the transaction (an import)."""
     if not transaction.get_connection().in_atomic_block:
