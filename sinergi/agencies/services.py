@@ -11,6 +11,7 @@ import hmac
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 import pyotp
 from django.conf import settings
@@ -45,7 +46,7 @@ USER_PROFILE_FIELDS = ("first_name", "last_name", "email", "phone", "preferred_l
 # Agencies
 
 
-def _changed_fields(obj, values: dict) -> list[str]:
+def _changed_fields(obj: Any, values: dict[str, Any]) -> list[str]:
     changed = []
     for field, value in values.items():
         if getattr(obj, field) != value:
@@ -54,7 +55,7 @@ def _changed_fields(obj, values: dict) -> list[str]:
     return changed
 
 
-def agency_create(*, actor: User | None, **values) -> Agency:
+def agency_create(*, actor: User | None, **values: Any) -> Agency:
     """Registers an agency (platform administrator, or `manage.py agency_create` when actor is None)."""
     unknown = set(values) - set(AGENCY_FIELDS)
     if unknown:
@@ -73,7 +74,7 @@ def agency_create(*, actor: User | None, **values) -> Agency:
     return agency
 
 
-def agency_update(*, actor: User, agency: Agency, **values) -> Agency:
+def agency_update(*, actor: User, agency: Agency, **values: Any) -> Agency:
     """Changes an agency's details; records which fields changed."""
     unknown = set(values) - set(AGENCY_FIELDS)
     if unknown:
@@ -121,7 +122,7 @@ def _roles_set(user: User, roles: list[str]) -> tuple[list[str], list[str]]:
     if removed:
         UserRole.objects.filter(user=user, role__in=removed).delete()
     UserRole.objects.bulk_create([UserRole(user=user, role=role) for role in added])
-    user._role_codes = None
+    user._role_codes = None  # type: ignore[assignment]  # the cache of role_codes, cleared
     return added, removed
 
 
@@ -205,7 +206,7 @@ def user_invitation_send(*, user: User, base_url: str) -> None:
     transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
 
 
-def user_update(*, actor: User, user: User, roles: Iterable[str] | None = None, **values) -> User:
+def user_update(*, actor: User, user: User, roles: Iterable[str] | None = None, **values: Any) -> User:
     """Changes a user's details and, when given, replaces their roles. Agency and kind never change."""
     unknown = set(values) - set(USER_PROFILE_FIELDS)
     if unknown:
@@ -215,7 +216,7 @@ def user_update(*, actor: User, user: User, roles: Iterable[str] | None = None, 
         if user.pk == actor.pk and Role.AGENCY_ADMIN in user.role_codes and Role.AGENCY_ADMIN not in roles:
             raise ValidationError({"roles": _("You cannot remove your own administrator role.")})
     with transaction.atomic():
-        locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
+        locked: User = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
         changed = _changed_fields(locked, values)
         if changed:
             locked.full_clean()
@@ -247,7 +248,7 @@ def user_disable(*, actor: User, user: User) -> User:
     if user.pk == actor.pk:
         raise ApplicationError(_("You cannot disable your own account."), code="cannot_disable_self")
     with transaction.atomic():
-        locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
+        locked: User = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
         if not locked.is_active:
             return locked
         locked.is_active = False
@@ -268,7 +269,7 @@ def user_disable(*, actor: User, user: User) -> User:
 def user_enable(*, actor: User, user: User) -> User:
     """Re-enables a disabled account; it also clears a lock-out."""
     with transaction.atomic():
-        locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
+        locked: User = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
         if locked.is_active:
             return locked
         locked.is_active = True
@@ -289,7 +290,7 @@ def user_enable(*, actor: User, user: User) -> User:
 def user_unlock(*, actor: User, user: User) -> User:
     """Lifts a lock-out before it expires, e.g. after the administrator has spoken to the user."""
     with transaction.atomic():
-        locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
+        locked: User = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
         if locked.locked_until is None and not locked.failed_login_count:
             return locked
         locked.locked_until = None
@@ -354,7 +355,8 @@ def user_language_set(*, user: User, language: str) -> User:
 
 def _session_store(session_key: str) -> SessionBase:
     engine = import_string(settings.SESSION_ENGINE + ".SessionStore")
-    return engine(session_key)
+    store: SessionBase = engine(session_key)
+    return store
 
 
 def user_session_record(*, user: User, session_key: str, ip_address: str | None, user_agent: str) -> None:
@@ -410,7 +412,8 @@ def lockout_seconds(lockout_count: int) -> int:
     at SINERGI_LOCKOUT_MAX_SECONDS, so a guessed username can delay its owner but never shut them out for good
     (and the owner can lift the lock at once with the link e-mailed to them)."""
     base = settings.SINERGI_LOCKOUT_SECONDS
-    return min(base * 2 ** max(lockout_count - 1, 0), max(base, settings.SINERGI_LOCKOUT_MAX_SECONDS))
+    seconds: int = min(base * 2 ** max(lockout_count - 1, 0), max(base, settings.SINERGI_LOCKOUT_MAX_SECONDS))
+    return seconds
 
 
 def sign_in_failure_record(*, user: User | None, stage: str, base_url: str | None = None) -> bool:
@@ -437,7 +440,7 @@ def sign_in_failure_record(*, user: User | None, stage: str, base_url: str | Non
         return False
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
-        locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
+        locked: User = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
         audit_record(
             actor=None,
             action=AuditAction.LOGIN_FAILED,
@@ -497,7 +500,9 @@ def user_unlock_by_link(*, token: str) -> User:
     except (signing.BadSignature, TypeError, ValueError) as error:
         raise refused from error
     with transaction.atomic():
-        locked = User.objects.select_for_update(of=("self",)).filter(pk=user_id, is_active=True).first()
+        locked: User | None = (
+            User.objects.select_for_update(of=("self",)).filter(pk=user_id, is_active=True).first()
+        )
         if locked is None or locked.locked_until is None or locked.locked_until.timestamp() != until:
             raise refused
         locked.locked_until = None
@@ -641,7 +646,7 @@ def user_two_factor_reset(*, actor: User, user: User, base_url: str | None = Non
     whoever knows the password alone must not be able to enrol their own authenticator.
     """
     with transaction.atomic():
-        locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
+        locked: User = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
         locked.totp_secret = ""
         locked.totp_confirmed_at = None
         locked.save(update_fields=["totp_secret", "totp_confirmed_at"])
