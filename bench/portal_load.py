@@ -131,7 +131,7 @@ import sys
 from sinergi.portal.services import report_by_code
 codes = [line.strip() for line in open(sys.argv[1]) if line.strip()]
 found = [report_by_code(code) for code in codes]
-print(sum(1 for r in found if r is not None), sum(1 for r in found if r is not None and r.case_id))
+print("COUNT", sum(1 for r in found if r is not None), sum(1 for r in found if r is not None and r.case_id))
 """
 
 
@@ -357,12 +357,9 @@ def main() -> None:
         stored = cases = 0
         deadline = time.monotonic() + 60
         while True:
-            stored, cases = (
-                int(n)
-                for n in _manage(
-                    env, "shell", "-c", COUNT.replace("sys.argv[1]", repr(str(codes_file)))
-                ).split()
-            )
+            script = COUNT.replace("sys.argv[1]", repr(str(codes_file)))
+            output = _manage(env, "shell", "-v", "0", "-c", script)
+            stored, cases = (int(n) for n in re.search(r"COUNT (\d+) (\d+)", output).groups())
             if cases >= stored or time.monotonic() > deadline:
                 break
             time.sleep(2)
