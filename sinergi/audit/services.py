@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
+from sinergi.audit import listeners
 from sinergi.audit.models import AuditEntry
 from sinergi.core.middleware import current_request_context
 
@@ -140,4 +141,6 @@ def audit_record(
         last = AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
         values["prev_hash"] = last or GENESIS_HASH
         values["at"] = timezone.now()
-        return AuditEntry.objects.create(**values, entry_hash=entry_digest(values))
+        entry = AuditEntry.objects.create(**values, entry_hash=entry_digest(values))
+        listeners.notify(entry)
+        return entry

@@ -9,7 +9,10 @@ class ExchangeConfig(AppConfig):
     label = "exchange"
     verbose_name = _("Data exchange")
 
-    def ready(self):
+    def ready(self) -> None:
+        from sinergi.audit import listeners
         from sinergi.exchange import plugins
+        from sinergi.exchange.events.outbox import on_audit_entry
 
         plugins.register()
+        listeners.register(on_audit_entry)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.exchange.choices import RowOutcome
+from sinergi.exchange.choices import EventType, RowOutcome
 from sinergi.exchange.imports.schema import RecordType, columns_of
 
 
@@ -68,3 +68,25 @@ class RowFilterForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Show"), choices=[("", _("All rows")), *RowOutcome.choices], required=False
     )
+
+
+class SubscriptionForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    endpoint_url = forms.URLField(label=_("Receiver's address (URL)"), max_length=500, assume_scheme="https")
+    system_user = forms.ModelChoiceField(label=_("Integrated system"), queryset=None)
+    event_types = forms.MultipleChoiceField(
+        label=_("Events"), choices=EventType.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from sinergi.agencies.choices import UserKind
+        from sinergi.agencies.models import User
+
+        super().__init__(*args, **kwargs)
+        systems = User.objects.filter(kind=UserKind.SYSTEM, is_active=True)
+        if not user.is_superuser:
+            systems = systems.filter(agency_id=user.agency_id)
+        self.fields["system_user"].queryset = systems.order_by("username")
+        self.fields["system_user"].help_text = _(
+            "Events are built as this account may see them: a case it may not see is never sent to it."
+        )

@@ -28,3 +28,29 @@ def import_get(*, user, batch_id) -> ImportBatch:
 def import_rows(*, batch: ImportBatch, outcome: str = ""):
     rows = ImportRowResult.objects.filter(batch=batch)
     return rows.filter(outcome=outcome) if outcome else rows
+
+
+def subscription_list(*, user):
+    from django.db.models import Count, Q
+
+    from sinergi.exchange.models import Subscription
+
+    return (
+        Subscription.objects.restrict(user, "view")
+        .select_related("system_user", "agency")
+        .annotate(
+            pending=Count("deliveries", filter=Q(deliveries__status="pending")),
+            delivered=Count("deliveries", filter=Q(deliveries__status="delivered")),
+            dead=Count("deliveries", filter=Q(deliveries__status="dead")),
+        )
+    )
+
+
+def delivery_list(*, user):
+    from sinergi.exchange.models import Delivery, Subscription
+
+    return (
+        Delivery.objects.filter(subscription__in=Subscription.objects.restrict(user, "view"))
+        .select_related("event", "subscription")
+        .order_by("-id")
+    )

@@ -14,4 +14,6 @@ urlpatterns = [
     path("imports/<int:batch_id>/start/", views.import_start, name="import_start"),
     path("imports/<int:batch_id>/discard/", views.import_discard, name="import_discard"),
     *duplicates_urlpatterns,
+    path("subscriptions/", views.subscriptions, name="subscriptions"),
+    path("subscriptions/<int:subscription_id>/stop/", views.subscription_stop, name="subscription_stop"),
 ]

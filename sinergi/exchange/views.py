@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +16,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sinergi.core.errors import ApplicationError
 from sinergi.core.htmx import is_htmx
 from sinergi.exchange import selectors
-from sinergi.exchange.forms import ImportMappingForm, ImportSheetForm, ImportUploadForm, RowFilterForm
+from sinergi.exchange.forms import (
+    ImportMappingForm,
+    ImportSheetForm,
+    ImportUploadForm,
+    RowFilterForm,
+    SubscriptionForm,
+)
 from sinergi.exchange.imports import access, reader
 from sinergi.exchange.imports import services as imports
 from sinergi.exchange.imports.blank import template_csv, template_xlsx
@@ -35,11 +41,14 @@ def _require_importer(user) -> list[str]:
 
 @login_required
 def index(request):
+    from sinergi.exchange.events.access import may_manage_subscriptions
+
     types = access.importable_types(request.user)
-    if not types and not request.user.is_superuser:
+    if not types and not request.user.is_superuser and not may_manage_subscriptions(request.user):
         raise PermissionDenied
     page = PeekPage(selectors.import_list(user=request.user), request.GET.get("page"), size=20)
-    return render(request, "exchange/index.html", {"page": page, "record_types": types})
+    context = {"page": page, "record_types": types, "can_subscribe": may_manage_subscriptions(request.user)}
+    return render(request, "exchange/index.html", context)
 
 
 @login_required
@@ -202,3 +211,44 @@ def import_discard(request, batch_id):
         return _back(batch.pk)
     messages.success(request, _("The import was cancelled; nothing of it was saved."))
     return redirect("exchange:index")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subscriptions(request):
+    from sinergi.exchange.events import services as events
+    from sinergi.exchange.events.access import may_manage_subscriptions
+
+    if not may_manage_subscriptions(request.user):
+        raise PermissionDenied
+    form = SubscriptionForm(request.POST or None, user=request.user)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = events.subscription_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for name, problems in exc.message_dict.items():
+                for problem in problems:
+                    form.add_error(name if name in form.fields else None, problem)
+        else:
+            form = SubscriptionForm(user=request.user)
+    context = {
+        "form": form,
+        "created": created,
+        "subscriptions": selectors.subscription_list(user=request.user),
+        "deliveries": selectors.delivery_list(user=request.user)[:30],
+    }
+    return render(request, "exchange/subscriptions.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def subscription_stop(request, subscription_id):
+    from sinergi.exchange.events import services as events
+
+    try:
+        events.subscription_deactivate(actor=request.user, subscription_id=int(subscription_id))
+    except ValueError:
+        raise Http404 from None
+    messages.success(request, _("The subscription was stopped: no more events are sent to it."))
+    return redirect("exchange:subscriptions")

@@ -88,6 +88,7 @@ def build_world(regions) -> World:
     pair_id = _candidate_pair(worker, party.person_id)
     event = _outreach_event(worker, province)
     _analytics_rebuilt()
+    subscription_id = _subscription(polda)
     ids = {
         "case_id": case.pk,
         "referral_id": referral.pk,
@@ -112,6 +113,7 @@ def build_world(regions) -> World:
         "case-parties": party.pk,
         "module": "exchange",
         "batch_id": batch_id,
+        "subscription_id": subscription_id,
         "record_type": "people",
         "fmt": "xlsx",
         "pair_id": pair_id,
@@ -164,6 +166,25 @@ def _analytics_rebuilt() -> None:
     from sinergi.analytics.rebuild import analytics_rebuild
 
     analytics_rebuild()
+
+
+def _subscription(agency) -> int:
+    """The police's integrated system subscribed to referral events (created last: nothing is sent to it)."""
+    from sinergi.agencies.choices import UserKind
+    from sinergi.exchange.events.services import new_secret
+    from sinergi.exchange.models import Subscription
+
+    system = UserFactory(
+        username="sistem-polda", agency=agency, kind=UserKind.SYSTEM, roles=[Role.INVESTIGATOR]
+    )
+    return Subscription.objects.create(
+        agency=agency,
+        system_user=system,
+        name="Sistem Polda",
+        endpoint_url="http://127.0.0.1:9/hook",
+        secret=new_secret(),
+        event_types=["referral.sent"],
+    ).pk
 
 
 def all_routes() -> list[str]:

@@ -1,3 +1,7 @@
 """/api/v1/ endpoints of the exchange app."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from sinergi.exchange.api.views import EventReplayView
+
+urlpatterns = [path("exchange/events/", EventReplayView.as_view(), name="exchange-events")]

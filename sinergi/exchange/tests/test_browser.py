@@ -75,3 +75,25 @@ def test_the_progress_bar_follows_a_background_run(page, worker):
     expect(progress).to_have_attribute("value", "4")
     services.import_run(batch_id=batch.pk)  # the worker finishes: the page shows the result by itself
     expect(page.locator("[data-testid=count-created] strong")).to_have_text("5")
+
+
+def test_an_agency_administrator_subscribes_a_system(page, worker):
+    from sinergi.agencies.choices import UserKind
+
+    admin = UserFactory(username="kalsel.admin", agency=worker.agency, roles=[Role.AGENCY_ADMIN])
+    system = UserFactory(
+        username="simpel-bp3mi", agency=worker.agency, kind=UserKind.SYSTEM, roles=[Role.CASE_WORKER]
+    )
+    sign_in(page, admin)
+    page.goto("/exchange/")
+    page.click("[data-testid=subscriptions]")
+    page.fill("#id_name", "SIMPEL BP3MI")
+    page.fill("#id_endpoint_url", "https://simpel.example.go.id/hook")
+    page.select_option("#id_system_user", value=str(system.pk))
+    page.check("input[name=event_types][value='referral.sent']")
+    page.check("input[name=event_types][value='case.created']")
+    page.click("[data-testid=subscription-create]")
+    expect(page.locator("[data-testid=subscription-secret] code")).to_contain_text("whsec_")
+    expect(page.locator("[data-testid=subscription-row]")).to_have_count(1)
+    page.click("[data-testid=subscription-row] button")
+    expect(page.locator("[data-testid=subscription-row]")).to_contain_text("Dihentikan")

@@ -95,3 +95,15 @@ def test_who_may_open_the_import_pages(client, signed_in, importer, other_agency
     assert batch.status == "mapping" and Person.objects.count() == 0
     signed_in(client, importer)
     assert client.get(url).status_code == 200
+
+
+def test_only_agency_administrators_manage_subscriptions(client, signed_in, importer):
+    signed_in(client, importer)
+    assert client.get("/exchange/subscriptions/").status_code == 403
+    admin = UserFactory(username="admin-instansi", agency=importer.agency, roles=[Role.AGENCY_ADMIN])
+    signed_in(client, admin)
+    response = client.post("/exchange/subscriptions/", {"name": "X", "endpoint_url": "bukan url"})
+    assert response.status_code == 400
+    from sinergi.exchange.models import Subscription
+
+    assert Subscription.objects.count() == 0

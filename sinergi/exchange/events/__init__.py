@@ -1,0 +1,1 @@
+"""Signed events to other agencies' systems: the transactional outbox, delivery with retries, replay."""
