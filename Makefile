@@ -35,9 +35,9 @@ demo: setup
 	mkdir -p var
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v 0
 	$(DEMO_ENV) $(PY) manage.py demo_seed
-	@# The background worker (e-mails into var/mail, notifications, model retraining) runs beside the server
-	@# and stops with it.
-	$(DEMO_ENV) $(PY) manage.py db_worker --no-reload -v 0 & worker=$$!; \
+	@# The background worker (e-mails into var/mail, notifications, model retraining, imports) runs beside the
+	@# server and stops with it; `worker` is db_worker made to ride out database outages (core/worker.py).
+	$(DEMO_ENV) $(PY) manage.py worker --no-reload -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
@@ -49,11 +49,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 # mypy with the Django and DRF plugins (strict on the pure engines, services and selectors: pyproject.toml) and
-# the import contracts between the apps (docs/architecture.md; import-linter is not in requirements/dev.lock yet).
+# the import contracts between the apps (docs/architecture.md).
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
-	@if [ -x $(VENV)/bin/lint-imports ]; then $(VENV)/bin/lint-imports --no-cache; \
-	else echo "import-linter is not installed: import contracts NOT checked (pip install import-linter==2.17)"; fi
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
