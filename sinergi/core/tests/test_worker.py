@@ -47,7 +47,13 @@ def run_worker(queue="default", **kwargs) -> ResilientWorker:
         excluded_queue_names=[],
         beat_in_background=False,  # the test database lives in this thread only
     )
-    with mock.patch.object(worker_module, "HEARTBEAT_SECONDS", 0):
+    # The test database lives inside this test's transaction: on PostgreSQL, the worker's closing of old or broken
+    # connections would end that transaction and leave it retrying on a closed connection for ever.
+    with (
+        mock.patch.object(worker_module, "HEARTBEAT_SECONDS", 0),
+        mock.patch.object(worker_module, "close_old_connections", lambda: None),
+        mock.patch.object(worker_module.connections, "close_all", lambda: None),
+    ):
         worker.run()
     return worker
 

@@ -8,7 +8,7 @@ from sinergi.outreach.choices import PARTICIPANT_FIELDS, Audience
 from sinergi.outreach.models import OutreachEvent
 
 
-class EventOutput(serializers.ModelSerializer):
+class OutreachEventOutput(serializers.ModelSerializer):
     region = serializers.CharField(source="region_id")
     agency = serializers.CharField(source="agency.code")
     partner_agencies = serializers.SerializerMethodField()
@@ -33,7 +33,7 @@ class EventOutput(serializers.ModelSerializer):
         return [agency.code for agency in event.partner_agencies.all()]
 
 
-class EventInput(serializers.Serializer):
+class OutreachEventInput(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     held_on = serializers.DateField()
     region = serializers.CharField(
@@ -46,6 +46,6 @@ class EventInput(serializers.Serializer):
 
 
 for _field, _sex, _age in PARTICIPANT_FIELDS:
-    EventInput._declared_fields[_field] = serializers.IntegerField(
+    OutreachEventInput._declared_fields[_field] = serializers.IntegerField(
         min_value=0, max_value=100_000, required=False, default=0
     )

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from sinergi.core.api.viewsets import RestrictedModelViewSet
 from sinergi.outreach import services
-from sinergi.outreach.api.serializers import EventInput, EventOutput
+from sinergi.outreach.api.serializers import OutreachEventInput, OutreachEventOutput
 from sinergi.outreach.choices import PARTICIPANT_FIELDS
 from sinergi.outreach.models import OutreachEvent, can_view_outreach
 
@@ -20,7 +20,7 @@ class CanViewOutreach(permissions.BasePermission):
 
 class OutreachEventViewSet(RestrictedModelViewSet, mixins.CreateModelMixin):
     model = OutreachEvent
-    serializer_class = EventOutput
+    serializer_class = OutreachEventOutput
     permission_classes = [CanViewOutreach]
 
     def restrict_action(self) -> str:
@@ -29,9 +29,9 @@ class OutreachEventViewSet(RestrictedModelViewSet, mixins.CreateModelMixin):
     def optimise_queryset(self, queryset):
         return queryset.select_related("agency").prefetch_related("partner_agencies")
 
-    @extend_schema(request=EventInput, responses={201: EventOutput})
+    @extend_schema(request=OutreachEventInput, responses={201: OutreachEventOutput})
     def create(self, request, *args, **kwargs):
-        data = EventInput(data=request.data)
+        data = OutreachEventInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         # A refusal (ApplicationError) becomes the uniform {"error": {...}} body in core.api.errors.
@@ -48,4 +48,4 @@ class OutreachEventViewSet(RestrictedModelViewSet, mixins.CreateModelMixin):
                 partner_agency_ids=values.get("partner_agencies", []),
             ),
         )
-        return Response(EventOutput(event).data, status=status.HTTP_201_CREATED)
+        return Response(OutreachEventOutput(event).data, status=status.HTTP_201_CREATED)

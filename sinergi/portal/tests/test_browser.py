@@ -94,7 +94,7 @@ def test_checking_an_offer(phone):
     verdict = phone.locator("[data-testid=verdict]")
     assert verdict.get_attribute("data-verdict") == "tinggi"
     assert "Risiko tinggi" in verdict.inner_text()
-    assert phone.locator("[data-testid=signs] mark", has_text="Kamboja").count() == 1
+    assert phone.locator("[data-testid=signs] mark", has_text="Kamboja").count() >= 1
     assert "110" in phone.locator("footer").inner_text()
     _check_page(phone)
     assert phone.problems == []
