@@ -148,7 +148,7 @@ def test_the_chronology_masks_the_victim_until_consent(cast, make_case, make_per
         client.get(reverse("cases:detail", args=[case.pk])).content.decode(),
         client.get(f"/api/v1/cases/{case.pk}/").content.decode(),
     ):
-        assert "Johor" in body and "Rina" not in body and "6371014101900001" not in body
+        assert "Johor" in body and "Marlina" not in body and "6371014101900001" not in body
         assert "[" in body  # the role label stands where the name was
     services.consent_record(actor=cast.bp3mi.worker, party=CaseParty.objects.get(case=case), consent="GIVEN")
     assert "Rina Marlina" in client.get(f"/api/v1/cases/{case.pk}/").json()["narrative"]
