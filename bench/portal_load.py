@@ -137,14 +137,11 @@ print("COUNT", sum(1 for r in found if r is not None), sum(1 for r in found if r
 
 def _manage(env, *args, stdin: str | None = None) -> str:
     result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=True,
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True
     )
+    if result.returncode:
+        # The step's own error, not only "returned non-zero exit status".
+        sys.exit(f"manage.py {args[0]} failed:\n{result.stderr[-3000:]}")
     return result.stdout
 
 
