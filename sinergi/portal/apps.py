@@ -8,3 +8,8 @@ class PortalConfig(AppConfig):
     name = "sinergi.portal"
     label = "portal"
     verbose_name = _("Public portal")
+
+    def ready(self):
+        from sinergi.portal import plugins
+
+        plugins.register()

@@ -87,6 +87,14 @@ def test_every_public_page_is_accessible_and_light(phone):
     assert phone.problems == []
 
 
+def test_the_staff_sign_in_page_leads_to_the_portal(phone):
+    # A member of the public who reached the officers' site finds the public pages from its footer.
+    phone.goto("/accounts/login/")
+    phone.click("[data-testid=footer-portal]")
+    assert phone.url.endswith("/portal/")
+    assert phone.locator("h1").is_visible()
+
+
 def test_checking_an_offer(phone):
     phone.goto("/portal/cek-lowongan/")
     phone.fill("textarea[name=text]", RISKY_OFFER)
