@@ -129,7 +129,9 @@ HOTLINES = [
     Hotline(_("Police"), "110", _("emergencies, free of charge")),
     Hotline("SAPA 129 (KemenPPPA)", "129", _("violence against women and children; WhatsApp 08111-129-129")),
     Hotline(
-        _("BP2MI/KP2MI crisis centre"), "0800-1000", _("migrant workers and their families, free of charge")
+        _("BP2MI/KP2MI crisis centre"),
+        "0800-1000",
+        _("migrant workers and their families, free of charge; from abroad +62 21 2924 4800"),
     ),
 ]
 
