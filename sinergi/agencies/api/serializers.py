@@ -47,6 +47,13 @@ class RegionCodeInputField(serializers.CharField):
         return region
 
 
+class AgencyListQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="Part of the name or code."
+    )
+    type = serializers.ChoiceField(choices=AgencyType.choices, required=False)
+
+
 class AgencyInputSerializer(serializers.Serializer):
     code = serializers.SlugField(max_length=64)
     name = serializers.CharField(max_length=200)

@@ -17,14 +17,15 @@ from rest_framework.views import APIView
 from sinergi.agencies import selectors, services
 from sinergi.agencies.api.serializers import (
     AgencyInputSerializer,
+    AgencyListQuerySerializer,
     AgencyOutputSerializer,
     MeOutputSerializer,
     UserCreateInputSerializer,
     UserOutputSerializer,
     UserUpdateInputSerializer,
 )
-from sinergi.agencies.choices import AgencyType
 from sinergi.agencies.models import Agency, User
+from sinergi.core.api.params import query_params
 
 
 class MeView(APIView):
@@ -58,19 +59,14 @@ class AgencyViewSet(viewsets.GenericViewSet):
         return agency
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="Part of the name or code."),
-            OpenApiParameter("type", str, enum=AgencyType.values),
-        ],
+        parameters=[AgencyListQuerySerializer],
         responses=AgencyOutputSerializer(many=True),
         tags=["agencies"],
     )
     def list(self, request):
-        agency_type = request.query_params.get("type", "")
+        params = query_params(AgencyListQuerySerializer, request)
         agencies = selectors.agency_list(
-            user=request.user,
-            search=request.query_params.get("q", "")[:100],
-            agency_type=agency_type if agency_type in AgencyType.values else "",
+            user=request.user, search=params.get("q", ""), agency_type=params.get("type", "")
         )
         page = self.paginate_queryset(agencies)
         return self.get_paginated_response(AgencyOutputSerializer(page, many=True).data)

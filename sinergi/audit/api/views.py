@@ -1,5 +1,7 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions
+from rest_framework.exceptions import ValidationError
 
 from sinergi.audit.api.serializers import AuditEntryOutputSerializer
 from sinergi.audit.filtersets import AuditEntryFilterSet
@@ -39,3 +41,10 @@ class AuditEntryViewSet(RestrictedReadOnlyViewSet):
 
     def optimise_queryset(self, queryset):
         return queryset.select_related("agency").order_by("-id")
+
+    def filter_queryset(self, queryset):
+        # Only platform administrators may filter by agency; for anyone else the parameter is refused, not
+        # ignored (an ignored filter answers "everything", which the caller would take for the filtered answer).
+        if "agency" in self.request.query_params and not self.request.user.is_superuser:
+            raise ValidationError({"agency": [_("Only platform administrators filter by agency.")]})
+        return super().filter_queryset(queryset)

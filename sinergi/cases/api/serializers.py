@@ -11,6 +11,7 @@ from sinergi.agencies.models import Agency
 from sinergi.cases.choices import (
     AgeGroup,
     ApprovalKind,
+    CaseStatus,
     ClosureReason,
     Consent,
     ExploitationType,
@@ -590,3 +591,56 @@ class NotificationOutputSerializer(serializers.Serializer):
 
 class NotificationReadInputSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(), max_length=500)
+
+
+# --- query parameters (read with sinergi.core.api.params.query_params) -------------------------------------
+
+CODE = r"^[a-z0-9_]{1,40}$"  # a stage of the flow file
+REGION_CODE = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"  # Kemendagri: 63, 63.71, 63.71.01, 63.71.01.1001
+
+
+class CaseListQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Full-text search.")
+    stage = serializers.RegexField(CODE, required=False, help_text="A care-track stage code of the flow.")
+    legal_stage = serializers.RegexField(CODE, required=False, help_text="A legal-track stage code.")
+    status = serializers.ChoiceField(CaseStatus.choices, required=False)
+    lead_agency = serializers.IntegerField(required=False, min_value=1, help_text="Agency id.")
+    origin_region = serializers.RegexField(
+        REGION_CODE, required=False, help_text="Region code; the regions below it are included."
+    )
+    destination_country = serializers.RegexField(
+        r"^[A-Za-z]{2}$", required=False, help_text="ISO 3166-1 alpha-2 country code."
+    )
+    exploitation_type = serializers.ChoiceField(ExploitationType.choices, required=False)
+    recruitment_channel = serializers.ChoiceField(RecruitmentChannel.choices, required=False)
+    recruitment_app = serializers.ChoiceField(RecruitmentApp.choices, required=False)
+    visa_type = serializers.ChoiceField(VisaType.choices, required=False)
+    channel = serializers.ChoiceField(IntakeChannel.choices, required=False, help_text="Intake channel.")
+    overdue = serializers.BooleanField(
+        required=False, default=False, help_text="Only cases with a deadline passed."
+    )
+    mine = serializers.BooleanField(required=False, default=False, help_text="Only cases assigned to you.")
+    reported_from = serializers.DateField(required=False, help_text="Reported on or after (YYYY-MM-DD).")
+    reported_to = serializers.DateField(required=False, help_text="Reported on or before (YYYY-MM-DD).")
+
+    def validate(self, attrs):
+        start, end = attrs.get("reported_from"), attrs.get("reported_to")
+        if start and end and end < start:
+            raise serializers.ValidationError({"reported_to": [_("The end date is before the start date.")]})
+        return attrs
+
+
+class MetricsQuerySerializer(serializers.Serializer):
+    agency = serializers.IntegerField(required=False, min_value=1, help_text="Agency id (default: your own).")
+    start = serializers.DateField(required=False, help_text="YYYY-MM-DD (default: 90 days before the end).")
+    end = serializers.DateField(required=False, help_text="YYYY-MM-DD (default: today).")
+
+    def validate(self, attrs):
+        start, end = attrs.get("start"), attrs.get("end")
+        if start and end and end < start:
+            raise serializers.ValidationError({"end": [_("The end date is before the start date.")]})
+        return attrs
+
+
+class NotificationListQuerySerializer(serializers.Serializer):
+    unread = serializers.BooleanField(required=False, default=False, help_text="Only unread notifications.")

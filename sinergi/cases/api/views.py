@@ -3,13 +3,13 @@ selectors and access rules. Out of scope → 404; refused by a rule → the serv
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
@@ -31,6 +31,7 @@ from sinergi.cases.models import (
     Task,
 )
 from sinergi.cases.pagination import CappedPagination
+from sinergi.core.api.params import query_params
 from sinergi.core.api.viewsets import RestrictedAPIView, RestrictedGenericViewSet
 from sinergi.core.errors import ApplicationError
 
@@ -60,29 +61,6 @@ def _user_in(pk, *, agency_id):
     return user
 
 
-LIST_PARAMETERS = [
-    OpenApiParameter(name, str, required=False)
-    for name in (
-        "stage",
-        "legal_stage",
-        "status",
-        "lead_agency",
-        "origin_region",
-        "destination_country",
-        "exploitation_type",
-        "recruitment_channel",
-        "recruitment_app",
-        "visa_type",
-        "channel",
-        "overdue",
-        "mine",
-        "reported_from",
-        "reported_to",
-        "q",
-    )
-]
-
-
 class CaseViewSet(RestrictedGenericViewSet):
     """Cases within the caller's need-to-know scope (single cases through selectors.case_detail, which is
     access_case_by_id plus the CaseView)."""
@@ -104,12 +82,15 @@ class CaseViewSet(RestrictedGenericViewSet):
     def _detail_response(self, view, code=status.HTTP_200_OK):
         return Response(s.CaseDetailSerializer(s.case_detail_data(view)).data, status=code)
 
-    @extend_schema(parameters=LIST_PARAMETERS, responses=s.CaseSummarySerializer(many=True), tags=TAGS)
+    @extend_schema(
+        parameters=[s.CaseListQuerySerializer], responses=s.CaseSummarySerializer(many=True), tags=TAGS
+    )
     def list(self, request):
         """Cases you may see, newest first, with filters and full-text search (`q`)."""
-        cases = selectors.case_list(user=request.user, filters=request.query_params.dict())
-        page = self.paginate_queryset(cases)
-        return self.get_paginated_response(s.CaseSummarySerializer(page, many=True).data)
+        filters = query_params(s.CaseListQuerySerializer, request)
+        return self.paged_response(
+            selectors.case_list(user=request.user, filters=filters), s.CaseSummarySerializer
+        )
 
     @extend_schema(
         request=s.CaseIntakeInputSerializer, responses={201: s.CaseDetailSerializer, **ERRORS}, tags=TAGS
@@ -185,7 +166,7 @@ class CaseViewSet(RestrictedGenericViewSet):
     def timeline(self, request, pk=None):
         """Everything that happened on the case that you may see, oldest first."""
         entries = selectors.case_timeline(view=self._view(pk, audit=True))
-        return Response(s.TimelineEntrySerializer(entries, many=True).data)
+        return self.paged_response(entries, s.TimelineEntrySerializer)
 
     @extend_schema(methods=["get"], responses=s.ReferralOutputSerializer(many=True), tags=TAGS)
     @extend_schema(
@@ -199,8 +180,8 @@ class CaseViewSet(RestrictedGenericViewSet):
         """The case's referrals (a pending agency sees only its own); POST refers the case (lead agency)."""
         view = self._view(pk, audit=request.method == "GET")
         if request.method == "GET":
-            return Response(
-                s.ReferralOutputSerializer(view.referrals().prefetch_related("services"), many=True).data
+            return self.paged_response(
+                view.referrals().prefetch_related("services"), s.ReferralOutputSerializer
             )
         data = _validated(s.ReferralInputSerializer, request.data)
         referral = services.referral_create(actor=request.user, case=view.case, **data)
@@ -218,7 +199,7 @@ class CaseViewSet(RestrictedGenericViewSet):
         """Notes of the kinds you may read; POST adds one."""
         view = self._view(pk, audit=request.method == "GET")
         if request.method == "GET":
-            return Response(s.NoteOutputSerializer(view.notes(), many=True).data)
+            return self.paged_response(view.notes(), s.NoteOutputSerializer)
         data = _validated(s.NoteInputSerializer, request.data)
         note = services.note_add(actor=request.user, case=view.case, **data)
         return Response(s.NoteOutputSerializer(note).data, status=status.HTTP_201_CREATED)
@@ -235,7 +216,7 @@ class CaseViewSet(RestrictedGenericViewSet):
         """Tasks (the lead sees all, others their own agency's); POST creates one."""
         view = self._view(pk, audit=request.method == "GET")
         if request.method == "GET":
-            return Response(s.TaskOutputSerializer(view.tasks(), many=True).data)
+            return self.paged_response(view.tasks(), s.TaskOutputSerializer)
         data = _validated(s.TaskInputSerializer, request.data)
         referral = None
         if data.get("referral"):
@@ -268,7 +249,7 @@ class CaseViewSet(RestrictedGenericViewSet):
         """Documents of the kinds you may read; POST (multipart) uploads one."""
         view = self._view(pk, audit=request.method == "GET")
         if request.method == "GET":
-            return Response(s.DocumentOutputSerializer(view.documents(), many=True).data)
+            return self.paged_response(view.documents(), s.DocumentOutputSerializer)
         data = _validated(s.DocumentInputSerializer, request.data)
         document = services.document_upload(
             actor=request.user,
@@ -304,7 +285,7 @@ class CaseViewSet(RestrictedGenericViewSet):
         if not view.is_lead:
             raise Http404
         if request.method == "GET":
-            return Response(s.ApprovalOutputSerializer(view.approvals(), many=True).data)
+            return self.paged_response(view.approvals(), s.ApprovalOutputSerializer)
         data = _validated(s.ApprovalInputSerializer, request.data)
         approval = services.approval_request(actor=request.user, case=view.case, **data)
         return Response(s.ApprovalOutputSerializer(approval).data, status=status.HTTP_201_CREATED)
@@ -376,31 +357,26 @@ class CaseViewSet(RestrictedGenericViewSet):
     @action(detail=False, methods=["get"])
     def overdue(self, request):
         """Late referrals, tasks and stages your agency is responsible for or leads."""
-        return Response(s.OverdueOutputSerializer(selectors.overdue_list(user=request.user), many=True).data)
+        return self.paged_response(selectors.overdue_list(user=request.user), s.OverdueOutputSerializer)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("agency", int, required=False),
-            OpenApiParameter("start", str, required=False, description="YYYY-MM-DD (default: 90 days ago)"),
-            OpenApiParameter("end", str, required=False, description="YYYY-MM-DD (default: today)"),
-        ],
-        responses={200: s.MetricsOutputSerializer, 404: ERRORS[404]},
+        parameters=[s.MetricsQuerySerializer],
+        responses={200: s.MetricsOutputSerializer, 400: ERRORS[400], 404: ERRORS[404]},
         tags=TAGS,
     )
     @action(detail=False, methods=["get"])
     def metrics(self, request):
         """Handling metrics of an agency over a period (default: your own agency, the last 90 days)."""
-        params = request.query_params
-        try:
-            end = date.fromisoformat(params["end"]) if params.get("end") else timezone.localdate()
-            start = date.fromisoformat(params["start"]) if params.get("start") else end - timedelta(days=90)
-            agency_id = int(params.get("agency") or request.user.agency_id or 0)
-        except ValueError as exc:
-            raise ApplicationError(
-                _("Invalid parameters: dates as YYYY-MM-DD, the agency as a number."), code="validation_error"
-            ) from exc
+        params = query_params(s.MetricsQuerySerializer, request)
+        end = params.get("end") or timezone.localdate()
+        start = params.get("start") or end - timedelta(days=90)
         if start > end:
-            raise ApplicationError(_("The start is after the end."), code="validation_error")
+            raise ApplicationError(
+                _("The start is after the end."),
+                code="validation_error",
+                fields={"start": [_("After the end.")]},
+            )
+        agency_id = params.get("agency") or request.user.agency_id or 0
         agency = selectors.metrics_agencies(user=request.user).filter(pk=agency_id).first()
         if agency is None:
             raise Http404
@@ -516,9 +492,7 @@ class TransferViewSet(RestrictedGenericViewSet):
 
     @extend_schema(responses=s.TransferOutputSerializer(many=True), tags=TAGS)
     def list(self, request):
-        return Response(
-            s.TransferOutputSerializer(selectors.transfer_inbox(user=request.user), many=True).data
-        )
+        return self.paged_response(selectors.transfer_inbox(user=request.user), s.TransferOutputSerializer)
 
     @extend_schema(
         request=s.NoteOptionalInputSerializer,
@@ -646,15 +620,15 @@ class NotificationViewSet(RestrictedGenericViewSet):
     serializer_class = s.NotificationOutputSerializer
 
     @extend_schema(
-        parameters=[OpenApiParameter("unread", bool, required=False)],
+        parameters=[s.NotificationListQuerySerializer],
         responses=s.NotificationOutputSerializer(many=True),
         tags=TAGS,
     )
     def list(self, request):
         """Your notifications, newest first."""
-        unread = request.query_params.get("unread") in ("1", "true")
-        page = self.paginate_queryset(selectors.notification_list(user=request.user, unread_only=unread))
-        return self.get_paginated_response(s.NotificationOutputSerializer(page, many=True).data)
+        unread = query_params(s.NotificationListQuerySerializer, request).get("unread", False)
+        notifications = selectors.notification_list(user=request.user, unread_only=unread)
+        return self.paged_response(notifications, s.NotificationOutputSerializer)
 
     @extend_schema(request=s.NotificationReadInputSerializer, responses={200: None}, tags=TAGS)
     @action(detail=False, methods=["post"])

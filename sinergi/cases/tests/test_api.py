@@ -185,7 +185,7 @@ def test_overdue_and_notifications(case, cast):
     Referral.objects.filter(pk=referral.pk).update(accept_by=timezone.now() - timedelta(hours=1))
     services.cases_escalate_overdue()
     client = sign_in(Client(), cast.polda.supervisor)
-    items = client.get("/api/v1/cases/overdue/", {}).json()
+    items = client.get("/api/v1/cases/overdue/", {}).json()["results"]
     assert [i["kind"] for i in items] == ["referral_answer"] and items[0]["escalated"]
     notes = client.get("/api/v1/notifications/").json()["results"]
     assert {n["kind"] for n in notes} == {"ESCALATION", "REFERRAL"}
@@ -219,7 +219,14 @@ def test_list_filters(cast, make_case, regions):
     assert (
         len(ids(reported_from=timezone.localdate().isoformat(), lead_agency=str(cast.bp3mi.agency.pk))) == 2
     )
-    assert len(ids(reported_from="not-a-date", lead_agency="x")) == 2  # malformed filters are ignored
+    # Malformed filters are refused, each named, rather than ignored (which would answer every case).
+    refused = client.get("/api/v1/cases/", {"reported_from": "2026-13-45", "lead_agency": "x"}).json()[
+        "error"
+    ]
+    assert refused["code"] == "validation_error" and set(refused["fields"]) == {
+        "reported_from",
+        "lead_agency",
+    }
     assert ids(overdue="1") == []
     assert len(ids(overdue="1")) == 0
     assert ids(q="restoran") and ids(q="tidakadakatainisamasekali") == []
@@ -292,8 +299,14 @@ def test_list_count_stops_at_the_cap(cast, make_case, monkeypatch):
 def test_api_refusals_speak_the_users_language(cast):
     client = sign_in(Client(), cast.bp3mi.worker)
     body = client.get("/api/v1/cases/metrics/", {"start": "kemarin"}).json()
-    assert body["error"]["code"] == "validation_error" and "Parameter tidak sah" in body["error"]["message"]
+    assert (
+        body["error"]["code"] == "validation_error"
+        and "Data yang dikirim tidak valid" in body["error"]["message"]
+    )
+    assert "Format tanggal salah" in body["error"]["fields"]["start"][0]  # DRF's Indonesian, beside "start"
     english = client.get(
         "/api/v1/cases/metrics/", {"start": "kemarin"}, headers={"Accept-Language": "en"}
     ).json()
-    assert "Invalid parameters" in english["error"]["message"]
+    assert (
+        "not valid" in english["error"]["message"] and "YYYY-MM-DD" in english["error"]["fields"]["start"][0]
+    )

@@ -3,7 +3,8 @@
     {"error": {"code": "validation_error", "message": "...", "fields": {"nik": ["..."]}}}
 
 `code` is stable and documented (docs/api.md); `message` is in the caller's language (Accept-Language);
-`fields` maps each invalid input to its messages, and is null for errors that are not about the input.
+`fields` maps each invalid input to its messages (a nested item by its dotted path: `parties.1.role`), and is
+null for errors that are not about the input.
 """
 
 from __future__ import annotations
@@ -63,14 +64,27 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 
 
 def _fields(detail):
+    """DRF's error tree flattened to one dotted path per input: `parties.1.role` for the role of the second
+    party, so a nested item's error reads like any other field's (and never as the repr of a dict)."""
+    if not isinstance(detail, dict | list):
+        return None
+    fields: dict[str, list[str]] = {}
+    _flatten(detail, "", fields)
+    return fields
+
+
+def _flatten(detail, path: str, fields: dict[str, list[str]]) -> None:
     if isinstance(detail, dict):
-        return {
-            key: [str(item) for item in (value if isinstance(value, list) else [value])]
-            for key, value in detail.items()
-        }
-    if isinstance(detail, list):
-        return {"non_field_errors": [str(item) for item in detail]}
-    return None
+        for key, value in detail.items():
+            _flatten(value, f"{path}.{key}" if path else str(key), fields)
+    elif isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        # A list of items (each a dict of its own errors, empty for a valid item), not a list of messages.
+        for index, item in enumerate(detail):
+            if item:
+                _flatten(item, f"{path}.{index}" if path else str(index), fields)
+    else:
+        messages = detail if isinstance(detail, list) else [detail]
+        fields.setdefault(path or "non_field_errors", []).extend(str(message) for message in messages)
 
 
 def _message(exc, code: str, request) -> str:

@@ -42,6 +42,11 @@ class RestrictedQuerysetMixin:
         queryset = self.model._default_manager.restrict(self.request.user, self.restrict_action())
         return self.optimise_queryset(queryset)
 
+    def paged_response(self, items, serializer_class):
+        """One page of `items` (a queryset or a list) in the paginated envelope the schema announces."""
+        page = self.paginate_queryset(items)  # type: ignore[attr-defined]
+        return self.get_paginated_response(serializer_class(page, many=True).data)  # type: ignore[attr-defined]
+
 
 class RestrictedReadOnlyViewSet(RestrictedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     """List and retrieve, scoped by restrict(user, "view")."""

@@ -132,6 +132,16 @@ class PersonSearchInputSerializer(serializers.Serializer):
     region = serializers.CharField(required=False, allow_blank=True, max_length=20)
 
 
+class PersonListQuerySerializer(serializers.Serializer):
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
+    nationality = serializers.RegexField(r"^[A-Za-z]{2}$", required=False, help_text="ISO 3166-1 alpha-2")
+    region = serializers.RegexField(
+        r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$",
+        required=False,
+        help_text="Region code: people whose address is inside",
+    )
+
+
 class RevealInputSerializer(serializers.Serializer):
     field = serializers.ChoiceField(choices=RevealableField.choices)
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
+from sinergi.core.api.params import query_params
 from sinergi.core.errors import ApplicationError
 from sinergi.people import access, identifiers
 from sinergi.people.api.serializers import (
     PersonInputSerializer,
+    PersonListQuerySerializer,
     PersonOutputSerializer,
     PersonPatchSerializer,
     PersonSearchInputSerializer,
@@ -94,13 +95,7 @@ def _current(person: Person) -> dict:
             "or address region. To search by name, NIK, phone or passport number use `POST /api/v1/people/search/`: "
             "identifiers never go in an address. `q`, `nik` or `phone` here answer 400."
         ),
-        parameters=[
-            OpenApiParameter("sex", OpenApiTypes.STR, enum=["F", "M", "U"]),
-            OpenApiParameter("nationality", OpenApiTypes.STR, description="ISO 3166-1 alpha-2"),
-            OpenApiParameter(
-                "region", OpenApiTypes.STR, description="Region code: people whose address is inside"
-            ),
-        ],
+        parameters=[PersonListQuerySerializer],
         responses={200: PersonOutputSerializer(many=True), **ERROR_RESPONSES},
     ),
     search=extend_schema(
@@ -178,7 +173,7 @@ class PersonViewSet(viewsets.GenericViewSet):
                 _("Search by name or identifier with POST /api/v1/people/search/, not in the address.")
             )
             raise DRFValidationError({key: [message] for key in identifiers_given})
-        filters = {key: request.query_params.get(key) for key in ("sex", "nationality", "region")}
+        filters = query_params(PersonListQuerySerializer, request)
         page = self.paginate_queryset(
             person_list(user=request.user, filters=filters).prefetch_related("phones", "handles")
         )

@@ -110,7 +110,10 @@ def test_list_filters_and_scope(client, signed_in, case_worker, other_worker, ma
     assert found({"nik": "6371 0150 0190 0001"}) == ["Siti Rahayu"]
     assert found({"phone": "+62 812-3456-7890"}) == ["Siti Rahayu"]
     assert found({"phone": "0812 0000 0000"}) == []
-    assert names({"region": "63.71"}) == [] and names({"region": "nonsense"}) == []
+    assert names({"region": "63.71"}) == []
+    # A malformed filter is refused with the parameter named, never ignored (that would answer "everyone").
+    response = client.get(URL, {"region": "nonsense"})
+    assert response.status_code == 400 and list(response.json()["error"]["fields"]) == ["region"]
     assert names({"sex": "F", "nationality": "id"}) == []
     response = client.post(f"{URL}search/", {"phone": "not a number"}, content_type="application/json")
     assert response.status_code == 400 and response.json()["error"]["fields"]["phone"]
