@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.core.demo import register_demo_seeder
-from sinergi.core.registry import ApiAuthentication, NavEntry, register_api_authentication, register_nav
+from sinergi.core.registry import (
+    ApiAuthentication,
+    NavEntry,
+    WorkSection,
+    register_api_authentication,
+    register_nav,
+    register_worklist,
+)
 
 
 def _session_ok(request: HttpRequest) -> bool:
@@ -29,7 +36,14 @@ def _href(user: Any) -> str:
     return reverse("agencies:index")
 
 
+def _worklist(user: Any) -> list[WorkSection]:
+    from sinergi.agencies.worklist import worklist_sections
+
+    return worklist_sections(user)
+
+
 def register() -> None:
+    register_worklist("agencies", _worklist, order=80)
     register_nav(
         NavEntry(
             key="agencies",

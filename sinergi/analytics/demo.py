@@ -22,6 +22,7 @@ def seed(*, rng: random.Random, stdout, scale: int = 1) -> dict:
     from sinergi.agencies.models import User
     from sinergi.analytics.rebuild import analytics_rebuild
     from sinergi.cases import services as cases
+    from sinergi.cases.demo import settle_open_work
     from sinergi.detection.models import Contact
     from sinergi.people.services import PersonData, PhoneInput
     from sinergi.regions.models import Region
@@ -70,6 +71,8 @@ def seed(*, rng: random.Random, stdout, scale: int = 1) -> dict:
                     },
                 ],
             )
+            # Registered weeks ago, yet handled as a working office would: its open deadlines still ahead.
+            settle_open_work(case.pk, rng)
             if index % 3 == 0:
                 cases.case_organisation_add(
                     actor=worker, case=case, name="PT Sinar Demo Abadi", kind="SPONSOR"

@@ -1,9 +1,14 @@
 """Demo cases: a few hundred synthetic cases at every stage of the default flow, across the demo agencies, with
-referrals (accepted, pending, declined, done), the legal track, notes, tasks and approvals; some overdue.
+referrals (accepted, pending, declined, done), the legal track, notes, tasks and approvals.
 
 Called by `manage.py demo_seed` after agencies, users and regions exist. Every case is made through the real
 services, then its timestamps are moved back to a report date in the past year (all of them by the same amount,
-so deadlines, the timeline order and the metrics stay consistent). Everything is synthetic (Faker id_ID).
+so the timeline order and the metrics stay consistent). An open case's current work is then put where a
+healthy office has it (`settle_open_work`): the stage entered recently and its deadline ahead, pending referrals
+sent within their answer window, services and tasks due in the coming days, and only a few deadlines
+(`LATE_SHARE`) missed by a few days, so a newcomer sees an office that mostly keeps its deadlines. Some requests
+for a supervisor's approval are left waiting, and notifications older than a few days are read.
+Everything is synthetic (Faker id_ID).
 """
 
 from __future__ import annotations
@@ -12,12 +17,20 @@ import random
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from faker import Faker
 
 from sinergi.agencies.choices import AgencyType, Role
 
 CASES_PER_SCALE = 300
+KALSEL = "63"
+# The share of open deadlines the demo lets pass (by a few days): a minority, as in an office that works.
+LATE_SHARE = 0.04
+# Notifications older than this are read, as a user who signs in every day would have them.
+UNREAD_FOR = timedelta(days=3)
+# The approval a case waits for before its next stage, left pending in some open cases for the supervisors.
+PENDING_APPROVAL = {"assessment": "ASSESSMENT", "referral": "CASE_PLAN", "monitoring": "CLOSURE"}
 STAGE_PATH = ["reported", "assessment", "referral", "services", "reintegration", "monitoring", "closed"]
 APPROVAL_BEFORE = {"referral": "ASSESSMENT", "services": "CASE_PLAN", "closed": "CLOSURE"}
 DESTINATIONS = [
@@ -117,6 +130,17 @@ def _person(fake, rng, owner, *, child=False, sex=None):
     return Person.objects.create(**fields)
 
 
+def _need_reason(need: str) -> str:
+    """The reason of a demo referral, in Indonesian words ("Hasil asesmen: korban membutuhkan rumah aman.")."""
+    from django.utils import translation
+
+    from sinergi.cases.choices import ReferralNeed
+
+    with translation.override("id"):
+        label = str(ReferralNeed(need).label).lower()
+    return f"Hasil asesmen: korban membutuhkan layanan {label}."
+
+
 def _villages(province_code, limit=200):
     from sinergi.regions.models import Region
 
@@ -125,9 +149,7 @@ def _villages(province_code, limit=200):
 
 def _shift_case(case_id, delta):
     """Moves every timestamp of one case back by `delta` (same amount everywhere: deadlines stay consistent)."""
-    from django.db.models import F
-
-    from sinergi.cases.models import Approval, Case, CaseEvent, Note, Referral, Task
+    from sinergi.cases.models import Approval, Case, CaseEvent, Note, Notification, Referral, Task
 
     def shift(model, fields, **lookup):
         updates = {}
@@ -155,6 +177,7 @@ def _shift_case(case_id, delta):
     shift(Task, ["created_at", "due_at", "done_at"], case_id=case_id)
     shift(Note, ["created_at"], case_id=case_id)
     shift(Approval, ["requested_at", "decided_at"], case_id=case_id)
+    shift(Notification, ["created_at"], case_id=case_id)
 
 
 def _spread_metrics(case_id, rng):
@@ -171,8 +194,94 @@ def _spread_metrics(case_id, rng):
     if updates:
         Case.objects.filter(pk=case_id).update(**updates)
     for referral in Referral.objects.filter(case_id=case_id, answered_at__isnull=False):
-        answered = min(referral.created_at + timedelta(hours=rng.uniform(2, 96)), now)
+        # Most answers come within the agreed 72 hours; one in ten is late.
+        hours = rng.uniform(2, 60) if rng.random() > 0.1 else rng.uniform(73, 120)
+        answered = min(referral.created_at + timedelta(hours=hours), now)
         Referral.objects.filter(pk=referral.pk).update(answered_at=answered)
+
+
+def _late(rng: random.Random, case) -> bool:
+    """Whether one open deadline of this case is let pass: rarely, and never in a case reported this week."""
+    return case.reported_at < timezone.now() - timedelta(days=8) and rng.random() < LATE_SHARE
+
+
+def settle_open_work(case_id: int, rng: random.Random) -> None:
+    """Puts the open work of an open case where a healthy office has it (see the module docstring): after the
+    case was moved back by its age, every open deadline would otherwise lie months in the past."""
+    from sinergi.cases.choices import CaseEventKind, CaseStatus, ReferralState
+    from sinergi.cases.models import Approval, Case, CaseEvent, Referral, Task
+
+    case = Case.objects.get(pk=case_id)
+    if case.status != CaseStatus.OPEN:
+        return
+    now = timezone.now()
+    start = case.reported_at
+    latest = start
+    for referral in Referral.objects.filter(
+        case_id=case_id, state__in=[ReferralState.PENDING, ReferralState.ACCEPTED]
+    ):
+        answer_window = referral.accept_by - referral.created_at
+        service_window = referral.due_at - referral.created_at
+        if referral.state == ReferralState.PENDING:
+            created = now - answer_window * rng.uniform(0.05, 0.8)
+            if _late(rng, case):
+                created = now - answer_window - timedelta(hours=rng.uniform(6, 96))
+            answered = None
+        else:
+            created = now - service_window * rng.uniform(0.1, 0.85)
+            if _late(rng, case):
+                created = now - service_window - timedelta(days=rng.uniform(1, 6))
+            answered = min(created + timedelta(hours=rng.uniform(2, 48)), now)
+        created = max(created, start)
+        moved = created - referral.created_at
+        Referral.objects.filter(pk=referral.pk).update(
+            created_at=created,
+            accept_by=created + answer_window,
+            due_at=created + service_window,
+            answered_at=answered,
+        )
+        CaseEvent.objects.filter(case_id=case_id, referral_id=referral.pk).update(at=F("at") + moved)
+        latest = max(latest, answered or created)
+    for approval in Approval.objects.filter(case_id=case_id, state="PENDING"):
+        requested = max(now - timedelta(hours=rng.uniform(1, 60)), latest)
+        Approval.objects.filter(pk=approval.pk).update(requested_at=requested)
+    for task in Task.objects.filter(case_id=case_id, done_at__isnull=True):
+        window = task.due_at - task.created_at
+        due = (
+            now - timedelta(days=rng.uniform(1, 5))
+            if _late(rng, case)
+            else now + timedelta(days=rng.uniform(0.5, 12))
+        )
+        Task.objects.filter(pk=task.pk).update(due_at=due, created_at=max(due - window, start))
+    if case.stage_due_at is not None:
+        window = case.stage_due_at - case.stage_entered_at
+        entered = now - window * rng.uniform(0.05, 0.85)
+        if _late(rng, case):
+            entered = now - window - timedelta(hours=rng.uniform(6, 72))
+        entered = max(entered, latest)
+        due = entered + window
+    else:
+        # A stage without a deadline (services, monitoring) was entered after its referrals were answered.
+        entered = latest + (now - latest) * rng.uniform(0.2, 0.9)
+        due = None
+    last = (
+        CaseEvent.objects.filter(case_id=case_id, kind=CaseEventKind.TRANSITION)
+        .order_by("-at", "-id")
+        .first()
+    )
+    if last is not None:
+        CaseEvent.objects.filter(pk=last.pk).update(at=entered)
+    Case.objects.filter(pk=case_id).update(stage_entered_at=entered, stage_due_at=due)
+
+
+def _read_old_notifications() -> int:
+    """Marks read what a user who signs in every day would have read: everything older than UNREAD_FOR."""
+    from sinergi.cases.models import Notification
+
+    now = timezone.now()
+    return Notification.objects.filter(read_at__isnull=True, created_at__lt=now - UNREAD_FOR).update(
+        read_at=now
+    )
 
 
 def seed(*, rng: random.Random, stdout, scale: int = 1) -> dict:
@@ -338,6 +447,14 @@ def seed(*, rng: random.Random, stdout, scale: int = 1) -> dict:
                         needs.append(("WITNESS_PROTECTION", AgencyType.LPSK))
                     if rng.random() < 0.2:
                         needs.append(("DOCUMENTS", AgencyType.IMIGRASI))
+                    if province == KALSEL:
+                        # The province's health office, labour office and NGO take their part of its cases.
+                        if rng.random() < 0.4:
+                            needs.append(("MEDICAL", AgencyType.DINKES))
+                        if rng.random() < 0.35:
+                            needs.append(("REINTEGRATION", AgencyType.DISNAKER))
+                        if rng.random() < 0.35:
+                            needs.append(("LEGAL_AID", AgencyType.NGO))
                     for need, agency_type in needs:
                         to_agency = (
                             embassy(country)
@@ -352,7 +469,7 @@ def seed(*, rng: random.Random, stdout, scale: int = 1) -> dict:
                                 case=case,
                                 to_agency=to_agency,
                                 need=need,
-                                reason=f"Hasil asesmen: kebutuhan {need.lower().replace('_', ' ')}.",
+                                reason=_need_reason(need),
                             )
                         )
                     # Answers: most accept; a recent case may still wait; a few decline.
@@ -362,7 +479,7 @@ def seed(*, rng: random.Random, stdout, scale: int = 1) -> dict:
                         )
                         roll = rng.random()
                         if target == "referral" and roll < 0.3:
-                            continue  # pending (overdue once the demo's clock moves it back)
+                            continue  # still pending: sent within the answer window (settle_open_work)
                         if roll < 0.4 and target == "referral":
                             services.referral_decline(
                                 actor=answerers[0],
@@ -392,6 +509,9 @@ def seed(*, rng: random.Random, stdout, scale: int = 1) -> dict:
                         )
                         services.referral_mark_done(actor=worker, referral=referral)
             case.refresh_from_db()
+            waiting_for = PENDING_APPROVAL.get(target)
+            if case.status == "OPEN" and waiting_for and approver is not None and rng.random() < 0.4:
+                services.approval_request(actor=worker, case=case, kind=waiting_for)
             for sensitivity, texts in NOTES.items():
                 if rng.random() < 0.6 and case.status == "OPEN":
                     services.note_add(
@@ -420,8 +540,10 @@ def seed(*, rng: random.Random, stdout, scale: int = 1) -> dict:
         with transaction.atomic():
             _shift_case(case.pk, timedelta(days=age_days))
             _spread_metrics(case.pk, rng)
+            settle_open_work(case.pk, rng)
         created += 1
     escalated = services.cases_escalate_overdue()
+    _read_old_notifications()
     stdout.write(
         f"cases: {created} demo cases; escalated {escalated['referrals_unanswered']} unanswered and "
         f"{escalated['referrals_overdue']} overdue referrals, {escalated['tasks']} tasks\n"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.core.demo import register_demo_seeder
-from sinergi.core.registry import NavEntry, register_check, register_nav
+from sinergi.core.registry import NavEntry, WorkSection, register_check, register_nav, register_worklist
 
 
 def may_open_case(user: Any) -> bool:
@@ -24,8 +24,15 @@ def _href(user: Any) -> str:
     return reverse("cases:index")
 
 
+def _worklist(user: Any) -> list[WorkSection]:
+    from sinergi.cases.worklist import worklist_sections
+
+    return worklist_sections(user)
+
+
 def register() -> None:
     register_check("cases.open", may_open_case)
+    register_worklist("cases", _worklist, order=10)
     register_nav(
         NavEntry(
             key="cases",

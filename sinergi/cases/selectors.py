@@ -21,12 +21,29 @@ from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.cases import access, policy
 from sinergi.cases.access import CaseView, Relation
-from sinergi.cases.choices import CaseEventKind, CaseStatus, ReferralState, Track, TransferState
+from sinergi.cases.choices import (
+    ApprovalState,
+    CaseEventKind,
+    CaseStatus,
+    ReferralState,
+    Track,
+    TransferState,
+)
 from sinergi.cases.flow import BY_LEAD, Flow, Stage, Transition
-from sinergi.cases.models import Case, CaseParty, LeadTransfer, Note, Notification, Referral, Task
+from sinergi.cases.models import (
+    Approval,
+    Case,
+    CaseParty,
+    LeadTransfer,
+    Note,
+    Notification,
+    Referral,
+    Task,
+)
 from sinergi.cases.services import flow_of
 
 __all__ = [
+    "approval_inbox",
     "case_available_transitions",
     "case_detail",
     "case_expected_referrals",
@@ -35,7 +52,11 @@ __all__ = [
     "case_metrics",
     "case_search",
     "case_timeline",
+    "cases_awaiting_action",
+    "deadline_list",
+    "due_soon_list",
     "flow_of",
+    "my_open_tasks",
     "notification_list",
     "overdue_list",
     "referral_eligible_agencies",
@@ -376,18 +397,33 @@ def overdue_list(*, user, now: datetime | None = None) -> list[OverdueItem]:
     overdue, open tasks past due, and cases past their stage deadline; most overdue first. Each row reads
     through its model's restrict(): an agency whose referral ended, or that handed the lead on, sees none of
     that case's rows (the case itself would answer 404)."""
+    return deadline_list(user=user, until=now or timezone.now())
+
+
+def due_soon_list(*, user, now: datetime | None = None, days: int = 7) -> list[OverdueItem]:
+    """The same deadlines as `overdue_list`, not yet passed but falling within the next `days` days."""
     now = now or timezone.now()
+    return deadline_list(user=user, since=now, until=now + timedelta(days=days))
+
+
+def deadline_list(*, user, until: datetime, since: datetime | None = None) -> list[OverdueItem]:
+    """Open deadlines of the user's agency (see `overdue_list`) falling before `until` (and from `since`)."""
     agency_id = getattr(user, "agency_id", None)
     if agency_id is None or not user.has_role(*access.VIEW_ROLES):
         return []
+
+    def window(field: str) -> Q:
+        condition = Q(**{f"{field}__lt": until})
+        return condition & Q(**{f"{field}__gte": since}) if since is not None else condition
+
     involved = Q(to_agency_id=agency_id) | Q(case__lead_agency_id=agency_id)
     items: list[OverdueItem] = []
     for referral in (
         Referral.objects.restrict(user, "view")
         .filter(involved, case__status=CaseStatus.OPEN)
         .filter(
-            Q(state=ReferralState.PENDING, accept_by__lt=now)
-            | Q(state=ReferralState.ACCEPTED, due_at__lt=now)
+            (Q(state=ReferralState.PENDING) & window("accept_by"))
+            | (Q(state=ReferralState.ACCEPTED) & window("due_at"))
         )
         .select_related("case", "to_agency", "case__lead_agency")[:500]
     ):
@@ -405,7 +441,7 @@ def overdue_list(*, user, now: datetime | None = None) -> list[OverdueItem]:
             )
         )
     tasks = Task.objects.restrict(user, "view").filter(
-        done_at__isnull=True, due_at__lt=now, case__status=CaseStatus.OPEN
+        window("due_at"), done_at__isnull=True, case__status=CaseStatus.OPEN
     )
     for task in tasks.select_related("case", "owner")[:500]:
         items.append(
@@ -419,13 +455,45 @@ def overdue_list(*, user, now: datetime | None = None) -> list[OverdueItem]:
             )
         )
     for case in Case.objects.restrict(user, "view").filter(
-        lead_agency_id=agency_id, status=CaseStatus.OPEN, stage_due_at__lt=now
+        window("stage_due_at"), lead_agency_id=agency_id, status=CaseStatus.OPEN
     )[:500]:
         items.append(
             OverdueItem(kind="stage", case=case, due_at=case.stage_due_at, responsible_agency_id=agency_id)
         )
     items.sort(key=lambda item: item.due_at)
     return items
+
+
+def approval_inbox(*, user) -> QuerySet[Approval]:
+    """Approvals awaiting a supervisor's decision on open cases the user's agency leads, oldest request first;
+    empty for anyone but a supervisor (the one who decides, `CaseView.can_decide_approvals`)."""
+    if not getattr(user, "is_authenticated", False) or not user.has_role(Role.SUPERVISOR):
+        return Approval.objects.none()
+    return (
+        Approval.objects.restrict(user, "view")
+        .filter(state=ApprovalState.PENDING, case__status=CaseStatus.OPEN)
+        .select_related("case", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def my_open_tasks(*, user) -> QuerySet[Task]:
+    """The user's own open tasks on open cases the user may still see, soonest due first."""
+    return (
+        Task.objects.restrict(user, "view")
+        .filter(owner_id=user.pk, done_at__isnull=True, case__status=CaseStatus.OPEN)
+        .select_related("case")
+        .order_by("due_at", "id")
+    )
+
+
+def cases_awaiting_action(*, user) -> QuerySet[Case]:
+    """Open cases assigned to the user on which nobody has taken a first handling step yet, oldest first."""
+    return (
+        case_list(user=user, filters={"status": CaseStatus.OPEN, "mine": "1"})
+        .filter(first_action_at__isnull=True)
+        .order_by("reported_at", "id")
+    )
 
 
 def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notification]:

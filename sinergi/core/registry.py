@@ -12,6 +12,8 @@
   `check(name, user)` is False when no app answers it (the app is not installed).
 - `register_api_authentication(...)`: how the API authenticates a session's second factor and a bearer token
   (the agencies app owns users and tokens).
+- `register_worklist(key, provider, order=)`: what waits for a user in that app (the home page of signed-in staff
+  is the list of every app's `WorkSection`s for the user: referrals to answer, approvals, reviews...).
 - Demo seeders: `sinergi.core.demo.register_demo_seeder`.
 """
 
@@ -163,6 +165,62 @@ def register_api_authentication(hooks: ApiAuthentication) -> None:
 def api_authentication() -> ApiAuthentication | None:
     """The registered hooks, or None in an installation without users (then no API request authenticates)."""
     return _api_authentication[0] if _api_authentication else None
+
+
+# --- the worklist: what waits for each user, the home page of signed-in staff -------------------------------
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One thing to act on, as the worklist shows it: a label, where to act, and when it is due."""
+
+    label: Label
+    href: str
+    detail: Label = ""
+    due_at: Any = None  # a datetime or a date, shown in the reader's locale
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class WorkSection:
+    """One kind of work waiting for a user: how many there are, the first few, and one link to act on them all.
+
+    `tone` marks urgency for the page ("urgent" for overdue work, "soon" for work due this week, "" otherwise);
+    the page also says it in words, never by colour alone."""
+
+    key: str
+    title: Label
+    count: int
+    href: str
+    action: Label
+    items: tuple[WorkItem, ...] = ()
+    tone: str = ""
+    empty: Label = ""
+    order: int = 100
+
+
+WorklistProvider = Callable[[Any], list[WorkSection]]
+_worklist: dict[str, tuple[int, WorklistProvider]] = {}
+
+
+def register_worklist(key: str, provider: WorklistProvider, *, order: int) -> None:
+    """Adds an app's worklist provider: `provider(user)` gives the sections of work waiting for that user, only
+    those that fit the user's roles (an empty list for a user the app has no work for), each read within the
+    user's access. Registering the same provider again is harmless."""
+    if key in _worklist and _worklist[key][1] is not provider:
+        raise ImproperlyConfigured(f"two worklist providers are registered under {key!r}")
+    _worklist[key] = (order, provider)
+
+
+def worklist_for(user: Any) -> list[WorkSection]:
+    """Every app's work for this user: the sections with something in them first (by the app's order and the
+    section's), then the empty ones, so what waits is at the top of the page."""
+    sections: list[tuple[int, int, WorkSection]] = []
+    for app_order, provider in sorted(_worklist.values(), key=lambda entry: entry[0]):
+        for section in provider(user):
+            sections.append((app_order, section.order, section))
+    sections.sort(key=lambda entry: (entry[2].count == 0, entry[0], entry[1]))
+    return [section for _app, _order, section in sections]
 
 
 # --- core's own entries ---------------------------------------------------------------------------------------

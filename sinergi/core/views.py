@@ -12,7 +12,11 @@ from sinergi.core.api.errors import json_error_response
 
 @login_required
 def home(request):
-    return render(request, "core/home.html")
+    """The worklist: what waits for this user in every app (registry.register_worklist), most urgent first.
+    A user no app has work for (no role yet) sees the sections of the site instead."""
+    sections = registry.worklist_for(request.user)
+    waiting = sum(section.count for section in sections)
+    return render(request, "core/home.html", {"sections": sections, "waiting": waiting})
 
 
 @login_required

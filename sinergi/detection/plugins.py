@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.core.demo import register_demo_seeder
-from sinergi.core.registry import NavEntry, register_context, register_nav
+from sinergi.core.registry import NavEntry, WorkSection, register_context, register_nav, register_worklist
 
 
 def _href(user: Any) -> str | None:
@@ -31,7 +31,14 @@ def _links(request: HttpRequest) -> dict[str, bool]:
     return detection_access(getattr(request, "user", None))
 
 
+def _worklist(user: Any) -> list[WorkSection]:
+    from sinergi.detection.worklist import worklist_sections
+
+    return worklist_sections(user)
+
+
 def register() -> None:
+    register_worklist("detection", _worklist, order=20)
     register_nav(
         NavEntry(
             key="detection",

@@ -73,5 +73,31 @@ def seed(*, rng: random.Random, stdout, scale: int = 1) -> dict:
             ),
         )
         created += 1
+    # Every outreach officer has work waiting: the next events of their agency, and one held last week whose
+    # participants are still to be recorded.
+    officers = [u for u in planners if u.has_role(Role.OUTREACH_OFFICER)]
+    for officer in officers:
+        province = officer.agency.jurisdiction_id[:2]
+        villages = list(Region.objects.filter(level=4, code__startswith=f"{province}.").order_by("?")[:3])
+        dates = [
+            today + timedelta(days=rng.randint(3, 20)),
+            today + timedelta(days=rng.randint(21, 45)),
+            today - timedelta(days=rng.randint(2, 6)),
+        ]
+        for village, held_on in zip(villages, dates, strict=False):
+            services.outreach_event_create(
+                actor=officer,
+                data=services.EventData(
+                    title=rng.choice(TITLES),
+                    held_on=held_on,
+                    region_code=village.code,
+                    audiences=rng.sample(Audience.values, k=rng.randint(1, 3)),
+                    participants={},
+                    materials=rng.choice(MATERIALS),
+                    follow_up="",
+                    partner_agency_ids=[p.pk for p in rng.sample(partners, k=min(2, len(partners)))],
+                ),
+            )
+            created += 1
     stdout.write(f"outreach: {created} events\n")
     return {"events": created}

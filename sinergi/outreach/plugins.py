@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.core.demo import register_demo_seeder
-from sinergi.core.registry import NavEntry, register_nav
+from sinergi.core.registry import NavEntry, WorkSection, register_nav, register_worklist
 
 
 def _href(user: Any) -> str | None:
@@ -17,7 +17,14 @@ def _href(user: Any) -> str | None:
     return reverse("outreach:index") if can_view_outreach(user) else None
 
 
+def _worklist(user: Any) -> list[WorkSection]:
+    from sinergi.outreach.worklist import worklist_sections
+
+    return worklist_sections(user)
+
+
 def register() -> None:
+    register_worklist("outreach", _worklist, order=50)
     register_nav(
         NavEntry(key="outreach", label=_("Outreach"), order=50, href=_href, path_prefix="/outreach/")
     )

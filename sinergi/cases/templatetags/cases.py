@@ -6,8 +6,10 @@ from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from sinergi.agencies.choices import Role
 from sinergi.cases import choices as case_choices
 from sinergi.cases import selectors
+from sinergi.cases.access import VIEW_ROLES
 from sinergi.core.errors import ApplicationError
 
 register = template.Library()
@@ -83,6 +85,9 @@ def cases_counts(context) -> dict:
         "referrals": selectors.referral_inbox(user=user).count(),
         "transfers": selectors.transfer_inbox(user=user).count(),
         "unread": selectors.notification_list(user=user, unread_only=True).count(),
+        # Supervisors decide approvals: the others are not offered the inbox (None hides the link).
+        "approvals": selectors.approval_inbox(user=user).count() if user.has_role(Role.SUPERVISOR) else None,
+        "mine": bool(user.agency_id) and user.has_role(*VIEW_ROLES),
         # The navigation offers only what the user may open.
         "metrics": selectors.may_read_metrics(user),
     }

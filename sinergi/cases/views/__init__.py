@@ -9,7 +9,7 @@ package re-exports the views so `sinergi.cases.views.X` keeps working for the UR
 """
 
 from sinergi.cases.views._shared import may_intake
-from sinergi.cases.views.approvals import approval_decide, approval_request
+from sinergi.cases.views.approvals import approval_decide, approval_inbox, approval_request
 from sinergi.cases.views.case_detail import detail, edit, index, timeline
 from sinergi.cases.views.escalation import metrics, notifications, overdue
 from sinergi.cases.views.flow import transition
@@ -39,9 +39,11 @@ from sinergi.cases.views.referrals import (
     referral_services,
 )
 from sinergi.cases.views.transfers import transfer_accept, transfer_decline, transfer_inbox, transfer_request
+from sinergi.cases.views.worklist import my_work
 
 __all__ = [
     "approval_decide",
+    "approval_inbox",
     "approval_request",
     "assign",
     "consent",
@@ -53,6 +55,7 @@ __all__ = [
     "intake",
     "may_intake",
     "metrics",
+    "my_work",
     "note_add",
     "notifications",
     "organisation_add",

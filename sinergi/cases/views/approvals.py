@@ -1,19 +1,23 @@
-"""Approval pages: the request and the supervisor's decision."""
+"""Approval pages: the request, the supervisor's decision and the supervisors' inbox."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from sinergi.cases import services
+from sinergi.agencies.choices import Role
+from sinergi.cases import selectors, services
 from sinergi.cases.forms import (
     ApprovalDecideForm,
     ApprovalRequestForm,
 )
 from sinergi.cases.views._actions import _run
-from sinergi.cases.views._shared import _view_for
+from sinergi.cases.views._shared import PAGE_SIZE, _case_url, _safe_next, _view_for
 
 
 @login_required
@@ -50,5 +54,16 @@ def approval_decide(request, case_id: int, approval_id: int):
             note=d.get("note") or "",
         ),
         success=_("The approval decision was recorded."),
-        anchor="approvals",
+        redirect_to=_safe_next(request, _case_url(view.case, "approvals")),
     )
+
+
+@login_required
+@require_GET
+def approval_inbox(request):
+    """Approvals awaiting a decision on the cases my agency leads: the supervisors' inbox."""
+    if not request.user.agency_id or not request.user.has_role(Role.SUPERVISOR):
+        raise PermissionDenied
+    approvals = selectors.approval_inbox(user=request.user).select_related("case__lead_agency")
+    page = Paginator(approvals, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/approval_inbox.html", {"page_obj": page})

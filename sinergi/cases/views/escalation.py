@@ -24,13 +24,16 @@ from sinergi.core.htmx import is_htmx
 @login_required
 @require_GET
 def overdue(request):
-    """Everything late that my agency is responsible for or leads."""
+    """Everything late that my agency is responsible for or leads; with `?soon=1`, what falls due this week."""
     now = timezone.now()
-    items = selectors.overdue_list(user=request.user, now=now)
+    soon = request.GET.get("soon") == "1"
+    if soon:
+        items = selectors.due_soon_list(user=request.user, now=now)
+    else:
+        items = selectors.overdue_list(user=request.user, now=now)
     page = Paginator(items, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "cases/overdue.html", {"page_obj": page, "now": now, "agency_id": request.user.agency_id}
-    )
+    context = {"page_obj": page, "now": now, "agency_id": request.user.agency_id, "soon": soon}
+    return render(request, "cases/overdue.html", context)
 
 
 @login_required

@@ -29,7 +29,7 @@ from sinergi.cases.forms import (
 )
 from sinergi.cases.notifications import agency_handlers
 from sinergi.cases.views._actions import _run
-from sinergi.cases.views._shared import _agency_from, _view_for
+from sinergi.cases.views._shared import _agency_from, _case_url, _safe_next, _view_for
 from sinergi.cases.views.intake_form import _person_choice
 from sinergi.core.errors import ApplicationError
 
@@ -82,7 +82,7 @@ def task_complete(request, case_id: int, task_id: int):
         form=OptionalNoteForm(request.POST),
         call=lambda d: services.task_complete(actor=request.user, task=task),
         success=_("Task completed."),
-        anchor="tasks",
+        redirect_to=_safe_next(request, _case_url(view.case, "tasks")),
     )
 
 
