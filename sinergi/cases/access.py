@@ -384,15 +384,14 @@ def access_case_by_id(user: Any, case_id: Any, *, for_write: bool = False, manag
     return case
 
 
-def person_scope_q(user: Any, action: str) -> Q:
-    """People the user may reach through cases (people/access.py `extra_person_scope`): exactly the parties
-    whose identity `CaseView.can_see_identity` shows, on cases where the agency is lead or participant."""
-    from sinergi.cases.models import CaseParty, Referral
+def party_identity_q(user: Any) -> Q | None:
+    """The case parties whose identity `CaseView.can_see_identity` shows this user (policy.identity_visible as a
+    Q over CaseParty), on cases where the agency is lead or participant; None for nobody at all."""
+    from sinergi.cases.models import Referral
 
-    nothing = Q(pk__in=[])
     agency_id = _agency_id(user)
-    if action not in ("view", "reveal") or agency_id is None or not user.has_role(*VIEW_ROLES):
-        return nothing
+    if agency_id is None or not user.has_role(*VIEW_ROLES):
+        return None
     may_see_children = user.has_role(Role.CHILD_PROTECTION)
     lead = Q(case__lead_agency_id=agency_id)
     if not (may_see_children or user.has_role(*MANAGE_ROLES)):
@@ -409,7 +408,19 @@ def person_scope_q(user: Any, action: str) -> Q:
     participant = Q(case_id__in=accepted_cases) & participant_parts
     if not may_see_children:
         participant &= ~Q(age_group="CHILD")
-    return Q(pk__in=CaseParty.objects.filter(lead | participant).values("person_id"))
+    return lead | participant
+
+
+def person_scope_q(user: Any, action: str) -> Q:
+    """People the user may reach through cases (people/access.py `extra_person_scope`): exactly the parties
+    whose identity `CaseView.can_see_identity` shows, on cases where the agency is lead or participant."""
+    from sinergi.cases.models import CaseParty
+
+    nothing = Q(pk__in=[])
+    parties = party_identity_q(user) if action in ("view", "reveal") else None
+    if parties is None:
+        return nothing
+    return Q(pk__in=CaseParty.objects.filter(parties).values("person_id"))
 
 
 def person_withheld_q(user: Any, action: str) -> Q:

@@ -25,6 +25,7 @@ from sinergi.agencies.choices import AgencyType, Role
 
 CASES_PER_SCALE = 300
 KALSEL = "63"
+GIVEN_NAME_SPELLINGS = ["Muhammad", "Muhamad", "Mohammad", "Moh.", "M.", "Achmad", "Ahmad"]
 # The share of open deadlines the demo lets pass (by a few days): a minority, as in an office that works.
 LATE_SHARE = 0.04
 # Notifications older than this are read, as a user who signs in every day would have them.
@@ -108,6 +109,9 @@ def _person(fake, rng, owner, *, child=False, sex=None):
 
     sex = sex or rng.choice(["F", "F", "M"])
     name = fake.name_female() if sex == "F" else fake.name_male()
+    if sex == "M" and rng.random() < 0.3:
+        # Records spell these given names every way: the person search finds them all (people.names).
+        name = f"{rng.choice(GIVEN_NAME_SPELLINGS)} {fake.last_name()}"
     today = timezone.localdate()
     age = rng.randint(14, 17) if child else rng.randint(19, 45)
     birth = today - timedelta(days=age * 365 + rng.randint(0, 364))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("overdue/", views.overdue, name="overdue"),
     path("approvals/", views.approval_inbox, name="approval_inbox"),
     path("mine/", views.my_work, name="my_work"),
+    path("find/", views.find_by_person, name="find_by_person"),
     path("notifications/", views.notifications, name="notifications"),
     path("metrics/", views.metrics, name="metrics"),
     path("<int:case_id>/", views.detail, name="detail"),

@@ -177,8 +177,9 @@ class WorkItem:
     label: Label
     href: str
     detail: Label = ""
-    due_at: Any = None  # a datetime or a date, shown in the reader's locale
+    due_at: Any = None  # a deadline (datetime or date), shown in the reader's locale as "due ..."
     overdue: bool = False
+    on: Any = None  # a plain date the item is about (an event's day, when a post was last seen)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ def worklist_sections(user: Any) -> list[WorkSection]:
                     href=reverse("detection:campaign", args=[campaign.pk]),
                     detail=_("%(risk)s risk, %(posts)s posts")
                     % {"risk": campaign.get_highest_risk_display(), "posts": campaign.post_count},
-                    due_at=campaign.last_seen,
+                    on=campaign.last_seen,
                 )
                 for campaign in queue[:SHOWN_ITEMS]
             ),

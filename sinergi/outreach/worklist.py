@@ -22,7 +22,7 @@ def _items(events: Any) -> tuple[WorkItem, ...]:
             label=event.title,
             href=reverse("outreach:event_detail", args=[event.pk]),
             detail=event.region.name if event.region_id else "",
-            due_at=event.held_on,
+            on=event.held_on,
         )
         for event in events[:SHOWN_ITEMS]
     )

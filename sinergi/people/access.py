@@ -17,6 +17,7 @@ officers (`withheld_person_scope`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
@@ -88,3 +89,33 @@ def extra_person_scope(user: Any, action: str) -> Q:
 def withheld_person_scope(user: Any, action: str) -> Q:
     """People the user may not reach even in its own agency (victims, for analysts and outreach officers)."""
     return _union(_WITHHELD_SCOPE, user, action)
+
+
+# The cases a person appears in belong to the cases app: it registers, in its AppConfig.ready(), the function
+# that lists them for a reader (`(user, person) -> list[PersonCase]`, only cases the reader may open and in which
+# the reader sees this person's identity), and the person page shows what it returns.
+@dataclass(frozen=True)
+class PersonCase:
+    """One case of a person as the person page lists it."""
+
+    reference: str
+    href: str
+    roles: str  # the person's roles in the case, in words
+    stage: str
+    lead_agency: str
+    open: bool
+
+
+PersonCasesHook = Callable[[Any, Any], list[PersonCase]]
+_PERSON_CASES: list[PersonCasesHook] = []
+
+
+def register_person_cases(hook: PersonCasesHook) -> None:
+    _PERSON_CASES[:] = [hook]
+
+
+def person_cases(user: Any, person: Any) -> list[PersonCase] | None:
+    """The person's cases this reader may see, or None when no app lists cases."""
+    if not _PERSON_CASES:
+        return None
+    return _PERSON_CASES[0](user, person)

@@ -13,6 +13,9 @@
 5. Spaces collapsed.
 
 It never raises; an empty or title-only input gives "".
+
+`name_variants` gives the spellings of the same given name that Indonesian records mix (Muhammad, Muhamad,
+Mohammad, Moh., M.; Achmad, Ahmad...): a search for one finds the others (see people.selectors).
 """
 
 from __future__ import annotations
@@ -149,3 +152,30 @@ def normalise_name(text: str | None) -> str:
 def name_words(text: str | None) -> list[str]:
     """The words of a normalised name, in order ("Siti Nur'aini" -> ["siti", "nuraini"])."""
     return normalise_name(text).split()
+
+
+# Spellings of one given name that records and reports mix freely. A search for any of them finds them all, as
+# whole words: "m" and "moh" are abbreviations of Muhammad only where the record wrote them so.
+_VARIANT_GROUPS: tuple[frozenset[str], ...] = (
+    frozenset(
+        {
+            "muhammad", "muhamad", "muhammed", "muhamed", "mohammad", "mohamad", "mohammed", "mohamed",
+            "mochammad", "mochamad", "mokhamad", "muhamat", "moh", "moch", "mhd", "muh", "m",
+        }
+    ),
+    frozenset({"ahmad", "achmad", "akhmad", "ahmat", "achmat", "ahmed"}),
+    frozenset({"abdul", "abd", "abdoel"}),
+    frozenset({"nur", "noor", "nuur"}),
+    frozenset({"yusuf", "yusup", "yoesoef", "jusuf"}),
+    frozenset({"siti", "sitti"}),
+)  # fmt: skip
+_VARIANTS: dict[str, frozenset[str]] = {word: group for group in _VARIANT_GROUPS for word in group}
+
+
+def name_variants(word: str) -> tuple[str, ...]:
+    """The other spellings of a normalised name word, sorted ("ahmad" -> ("achmad", "achmat", ...)); () when
+    the word has none. Single letters are variants only of what they abbreviate, never searched alone."""
+    group = _VARIANTS.get(word)
+    if group is None:
+        return ()
+    return tuple(sorted(group - {word}))

@@ -10,7 +10,9 @@ The search box takes anything a user may have at hand, and `person_list` decides
 - anything else: a name. The query is normalised like stored names (`names.normalise_name`: no titles,
   no diacritics, no punctuation) and every word typed must be the beginning of a word of the person's full
   name or of one of their aliases, in any order: "siti rah" and "rahayu siti" both find "Hj. Siti Rahayu".
-  Words of one letter are ignored when a longer one is present (initials). At most NAME_SEARCH_LIMIT (200)
+  Words of one letter are ignored when a longer one is present (initials). A word with other spellings of the
+  same name (`names.name_variants`: Muhammad, Muhamad, Moh., M.; Achmad, Ahmad) also finds those, as whole
+  words. At most NAME_SEARCH_LIMIT (200)
   people are taken, then ordered: names that begin with the query first, then alphabetically. When more
   match, the page says so and the user adds a word: nobody reads past 200 namesakes, and the cap keeps
   the search fast whatever is typed (a common surname matches thousands in a million).
@@ -35,7 +37,7 @@ from sinergi.audit.services import audit_record
 from sinergi.people import identifiers
 from sinergi.people.choices import PersonAction
 from sinergi.people.models import Person, PersonPhone
-from sinergi.people.names import normalise_name
+from sinergi.people.names import name_variants, normalise_name
 from sinergi.regions.textsearch import WordPrefixMatch
 
 MIN_NAME_QUERY = 2
@@ -48,10 +50,38 @@ _PASSPORT = re.compile(r"^[A-Za-z]{1,2}\d{6,8}$")
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """What a search query was taken to be: kind is "nik", "phone", "passport", "name", "invalid" or ""."""
+    """What a search query was taken to be: kind is "nik", "phone", "passport", "name", "invalid" or "".
+
+    An invalid query says why in `reason`: "too_short" (a name of one letter), "nik_length" (digits that are
+    almost a NIK), "phone_letters" (a phone number with letters in it), "phone_invalid" (digits that are no
+    valid number), "mixed" (letters and digits that are no passport number); `query_error` words it."""
 
     kind: str
     value: str | list[str] = ""
+    reason: str = ""
+
+
+_NEAR_NIK = re.compile(r"^\d{13,15}$|^\d{17,19}$")
+_PHONE_LIKE = re.compile(r"^(\+|0|62)")
+
+
+def query_error(parsed: ParsedQuery) -> str:
+    """What was wrong with an invalid query, in the user's language ("" for a valid one)."""
+    from django.utils.translation import gettext as _
+
+    if parsed.kind != "invalid":
+        return ""
+    messages = {
+        "too_short": _("Type at least two letters of the name."),
+        "nik_length": _("A NIK has 16 digits; you typed %(n)s.") % {"n": len(str(parsed.value))},
+        "phone_letters": _("A phone number has only digits (with + or spaces): remove the letters."),
+        "phone_invalid": _("That is not a valid phone number: check the digits and the country code."),
+        "mixed": _(
+            "Type a name, a NIK of 16 digits, a phone number or a passport number (one or two letters and "
+            "6 to 8 digits)."
+        ),
+    }
+    return messages.get(parsed.reason, messages["mixed"])
 
 
 def parse_query(query: str | None) -> ParsedQuery:
@@ -61,19 +91,50 @@ def parse_query(query: str | None) -> ParsedQuery:
     compact = _SEPARATORS.sub("", text)
     if _NIK.match(compact):
         return ParsedQuery("nik", compact)
+    if _NEAR_NIK.match(compact) and not _PHONE_LIKE.match(compact):
+        return ParsedQuery("invalid", compact, reason="nik_length")
     if _PHONE.match(compact):
         try:
             return ParsedQuery("phone", identifiers.normalise_phone(text))
         except identifiers.InvalidPhoneNumber:
-            return ParsedQuery("invalid", compact)
+            return ParsedQuery("invalid", compact, reason="phone_invalid")
     if _PASSPORT.match(compact):
         return ParsedQuery("passport", identifiers.normalise_passport(compact))
+    digits = sum(ch.isdigit() for ch in compact)
+    if digits >= 4:
+        # Letters among the digits of what is meant as a number: say so rather than search it as a name.
+        return ParsedQuery("invalid", "", reason="phone_letters" if _PHONE_LIKE.match(compact) else "mixed")
     words = normalise_name(text).split()
     long_words = [w for w in words if len(w) > 1]
     words = long_words or words
     if sum(len(w) for w in words) < MIN_NAME_QUERY:
-        return ParsedQuery("invalid", "")
+        return ParsedQuery("invalid", "", reason="too_short")
     return ParsedQuery("name", words)
+
+
+def people_matching(people: QuerySet[Person], parsed: ParsedQuery) -> QuerySet[Person]:
+    """`people` narrowed to those matching a parsed query (exact blind-index lookups, or the name's words with
+    their variants), unordered; none for an invalid or empty query. Scoping is the caller's: `person_list`
+    starts from the user's restrict(), the case search from the parties whose identity the reader sees."""
+    if parsed.kind == "nik":
+        return people.filter(nik_index=identifiers.nik_index(str(parsed.value)))
+    if parsed.kind == "phone":
+        numbers = PersonPhone.objects.filter(number_index=identifiers.phone_index(str(parsed.value)))
+        return people.filter(pk__in=numbers.values("person_id"))
+    if parsed.kind == "passport":
+        return people.filter(passport_index=identifiers.passport_index(str(parsed.value)))
+    if parsed.kind != "name":
+        return people.none()
+    words = list(parsed.value)
+    variants = {word: name_variants(word) for word in words}
+    if connection.vendor == "postgresql":
+        return people.filter(WordPrefixMatch("search_names", words, alternatives=variants))
+    for word in words:
+        match = Q(search_names__contains=" " + word)
+        for variant in variants[word]:
+            match |= Q(search_names__contains=f" {variant} ") | Q(search_names__endswith=f" {variant}")
+        people = people.filter(match)
+    return people
 
 
 def person_list(*, user, query: str = "", filters: dict | None = None) -> QuerySet[Person]:
@@ -104,25 +165,12 @@ def person_list(*, user, query: str = "", filters: dict | None = None) -> QueryS
         )
 
     parsed = parse_query(query)
-    if parsed.kind == "nik":
-        people = people.filter(nik_index=identifiers.nik_index(parsed.value))
-    elif parsed.kind == "phone":
-        people = people.filter(
-            pk__in=PersonPhone.objects.filter(number_index=identifiers.phone_index(parsed.value)).values(
-                "person_id"
-            )
-        )
-    elif parsed.kind == "passport":
-        people = people.filter(passport_index=identifiers.passport_index(parsed.value))
+    if parsed.kind in ("nik", "phone", "passport"):
+        people = people_matching(people, parsed)
     elif parsed.kind == "invalid":
         return people.none()
     elif parsed.kind == "name":
-        candidates = people
-        if connection.vendor == "postgresql":
-            candidates = candidates.filter(WordPrefixMatch("search_names", parsed.value))
-        else:
-            for word in parsed.value:
-                candidates = candidates.filter(search_names__contains=" " + word)
+        candidates = people_matching(people, parsed)
         # Unordered and capped: the database stops after NAME_SEARCH_LIMIT matches instead of sorting all.
         people = Person.objects.filter(pk__in=candidates.order_by().values("pk")[:NAME_SEARCH_LIMIT])
         phrase = " ".join(parsed.value)

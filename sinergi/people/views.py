@@ -33,6 +33,7 @@ from sinergi.people.selectors import (
     person_list,
     person_may,
     person_search_record,
+    query_error,
 )
 from sinergi.people.services import (
     NikMismatchWarning,
@@ -112,6 +113,7 @@ def index(request):
         "page_obj": page,
         "query": query,
         "query_kind": parsed.kind,
+        "query_error": query_error(parsed),
         "searched": bool(query or any(filters.values())),
         "may_create": access.may_create_person(request.user),
     }
@@ -199,6 +201,7 @@ def detail(request, person_id: int):
             "may_change": person_may(request.user, person, PersonAction.CHANGE),
             "may_reveal": person_may(request.user, person, PersonAction.REVEAL),
             "may_delete": person_may(request.user, person, PersonAction.DELETE),
+            "cases": access.person_cases(request.user, person),
         },
     )
 
@@ -303,5 +306,6 @@ def reveal(request, person_id: int, field_name: str):
             "may_change": person_may(request.user, person, PersonAction.CHANGE),
             "may_reveal": True,
             "may_delete": person_may(request.user, person, PersonAction.DELETE),
+            "cases": access.person_cases(request.user, person),
         },
     )

@@ -24,14 +24,32 @@ def tsquery_words(words: list[str]) -> str:
     return " & ".join(f"{w}:*" for w in cleaned if w)
 
 
+def tsquery_terms(terms: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """'(muhammad:* | m | moh) & rizki:*' from (word, whole-word alternatives) pairs: each word as a prefix, or
+    any of its alternatives as a whole word."""
+    parts = []
+    for word, alternatives in terms:
+        options = [f"{w}:*" for w in [_NOT_WORD.sub("", word)] if w]
+        options += [w for w in (_NOT_WORD.sub("", a) for a in alternatives) if w]
+        if options:
+            parts.append(options[0] if len(options) == 1 else "(" + " | ".join(options) + ")")
+    return " & ".join(parts)
+
+
 class WordPrefixMatch(Expression):
+    """Every word begins a word of the column; with `alternatives` ({word: whole words}), a word may instead be
+    one of its alternatives (the spellings of one name)."""
+
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, column: str, words: list[str]):
+    def __init__(self, column: str, words: list[str], alternatives: dict[str, Sequence[str]] | None = None):
         super().__init__()
         self.column = F(column)
-        self.tsquery = tsquery_words(words)
+        if alternatives:
+            self.tsquery = tsquery_terms([(word, alternatives.get(word, ())) for word in words])
+        else:
+            self.tsquery = tsquery_words(words)
 
     def get_source_expressions(self) -> list[Any]:
         return [self.column]

@@ -38,6 +38,7 @@ from sinergi.cases.views.referrals import (
     referral_revoke,
     referral_services,
 )
+from sinergi.cases.views.search import find_by_person
 from sinergi.cases.views.transfers import transfer_accept, transfer_decline, transfer_inbox, transfer_request
 from sinergi.cases.views.worklist import my_work
 
@@ -51,6 +52,7 @@ __all__ = [
     "document_download",
     "document_upload",
     "edit",
+    "find_by_person",
     "index",
     "intake",
     "may_intake",
