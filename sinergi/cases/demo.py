@@ -278,6 +278,52 @@ def settle_open_work(case_id: int, rng: random.Random) -> None:
     Case.objects.filter(pk=case_id).update(stage_entered_at=entered, stage_due_at=due)
 
 
+def _top_up_referrals(rng: random.Random, agencies: list, minimum: int = 3) -> int:
+    """Gives every agency with case handlers at least `minimum` open referrals on open cases (some waiting for
+    its answer, some accepted with services due), so that every demo login has casework to do, whichever
+    agencies the random cases happened to need."""
+    from sinergi.cases import services
+    from sinergi.cases.choices import CaseStatus, ReferralState
+    from sinergi.cases.models import Case, Referral
+    from sinergi.core.errors import ApplicationError
+
+    open_cases = list(
+        Case.objects.filter(status=CaseStatus.OPEN, stage__in=["referral", "services", "reintegration"])
+        .select_related("lead_agency", "flow_version")
+        .order_by("id")
+    )
+    made = 0
+    for agency in agencies:
+        have = Referral.objects.filter(
+            to_agency=agency, state__in=[ReferralState.PENDING, ReferralState.ACCEPTED], case__status="OPEN"
+        ).count()
+        answerers = _staff(agency, [Role.CASE_WORKER, Role.INVESTIGATOR, Role.SUPERVISOR])
+        for case in rng.sample(open_cases, k=len(open_cases)):
+            if have >= minimum or not answerers:
+                break
+            if case.lead_agency_id == agency.pk:
+                continue
+            needs = [
+                n for n, rule in services.flow_of(case).needs.items() if agency.type in rule.agency_types
+            ]
+            senders = _staff(case.lead_agency, [Role.CASE_WORKER, Role.INVESTIGATOR])
+            if not needs or not senders:
+                continue
+            need = rng.choice(needs)
+            try:
+                referral = services.referral_create(
+                    actor=senders[0], case=case, to_agency=agency, need=need, reason=_need_reason(need)
+                )
+                if have % 2:
+                    services.referral_accept(actor=answerers[0], referral=referral)
+            except ApplicationError:
+                continue  # this case already has such a referral: try the next one
+            settle_open_work(case.pk, rng)
+            have += 1
+            made += 1
+    return made
+
+
 def _read_old_notifications() -> int:
     """Marks read what a user who signs in every day would have read: everything older than UNREAD_FOR."""
     from sinergi.cases.models import Notification
@@ -546,10 +592,11 @@ def seed(*, rng: random.Random, stdout, scale: int = 1) -> dict:
             _spread_metrics(case.pk, rng)
             settle_open_work(case.pk, rng)
         created += 1
+    topped_up = _top_up_referrals(rng, [a for agencies in by_type.values() for a in agencies])
     escalated = services.cases_escalate_overdue()
     _read_old_notifications()
     stdout.write(
-        f"cases: {created} demo cases; escalated {escalated['referrals_unanswered']} unanswered and "
+        f"cases: {created} demo cases, {topped_up} more referrals; escalated {escalated['referrals_unanswered']} unanswered and "
         f"{escalated['referrals_overdue']} overdue referrals, {escalated['tasks']} tasks\n"
     )
     return {"cases": created, **escalated}

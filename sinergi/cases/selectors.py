@@ -671,7 +671,8 @@ def metrics_agencies(*, user) -> QuerySet[Agency]:
 def case_metrics(*, user, agency: Agency, start: date, end: date, now: datetime | None = None) -> dict:
     """Handling metrics of one agency for cases reported / referrals sent between start and end (inclusive):
     time from report to first action, time to accept a referral, time to repatriation, share of referrals
-    overdue (answered late, or still unanswered / undelivered past their deadline, or escalated)."""
+    overdue (answered late, or still unanswered / undelivered past their deadline, or escalated); the cases by
+    care stage, the same figures month by month, and the referral answer deadlines kept (`cases.metrics`)."""
     if not metrics_agencies(user=user).filter(pk=agency.pk).exists():
         raise Http404
     now = now or timezone.now()
@@ -695,10 +696,18 @@ def case_metrics(*, user, agency: Agency, start: date, end: date, now: datetime 
         | Q(state=ReferralState.ACCEPTED, due_at__lt=now)
         | Q(answered_at__isnull=False, answered_at__gt=F("accept_by"))
     ).count()
+    from sinergi.cases import metrics
+
+    months = metrics.by_month(cases=cases, referrals=referrals, start=start, end=end, now=now)
     return {
         "agency_id": agency.pk,
         "start": start,
         "end": end,
+        "by_stage": [
+            {"stage": code, "label": label, "count": count} for code, label, count in metrics.by_stage(cases)
+        ],
+        "months": months,
+        "deadlines": metrics.deadlines_of(referrals.values_list("state", "answered_at", "accept_by"), now),
         "cases_reported": cases.count(),
         "report_to_first_action": first_action,
         "referral_acceptance": accept,

@@ -78,7 +78,11 @@ def seed(*, rng: random.Random, stdout, scale: int = 1) -> dict:
     officers = [u for u in planners if u.has_role(Role.OUTREACH_OFFICER)]
     for officer in officers:
         province = officer.agency.jurisdiction_id[:2]
-        villages = list(Region.objects.filter(level=4, code__startswith=f"{province}.").order_by("?")[:3])
+        # Villages, or districts where a small demo loaded the province only down to them.
+        places = Region.objects.filter(code__startswith=f"{province}.")
+        villages = list(places.filter(level=4).order_by("?")[:3]) or list(
+            places.filter(level=3).order_by("?")[:3]
+        )
         dates = [
             today + timedelta(days=rng.randint(3, 20)),
             today + timedelta(days=rng.randint(21, 45)),

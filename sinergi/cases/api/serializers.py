@@ -567,10 +567,38 @@ class DurationSerializer(serializers.Serializer):
     mean_hours = serializers.FloatField(allow_null=True)
 
 
+class StageCountSerializer(serializers.Serializer):
+    stage = serializers.CharField(help_text="Care stage code of the flow")
+    label = serializers.CharField(help_text="The stage's name in the request's language")
+    count = serializers.IntegerField()
+
+
+class DeadlinesSerializer(serializers.Serializer):
+    """Referral answer deadlines (`accept_by`) of the referrals received."""
+
+    kept = serializers.IntegerField(help_text="Answered by the deadline")
+    missed_answered = serializers.IntegerField(help_text="Answered after the deadline")
+    missed_unanswered = serializers.IntegerField(help_text="Not answered, the deadline has passed")
+    waiting = serializers.IntegerField(help_text="Not answered, the deadline is still ahead")
+    kept_share = serializers.FloatField(allow_null=True, help_text="kept / (kept + missed), 0 to 1")
+
+
+class MonthMetricsSerializer(serializers.Serializer):
+    month = serializers.DateField(help_text="First day of the month")
+    cases_reported = serializers.IntegerField()
+    report_to_first_action = DurationSerializer(source="first_action")
+    referral_acceptance = DurationSerializer(source="acceptance")
+    referrals_received = serializers.IntegerField()
+    deadlines = DeadlinesSerializer()
+
+
 class MetricsOutputSerializer(serializers.Serializer):
     agency_id = serializers.IntegerField()
     start = serializers.DateField()
     end = serializers.DateField()
+    by_stage = StageCountSerializer(many=True, help_text="Cases reported in the period, by current care stage")
+    months = MonthMetricsSerializer(many=True, help_text="The period's figures month by month")
+    deadlines = DeadlinesSerializer(help_text="Answer deadlines of the referrals received in the period")
     cases_reported = serializers.IntegerField()
     report_to_first_action = DurationSerializer()
     referral_acceptance = DurationSerializer()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -58,20 +59,21 @@ def country_name(code: str) -> str:
 
 @register.filter
 def hours(value) -> str:
-    """Hours under two days ("5.5 hours"), else days ("3.2 days")."""
+    """Hours under two days ("5,5 jam"), else days ("3,2 hari"), the number in the reader's locale."""
     if value is None:
         return "—"
     value = float(value)
     if value < 48:
-        return _("%(n)s hours") % {"n": f"{value:.1f}"}
-    return _("%(n)s days") % {"n": f"{value / 24:.1f}"}
+        return _("%(n)s hours") % {"n": number_format(value, 1)}
+    return _("%(n)s days") % {"n": number_format(value / 24, 1)}
 
 
 @register.filter
 def percent(value) -> str:
+    """A share as a percentage in the reader's locale ("97 %" reads "97%", "0,97" never shows)."""
     if value is None:
         return "—"
-    return f"{float(value) * 100:.0f}%"
+    return f"{number_format(float(value) * 100, 0)}%"
 
 
 @register.simple_tag(takes_context=True)

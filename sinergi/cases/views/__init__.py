@@ -11,9 +11,10 @@ package re-exports the views so `sinergi.cases.views.X` keeps working for the UR
 from sinergi.cases.views._shared import may_intake
 from sinergi.cases.views.approvals import approval_decide, approval_inbox, approval_request
 from sinergi.cases.views.case_detail import detail, edit, index, timeline
-from sinergi.cases.views.escalation import metrics, notifications, overdue
+from sinergi.cases.views.escalation import notifications, overdue
 from sinergi.cases.views.flow import transition
 from sinergi.cases.views.intake_form import intake
+from sinergi.cases.views.metrics import metrics
 from sinergi.cases.views.records import (
     assign,
     consent,

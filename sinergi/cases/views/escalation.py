@@ -1,11 +1,8 @@
-"""What needs attention: the overdue list, notifications, the metrics page."""
+"""What needs attention: the overdue list (and what falls due this week), notifications."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,9 +11,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sinergi.cases import selectors, services
-from sinergi.cases.forms import (
-    MetricsForm,
-)
 from sinergi.cases.views._shared import PAGE_SIZE, _safe_next
 from sinergi.core.htmx import is_htmx
 
@@ -74,46 +68,3 @@ def _open_case_ids(user, notifications) -> set[int]:
     if not ids:
         return set()
     return set(selectors.case_list(user=user).filter(pk__in=ids).values_list("pk", flat=True))
-
-
-@login_required
-@require_GET
-def metrics(request):
-    """Handling metrics of one agency over a period."""
-    agencies = list(selectors.metrics_agencies(user=request.user).order_by("name"))
-    if not agencies:
-        raise PermissionDenied
-    today = timezone.localdate()
-    default_agency = (
-        request.user.agency_id if any(a.pk == request.user.agency_id for a in agencies) else agencies[0].pk
-    )
-    data = request.GET.copy() if request.GET else None
-    if data is not None:
-        data.setdefault("agency", str(default_agency))
-        data.setdefault("start", (today - timedelta(days=90)).isoformat())
-        data.setdefault("end", today.isoformat())
-    form = MetricsForm(
-        data,
-        agencies=agencies,
-        initial={"agency": default_agency, "start": today - timedelta(days=90), "end": today},
-    )
-    result = None
-    chosen = None
-    if form.is_bound:
-        if form.is_valid():
-            chosen = next(a for a in agencies if str(a.pk) == form.cleaned_data["agency"])
-            result = selectors.case_metrics(
-                user=request.user,
-                agency=chosen,
-                start=form.cleaned_data["start"],
-                end=form.cleaned_data["end"],
-            )
-    else:
-        chosen = next(a for a in agencies if a.pk == default_agency)
-        result = selectors.case_metrics(
-            user=request.user, agency=chosen, start=today - timedelta(days=90), end=today
-        )
-    status = 400 if form.is_bound and not form.is_valid() else 200
-    return render(
-        request, "cases/metrics.html", {"form": form, "result": result, "agency": chosen}, status=status
-    )
