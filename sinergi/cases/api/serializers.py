@@ -596,7 +596,9 @@ class MetricsOutputSerializer(serializers.Serializer):
     agency_id = serializers.IntegerField()
     start = serializers.DateField()
     end = serializers.DateField()
-    by_stage = StageCountSerializer(many=True, help_text="Cases reported in the period, by current care stage")
+    by_stage = StageCountSerializer(
+        many=True, help_text="Cases reported in the period, by current care stage"
+    )
     months = MonthMetricsSerializer(many=True, help_text="The period's figures month by month")
     deadlines = DeadlinesSerializer(help_text="Answer deadlines of the referrals received in the period")
     cases_reported = serializers.IntegerField()
