@@ -10,6 +10,7 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Analytics")
 
     def ready(self):
-        from sinergi.analytics import plugins
+        from sinergi.analytics import plugins, signals
 
         plugins.register()
+        signals.connect()

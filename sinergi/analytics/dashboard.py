@@ -3,15 +3,13 @@ and a region. Each figure counts only what the reader could open one by one (sin
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from sinergi.analytics import access
+from sinergi.analytics import aggregates, scope
 from sinergi.analytics.periods import add_months, month_of, months_between, start_of
 
 
@@ -61,77 +59,58 @@ def _stage_labels(stage_codes: set[str]) -> dict[str, str]:
     return labels
 
 
-def _median_days(queryset, start: str, end: str) -> float | None:
-    """Median of end - start in days over the queryset's rows: computed by PostgreSQL (percentile_cont), or
-    in Python on SQLite."""
-    from django.db import connection
-
-    rows = queryset.filter(**{f"{start}__isnull": False, f"{end}__isnull": False}).order_by()
-    if connection.vendor == "postgresql":
-        from django.core.exceptions import EmptyResultSet
-
-        try:
-            sql, params = rows.values(start, end).query.sql_with_params()
-        except EmptyResultSet:  # a reader without any case
-            return None
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM (x.e - x.s))) "  # noqa: S608
-                f"FROM (SELECT {connection.ops.quote_name(start)} AS s, {connection.ops.quote_name(end)} AS e "
-                f"FROM ({sql}) inner_rows) x WHERE x.e >= x.s",
-                params,
-            )
-            value = cursor.fetchone()[0]
-        return None if value is None else round(float(value) / 86400, 1)
-    days = [(e - b).total_seconds() / 86400 for b, e in rows.values_list(start, end) if e >= b]
-    return round(statistics.median(days), 1) if days else None
+def _days(histogram: dict[int, int]) -> float | None:
+    hours = scope.median_hours(histogram)
+    return None if hours is None else round(hours / 24, 1)
 
 
 def dashboard(*, user, since: date, until: date, region: str = "") -> Dashboard:
-    """The figures of the months `since`..`until` (first days of months), inside region code `region`."""
-    from sinergi.cases.choices import ClosureReason, PartyRole, ReferralState
-    from sinergi.cases.models import CaseParty, Referral
+    """The figures of the months `since`..`until` (first days of months), inside region code `region`.
+
+    Case figures come from the monthly tables (sinergi/analytics/scope.py: the reader's lead cases counted
+    ahead, its other visible cases live); medians are to the hour (the tables keep hours).
+    """
+    from sinergi.cases.choices import ReferralState
+    from sinergi.cases.models import Referral
     from sinergi.detection.models import Campaign
 
-    begin, end = start_of(month_of(since)), start_of(add_months(month_of(until), 1))
     result = Dashboard(since=month_of(since), until=month_of(until), region=region)
-    visible = access.visible_cases(user)
-    if region:
-        visible = visible.filter(origin_region_id__startswith=region)
-    in_period = visible.filter(reported_at__gte=begin, reported_at__lt=end)
-
-    totals = in_period.aggregate(total=Count("id"), open=Count("id", filter=Q(status="OPEN")))
-    result.cases_total, result.cases_open = totals["total"], totals["open"]
-    stages = list(in_period.order_by().values("stage").annotate(n=Count("id")).order_by("-n", "stage"))
-    labels = _stage_labels({row["stage"] for row in stages})
-    result.by_stage = [(labels.get(row["stage"], row["stage"]), row["n"]) for row in stages]
-    monthly = {
-        month_of(row["month"].date() if hasattr(row["month"], "date") else row["month"]): row["n"]
-        for row in in_period.order_by()
-        .annotate(month=TruncMonth("reported_at"))
-        .values("month")
-        .annotate(n=Count("id"))
-    }
+    begin, end = start_of(result.since), start_of(add_months(result.until, 1))
+    level = aggregates.LEVEL_OF_LENGTH[len(region)]
+    span = {"level": level, "region": region, "first": result.since, "last": result.until}
+    stages: dict[str, int] = {}
+    monthly: dict[date, int] = {}
+    for _region, month, kind, stage, cases, open_cases, victims, _reint, reint_victims in scope.monthly(
+        user, kinds=("reported", "closed", "repatriated"), **span
+    ):
+        if kind == "reported":
+            result.cases_total += cases
+            result.cases_open += open_cases
+            result.victims += victims
+            stages[stage] = stages.get(stage, 0) + cases
+            monthly[month] = monthly.get(month, 0) + cases
+        elif kind == "closed":
+            result.closed += cases
+            result.victims_reintegrated += reint_victims
+        else:
+            result.victims_repatriated += victims
+    counted = sorted(((stage, n) for stage, n in stages.items() if n), key=lambda item: (-item[1], item[0]))
+    labels = _stage_labels({stage for stage, _n in counted})
+    result.by_stage = [(labels.get(stage, stage), n) for stage, n in counted]
     result.monthly = [(month, monthly.get(month, 0)) for month in months_between(result.since, result.until)]
+    result.days_to_first_action = _days(scope.durations(user, kind="first_action", **span))
+    result.days_to_close = _days(scope.durations(user, kind="close", **span))
 
     now = timezone.now()
-    referrals = Referral.objects.filter(case__in=visible.values("id"))
+    reader = scope.reader_cases(user)
+    in_scope = Q(case_id__in=reader.others.values("id"))
+    if reader.lead_agency_id is not None:
+        in_scope |= Q(case__lead_agency_id=reader.lead_agency_id)
+    referrals = Referral.objects.filter(in_scope)
+    if region:
+        referrals = referrals.filter(case__origin_region_id__startswith=region)
     result.overdue_referrals = referrals.filter(state=ReferralState.ACCEPTED, due_at__lt=now).count()
     result.unanswered_referrals = referrals.filter(state=ReferralState.PENDING, accept_by__lt=now).count()
-
-    result.days_to_first_action = _median_days(in_period, "reported_at", "first_action_at")
-    closed = visible.filter(closed_at__gte=begin, closed_at__lt=end)
-    result.closed = closed.count()
-    result.days_to_close = _median_days(closed, "reported_at", "closed_at")
-
-    victims = CaseParty.objects.filter(role=PartyRole.VICTIM)
-    result.victims = victims.filter(case__in=in_period.values("id")).count()
-    result.victims_repatriated = victims.filter(
-        case__in=visible.filter(repatriated_at__gte=begin, repatriated_at__lt=end).values("id")
-    ).count()
-    result.victims_reintegrated = victims.filter(
-        case__in=closed.filter(closure_reason=ClosureReason.REINTEGRATED).values("id")
-    ).count()
 
     campaigns = Campaign.objects.restrict(user, "view").filter(
         risk_rank__gte=2, last_seen__gte=begin, last_seen__lt=end
@@ -139,11 +118,22 @@ def dashboard(*, user, since: date, until: date, region: str = "") -> Dashboard:
     result.flagged_campaigns = campaigns.count()
     result.top_campaigns = list(campaigns.order_by("-risk_rank", "-post_count", "-last_seen")[:5])
 
-    _outreach(result, user=user, region=region, visible_in_period=in_period)
+    _outreach(result, user=user, region=region)
     return result
 
 
-def _outreach(result: Dashboard, *, user, region: str, visible_in_period) -> None:
+def _districts_with_cases(user, *, region: str, first: date, last: date) -> set[str]:
+    """District codes (the first 8 characters) of the reader's cases reported in the months, inside `region`."""
+    level = max(3, aggregates.LEVEL_OF_LENGTH[len(region)])
+    exact = region if level == aggregates.LEVEL_OF_LENGTH[len(region)] else ""
+    rows = scope.monthly(
+        user, level=level, region=exact, within="" if exact else region, first=first, last=last,
+        kinds=("reported",),
+    )  # fmt: skip
+    return {code[:8] for code, _m, _k, _s, cases, *_rest in rows if cases}
+
+
+def _outreach(result: Dashboard, *, user, region: str) -> None:
     from django.db.models.functions import Substr
 
     from sinergi.outreach.models import OutreachEvent
@@ -159,12 +149,6 @@ def _outreach(result: Dashboard, *, user, region: str, visible_in_period) -> Non
         events.order_by().annotate(d=Substr("region_id", 1, 8)).values_list("d", flat=True).distinct()
     )
     result.outreach_districts = len(reached)
-    with_cases = set(
-        visible_in_period.filter(origin_region__isnull=False)
-        .order_by()
-        .annotate(d=Substr("origin_region_id", 1, 8))
-        .values_list("d", flat=True)
-        .distinct()
-    )
+    with_cases = _districts_with_cases(user, region=region, first=result.since, last=result.until)
     result.districts_with_cases = len(with_cases)
     result.districts_with_cases_reached = len(with_cases & reached)

@@ -1,6 +1,7 @@
 """Origin hotspots: cases, victims and flagged posts per region of origin and month, with the spike test.
 
-Counts come only from the reader's cases (`access.visible_cases`) and, for readers of the early-detection
+Counts come only from the reader's cases (`access.visible_cases`, through the monthly tables of
+sinergi/analytics/scope.py) and, for readers of the early-detection
 queue, from flagged posts naming a regency (`PostRegion`, filled at rebuild time).
 """
 
@@ -10,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models.functions import Substr
 
-from sinergi.analytics import access, stats
+from sinergi.analytics import access, scope, stats
 from sinergi.analytics.models import PostRegion
-from sinergi.analytics.periods import add_months, month_of, months_between, start_of
+from sinergi.analytics.periods import add_months, months_between
 from sinergi.regions.choices import RegionLevel
 
 CODE_LENGTH = {
@@ -50,48 +51,24 @@ class Hotspots:
     posts_counted: bool
 
 
-def _month_key(value) -> date:
-    return month_of(value.date() if hasattr(value, "date") else value)
-
-
 def hotspots(*, user, level: int, month: date, within: str = "") -> Hotspots:
     """Per region of `level` (inside the region code `within`, if given): monthly counts for the trend window
     ending with `month`, and the spike test of `month` against the twelve months before it."""
-    from sinergi.cases.choices import PartyRole
-    from sinergi.cases.models import CaseParty
-
     length = CODE_LENGTH[RegionLevel(level)]
     first = add_months(month, -(TREND_MONTHS + stats.BASELINE_MONTHS - 1))
     window = months_between(first, month)
-    cases = access.visible_cases(user).filter(
-        origin_region__isnull=False,
-        reported_at__gte=start_of(first),
-        reported_at__lt=start_of(add_months(month, 1)),
-    )
-    if within:
-        cases = cases.filter(origin_region_id__startswith=within)
     rows: dict[str, RegionRow] = {}
 
     def row(code: str) -> RegionRow:
         return rows.setdefault(code, RegionRow(code=code))
 
-    counted = (
-        cases.order_by()
-        .annotate(region=Substr("origin_region_id", 1, length), month=TruncMonth("reported_at"))
-        .values("region", "month")
-        .annotate(n=Count("id"))
-    )
-    for item in counted:
-        row(item["region"]).cases[_month_key(item["month"])] = item["n"]
-    victims = (
-        CaseParty.objects.filter(role=PartyRole.VICTIM, case__in=cases.values("id"))
-        .order_by()
-        .annotate(region=Substr("case__origin_region_id", 1, length), month=TruncMonth("case__reported_at"))
-        .values("region", "month")
-        .annotate(n=Count("id"))
-    )
-    for item in victims:
-        row(item["region"]).victims[_month_key(item["month"])] = item["n"]
+    for code, when, _kind, _stage, cases, _open, victims, *_rest in scope.monthly(
+        user, level=int(level), within=within, first=first, last=month, kinds=("reported",)
+    ):
+        if cases or victims:
+            region = row(code)
+            region.cases[when] = region.cases.get(when, 0) + cases
+            region.victims[when] = region.victims.get(when, 0) + victims
     posts_counted = access.may_see_posts(user) and level <= RegionLevel.REGENCY
     if posts_counted:
         mentions = PostRegion.objects.filter(month__gte=first, month__lte=month)
@@ -127,7 +104,6 @@ def _name(rows: dict[str, RegionRow]) -> None:
 
 
 def latest_month_with_cases(user) -> date | None:
-    from django.db.models import Max
-
-    latest = access.visible_cases(user).aggregate(last=Max("reported_at"))["last"]
-    return month_of(latest.date()) if latest else None
+    rows = scope.monthly(user, level=0, first=date(2000, 1, 1), last=date(2100, 12, 1), kinds=("reported",))
+    months = [when for _code, when, _kind, _stage, cases, *_rest in rows if cases]
+    return max(months) if months else None

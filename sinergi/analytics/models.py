@@ -74,3 +74,92 @@ class PostRegion(models.Model):
 
     def __str__(self) -> str:
         return f"post {self.post_id} in {self.regency}"
+
+
+# --- monthly figures per lead agency (sinergi/analytics/aggregates.py) ----------------------------------------
+
+
+class CaseFact(models.Model):
+    """What one case adds to the monthly figures, as last folded in: the fold subtracts it before adding the
+    case's new state, so a change of stage, lead agency or region moves the case between figures exactly."""
+
+    case_id = models.BigIntegerField(primary_key=True)
+    agency_id = models.BigIntegerField(help_text="Lead agency.")
+    region = models.CharField(max_length=13, blank=True, help_text='Origin region code, "" when unknown.')
+    stage = models.CharField(max_length=40)
+    is_open = models.BooleanField()
+    victims = models.IntegerField()
+    reported_month = models.DateField()
+    closed_month = models.DateField(null=True, blank=True)
+    reintegrated = models.BooleanField()
+    repatriated_month = models.DateField(null=True, blank=True)
+    first_action_hours = models.IntegerField(null=True, blank=True)
+    close_hours = models.IntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"case {self.case_id}"
+
+
+class CaseMonthly(models.Model):
+    """Cases of one lead agency per month, region of origin (every level, "" for all regions) and stage.
+
+    `kind` says which date the month is of: "reported" (cases, open cases, victims), "closed" (cases closed,
+    reintegrated cases and their victims), "repatriated" (victims of the cases returned home that month).
+    """
+
+    agency_id = models.BigIntegerField()
+    level = models.PositiveSmallIntegerField(help_text="0 all regions, 1 province ... 4 village.")
+    region = models.CharField(max_length=13, blank=True)
+    month = models.DateField()
+    kind = models.CharField(max_length=12)
+    stage = models.CharField(max_length=40, blank=True)
+    cases = models.IntegerField(default=0)
+    open_cases = models.IntegerField(default=0)
+    victims = models.IntegerField(default=0)
+    reintegrated = models.IntegerField(default=0)
+    reintegrated_victims = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency_id", "level", "region", "month", "kind", "stage"], name="casemonthly_key"
+            )
+        ]
+        # The map of one level without a region filter reads every region of the level for a few months.
+        indexes = [models.Index(fields=["agency_id", "level", "month"], name="casemonthly_level_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.region or '*'} {self.month:%Y-%m} {self.kind} {self.stage}"
+
+
+class CaseDuration(models.Model):
+    """How many cases of one lead agency, month and region took `hours` hours from report to first handling
+    step ("first_action", month reported) or to closure ("close", month closed): the medians' histogram."""
+
+    agency_id = models.BigIntegerField()
+    level = models.PositiveSmallIntegerField()
+    region = models.CharField(max_length=13, blank=True)
+    month = models.DateField()
+    kind = models.CharField(max_length=12)
+    hours = models.IntegerField()
+    cases = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency_id", "level", "region", "month", "kind", "hours"], name="caseduration_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.region or '*'} {self.month:%Y-%m} {self.kind} {self.hours} h"
+
+
+class DirtyCase(models.Model):
+    """A case written since its fact was folded into the monthly figures (one row per write: the fold deletes
+    only the rows it read, so a write that lands during a fold is folded by the next one)."""
+
+    case_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} to fold"

@@ -390,8 +390,12 @@ def post_regions_rebuild() -> int:
 
 
 def analytics_rebuild() -> GraphBuild:
-    """The graph tables and the post-region mentions, in one go (the command and the task call this)."""
+    """The graph tables, the post-region mentions and the monthly figures, in one go (the command and the task
+    call this)."""
+    from sinergi.analytics import aggregates
+
     build = graph_rebuild()
     with transaction.atomic():
         post_regions_rebuild()
+    aggregates.rebuild()
     return build
