@@ -108,7 +108,9 @@ def dashboard(*, user, since: date, until: date, region: str = "") -> Dashboard:
         in_scope |= Q(case__lead_agency_id=reader.lead_agency_id)
     referrals = Referral.objects.filter(in_scope)
     if region:
-        referrals = referrals.filter(case__origin_region_id__startswith=region)
+        from sinergi.cases.models import Case
+
+        referrals = referrals.filter(case__in=Case.objects.filter(origin_region__code__startswith=region))
     result.overdue_referrals = referrals.filter(state=ReferralState.ACCEPTED, due_at__lt=now).count()
     result.unanswered_referrals = referrals.filter(state=ReferralState.PENDING, accept_by__lt=now).count()
 
@@ -142,7 +144,7 @@ def _outreach(result: Dashboard, *, user, region: str) -> None:
         held_on__gte=result.since, held_on__lt=add_months(result.until, 1), held_on__lte=timezone.localdate()
     )
     if region:
-        events = events.filter(region_id__startswith=region)
+        events = events.filter(region__code__startswith=region)
     figures = events.aggregate(n=Count("id"), people=Sum("participants_total"))
     result.outreach_events, result.outreach_participants = figures["n"], figures["people"] or 0
     reached = set(

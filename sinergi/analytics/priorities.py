@@ -64,7 +64,7 @@ def priorities(
     since = add_months(this_month(), -(RECENT_MONTHS - 1))
     cases = access.visible_cases(user).filter(origin_region__isnull=False, reported_at__gte=start_of(since))
     if within:
-        cases = cases.filter(origin_region_id__startswith=within)
+        cases = cases.filter(origin_region__code__startswith=within)
     found: dict[str, Candidate] = {}
     for row in (
         cases.order_by().annotate(a=Substr("origin_region_id", 1, length)).values("a").annotate(n=Count("id"))
