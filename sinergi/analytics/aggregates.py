@@ -136,7 +136,7 @@ def monthly_select(source: str, sign: int = 1) -> str:
     opened = "CASE WHEN f.is_open THEN 1 ELSE 0 END"
     reintegrated = "CASE WHEN f.reintegrated THEN 1 ELSE 0 END"
     reintegrated_victims = "CASE WHEN f.reintegrated THEN f.victims ELSE 0 END"
-    group = "f.agency_id, lv.column1, lv.column2, f.region"
+    group = f"f.agency_id, lv.column1, {region}"
     s = int(sign)
     # Identifiers and numbers of this module only; values go as parameters.
     return (
@@ -162,7 +162,7 @@ def duration_select(source: str, sign: int = 1) -> str:
     region = _region_sql()
     levels = _levels_sql()
     where = "WHERE (lv.column1 = 0 OR f.region <> '')"
-    group = "f.agency_id, lv.column1, lv.column2, f.region"
+    group = f"f.agency_id, lv.column1, {region}"
     s = int(sign)
     # Identifiers and numbers of this module only; values go as parameters.
     return (
