@@ -142,10 +142,13 @@ def monthly_select(source: str, sign: int = 1) -> str:
     return (
         f"SELECT f.agency_id AS agency_id, lv.column1 AS level, {region} AS region, "  # noqa: S608
         "f.reported_month AS month, "
-        f"'reported' AS kind, f.stage AS stage, {s} * COUNT(*) AS cases, {s} * SUM({opened}) AS open_cases, "
+        f"'reported' AS kind, '' AS stage, {s} * COUNT(*) AS cases, {s} * SUM({opened}) AS open_cases, "
         f"{s} * SUM(f.victims) AS victims, 0 AS reintegrated, 0 AS reintegrated_victims "
         f"FROM {source} CROSS JOIN {levels} {where} "
-        f"GROUP BY {group}, f.reported_month, f.stage "
+        f"GROUP BY {group}, f.reported_month "
+        "UNION ALL "
+        f"SELECT f.agency_id, lv.column1, {region}, f.reported_month, 'stage', f.stage, {s} * COUNT(*), 0, 0, "
+        f"0, 0 FROM {source} CROSS JOIN {levels} {where} GROUP BY {group}, f.reported_month, f.stage "
         "UNION ALL "
         f"SELECT f.agency_id, lv.column1, {region}, f.closed_month, 'closed', '', {s} * COUNT(*), 0, 0, "
         f"{s} * SUM({reintegrated}), {s} * SUM({reintegrated_victims}) FROM {source} CROSS JOIN {levels} "
@@ -178,8 +181,10 @@ def duration_select(source: str, sign: int = 1) -> str:
     )
 
 
-def _add(source: str, params: list, sign: int) -> None:
-    """Adds (sign 1) or subtracts (-1) the facts of `source` to the monthly tables."""
+def _add(source: str, params: list, sign: int, *, empty: bool = False) -> None:
+    """Adds (sign 1) or subtracts (-1) the facts of `source` to the monthly tables. Into `empty` tables the
+    rows go by plain INSERT, in the order the reads scan them (agency, level, kind, month: a year of one
+    level is then a few contiguous pages)."""
     for model, columns, select, sums in (
         (CaseMonthly, MONTHLY_COLUMNS, monthly_select(source, sign), MONTHLY_SUMS),
         (CaseDuration, DURATION_COLUMNS, duration_select(source, sign), ("cases",)),
@@ -187,14 +192,16 @@ def _add(source: str, params: list, sign: int) -> None:
         table = _q(model._meta.db_table)
         keys = [c for c in columns if c not in sums]
         updates = ", ".join(f"{_q(c)} = {table}.{_q(c)} + excluded.{_q(c)}" for c in sums)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(_q(c) for c in columns)}) "  # noqa: S608
-                # The outer WHERE: SQLite's parser needs one before ON CONFLICT after a SELECT.
-                f"SELECT * FROM ({select}) x WHERE true "
-                f"ON CONFLICT ({', '.join(_q(c) for c in keys)}) DO UPDATE SET {updates}",
-                params * select.count(source),
+        insert = f"INSERT INTO {table} ({', '.join(_q(c) for c in columns)}) SELECT * FROM ({select}) x "  # noqa: S608
+        if empty:
+            statement = insert + "ORDER BY agency_id, level, kind, month"
+        else:
+            # The WHERE: SQLite's parser needs one before ON CONFLICT after a SELECT.
+            statement = (
+                f"{insert}WHERE true ON CONFLICT ({', '.join(_q(c) for c in keys)}) DO UPDATE SET {updates}"
             )
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params * select.count(source))
 
 
 def _take_lock() -> None:
@@ -217,7 +224,7 @@ def rebuild() -> int:
         for model in (CaseMonthly, CaseDuration, CaseFact):
             _clear(model)
         _insert_facts(Case.objects.all())
-        _add(_q(CaseFact._meta.db_table) + " f", [], 1)
+        _add(_q(CaseFact._meta.db_table) + " f", [], 1, empty=True)
         if last is not None:
             DirtyCase.objects.filter(id__lte=last).delete()
         _analyze()

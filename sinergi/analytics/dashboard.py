@@ -81,14 +81,15 @@ def dashboard(*, user, since: date, until: date, region: str = "") -> Dashboard:
     stages: dict[str, int] = {}
     monthly: dict[date, int] = {}
     for _region, month, kind, stage, cases, open_cases, victims, _reint, reint_victims in scope.monthly(
-        user, kinds=("reported", "closed", "repatriated"), **span
+        user, kinds=("reported", "stage", "closed", "repatriated"), **span
     ):
         if kind == "reported":
             result.cases_total += cases
             result.cases_open += open_cases
             result.victims += victims
-            stages[stage] = stages.get(stage, 0) + cases
             monthly[month] = monthly.get(month, 0) + cases
+        elif kind == "stage":
+            stages[stage] = stages.get(stage, 0) + cases
         elif kind == "closed":
             result.closed += cases
             result.victims_reintegrated += reint_victims

@@ -9,10 +9,13 @@ modularity), betweenness, shortest paths.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
 
 import igraph as ig
+import numpy as np
 
 # Betweenness is exact on groups up to this many nodes; above it only paths up to BETWEENNESS_CUTOFF hops
 # count (igraph's cutoff), which keeps a rebuild of millions of edges within minutes.
@@ -35,21 +38,89 @@ class Group:
     communities: list[list[str]] = field(default_factory=list)
 
 
+class Names(Protocol):
+    """The keys of a network's vertices, whose order is the keys' order (vertex i < j when key i < key j)."""
+
+    def keys(self, vertices: Sequence[int]) -> list[str]: ...
+
+    def vertex(self, key: str) -> int | None: ...
+
+
+class KeyList:
+    """Names held in memory: a sorted list of keys."""
+
+    def __init__(self, keys: list[str]):
+        self._keys = keys
+        self._index = {key: position for position, key in enumerate(keys)}
+
+    def keys(self, vertices: Sequence[int]) -> list[str]:
+        return [self._keys[v] for v in vertices]
+
+    def vertex(self, key: str) -> int | None:
+        return self._index.get(key)
+
+
+class _Index(Mapping[str, int]):
+    """key -> vertex, asking the names only for the keys looked up (a network may have millions)."""
+
+    def __init__(self, network: Network):
+        self._network = network
+
+    def __getitem__(self, key: str) -> int:
+        vertex = self._network.names.vertex(key)
+        if vertex is None:
+            raise KeyError(key)
+        return vertex
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._network.names.vertex(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._network.keys)
+
+    def __len__(self) -> int:
+        return self._network.graph.vcount()
+
+
 @dataclass
 class Network:
+    """The graph (vertices in key order), each vertex's kind (`kinds[kind_codes[v]]`) and newest date as a
+    proleptic ordinal (0 when none), and the names of the vertices."""
+
     graph: ig.Graph
-    index: dict[str, int]
+    kind_codes: np.ndarray
+    kinds: list[str]
+    seen: np.ndarray
+    names: Names
+
+    @property
+    def index(self) -> Mapping[str, int]:
+        return _Index(self)
 
     @property
     def keys(self) -> list[str]:
-        return self.graph.vs["name"]
+        return self.names.keys(range(self.graph.vcount()))
 
     def kind(self, key: str) -> str:
-        return self.graph.vs[self.index[key]]["kind"]
+        return self.kinds[int(self.kind_codes[self.index[key]])]
 
     def neighbours(self, key: str) -> list[str]:
-        vertex = self.index[key]
-        return [self.graph.vs[n]["name"] for n in self.graph.neighbors(vertex)]
+        return self.names.keys(self.graph.neighbors(self.index[key]))
+
+
+def from_arrays(
+    *,
+    vertices: int,
+    edges: np.ndarray,
+    kind_codes: np.ndarray,
+    kinds: list[str],
+    seen: np.ndarray,
+    names: Names,
+) -> Network:
+    """A network from integer arrays: `edges` (m x 2 vertex numbers), per vertex its kind code and date."""
+    graph = ig.Graph(n=vertices, edges=edges if len(edges) else [], directed=False)
+    graph.simplify(multiple=True, loops=True)  # a-b and b-a, or the same link from two records: one edge
+    return Network(graph=graph, kind_codes=kind_codes, kinds=kinds, seen=seen, names=names)
 
 
 def build(nodes: dict[str, dict], edges: Iterable[tuple[str, str]]) -> Network:
@@ -57,61 +128,93 @@ def build(nodes: dict[str, dict], edges: Iterable[tuple[str, str]]) -> Network:
 
     Duplicate edges and self-loops are dropped; an edge naming an unknown key is an error of the caller.
     """
-    keys = list(nodes)
+    keys = sorted(nodes)
     index = {key: position for position, key in enumerate(keys)}
-    pairs = {(index[a], index[b]) for a, b in edges if a != b}
-    graph = ig.Graph(n=len(keys), edges=list(pairs), directed=False)
-    graph.simplify(multiple=True, loops=True)  # a-b and b-a, or the same link from two records: one edge
-    graph.vs["name"] = keys
-    graph.vs["kind"] = [nodes[key].get("kind", "") for key in keys]
-    graph.vs["seen"] = [nodes[key].get("seen", "") or "" for key in keys]
-    return Network(graph=graph, index=index)
+    pairs = np.array([(index[a], index[b]) for a, b in edges], dtype=np.int64).reshape(-1, 2)
+    kinds = sorted({nodes[key].get("kind", "") for key in keys})
+    code = {kind: position for position, kind in enumerate(kinds)}
+    return from_arrays(
+        vertices=len(keys),
+        edges=pairs,
+        kind_codes=np.array([code[nodes[key].get("kind", "")] for key in keys], dtype=np.int16),
+        kinds=kinds,
+        seen=np.array([_ordinal(nodes[key].get("seen", "")) for key in keys], dtype=np.int64),
+        names=KeyList(keys),
+    )
+
+
+def _ordinal(iso: str) -> int:
+    return date.fromisoformat(iso).toordinal() if iso else 0
+
+
+def _iso(ordinal: int) -> str:
+    return date.fromordinal(int(ordinal)).isoformat() if ordinal else ""
 
 
 def groups(network: Network, *, min_size: int = 2, limit: int | None = None) -> list[Group]:
-    """Connected groups ranked by size, then by the newest case or post, then by key (stable)."""
+    """Connected groups ranked by size, then by the newest case or post, then by first key (stable).
+
+    Sizes, counts and dates of every group are numpy sums over igraph's membership vector; only the groups
+    returned are turned into lists of keys.
+    """
     graph = network.graph
-    names, kinds, seen = graph.vs["name"], graph.vs["kind"], graph.vs["seen"]
-    degrees = graph.degree()
+    if graph.vcount() == 0:
+        return []
+    membership = np.asarray(graph.connected_components().membership, dtype=np.int64)
+    count = int(membership.max()) + 1
+    sizes = np.bincount(membership, minlength=count)
+    links = np.bincount(membership, weights=np.asarray(graph.degree()), minlength=count) // 2
+
+    def of_kind(kind: str) -> np.ndarray:
+        if kind not in network.kinds:
+            return np.zeros(count, dtype=np.int64)
+        mask = network.kind_codes == network.kinds.index(kind)
+        return np.bincount(membership, weights=mask, minlength=count)
+
+    cases, posts = of_kind("case"), of_kind("post")
+    last_seen = np.zeros(count, dtype=np.int64)
+    np.maximum.at(last_seen, membership, network.seen)
+    first = np.full(count, graph.vcount(), dtype=np.int64)
+    np.minimum.at(first, membership, np.arange(graph.vcount()))
+    kept = np.nonzero(sizes >= min_size)[0]
+    ranked = kept[np.lexsort((first[kept], -last_seen[kept], -sizes[kept]))]
+    if limit is not None:
+        ranked = ranked[:limit]
+    by_group = np.argsort(membership, kind="stable")
+    starts = np.searchsorted(membership[by_group], ranked)
     found = []
-    for members in graph.connected_components():
-        if len(members) < min_size:
-            continue
-        member_kinds = [kinds[m] for m in members]
+    for rank, (group, start) in enumerate(zip(ranked, starts, strict=True), start=1):
+        members = by_group[start : start + int(sizes[group])]  # ascending vertices: keys in order
         found.append(
             Group(
-                rank=0,
-                nodes=sorted(names[m] for m in members),
-                size=len(members),
-                edges=sum(degrees[m] for m in members) // 2,
-                cases=member_kinds.count("case"),
-                posts=member_kinds.count("post"),
-                last_seen=max(seen[m] for m in members),
+                rank=rank,
+                nodes=network.names.keys(members.tolist()),
+                size=int(sizes[group]),
+                edges=int(links[group]),
+                cases=int(cases[group]),
+                posts=int(posts[group]),
+                last_seen=_iso(last_seen[group]),
             )
         )
-    found.sort(key=lambda g: (-g.size, _desc(g.last_seen), g.nodes[0]))
-    if limit is not None:
-        found = found[:limit]
-    for rank, group in enumerate(found, start=1):
-        group.rank = rank
     return found
 
 
-def _desc(iso: str) -> str:
-    # Sorting newest first with an ascending key: invert each character of the ISO date.
-    return "".join(chr(0x10FFFF - ord(ch)) for ch in iso) if iso else "\U0010ffff"
+def _vertices(network: Network, members: list[str]) -> list[int]:
+    index = network.index
+    return sorted(index[key] for key in members)
 
 
 def communities(network: Network, members: list[str], *, seed: int = 1) -> list[list[str]]:
     """Communities inside one group (Leiden on modularity), largest first; a small group is one community."""
     if len(members) < COMMUNITY_MIN_NODES:
         return [sorted(members)]
-    sub = network.graph.subgraph([network.index[key] for key in members])
+    vertices = _vertices(network, members)
+    sub = network.graph.subgraph(vertices)  # keeps the vertices' order
     import random
 
     random.seed(seed)  # Leiden starts from a random order: fixed, so a rebuild gives the same answer
     partition = sub.community_leiden(objective_function="modularity", n_iterations=-1)
-    result = [sorted(sub.vs[m]["name"] for m in part) for part in partition]
+    result = [network.names.keys([vertices[m] for m in part]) for part in partition]
     result.sort(key=lambda c: (-len(c), c[0]))
     return result
 
@@ -121,23 +224,23 @@ def brokers(network: Network, members: list[str] | None = None, *, top: int = 10
 
     On a group larger than EXACT_BETWEENNESS_NODES only paths up to BETWEENNESS_CUTOFF hops are counted.
     """
-    graph = network.graph if members is None else network.graph.subgraph([network.index[k] for k in members])
+    vertices = list(range(network.graph.vcount())) if members is None else _vertices(network, members)
+    graph = network.graph if members is None else network.graph.subgraph(vertices)
     if graph.vcount() == 0:
         return []
     cutoff = None if graph.vcount() <= EXACT_BETWEENNESS_NODES else BETWEENNESS_CUTOFF
     scores = graph.betweenness(directed=False, cutoff=cutoff)
-    ranked = sorted(
-        ((graph.vs[i]["name"], score) for i, score in enumerate(scores) if score > 0),
-        key=lambda item: (-item[1], item[0]),
-    )
-    return ranked[:top]
+    # Highest first, then by key (vertex order is key order); only the top ones are named.
+    ranked = sorted((-score, i) for i, score in enumerate(scores) if score > 0)[:top]
+    names = network.names.keys([vertices[i] for _score, i in ranked])
+    return [(name, -score) for name, (score, _i) in zip(names, ranked, strict=True)]
 
 
 def shortest_path(network: Network, source: str, target: str) -> list[str] | None:
     """The keys on one shortest path from source to target (both included), or None when not connected."""
-    if source not in network.index or target not in network.index:
+    a, b = network.names.vertex(source), network.names.vertex(target)
+    if a is None or b is None:
         return None
-    a, b = network.index[source], network.index[target]
     if a == b:
         return [source]
     with warnings.catch_warnings():
@@ -145,7 +248,7 @@ def shortest_path(network: Network, source: str, target: str) -> list[str] | Non
         path = network.graph.get_shortest_path(a, b, mode="all", output="vpath")
     if not path:
         return None
-    return [network.graph.vs[i]["name"] for i in path]
+    return network.names.keys(path)
 
 
 def graphml(network: Network, labels: dict[str, str]) -> str:
@@ -154,8 +257,10 @@ def graphml(network: Network, labels: dict[str, str]) -> str:
     import tempfile
 
     graph = network.graph.copy()
-    graph.vs["label"] = [labels.get(key, key) for key in graph.vs["name"]]
-    del graph.vs["seen"]
+    keys = network.keys
+    graph.vs["name"] = keys
+    graph.vs["kind"] = [network.kinds[int(code)] for code in network.kind_codes]
+    graph.vs["label"] = [labels.get(key, key) for key in keys]
     # igraph writes GraphML through a C file handle only, never to a Python buffer.
     handle, path = tempfile.mkstemp(suffix=".graphml")
     os.close(handle)

@@ -10,13 +10,23 @@ from __future__ import annotations
 from django.db import models
 
 
+class GraphNode(models.Model):
+    """One entity of the graph. Ids are given in the order of the keys at rebuild time, so sorting ids sorts
+    keys (the engine ranks equal groups by their first key without reading the keys)."""
+
+    id = models.IntegerField(primary_key=True)
+    key = models.CharField(max_length=80, unique=True)
+    kind = models.CharField(max_length=12)
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class GraphEdge(models.Model):
     """One link between two entities, with the case or post it comes from (rebuilt by `graph_rebuild`)."""
 
-    source = models.CharField(max_length=80)
-    source_kind = models.CharField(max_length=12)
-    target = models.CharField(max_length=80)
-    target_kind = models.CharField(max_length=12)
+    source = models.ForeignKey(GraphNode, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    target = models.ForeignKey(GraphNode, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     case_id = models.BigIntegerField(null=True, blank=True)
     post_id = models.BigIntegerField(null=True, blank=True)
     person_id = models.BigIntegerField(null=True, blank=True)
@@ -34,7 +44,7 @@ class GraphEdge(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.source} - {self.target}"
+        return f"{self.source_id} - {self.target_id}"
 
 
 class GraphNodeLabel(models.Model):
@@ -103,7 +113,8 @@ class CaseFact(models.Model):
 class CaseMonthly(models.Model):
     """Cases of one lead agency per month, region of origin (every level, "" for all regions) and stage.
 
-    `kind` says which date the month is of: "reported" (cases, open cases, victims), "closed" (cases closed,
+    `kind` says which date the month is of and what is counted: "reported" (cases, open cases, victims; stage
+    ""), "stage" (cases reported, by stage), "closed" (cases closed,
     reintegrated cases and their victims), "repatriated" (victims of the cases returned home that month).
     """
 
@@ -126,7 +137,9 @@ class CaseMonthly(models.Model):
             )
         ]
         # The map of one level without a region filter reads every region of the level for a few months.
-        indexes = [models.Index(fields=["agency_id", "level", "month"], name="casemonthly_level_month_idx")]
+        indexes = [
+            models.Index(fields=["agency_id", "level", "kind", "month"], name="casemonthly_level_month_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.region or '*'} {self.month:%Y-%m} {self.kind} {self.stage}"

@@ -21,7 +21,7 @@ from django.db.models.functions import Cast, Concat, Lower, Trim, TruncDate
 from django.utils import timezone
 
 from sinergi.analytics import extract
-from sinergi.analytics.models import GraphBuild, GraphEdge, GraphNodeLabel
+from sinergi.analytics.models import GraphBuild, GraphEdge, GraphNode, GraphNodeLabel
 from sinergi.core import crypto
 
 CHUNK = 5000
@@ -48,14 +48,62 @@ def _key(prefix: str, expression):
     return Concat(_text(prefix), Cast(expression, CharField()), output_field=CharField())
 
 
+STAGE = "analytics_graph_stage"
+
+
+def _create_stage() -> None:
+    """A temporary table of the links with their entity keys as text; the rebuild numbers the keys from it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {STAGE} (source varchar(80) NOT NULL, source_kind varchar(12) NOT NULL, "
+            "target varchar(80) NOT NULL, target_kind varchar(12) NOT NULL, case_id bigint, post_id bigint, "
+            "person_id bigint, part varchar(16) NOT NULL, seen date)"
+        )
+
+
 def _insert_select(queryset) -> int:
-    """Copies the rows of a queryset selecting EDGE_COLUMNS, in that order, into GraphEdge inside the DB."""
+    """Copies the rows of a queryset selecting EDGE_COLUMNS, in that order, into the stage inside the DB."""
     sql, params = queryset.query.sql_with_params()
-    table = connection.ops.quote_name(GraphEdge._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in EDGE_COLUMNS)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
+        cursor.execute(f"INSERT INTO {STAGE} ({columns}) {sql}", params)
         return cursor.rowcount
+
+
+def _insert_rows(rows: list[tuple]) -> int:
+    """Links worked out in Python (tuples in EDGE_COLUMNS order) into the stage."""
+    if not rows:
+        return 0
+    placeholders = ", ".join(["%s"] * len(EDGE_COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {STAGE} ({', '.join(EDGE_COLUMNS)}) VALUES ({placeholders})",  # noqa: S608
+            rows,
+        )
+    return len(rows)
+
+
+def _number_nodes() -> int:
+    """GraphNode from the stage's keys, numbered in key order (byte order on both databases), then GraphEdge
+    as pairs of those numbers. Returns the number of links."""
+    nodes = connection.ops.quote_name(GraphNode._meta.db_table)
+    edges = connection.ops.quote_name(GraphEdge._meta.db_table)
+    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {nodes} (id, key, kind) SELECT row_number() OVER (ORDER BY k{collate}), k, kind "  # noqa: S608
+            f"FROM (SELECT source AS k, MAX(source_kind) AS kind FROM {STAGE} GROUP BY source UNION "
+            f"SELECT target, MAX(target_kind) FROM {STAGE} GROUP BY target) keys"
+        )
+        cursor.execute(
+            f"INSERT INTO {edges} (source_id, target_id, case_id, post_id, person_id, part, seen) "  # noqa: S608
+            f"SELECT s.id, t.id, e.case_id, e.post_id, e.person_id, e.part, e.seen FROM {STAGE} e "
+            f"JOIN {nodes} s ON s.key = e.source JOIN {nodes} t ON t.key = e.target"
+        )
+        count = cursor.rowcount
+        cursor.execute(f"DROP TABLE {STAGE}")
+    return count
 
 
 def _edges(queryset, **columns):
@@ -212,7 +260,7 @@ def _post_text_edges() -> int:
     """Companies (from the engine's extraction) and bank accounts (from the text) named by risky posts."""
     from sinergi.detection.models import ScreenedPost
 
-    rows: list[GraphEdge] = []
+    rows: list[tuple] = []
     labels: dict[str, str] = {}
     count = 0
     posts = ScreenedPost.objects.filter(risk_rank__gte=2).values_list(
@@ -230,9 +278,9 @@ def _post_text_edges() -> int:
             labels[bank_key] = f"{bank} {extract.masked(digits)}"
             rows.append(_edge(key, "post", bank_key, "bank", post_id=post_id, seen=seen))
         if len(rows) >= CHUNK:
-            count += len(GraphEdge.objects.bulk_create(rows))
+            count += _insert_rows(rows)
             rows = []
-    count += len(GraphEdge.objects.bulk_create(rows))
+    count += _insert_rows(rows)
     GraphNodeLabel.objects.bulk_create(
         [GraphNodeLabel(key=k, label=v) for k, v in labels.items()], ignore_conflicts=True
     )
@@ -243,7 +291,7 @@ def _address_edges() -> int:
     """A street address written the same way for two people is one node (keyed by a blind index)."""
     from sinergi.cases.models import CaseParty
 
-    rows: list[GraphEdge] = []
+    rows: list[tuple] = []
     labels: dict[str, str] = {}
     count = 0
     parties = (
@@ -273,9 +321,9 @@ def _address_edges() -> int:
             )
         )
         if len(rows) >= CHUNK:
-            count += len(GraphEdge.objects.bulk_create(rows))
+            count += _insert_rows(rows)
             rows = []
-    count += len(GraphEdge.objects.bulk_create(rows))
+    count += _insert_rows(rows)
     GraphNodeLabel.objects.bulk_create(
         [GraphNodeLabel(key=k, label=v) for k, v in labels.items()], ignore_conflicts=True
     )
@@ -294,17 +342,7 @@ def _edge(
     part="post",
     seen=None,
 ):
-    return GraphEdge(
-        person_id=person_id,
-        source=source,
-        source_kind=source_kind,
-        target=target,
-        target_kind=target_kind,
-        case_id=case_id,
-        post_id=post_id,
-        part=part,
-        seen=seen,
-    )
+    return (source, source_kind, target, target_kind, case_id, post_id, person_id, part, seen)
 
 
 def _clear() -> None:
@@ -313,7 +351,8 @@ def _clear() -> None:
     from django.db import DatabaseError
 
     if connection.vendor == "postgresql":
-        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (GraphEdge, GraphNodeLabel))
+        models = (GraphEdge, GraphNode, GraphNodeLabel)
+        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(f"TRUNCATE {tables}")
@@ -321,7 +360,15 @@ def _clear() -> None:
         except DatabaseError:
             pass  # no TRUNCATE privilege: the savepoint is rolled back, DELETE below
     GraphEdge.objects.all().delete()
+    GraphNode.objects.all().delete()
     GraphNodeLabel.objects.all().delete()
+
+
+def _analyze() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in (GraphNode, GraphEdge):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def graph_rebuild() -> GraphBuild:
@@ -329,7 +376,11 @@ def graph_rebuild() -> GraphBuild:
     started = time.monotonic()
     with transaction.atomic():
         _clear()
-        edges = _case_edges() + _post_edges() + _address_edges()
+        _create_stage()
+        for stage_links in (_case_edges, _post_edges, _address_edges):
+            stage_links()
+        edges = _number_nodes()
+        _analyze()
         build = GraphBuild.objects.create(
             built_at=timezone.now(), edges=edges, seconds=time.monotonic() - started
         )

@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from sinergi.analytics import access, graph
-from sinergi.analytics.models import GraphEdge, GraphNodeLabel
+from sinergi.analytics import access, graph, scope
+from sinergi.analytics.models import GraphEdge, GraphNode, GraphNodeLabel
 
 MAX_DRAWN_NODES = 400
+
+
+def _detail_parts(user) -> tuple[object | None, list[int], list[int]]:
+    """The cases whose details the reader may see, split for fast SQL: a subquery of the cases its agency leads
+    (or None), and the ids of the few others (accepted referrals); then the ids of those others whose
+    perpetrator organisations it may see. Both halves are `access.detail_cases` / `investigation_cases`."""
+    from sinergi.cases.models import Case
+
+    reader = scope.reader_cases(user)
+    lead = None
+    if reader.lead_agency_id is not None:
+        lead = Case.objects.filter(lead_agency_id=reader.lead_agency_id).values("id")
+    others = access.detail_cases(user).filter(id__in=reader.others.values("id"))
+    detail = sorted(set(others.values_list("id", flat=True)))
+    investigation = sorted(
+        set(access.investigation_cases(user).filter(id__in=detail).values_list("id", flat=True))
+    )
+    return lead, detail, investigation
 
 
 def edge_scope(user) -> Q:
@@ -18,47 +37,128 @@ def edge_scope(user) -> Q:
     nothing = Q(pk__in=[])
     if not access.can_use_analytics(user):
         return nothing
-    detail = access.detail_cases(user).values("id")
-    scope = Q(part="parties", post_id__isnull=True, case_id__in=detail)
-    scope |= Q(part="identity", case_id__in=detail, person_id__in=access.visible_people(user).values("id"))
-    scope |= Q(part="investigation", case_id__in=access.investigation_cases(user).values("id"))
+    lead, detail_ids, investigation_ids = _detail_parts(user)
+    detail = Q(case_id__in=detail_ids) if detail_ids else nothing
+    investigation = Q(case_id__in=investigation_ids) if investigation_ids else nothing
+    if lead is not None:
+        detail |= Q(case_id__in=lead)
+        investigation |= Q(case_id__in=lead)
+    scope_q = Q(part="parties", post_id__isnull=True) & detail
+    scope_q |= Q(part="identity", person_id__in=access.visible_people(user).values("id")) & detail
+    scope_q |= Q(part="investigation") & investigation
     if access.may_see_posts(user):
-        scope |= Q(part="post")
-        scope |= Q(part="parties", post_id__isnull=False, case_id__in=detail)
-    return scope
+        scope_q |= Q(part="post")
+        scope_q |= Q(part="parties", post_id__isnull=False) & detail
+    return scope_q
+
+
+class StoredNames:
+    """Names of a reader's network read from GraphNode: `node_ids[v]` is vertex v's node (ascending, so vertex
+    order is key order). Keys are read only when asked for, and kept."""
+
+    def __init__(self, node_ids):
+        self.node_ids = node_ids
+        self._keys: dict[int, str] = {}
+
+    def keys(self, vertices) -> list[str]:
+        ids = [int(self.node_ids[v]) for v in vertices]
+        missing = [i for i in ids if i not in self._keys]
+        for start in range(0, len(missing), 10_000):
+            chunk = missing[start : start + 10_000]
+            self._keys.update(GraphNode.objects.filter(id__in=chunk).values_list("id", "key"))
+        return [self._keys[i] for i in ids]
+
+    def vertex(self, key: str) -> int | None:
+        import numpy as np
+
+        node = GraphNode.objects.filter(key=key).values_list("id", flat=True).first()
+        if node is None:
+            return None
+        position = int(np.searchsorted(self.node_ids, node))
+        if position < len(self.node_ids) and self.node_ids[position] == node:
+            self._keys[node] = key
+            return position
+        return None
+
+
+def _edge_arrays(user):
+    """(source node ids, target node ids, date ordinals) of the reader's links, as numpy arrays: read with
+    a binary COPY on PostgreSQL (no Python object per row), fetched on SQLite."""
+    import numpy as np
+    from django.core.exceptions import EmptyResultSet
+    from django.db import connection
+
+    rows = GraphEdge.objects.filter(edge_scope(user)).values_list("source_id", "target_id", "seen")
+    empty = np.zeros(0, dtype=np.int64)
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # the reader's scope is empty on every side: no SQL to run
+        return empty, empty, empty
+    if connection.vendor != "postgresql":
+        found = np.array(
+            [(a, b, date.fromisoformat(str(seen)).toordinal() if seen else 0) for a, b, seen in rows],
+            dtype=np.int64,
+        ).reshape(-1, 3)
+        return found[:, 0], found[:, 1], found[:, 2]
+    select = (
+        "SELECT e.source_id::int4, e.target_id::int4, "  # noqa: S608 (compiled by the ORM)
+        f"COALESCE((e.seen - DATE '0001-01-01') + 1, 0)::int4 FROM ({sql}) e"
+    )
+    buffer = bytearray()
+    connection.ensure_connection()
+    with (
+        connection.connection.cursor() as cursor,
+        cursor.copy(f"COPY ({select}) TO STDOUT (FORMAT BINARY)", params) as copy,
+    ):
+        for block in copy:
+            buffer += block
+    # 19 bytes of header, 2 of trailer; each row: field count (int16), then (length int32, value int32) x 3.
+    row = np.dtype(
+        [("n", ">i2"), ("la", ">i4"), ("a", ">i4"), ("lb", ">i4"), ("b", ">i4"), ("lc", ">i4"), ("c", ">i4")]
+    )
+    table = np.frombuffer(bytes(buffer[19:-2]), dtype=row)
+    return table["a"].astype(np.int64), table["b"].astype(np.int64), table["c"].astype(np.int64)
 
 
 def network_for(user) -> graph.Network:
     """The reader's network: only links from cases and posts the reader may see.
 
-    The database lists the distinct nodes (with the newest date of their records) and the links; Python only
-    hands both to igraph.
+    The links come as integer arrays; numpy numbers the nodes met (ascending node ids), gives each node the
+    newest date of the reader's own links to it, and its kind from the node ranges of the last build.
     """
-    from django.core.exceptions import EmptyResultSet
-    from django.db import connection
+    import numpy as np
 
-    scoped = GraphEdge.objects.filter(edge_scope(user))
-    columns = ("source", "source_kind", "target", "target_kind", "seen")
-    try:
-        sql, params = scoped.values(*columns).query.sql_with_params()
-    except EmptyResultSet:  # the reader's scope is empty on every side: no SQL to run
-        return graph.build({}, [])
-    nodes_sql = (
-        "SELECT k, kind, MAX(seen) FROM ("  # noqa: S608 (compiled by the ORM)
-        f"SELECT e.source AS k, e.source_kind AS kind, e.seen AS seen FROM ({sql}) e "
-        f"UNION ALL SELECT e.target, e.target_kind, e.seen FROM ({sql}) e"
-        ") x GROUP BY k, kind"
+    sources, targets, seen = _edge_arrays(user)
+    node_ids, inverse = np.unique(np.concatenate([sources, targets]), return_inverse=True)
+    count = len(sources)
+    edges = np.stack([inverse[:count], inverse[count:]], axis=1)
+    newest = np.zeros(len(node_ids), dtype=np.int64)
+    np.maximum.at(newest, inverse[:count], seen)
+    np.maximum.at(newest, inverse[count:], seen)
+    kinds, starts = _kind_ranges()
+    codes = (np.searchsorted(starts, node_ids, side="right") - 1).astype(np.int16)
+    return graph.from_arrays(
+        vertices=len(node_ids),
+        edges=edges,
+        kind_codes=codes,
+        kinds=kinds,
+        seen=newest,
+        names=StoredNames(node_ids),
     )
-    nodes: dict[str, dict] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(nodes_sql, [*params, *params])
-        for key, kind, seen in cursor.fetchall():
-            nodes[key] = {
-                "kind": kind,
-                "seen": seen.isoformat() if hasattr(seen, "isoformat") else (seen or ""),
-            }
-    pairs = scoped.values_list("source", "target").iterator(chunk_size=50_000)
-    return graph.build(nodes, pairs)
+
+
+def _kind_ranges() -> tuple[list[str], list[int]]:
+    """The node kinds and the first node id of each: node ids follow the keys' order and a key starts with
+    its kind, so each kind is one range of ids."""
+    from django.db.models import Min
+
+    rows = sorted(
+        (first, kind)
+        for kind, first in GraphNode.objects.values("kind")
+        .annotate(first=Min("id"))
+        .values_list("kind", "first")
+    )
+    return [kind for _first, kind in rows], [first for first, _kind in rows]
 
 
 @dataclass
@@ -194,9 +294,10 @@ def group_elements(user, network: graph.Network, group: graph.Group) -> list[dic
         for key in keys
     ]
     graph_ = network.graph
-    ids = [network.index[key] for key in keys]
+    ids = sorted(network.index[key] for key in keys)
+    names = dict(zip(ids, network.names.keys(ids), strict=True))
     for edge in graph_.es.select(_within=ids):
-        a, b = graph_.vs[edge.source]["name"], graph_.vs[edge.target]["name"]
+        a, b = names[edge.source], names[edge.target]
         if a in kept and b in kept:
             elements.append({"data": {"id": f"{a}|{b}", "source": a, "target": b}})
     return elements
@@ -204,7 +305,8 @@ def group_elements(user, network: graph.Network, group: graph.Group) -> list[dic
 
 def node_records(user, key: str) -> dict:
     """The cases and posts (the reader may see) behind one node."""
-    rows = GraphEdge.objects.filter(edge_scope(user)).filter(Q(source=key) | Q(target=key))
+    node = GraphNode.objects.filter(key=key).values_list("id", flat=True).first()
+    rows = GraphEdge.objects.filter(edge_scope(user)).filter(Q(source_id=node) | Q(target_id=node))
     case_ids = sorted({c for c in rows.values_list("case_id", flat=True) if c})
     post_ids = sorted({p for p in rows.values_list("post_id", flat=True) if p})
     if key.startswith("case:"):

@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                 ('reintegrated_victims', models.IntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['agency_id', 'level', 'month'], name='casemonthly_level_month_idx')],
+                'indexes': [models.Index(fields=['agency_id', 'level', 'kind', 'month'], name='casemonthly_level_month_idx')],
                 'constraints': [models.UniqueConstraint(fields=('agency_id', 'level', 'region', 'month', 'kind', 'stage'), name='casemonthly_key')],
             },
         ),

@@ -167,7 +167,11 @@ def test_the_split_of_the_readers_cases_is_exactly_what_the_policy_shows(rebuilt
         actor=s.a_worker, case=s.case_a1, to_agency=s.c_worker.agency, need="SHELTER", reason="Rumah aman."
     )
     accepted = cases.referral_create(
-        actor=s.a_worker, case=s.case_a2, to_agency=s.b_worker.agency, need="INVESTIGATION", reason="Penyidikan."
+        actor=s.a_worker,
+        case=s.case_a2,
+        to_agency=s.b_worker.agency,
+        need="INVESTIGATION",
+        reason="Penyidikan.",
     )
     cases.referral_accept(actor=s.b_worker, referral=accepted)
     cases.lead_transfer_request(
