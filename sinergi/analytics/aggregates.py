@@ -19,11 +19,16 @@ from django.db import connection, transaction
 from django.db.models import Count, DateField, F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 
+from sinergi.analytics import dbwork
 from sinergi.analytics.models import CaseDuration, CaseFact, CaseMonthly, DirtyCase
 
 # (level, length of the region code at that level); level 0 is "all regions" (code "").
 LEVELS = ((0, 0), (1, 2), (2, 5), (3, 8), (4, 13))
 LEVEL_OF_LENGTH = {length: level for level, length in LEVELS}
+# The deepest level stored per kind of figure: only the map needs villages, and only for the cases reported
+# (storing every kind per village would make the tables almost as long as the cases); deeper reads count the
+# cases live (sinergi/analytics/scope.py).
+STORED_LEVEL = {"reported": 4, "stage": 3, "closed": 3, "repatriated": 3, "first_action": 3, "close": 3}
 # Above this many marked cases a fold starts over from the cases (one pass instead of a long IN list).
 FOLD_LIMIT = 5000
 FACT_COLUMNS = (
@@ -119,19 +124,23 @@ def _insert_facts(cases) -> None:
         cursor.execute(f"INSERT INTO {_q(CaseFact._meta.db_table)} ({columns}) {sql}", params)
 
 
-def _levels_sql() -> str:
-    return "(VALUES " + ", ".join(f"({level}, {length})" for level, length in LEVELS) + ") lv"
+def _levels_sql(kind: str, every_level: bool) -> str:
+    deepest = len(LEVELS) - 1 if every_level else STORED_LEVEL[kind]
+    return "(VALUES " + ", ".join(f"({level}, {length})" for level, length in LEVELS[: deepest + 1]) + ") lv"
 
 
 def _region_sql() -> str:
     return "CASE WHEN lv.column1 = 0 THEN '' ELSE substr(f.region, 1, lv.column2) END"
 
 
-def monthly_select(source: str, sign: int = 1) -> str:
+def monthly_select(source: str, sign: int = 1, *, every_level: bool = False) -> str:
     """SELECT of CaseMonthly rows (MONTHLY_COLUMNS, named) summing the facts of `source` (a table or a subquery
-    aliased f), every level at once; `sign` -1 gives the rows to subtract."""
+    aliased f), the stored levels (or `every_level`) at once; `sign` -1 gives the rows to subtract."""
     region = _region_sql()
-    levels = _levels_sql()
+
+    def levels(kind: str) -> str:
+        return _levels_sql(kind, every_level)
+
     where = "WHERE (lv.column1 = 0 OR f.region <> '')"
     opened = "CASE WHEN f.is_open THEN 1 ELSE 0 END"
     reintegrated = "CASE WHEN f.reintegrated THEN 1 ELSE 0 END"
@@ -144,26 +153,30 @@ def monthly_select(source: str, sign: int = 1) -> str:
         "f.reported_month AS month, "
         f"'reported' AS kind, '' AS stage, {s} * COUNT(*) AS cases, {s} * SUM({opened}) AS open_cases, "
         f"{s} * SUM(f.victims) AS victims, 0 AS reintegrated, 0 AS reintegrated_victims "
-        f"FROM {source} CROSS JOIN {levels} {where} "
+        f"FROM {source} CROSS JOIN {levels('reported')} {where} "
         f"GROUP BY {group}, f.reported_month "
         "UNION ALL "
         f"SELECT f.agency_id, lv.column1, {region}, f.reported_month, 'stage', f.stage, {s} * COUNT(*), 0, 0, "
-        f"0, 0 FROM {source} CROSS JOIN {levels} {where} GROUP BY {group}, f.reported_month, f.stage "
+        f"0, 0 FROM {source} CROSS JOIN {levels('stage')} {where} GROUP BY {group}, f.reported_month, f.stage "
         "UNION ALL "
         f"SELECT f.agency_id, lv.column1, {region}, f.closed_month, 'closed', '', {s} * COUNT(*), 0, 0, "
-        f"{s} * SUM({reintegrated}), {s} * SUM({reintegrated_victims}) FROM {source} CROSS JOIN {levels} "
+        f"{s} * SUM({reintegrated}), {s} * SUM({reintegrated_victims}) FROM {source} CROSS JOIN {levels('closed')} "
         f"{where} AND f.closed_month IS NOT NULL GROUP BY {group}, f.closed_month "
         "UNION ALL "
         f"SELECT f.agency_id, lv.column1, {region}, f.repatriated_month, 'repatriated', '', {s} * COUNT(*), "
-        f"0, {s} * SUM(f.victims), 0, 0 FROM {source} CROSS JOIN {levels} {where} "
+        f"0, {s} * SUM(f.victims), 0, 0 FROM {source} CROSS JOIN {levels('repatriated')} {where} "
         f"AND f.repatriated_month IS NOT NULL GROUP BY {group}, f.repatriated_month"
     )
 
 
-def duration_select(source: str, sign: int = 1) -> str:
-    """SELECT of CaseDuration rows (DURATION_COLUMNS) over the facts of `source`, every level at once."""
+def duration_select(source: str, sign: int = 1, *, every_level: bool = False) -> str:
+    """SELECT of CaseDuration rows (DURATION_COLUMNS) over the facts of `source`, the stored levels (or
+    `every_level`) at once."""
     region = _region_sql()
-    levels = _levels_sql()
+
+    def levels(kind: str) -> str:
+        return _levels_sql(kind, every_level)
+
     where = "WHERE (lv.column1 = 0 OR f.region <> '')"
     group = f"f.agency_id, lv.column1, {region}"
     s = int(sign)
@@ -172,11 +185,11 @@ def duration_select(source: str, sign: int = 1) -> str:
         f"SELECT f.agency_id AS agency_id, lv.column1 AS level, {region} AS region, "  # noqa: S608
         "f.reported_month AS month, "
         f"'first_action' AS kind, f.first_action_hours AS hours, {s} * COUNT(*) AS cases "
-        f"FROM {source} CROSS JOIN {levels} {where} AND f.first_action_hours IS NOT NULL "
+        f"FROM {source} CROSS JOIN {levels('first_action')} {where} AND f.first_action_hours IS NOT NULL "
         f"GROUP BY {group}, f.reported_month, f.first_action_hours "
         "UNION ALL "
         f"SELECT f.agency_id, lv.column1, {region}, f.closed_month, 'close', f.close_hours, {s} * COUNT(*) "
-        f"FROM {source} CROSS JOIN {levels} {where} AND f.closed_month IS NOT NULL "
+        f"FROM {source} CROSS JOIN {levels('close')} {where} AND f.closed_month IS NOT NULL "
         f"AND f.close_hours IS NOT NULL GROUP BY {group}, f.closed_month, f.close_hours"
     )
 
@@ -220,6 +233,7 @@ def rebuild() -> int:
 
     with transaction.atomic():
         _take_lock()
+        dbwork.roomy_transaction()
         last = DirtyCase.objects.order_by("-id").values_list("id", flat=True).first()
         for model in (CaseMonthly, CaseDuration, CaseFact):
             _clear(model)

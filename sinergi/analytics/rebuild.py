@@ -20,7 +20,7 @@ from django.db.models import CharField, F, IntegerField, Value
 from django.db.models.functions import Cast, Concat, Lower, Trim, TruncDate
 from django.utils import timezone
 
-from sinergi.analytics import extract
+from sinergi.analytics import dbwork, extract
 from sinergi.analytics.models import GraphBuild, GraphEdge, GraphNode, GraphNodeLabel
 from sinergi.core import crypto
 
@@ -375,6 +375,7 @@ def graph_rebuild() -> GraphBuild:
     """Replaces the graph tables with a fresh copy of the links; returns the build's record."""
     started = time.monotonic()
     with transaction.atomic():
+        dbwork.roomy_transaction()
         _clear()
         _create_stage()
         for stage_links in (_case_edges, _post_edges, _address_edges):

@@ -50,6 +50,13 @@ def _region_filter(level: int, region: str, within: str) -> tuple[str, list]:
     return "", []
 
 
+def _lead_cases_in(agency_id: int, prefix: str):
+    from sinergi.cases.models import Case
+
+    cases = Case.objects.filter(lead_agency_id=agency_id)
+    return cases.filter(origin_region__code__startswith=prefix) if prefix else cases
+
+
 def _live_facts(cases) -> tuple[str, list] | None:
     """The facts of the cases of a queryset as a subquery aliased f, or None when it selects nothing."""
     from django.core.exceptions import EmptyResultSet
@@ -63,8 +70,9 @@ def _live_facts(cases) -> tuple[str, list] | None:
 
 
 def _read(user, model, select_of, sums, keys, *, level, region, within, first, last, kinds):
-    """Sums of `model`'s rows for the reader, grouped by `keys`: the lead agency's stored rows plus the live
-    rows of the reader's other cases, one statement."""
+    """Sums of `model`'s rows for the reader, grouped by `keys`: the lead agency's stored rows (or its cases
+    of the region counted live, below the stored levels) plus the live rows of the reader's other cases, in
+    one statement."""
     aggregates.fold()
     reader = reader_cases(user)
     columns = ", ".join(keys)
@@ -74,14 +82,20 @@ def _read(user, model, select_of, sums, keys, *, level, region, within, first, l
     where = f"level = %s AND month >= %s AND month <= %s AND kind IN ({kinds_sql}){region_sql}"
     where_params = [level, first, last, *kinds, *region_params]
     parts, params = [], []
+    live_sets = [reader.others]
     if reader.lead_agency_id is not None:
-        table = connection.ops.quote_name(model._meta.db_table)
-        parts.append(f"SELECT {columns}, {', '.join(sums)} FROM {table} WHERE agency_id = %s AND {where}")  # noqa: S608
-        params += [reader.lead_agency_id, *where_params]
-    live = _live_facts(reader.others)
-    if live is not None:
+        if all(level <= aggregates.STORED_LEVEL[kind] for kind in kinds):
+            table = connection.ops.quote_name(model._meta.db_table)
+            parts.append(f"SELECT {columns}, {', '.join(sums)} FROM {table} WHERE agency_id = %s AND {where}")  # noqa: S608
+            params += [reader.lead_agency_id, *where_params]
+        else:  # deeper than the tables keep: the lead agency's cases of the region, counted live
+            live_sets.append(_lead_cases_in(reader.lead_agency_id, region or within))
+    for cases in live_sets:
+        live = _live_facts(cases)
+        if live is None:
+            continue
         source, source_params = live
-        select = select_of(source)
+        select = select_of(source, every_level=True)
         parts.append(f"SELECT {columns}, {', '.join(sums)} FROM ({select}) x WHERE {where}")  # noqa: S608
         params += source_params * select.count(source) + where_params
     if not parts:

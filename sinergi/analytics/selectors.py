@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from sinergi.analytics import access, graph, scope
+from sinergi.analytics import access, dbwork, graph, scope
 from sinergi.analytics.models import GraphEdge, GraphNode, GraphNodeLabel
 
 MAX_DRAWN_NODES = 400
@@ -127,8 +127,11 @@ def network_for(user) -> graph.Network:
     newest date of the reader's own links to it, and its kind from the node ranges of the last build.
     """
     import numpy as np
+    from django.db import transaction
 
-    sources, targets, seen = _edge_arrays(user)
+    with transaction.atomic():
+        dbwork.roomy_transaction()
+        sources, targets, seen = _edge_arrays(user)
     node_ids, inverse = np.unique(np.concatenate([sources, targets]), return_inverse=True)
     count = len(sources)
     edges = np.stack([inverse[:count], inverse[count:]], axis=1)

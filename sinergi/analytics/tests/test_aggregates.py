@@ -101,7 +101,9 @@ def test_after_writes_the_figures_equal_the_live_count_for_every_reader(rebuilt)
     month = this_month()
     since = add_months(month, -3)
     for user in (s.a_worker, s.b_worker, s.c_worker, s.a_analyst):
-        for region in ("", "52", "52.03", "63.71"):
+        # Every level, down to the village of case A1 (deeper than the tables keep the stages: counted live).
+        district = s.case_a1.origin_region_id[:8]
+        for region in ("", "52", "52.03", "63.71", district, s.case_a1.origin_region_id):
             assert _shown(user, since=since, until=month, region=region) == _live(
                 user, since=since, until=month, region=region
             ), (user.username, region)
