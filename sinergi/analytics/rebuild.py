@@ -14,9 +14,10 @@ bare "PT", stays one node per case), "bank:<blind index>", "address:<blind index
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models import CharField, F, IntegerField, Value
+from django.db.models import CharField, F, IntegerField, Q, Value
 from django.db.models.functions import Cast, Concat, Lower, Trim, TruncDate
 from django.utils import timezone
 
@@ -84,6 +85,29 @@ def _insert_rows(rows: list[tuple]) -> int:
     return len(rows)
 
 
+@contextmanager
+def _indexes_built_after(model):
+    """On PostgreSQL, drops the table's plain indexes for a bulk insert and creates them again after it, from
+    their own definitions: one sort per index instead of millions of index insertions."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
+            "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+            [table, table],
+        )
+        definitions = cursor.fetchall()
+        for name, _definition in definitions:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for _name, definition in definitions:
+            cursor.execute(definition)
+
+
 def _number_nodes() -> int:
     """GraphNode from the stage's keys, numbered in key order (byte order on both databases), then GraphEdge
     as pairs of those numbers. Returns the number of links."""
@@ -96,12 +120,13 @@ def _number_nodes() -> int:
             f"FROM (SELECT source AS k, MAX(source_kind) AS kind FROM {STAGE} GROUP BY source UNION "
             f"SELECT target, MAX(target_kind) FROM {STAGE} GROUP BY target) keys"
         )
-        cursor.execute(
-            f"INSERT INTO {edges} (source_id, target_id, case_id, post_id, person_id, part, seen) "  # noqa: S608
-            f"SELECT s.id, t.id, e.case_id, e.post_id, e.person_id, e.part, e.seen FROM {STAGE} e "
-            f"JOIN {nodes} s ON s.key = e.source JOIN {nodes} t ON t.key = e.target"
-        )
-        count = cursor.rowcount
+        with _indexes_built_after(GraphEdge):
+            cursor.execute(
+                f"INSERT INTO {edges} (source_id, target_id, case_id, post_id, person_id, part, seen) "  # noqa: S608
+                f"SELECT s.id, t.id, e.case_id, e.post_id, e.person_id, e.part, e.seen FROM {STAGE} e "
+                f"JOIN {nodes} s ON s.key = e.source JOIN {nodes} t ON t.key = e.target"
+            )
+            count = cursor.rowcount
         cursor.execute(f"DROP TABLE {STAGE}")
     return count
 
@@ -114,144 +139,105 @@ def _edges(queryset, **columns):
     return queryset.order_by().annotate(**aliases).values_list(*aliases)
 
 
+def _link(queryset, source: tuple, target: tuple, *, part: str, seen, **ids) -> int:
+    """Copies one kind of link in the database: `source` and `target` are (kind, expression of the key after
+    "kind:"); `ids` the case_id / post_id / person_id expressions the link belongs to."""
+    (source_kind, source_key), (target_kind, target_key) = source, target
+    return _insert_select(
+        _edges(
+            queryset,
+            source=_key(f"{source_kind}:", source_key),
+            source_kind=_text(source_kind),
+            target=_key(f"{target_kind}:", target_key),
+            target_kind=_text(target_kind),
+            part=_text(part),
+            seen=seen,
+            **ids,
+        )
+    )
+
+
+def _handle(platform, account):
+    return Concat(Lower(platform), _text(":"), Lower(Trim(account)), output_field=CharField())
+
+
 def _case_edges() -> int:
     from sinergi.cases.models import CaseOrganisation, CaseParty
     from sinergi.people.models import PersonHandle, PersonPhone
 
-    seen = TruncDate("case__reported_at")
-    count = _insert_select(
-        _edges(
-            CaseParty.objects.all(),
-            source=_key("case:", F("case_id")),
-            source_kind=_text("case"),
-            target=_key("person:", F("person_id")),
-            target_kind=_text("person"),
-            case_id=F("case_id"),
-            person_id=F("person_id"),
-            part=_text("parties"),
-            seen=seen,
-        )
+    reported = TruncDate("case__reported_at")
+    count = _link(
+        CaseParty.objects.all(),
+        ("case", F("case_id")),
+        ("person", F("person_id")),
+        part="parties",
+        seen=reported,
+        case_id=F("case_id"),
+        person_id=F("person_id"),
     )
     # A person's identifiers hang off the person once per case, so a case that loses its access takes them
     # with it (the person of two cases keeps them through the other).
-    phones = PersonPhone.objects.filter(person__case_links__isnull=False)
-    count += _insert_select(
-        _edges(
-            phones,
-            source=_key("person:", F("person_id")),
-            source_kind=_text("person"),
-            target=Concat(_text("phone:"), F("number_index"), output_field=CharField()),
-            target_kind=_text("phone"),
+    for model, target in (
+        (PersonPhone, ("phone", F("number_index"))),
+        (PersonHandle, ("handle", Concat(F("platform"), _text(":"), F("handle_normalised")))),
+    ):
+        count += _link(
+            model.objects.filter(person__case_links__isnull=False),
+            ("person", F("person_id")),
+            target,
+            part="identity",
+            seen=TruncDate("person__case_links__case__reported_at"),
             case_id=F("person__case_links__case_id"),
             person_id=F("person_id"),
-            part=_text("identity"),
-            seen=TruncDate("person__case_links__case__reported_at"),
         )
-    )
-    handles = PersonHandle.objects.filter(person__case_links__isnull=False)
-    count += _insert_select(
-        _edges(
-            handles,
-            source=_key("person:", F("person_id")),
-            source_kind=_text("person"),
-            target=Concat(
-                _text("handle:"), F("platform"), _text(":"), F("handle_normalised"), output_field=CharField()
-            ),
-            target_kind=_text("handle"),
-            case_id=F("person__case_links__case_id"),
-            person_id=F("person_id"),
-            part=_text("identity"),
-            seen=TruncDate("person__case_links__case__reported_at"),
-        )
-    )
-    named = Lower(Trim("name"))
-    organisations = CaseOrganisation.objects.annotate(norm=named)
-    count += _insert_select(
-        _edges(
-            organisations.exclude(norm__in=UNNAMED_ORGANISATIONS),
-            source=_key("case:", F("case_id")),
-            source_kind=_text("case"),
-            target=Concat(_text("org:"), Lower(Trim("name")), output_field=CharField()),
-            target_kind=_text("org"),
+    organisations = CaseOrganisation.objects.annotate(norm=Lower(Trim("name")))
+    for named, key in ((True, F("norm")), (False, _key("#", F("id")))):
+        count += _link(
+            organisations.exclude(norm__in=UNNAMED_ORGANISATIONS)
+            if named
+            else organisations.filter(norm__in=UNNAMED_ORGANISATIONS),
+            ("case", F("case_id")),
+            ("org", key),
+            part="investigation",
+            seen=reported,
             case_id=F("case_id"),
-            part=_text("investigation"),
-            seen=TruncDate("case__reported_at"),
         )
-    )
-    count += _insert_select(
-        _edges(
-            organisations.filter(norm__in=UNNAMED_ORGANISATIONS),
-            source=_key("case:", F("case_id")),
-            source_kind=_text("case"),
-            target=_key("org:#", F("id")),
-            target_kind=_text("org"),
-            case_id=F("case_id"),
-            part=_text("investigation"),
-            seen=TruncDate("case__reported_at"),
-        )
-    )
     return count
 
 
 def _post_edges() -> int:
     from sinergi.detection.models import PostContact, ScreenedPost
 
-    posted = TruncDate("post__received_at")
-    count = _insert_select(
-        _edges(
-            PostContact.objects.filter(contact__kind__in=("phone", "wa")),
-            source=_key("post:", F("post_id")),
-            source_kind=_text("post"),
-            target=Concat(_text("phone:"), F("contact__value_index"), output_field=CharField()),
-            target_kind=_text("phone"),
+    contacts = PostContact.objects.all()
+    phones = Q(contact__kind__in=("phone", "wa"))
+    count = 0
+    for links, kind in ((contacts.filter(phones), "phone"), (contacts.exclude(phones), "contact")):
+        count += _link(
+            links,
+            ("post", F("post_id")),
+            (kind, F("contact__value_index")),
+            part="post",
+            seen=TruncDate("post__received_at"),
             post_id=F("post_id"),
-            part=_text("post"),
-            seen=posted,
         )
-    )
-    count += _insert_select(
-        _edges(
-            PostContact.objects.exclude(contact__kind__in=("phone", "wa")),
-            source=_key("post:", F("post_id")),
-            source_kind=_text("post"),
-            target=Concat(_text("contact:"), F("contact__value_index"), output_field=CharField()),
-            target_kind=_text("contact"),
-            post_id=F("post_id"),
-            part=_text("post"),
-            seen=posted,
-        )
-    )
-    count += _insert_select(
-        _edges(
-            ScreenedPost.objects.exclude(account="").exclude(platform=""),
-            source=_key("post:", F("id")),
-            source_kind=_text("post"),
-            target=Concat(
-                _text("handle:"),
-                Lower("platform"),
-                _text(":"),
-                Lower(Trim("account")),
-                output_field=CharField(),
-            ),
-            target_kind=_text("handle"),
-            post_id=F("id"),
-            part=_text("post"),
-            seen=TruncDate("received_at"),
-        )
+    posted = TruncDate("received_at")
+    count += _link(
+        ScreenedPost.objects.exclude(account="").exclude(platform=""),
+        ("post", F("id")),
+        ("handle", _handle("platform", "account")),
+        part="post",
+        seen=posted,
+        post_id=F("id"),
     )
     # A post linked to a case: the link belongs to the case (its visibility), and to the post.
-    count += _insert_select(
-        _edges(
-            ScreenedPost.objects.filter(linked_case_id__isnull=False),
-            source=_key("post:", F("id")),
-            source_kind=_text("post"),
-            target=_key("case:", F("linked_case_id")),
-            target_kind=_text("case"),
-            post_id=F("id"),
-            case_id=F("linked_case_id"),
-            part=_text("parties"),
-            seen=TruncDate("received_at"),
-        )
+    count += _link(
+        ScreenedPost.objects.filter(linked_case_id__isnull=False),
+        ("post", F("id")),
+        ("case", F("linked_case_id")),
+        part="parties",
+        seen=posted,
+        post_id=F("id"),
+        case_id=F("linked_case_id"),
     )
     return count + _post_text_edges()
 
