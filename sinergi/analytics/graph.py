@@ -39,7 +39,7 @@ class Group:
 
 
 class Names(Protocol):
-    """The keys of a network's vertices, whose order is the keys' order (vertex i < j when key i < key j)."""
+    """The keys of a network's vertices (read only for the vertices shown: a network may have millions)."""
 
     def keys(self, vertices: Sequence[int]) -> list[str]: ...
 
@@ -84,8 +84,8 @@ class _Index(Mapping[str, int]):
 
 @dataclass
 class Network:
-    """The graph (vertices in key order), each vertex's kind (`kinds[kind_codes[v]]`) and newest date as a
-    proleptic ordinal (0 when none), and the names of the vertices."""
+    """The graph, each vertex's kind (`kinds[kind_codes[v]]`) and newest date as a proleptic ordinal (0 when
+    none), and the names of the vertices."""
 
     graph: ig.Graph
     kind_codes: np.ndarray
@@ -128,7 +128,7 @@ def build(nodes: dict[str, dict], edges: Iterable[tuple[str, str]]) -> Network:
 
     Duplicate edges and self-loops are dropped; an edge naming an unknown key is an error of the caller.
     """
-    keys = sorted(nodes)
+    keys = sorted(nodes)  # vertex order is key order: ties between groups fall to the first key
     index = {key: position for position, key in enumerate(keys)}
     pairs = np.array([(index[a], index[b]) for a, b in edges], dtype=np.int64).reshape(-1, 2)
     kinds = sorted({nodes[key].get("kind", "") for key in keys})
@@ -152,7 +152,8 @@ def _iso(ordinal: int) -> str:
 
 
 def groups(network: Network, *, min_size: int = 2, limit: int | None = None) -> list[Group]:
-    """Connected groups ranked by size, then by the newest case or post, then by first key (stable).
+    """Connected groups ranked by size, then by the newest case or post, then by first vertex (stable; for a
+    network from `build`, the first key). Each group's nodes are its keys, sorted.
 
     Sizes, counts and dates of every group are numpy sums over igraph's membership vector; only the groups
     returned are turned into lists of keys.
@@ -184,11 +185,11 @@ def groups(network: Network, *, min_size: int = 2, limit: int | None = None) -> 
     starts = np.searchsorted(membership[by_group], ranked)
     found = []
     for rank, (group, start) in enumerate(zip(ranked, starts, strict=True), start=1):
-        members = by_group[start : start + int(sizes[group])]  # ascending vertices: keys in order
+        members = by_group[start : start + int(sizes[group])]
         found.append(
             Group(
                 rank=rank,
-                nodes=network.names.keys(members.tolist()),
+                nodes=sorted(network.names.keys(members.tolist())),
                 size=int(sizes[group]),
                 edges=int(links[group]),
                 cases=int(cases[group]),
@@ -214,7 +215,7 @@ def communities(network: Network, members: list[str], *, seed: int = 1) -> list[
 
     random.seed(seed)  # Leiden starts from a random order: fixed, so a rebuild gives the same answer
     partition = sub.community_leiden(objective_function="modularity", n_iterations=-1)
-    result = [network.names.keys([vertices[m] for m in part]) for part in partition]
+    result = [sorted(network.names.keys([vertices[m] for m in part])) for part in partition]
     result.sort(key=lambda c: (-len(c), c[0]))
     return result
 
@@ -230,10 +231,14 @@ def brokers(network: Network, members: list[str] | None = None, *, top: int = 10
         return []
     cutoff = None if graph.vcount() <= EXACT_BETWEENNESS_NODES else BETWEENNESS_CUTOFF
     scores = graph.betweenness(directed=False, cutoff=cutoff)
-    # Highest first, then by key (vertex order is key order); only the top ones are named.
-    ranked = sorted((-score, i) for i, score in enumerate(scores) if score > 0)[:top]
-    names = network.names.keys([vertices[i] for _score, i in ranked])
-    return [(name, -score) for name, (score, _i) in zip(names, ranked, strict=True)]
+    # Highest first, then by key: the nodes tied with the last one kept are named too, to break the tie.
+    positive = sorted(((-score, i) for i, score in enumerate(scores) if score > 0))
+    if len(positive) > top:
+        cut = positive[top - 1][0]
+        positive = [item for item in positive if item[0] <= cut]
+    names = network.names.keys([vertices[i] for _score, i in positive])
+    ranked = sorted((score, name) for name, (score, _i) in zip(names, positive, strict=True))
+    return [(name, -score) for score, name in ranked[:top]]
 
 
 def shortest_path(network: Network, source: str, target: str) -> list[str] | None:

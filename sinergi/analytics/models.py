@@ -11,10 +11,9 @@ from django.db import models
 
 
 class GraphNode(models.Model):
-    """One entity of the graph. Ids are given in the order of the keys at rebuild time, so sorting ids sorts
-    keys (the engine ranks equal groups by their first key without reading the keys)."""
+    """An entity known by a value (phone, account, handle, company, bank account, address): its number in the
+    graph (sinergi/analytics/nodes.py; cases, people and posts are numbered by their own ids)."""
 
-    id = models.IntegerField(primary_key=True)
     key = models.CharField(max_length=80, unique=True)
     kind = models.CharField(max_length=12)
 
@@ -23,10 +22,11 @@ class GraphNode(models.Model):
 
 
 class GraphEdge(models.Model):
-    """One link between two entities, with the case or post it comes from (rebuilt by `graph_rebuild`)."""
+    """One link between two entities (node ids of sinergi/analytics/nodes.py), with the case or post it
+    comes from (rebuilt by `graph_rebuild`)."""
 
-    source = models.ForeignKey(GraphNode, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    target = models.ForeignKey(GraphNode, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    source_id = models.BigIntegerField()
+    target_id = models.BigIntegerField()
     case_id = models.BigIntegerField(null=True, blank=True)
     post_id = models.BigIntegerField(null=True, blank=True)
     person_id = models.BigIntegerField(null=True, blank=True)
@@ -41,6 +41,8 @@ class GraphEdge(models.Model):
             models.Index(fields=["case_id"], name="graphedge_case_idx"),
             models.Index(fields=["post_id"], name="graphedge_post_idx"),
             models.Index(fields=["person_id"], name="graphedge_person_idx"),
+            models.Index(fields=["source_id"], name="graphedge_source_idx"),
+            models.Index(fields=["target_id"], name="graphedge_target_idx"),
         ]
 
     def __str__(self) -> str:

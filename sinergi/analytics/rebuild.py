@@ -1,8 +1,9 @@
-"""Rebuilding the graph tables (GraphEdge, GraphNodeLabel) from cases, people and screened posts.
+"""Rebuilding the graph tables (GraphEdge, GraphNode, GraphNodeLabel) from cases, people and screened posts.
 
 Most links are copied by the database itself (INSERT ... SELECT compiled from ORM querysets, so it runs on
-PostgreSQL and SQLite alike); only what needs Python (decrypting an address, reading companies and bank
-accounts out of a post) goes through Python, in chunks.
+PostgreSQL and SQLite alike), as pairs of integer node ids (sinergi/analytics/nodes.py): record ends are
+computed from the record's id, value ends joined to GraphNode by key; only what needs Python (decrypting an
+address, reading companies and bank accounts out of a post) goes through Python, in chunks.
 
 Keys: "case:<id>", "person:<id>", "phone:<blind index>" (people's phones and the phone/WhatsApp contacts of
 posts share the index, so one number is one node), "contact:<blind index>" (Telegram, e-mail, other handles
@@ -17,28 +18,18 @@ import time
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models import CharField, F, IntegerField, Q, Value
+from django.db.models import BigIntegerField, CharField, ExpressionWrapper, F, IntegerField, Q, Value
 from django.db.models.functions import Cast, Concat, Lower, Trim, TruncDate
 from django.utils import timezone
 
-from sinergi.analytics import dbwork, extract
+from sinergi.analytics import dbwork, extract, nodes
 from sinergi.analytics.models import GraphBuild, GraphEdge, GraphNode, GraphNodeLabel
 from sinergi.core import crypto
 
 CHUNK = 5000
 # Names that do not identify an organisation: each stays a node of its own case.
 UNNAMED_ORGANISATIONS = frozenset({"", "pt", "cv", "pt.", "sponsor", "agen", "agency", "p3mi", "perusahaan"})
-EDGE_COLUMNS = (
-    "source",
-    "source_kind",
-    "target",
-    "target_kind",
-    "case_id",
-    "post_id",
-    "person_id",
-    "part",
-    "seen",
-)
+LINK_COLUMNS = ("source", "target", "case_id", "post_id", "person_id", "part", "seen")
 
 
 def _text(value: str):
@@ -49,40 +40,8 @@ def _key(prefix: str, expression):
     return Concat(_text(prefix), Cast(expression, CharField()), output_field=CharField())
 
 
-STAGE = "analytics_graph_stage"
-
-
-def _create_stage() -> None:
-    """A temporary table of the links with their entity keys as text; the rebuild numbers the keys from it."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {STAGE} (source varchar(80) NOT NULL, source_kind varchar(12) NOT NULL, "
-            "target varchar(80) NOT NULL, target_kind varchar(12) NOT NULL, case_id bigint, post_id bigint, "
-            "person_id bigint, part varchar(16) NOT NULL, seen date)"
-        )
-
-
-def _insert_select(queryset) -> int:
-    """Copies the rows of a queryset selecting EDGE_COLUMNS, in that order, into the stage inside the DB."""
-    sql, params = queryset.query.sql_with_params()
-    columns = ", ".join(connection.ops.quote_name(c) for c in EDGE_COLUMNS)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {STAGE} ({columns}) {sql}", params)
-        return cursor.rowcount
-
-
-def _insert_rows(rows: list[tuple]) -> int:
-    """Links worked out in Python (tuples in EDGE_COLUMNS order) into the stage."""
-    if not rows:
-        return 0
-    placeholders = ", ".join(["%s"] * len(EDGE_COLUMNS))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {STAGE} ({', '.join(EDGE_COLUMNS)}) VALUES ({placeholders})",  # noqa: S608
-            rows,
-        )
-    return len(rows)
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
 @contextmanager
@@ -101,60 +60,83 @@ def _indexes_built_after(model):
         )
         definitions = cursor.fetchall()
         for name, _definition in definitions:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+            cursor.execute(f"DROP INDEX {_q(name)}")
     yield
     with connection.cursor() as cursor:
         for _name, definition in definitions:
             cursor.execute(definition)
 
 
-def _number_nodes() -> int:
-    """GraphNode from the stage's keys, numbered in key order (byte order on both databases), then GraphEdge
-    as pairs of those numbers. Returns the number of links."""
-    nodes = connection.ops.quote_name(GraphNode._meta.db_table)
-    edges = connection.ops.quote_name(GraphEdge._meta.db_table)
-    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {nodes} (id, key, kind) SELECT row_number() OVER (ORDER BY k{collate}), k, kind "  # noqa: S608
-            f"FROM (SELECT source AS k, MAX(source_kind) AS kind FROM {STAGE} GROUP BY source UNION "
-            f"SELECT target, MAX(target_kind) FROM {STAGE} GROUP BY target) keys"
-        )
-        with _indexes_built_after(GraphEdge):
-            cursor.execute(
-                f"INSERT INTO {edges} (source_id, target_id, case_id, post_id, person_id, part, seen) "  # noqa: S608
-                f"SELECT s.id, t.id, e.case_id, e.post_id, e.person_id, e.part, e.seen FROM {STAGE} e "
-                f"JOIN {nodes} s ON s.key = e.source JOIN {nodes} t ON t.key = e.target"
-            )
-            count = cursor.rowcount
-        cursor.execute(f"DROP TABLE {STAGE}")
-    return count
+def _side(kind: str, expression):
+    """One end of a link: a record's node id (an integer expression) or the key of a value (text)."""
+    if kind in nodes.RECORD_KINDS:
+        return ExpressionWrapper(Value(nodes.base(kind)) + expression, output_field=BigIntegerField())
+    return _key(f"{kind}:", expression)
 
 
-def _edges(queryset, **columns):
-    missing = set(EDGE_COLUMNS) - set(columns)
-    for name in missing:
-        columns[name] = Value(None, output_field=IntegerField() if name.endswith("_id") else CharField())
-    aliases = {f"e_{name}": columns[name] for name in EDGE_COLUMNS}
+def _rows(queryset, **columns):
+    for name in set(LINK_COLUMNS) - set(columns):
+        columns[name] = Value(None, output_field=IntegerField())
+    aliases = {f"e_{name}": columns[name] for name in LINK_COLUMNS}
     return queryset.order_by().annotate(**aliases).values_list(*aliases)
 
 
 def _link(queryset, source: tuple, target: tuple, *, part: str, seen, **ids) -> int:
     """Copies one kind of link in the database: `source` and `target` are (kind, expression of the key after
-    "kind:"); `ids` the case_id / post_id / person_id expressions the link belongs to."""
+    "kind:"); `ids` the case_id / post_id / person_id expressions the link belongs to. The values named are
+    given GraphNode rows first, then the links are written as node ids (a join on key for those ends)."""
     (source_kind, source_key), (target_kind, target_key) = source, target
-    return _insert_select(
-        _edges(
-            queryset,
-            source=_key(f"{source_kind}:", source_key),
-            source_kind=_text(source_kind),
-            target=_key(f"{target_kind}:", target_key),
-            target_kind=_text(target_kind),
-            part=_text(part),
-            seen=seen,
-            **ids,
-        )
+    rows = _rows(
+        queryset,
+        source=_side(source_kind, source_key),
+        target=_side(target_kind, target_key),
+        part=_text(part),
+        seen=seen,
+        **ids,
     )
+    sql, params = rows.query.sql_with_params()
+    node_table, edge_table = _q(GraphNode._meta.db_table), _q(GraphEdge._meta.db_table)
+    ends, joins = [], ""
+    with connection.cursor() as cursor:
+        for column, kind in (("e_source", source_kind), ("e_target", target_kind)):
+            if kind in nodes.RECORD_KINDS:
+                ends.append(f"l.{column}")
+                continue
+            cursor.execute(
+                f"INSERT INTO {node_table} (key, kind) SELECT DISTINCT l.{column}, %s FROM ({sql}) l "  # noqa: S608
+                "WHERE true ON CONFLICT (key) DO NOTHING",  # the WHERE: SQLite's parser wants one there
+                [kind, *params],
+            )
+            joins += f" JOIN {node_table} n_{column} ON n_{column}.key = l.{column}"
+            ends.append(f"{nodes.base(kind)} + n_{column}.id")
+        cursor.execute(
+            f"INSERT INTO {edge_table} ({', '.join(_q(c + '_id' if c in ('source', 'target') else c) for c in LINK_COLUMNS)}) "  # noqa: S608
+            f"SELECT {ends[0]}, {ends[1]}, l.e_case_id, l.e_post_id, l.e_person_id, l.e_part, l.e_seen "
+            f"FROM ({sql}) l{joins}",
+            params,
+        )
+        return cursor.rowcount
+
+
+def _value_links(rows: list[tuple]) -> int:
+    """Links worked out in Python: (source node id, target key, target kind, case_id, post_id, person_id,
+    part, seen) tuples; their values get GraphNode rows, then the links are written as node ids."""
+    if not rows:
+        return 0
+    wanted = {(key, kind) for _source, key, kind, *_rest in rows}
+    GraphNode.objects.bulk_create([GraphNode(key=k, kind=kind) for k, kind in wanted], ignore_conflicts=True)
+    numbers = dict(GraphNode.objects.filter(key__in=[k for k, _kind in wanted]).values_list("key", "id"))
+    values = [
+        (source, nodes.base(kind) | numbers[key], case_id, post_id, person_id, part, seen)
+        for source, key, kind, case_id, post_id, person_id, part, seen in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {_q(GraphEdge._meta.db_table)} (source_id, target_id, case_id, post_id, person_id, "  # noqa: S608
+            "part, seen) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            values,
+        )
+    return len(values)
 
 
 def _handle(platform, account):
@@ -253,20 +235,20 @@ def _post_text_edges() -> int:
         "id", "text", "extracted", "received_at"
     )
     for post_id, text, extracted, received in posts.iterator(chunk_size=CHUNK):
-        key = f"post:{post_id}"
+        key = nodes.record_node("post", post_id)
         seen = received.date() if received else None
         for company in (extracted or {}).get("company_names") or []:
             name = str(company).strip().lower()[:70]
             if name and name not in UNNAMED_ORGANISATIONS:
-                rows.append(_edge(key, "post", f"org:{name}", "org", post_id=post_id, seen=seen))
+                rows.append(_edge(key, f"org:{name}", "org", post_id=post_id, seen=seen))
         for bank, digits in extract.bank_accounts(text):
             bank_key = "bank:" + crypto.blind_index(f"{bank}:{digits}", purpose="bank")[:40]
             labels[bank_key] = f"{bank} {extract.masked(digits)}"
-            rows.append(_edge(key, "post", bank_key, "bank", post_id=post_id, seen=seen))
+            rows.append(_edge(key, bank_key, "bank", post_id=post_id, seen=seen))
         if len(rows) >= CHUNK:
-            count += _insert_rows(rows)
+            count += _value_links(rows)
             rows = []
-    count += _insert_rows(rows)
+    count += _value_links(rows)
     GraphNodeLabel.objects.bulk_create(
         [GraphNodeLabel(key=k, label=v) for k, v in labels.items()], ignore_conflicts=True
     )
@@ -296,8 +278,7 @@ def _address_edges() -> int:
             labels[key] = person.address_region.name
         rows.append(
             _edge(
-                f"person:{person.pk}",
-                "person",
+                nodes.record_node("person", person.pk),
                 key,
                 "address",
                 case_id=party.case_id,
@@ -307,28 +288,17 @@ def _address_edges() -> int:
             )
         )
         if len(rows) >= CHUNK:
-            count += _insert_rows(rows)
+            count += _value_links(rows)
             rows = []
-    count += _insert_rows(rows)
+    count += _value_links(rows)
     GraphNodeLabel.objects.bulk_create(
         [GraphNodeLabel(key=k, label=v) for k, v in labels.items()], ignore_conflicts=True
     )
     return count
 
 
-def _edge(
-    source,
-    source_kind,
-    target,
-    target_kind,
-    *,
-    case_id=None,
-    post_id=None,
-    person_id=None,
-    part="post",
-    seen=None,
-):
-    return (source, source_kind, target, target_kind, case_id, post_id, person_id, part, seen)
+def _edge(source, target, target_kind, *, case_id=None, post_id=None, person_id=None, part="post", seen=None):
+    return (source, target, target_kind, case_id, post_id, person_id, part, seen)
 
 
 def _clear() -> None:
@@ -363,10 +333,8 @@ def graph_rebuild() -> GraphBuild:
     with transaction.atomic():
         dbwork.roomy_transaction()
         _clear()
-        _create_stage()
-        for stage_links in (_case_edges, _post_edges, _address_edges):
-            stage_links()
-        edges = _number_nodes()
+        with _indexes_built_after(GraphEdge):
+            edges = sum(links() for links in (_case_edges, _post_edges, _address_edges))
         _analyze()
         build = GraphBuild.objects.create(
             built_at=timezone.now(), edges=edges, seconds=time.monotonic() - started

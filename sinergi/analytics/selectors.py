@@ -8,8 +8,8 @@ from datetime import date
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from sinergi.analytics import access, dbwork, graph, scope
-from sinergi.analytics.models import GraphEdge, GraphNode, GraphNodeLabel
+from sinergi.analytics import access, dbwork, graph, nodes, scope
+from sinergi.analytics.models import GraphEdge, GraphNodeLabel
 
 MAX_DRAWN_NODES = 400
 
@@ -53,8 +53,8 @@ def edge_scope(user) -> Q:
 
 
 class StoredNames:
-    """Names of a reader's network read from GraphNode: `node_ids[v]` is vertex v's node (ascending, so vertex
-    order is key order). Keys are read only when asked for, and kept."""
+    """Names of a reader's network: `node_ids[v]` is vertex v's node id (ascending). Keys are made or read
+    (sinergi/analytics/nodes.py) only when asked for, and kept."""
 
     def __init__(self, node_ids):
         self.node_ids = node_ids
@@ -62,16 +62,13 @@ class StoredNames:
 
     def keys(self, vertices) -> list[str]:
         ids = [int(self.node_ids[v]) for v in vertices]
-        missing = [i for i in ids if i not in self._keys]
-        for start in range(0, len(missing), 10_000):
-            chunk = missing[start : start + 10_000]
-            self._keys.update(GraphNode.objects.filter(id__in=chunk).values_list("id", "key"))
+        self._keys.update(nodes.keys_of([i for i in ids if i not in self._keys]))
         return [self._keys[i] for i in ids]
 
     def vertex(self, key: str) -> int | None:
         import numpy as np
 
-        node = GraphNode.objects.filter(key=key).values_list("id", flat=True).first()
+        node = nodes.node_id(key)
         if node is None:
             return None
         position = int(np.searchsorted(self.node_ids, node))
@@ -101,7 +98,7 @@ def _edge_arrays(user):
         ).reshape(-1, 3)
         return found[:, 0], found[:, 1], found[:, 2]
     select = (
-        "SELECT e.source_id::int4, e.target_id::int4, "  # noqa: S608 (compiled by the ORM)
+        "SELECT e.source_id::int8, e.target_id::int8, "  # noqa: S608 (compiled by the ORM)
         f"COALESCE((e.seen - DATE '0001-01-01') + 1, 0)::int4 FROM ({sql}) e"
     )
     buffer = bytearray()
@@ -112,9 +109,9 @@ def _edge_arrays(user):
     ):
         for block in copy:
             buffer += block
-    # 19 bytes of header, 2 of trailer; each row: field count (int16), then (length int32, value int32) x 3.
+    # 19 bytes of header, 2 of trailer; each row: field count (int16), then (length int32, value) x 3.
     row = np.dtype(
-        [("n", ">i2"), ("la", ">i4"), ("a", ">i4"), ("lb", ">i4"), ("b", ">i4"), ("lc", ">i4"), ("c", ">i4")]
+        [("n", ">i2"), ("la", ">i4"), ("a", ">i8"), ("lb", ">i4"), ("b", ">i8"), ("lc", ">i4"), ("c", ">i4")]
     )
     table = np.frombuffer(bytes(buffer[19:-2]), dtype=row)
     return table["a"].astype(np.int64), table["b"].astype(np.int64), table["c"].astype(np.int64)
@@ -124,7 +121,7 @@ def network_for(user) -> graph.Network:
     """The reader's network: only links from cases and posts the reader may see.
 
     The links come as integer arrays; numpy numbers the nodes met (ascending node ids), gives each node the
-    newest date of the reader's own links to it, and its kind from the node ranges of the last build.
+    newest date of the reader's own links to it, and its kind from its id.
     """
     import numpy as np
     from django.db import transaction
@@ -138,30 +135,14 @@ def network_for(user) -> graph.Network:
     newest = np.zeros(len(node_ids), dtype=np.int64)
     np.maximum.at(newest, inverse[:count], seen)
     np.maximum.at(newest, inverse[count:], seen)
-    kinds, starts = _kind_ranges()
-    codes = (np.searchsorted(starts, node_ids, side="right") - 1).astype(np.int16)
     return graph.from_arrays(
         vertices=len(node_ids),
         edges=edges,
-        kind_codes=codes,
-        kinds=kinds,
+        kind_codes=((node_ids >> nodes.SHIFT) - 1).astype(np.int16),
+        kinds=list(nodes.KINDS),
         seen=newest,
         names=StoredNames(node_ids),
     )
-
-
-def _kind_ranges() -> tuple[list[str], list[int]]:
-    """The node kinds and the first node id of each: node ids follow the keys' order and a key starts with
-    its kind, so each kind is one range of ids."""
-    from django.db.models import Min
-
-    rows = sorted(
-        (first, kind)
-        for kind, first in GraphNode.objects.values("kind")
-        .annotate(first=Min("id"))
-        .values_list("kind", "first")
-    )
-    return [kind for _first, kind in rows], [first for first, _kind in rows]
 
 
 @dataclass
@@ -308,7 +289,7 @@ def group_elements(user, network: graph.Network, group: graph.Group) -> list[dic
 
 def node_records(user, key: str) -> dict:
     """The cases and posts (the reader may see) behind one node."""
-    node = GraphNode.objects.filter(key=key).values_list("id", flat=True).first()
+    node = nodes.node_id(key)
     rows = GraphEdge.objects.filter(edge_scope(user)).filter(Q(source_id=node) | Q(target_id=node))
     case_ids = sorted({c for c in rows.values_list("case_id", flat=True) if c})
     post_ids = sorted({p for p in rows.values_list("post_id", flat=True) if p})
