@@ -18,7 +18,7 @@ import time
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, CharField, ExpressionWrapper, F, IntegerField, Q, Value
+from django.db.models import BigIntegerField, CharField, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Cast, Concat, Lower, Trim, TruncDate
 from django.utils import timezone
 
@@ -76,7 +76,7 @@ def _side(kind: str, expression):
 
 def _rows(queryset, **columns):
     for name in set(LINK_COLUMNS) - set(columns):
-        columns[name] = Value(None, output_field=IntegerField())
+        columns[name] = Cast(Value(None), BigIntegerField())  # typed: the SELECT is a subquery
     aliases = {f"e_{name}": columns[name] for name in LINK_COLUMNS}
     return queryset.order_by().annotate(**aliases).values_list(*aliases)
 
