@@ -33,3 +33,14 @@ class Role(models.TextChoices):
 class UserKind(models.TextChoices):
     PERSON = "PERSON", _("Staff member")
     SYSTEM = "SYSTEM", _("Integrated system")
+
+
+class LetterKind(models.TextChoices):
+    """The documents Sinergi prints with an agency's letterhead and number; the value's code goes in the number."""
+
+    REFERRAL = "REFERRAL", _("Referral letter")
+    CASE_SUMMARY = "CASE_SUMMARY", _("Case summary")
+    HANDOVER = "HANDOVER", _("Handover record")
+
+
+LETTER_KIND_CODES = {LetterKind.REFERRAL: "RJK", LetterKind.CASE_SUMMARY: "RKS", LetterKind.HANDOVER: "BAST"}

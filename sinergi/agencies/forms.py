@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.agencies.choices import AgencyType, Role, UserKind
+from sinergi.agencies.letters import DEFAULT_PATTERN, pattern_problems
 from sinergi.agencies.models import Agency, User
 from sinergi.regions.choices import RegionLevel
 from sinergi.regions.widgets import RegionChoiceField
@@ -154,6 +155,45 @@ class AgencyForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Office phone"), max_length=32, required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    letterhead = forms.CharField(
+        label=_("Letterhead"),
+        required=False,
+        max_length=600,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One line per row, from the top: e.g. the ministry, then the office's own name."),
+    )
+    address = forms.CharField(
+        label=_("Address"), required=False, max_length=400, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    letter_place = forms.CharField(
+        label=_("Place of signing"),
+        required=False,
+        max_length=80,
+        help_text=_("The city printed before the date."),
+    )
+    letter_number_pattern = forms.CharField(
+        label=_("Letter number pattern"),
+        max_length=120,
+        required=False,
+        initial=DEFAULT_PATTERN,
+        help_text=_(
+            "{nomor} is the running number of the year, {kode} the agency code, {jenis} the kind of letter, "
+            "{bulan} the month in Roman numerals, {tahun} the year."
+        ),
+    )
+    signatory_name = forms.CharField(label=_("Signatory"), required=False, max_length=120)
+    signatory_title = forms.CharField(label=_("Signatory's position"), required=False, max_length=160)
+    signatory_nip = forms.CharField(label=_("Signatory's NIP"), required=False, max_length=30)
+
+    LETTER_FIELDS = (
+        "letterhead",
+        "address",
+        "letter_place",
+        "letter_number_pattern",
+        "signatory_name",
+        "signatory_title",
+        "signatory_nip",
+    )
 
     def __init__(self, *args, instance: Agency | None = None, **kwargs):
         self.instance = instance
@@ -167,6 +207,7 @@ class AgencyForm(forms.Form):
                 "email": instance.email,
                 "phone": instance.phone,
                 "is_active": instance.is_active,
+                **{name: getattr(instance, name) for name in self.LETTER_FIELDS},
             }
         super().__init__(*args, **kwargs)
 
@@ -176,6 +217,19 @@ class AgencyForm(forms.Form):
             raise ValidationError(_("Enter a two-letter country code."))
         return country
 
+    def clean_letter_number_pattern(self):
+        pattern = self.cleaned_data["letter_number_pattern"].strip() or DEFAULT_PATTERN
+        problems = pattern_problems(pattern)
+        if "no_number" in problems:
+            raise ValidationError(_("The pattern needs {nomor}, the running number."))
+        unknown = [problem.split(":", 1)[1] for problem in problems if problem.startswith("unknown:")]
+        if unknown or "braces" in problems:
+            raise ValidationError(
+                _("Use only {nomor}, {kode}, {jenis}, {bulan} and {tahun} between braces (not: %(names)s).")
+                % {"names": ", ".join("{" + name + "}" for name in unknown) or "{ }"}
+            )
+        return pattern
+
     def clean_code(self):
         code = self.cleaned_data["code"].lower()
         others = Agency.objects.filter(code=code)
@@ -184,6 +238,16 @@ class AgencyForm(forms.Form):
         if others.exists():
             raise ValidationError(_("Another agency already uses this code."))
         return code
+
+
+class LetterSettingsForm(AgencyForm):
+    """The part of an agency's settings its own administrator keeps: what its letters carry."""
+
+    def __init__(self, *args, instance: Agency, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        for name in list(self.fields):
+            if name not in self.LETTER_FIELDS:
+                del self.fields[name]
 
 
 class UserForm(forms.Form):

@@ -7,7 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.agencies.choices import AgencyType, Role, UserKind
+from sinergi.agencies.choices import AgencyType, LetterKind, Role, UserKind
+from sinergi.agencies.letters import DEFAULT_PATTERN
 from sinergi.core.fields import EncryptedTextField
 
 
@@ -47,6 +48,29 @@ class Agency(models.Model):
     phone = models.CharField(_("office phone"), max_length=32, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # What the agency's letters (surat rujukan, case summary, handover record) carry.
+    letterhead = models.TextField(
+        _("letterhead"),
+        blank=True,
+        help_text=_("One line per row, from the top: e.g. the ministry, then the office's own name."),
+    )
+    address = models.TextField(_("address"), blank=True)
+    letter_place = models.CharField(
+        _("place of signing"), max_length=80, blank=True, help_text=_("The city printed before the date.")
+    )
+    letter_number_pattern = models.CharField(
+        _("letter number pattern"),
+        max_length=120,
+        default=DEFAULT_PATTERN,
+        help_text=_(
+            "{nomor} is the running number of the year, {kode} the agency code, {jenis} the kind of letter, "
+            "{bulan} the month in Roman numerals, {tahun} the year."
+        ),
+    )
+    signatory_name = models.CharField(_("signatory"), max_length=120, blank=True)
+    signatory_title = models.CharField(_("signatory's position"), max_length=160, blank=True)
+    signatory_nip = models.CharField(_("signatory's NIP"), max_length=30, blank=True)
 
     objects = AgencyQuerySet.as_manager()
 
@@ -236,3 +260,44 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code {self.pk} of user {self.user_id}"
+
+
+class LetterCounter(models.Model):
+    """The last letter number an agency issued in a year (incremented with F() inside the issuing
+    transaction, so two letters never share a number)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="lettercounter_agency_year")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}: {self.last}"
+
+
+class IssuedLetter(models.Model):
+    """The register of outgoing letters (agenda surat keluar): one number per agency, kind and record, kept
+    when the letter is printed again."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(_("kind"), max_length=16, choices=LetterKind.choices)
+    record_id = models.PositiveBigIntegerField()
+    year = models.PositiveSmallIntegerField()
+    serial = models.PositiveIntegerField()
+    number = models.CharField(_("letter number"), max_length=160)
+    issued_at = models.DateTimeField(default=timezone.now)
+    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("issued letter")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "kind", "record_id"], name="issuedletter_one_per_record"
+            ),
+            models.UniqueConstraint(fields=["agency", "year", "serial"], name="issuedletter_serial_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

@@ -36,6 +36,12 @@ def can_manage_users(user: User) -> bool:
     return user.is_authenticated and (user.is_superuser or user.has_role(Role.AGENCY_ADMIN))
 
 
+def can_edit_letter_settings(user: User, agency: Agency) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or (user.agency_id == agency.pk and user.has_role(Role.AGENCY_ADMIN))
+    )
+
+
 def agency_list(*, user: User, search: str = "", agency_type: str = "") -> QuerySet[Agency]:
     agencies = Agency.objects.restrict(user, "view").select_related("jurisdiction")
     if search:

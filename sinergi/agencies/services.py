@@ -24,8 +24,18 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from sinergi.agencies.choices import Role, UserKind
-from sinergi.agencies.models import Agency, ApiToken, RecoveryCode, User, UserRole, UserSession
+from sinergi.agencies.choices import LETTER_KIND_CODES, Role, UserKind
+from sinergi.agencies.letters import letter_number
+from sinergi.agencies.models import (
+    Agency,
+    ApiToken,
+    IssuedLetter,
+    LetterCounter,
+    RecoveryCode,
+    User,
+    UserRole,
+    UserSession,
+)
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.core.errors import ApplicationError
@@ -38,7 +48,23 @@ TOTP_ISSUER = "Sinergi"
 # Codes from the step before and after the current one are accepted: phones' clocks drift.
 TOTP_VALID_WINDOW = 1
 
-AGENCY_FIELDS = ("code", "name", "type", "jurisdiction", "country", "email", "phone", "is_active")
+AGENCY_FIELDS = (
+    "code",
+    "name",
+    "type",
+    "jurisdiction",
+    "country",
+    "email",
+    "phone",
+    "is_active",
+    "letterhead",
+    "address",
+    "letter_place",
+    "letter_number_pattern",
+    "signatory_name",
+    "signatory_title",
+    "signatory_nip",
+)
 USER_PROFILE_FIELDS = ("first_name", "last_name", "email", "phone", "preferred_language")
 
 
@@ -99,6 +125,40 @@ def agency_update(*, actor: User, agency: Agency, **values: Any) -> Agency:
             changes={"fields": changed, "sessions_ended": ended},
         )
     return agency
+
+
+def letter_issue_in_transaction(*, actor: User, agency: Agency, kind: str, record_id: int) -> IssuedLetter:
+    """The number of `agency`'s letter of `kind` about one record: the one issued before, or the next running
+    number of the year. One step of the caller's transaction (the download that prints it and writes its
+    audit entry), so a number is spent only with the letter that carries it."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("letter_issue_in_transaction() runs inside the caller's transaction.atomic()")
+    existing = IssuedLetter.objects.filter(agency=agency, kind=kind, record_id=record_id).first()
+    if existing is not None:
+        return existing
+    today = timezone.localdate()
+    LetterCounter.objects.get_or_create(agency=agency, year=today.year)
+    # The UPDATE takes the row's write lock until the transaction ends: the next writer waits, then counts on.
+    LetterCounter.objects.filter(agency=agency, year=today.year).update(last=F("last") + 1)
+    serial = LetterCounter.objects.get(agency=agency, year=today.year).last
+    letter = IssuedLetter(
+        agency=agency,
+        kind=kind,
+        record_id=record_id,
+        year=today.year,
+        serial=serial,
+        number=letter_number(
+            agency.letter_number_pattern,
+            serial=serial,
+            agency_code=agency.code,
+            kind_code=LETTER_KIND_CODES[kind],
+            issued_on=today,
+        ),
+        issued_by=actor,
+    )
+    letter.full_clean()
+    letter.save()
+    return letter
 
 
 # ---------------------------------------------------------------------------------------------------------

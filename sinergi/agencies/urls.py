@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.agency_create, name="agency_create"),
     path("<slug:code>/edit/", views.agency_edit, name="agency_edit"),
+    path("<slug:code>/letters/", views.letter_settings, name="letter_settings"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:user_id>/", views.user_detail, name="user_detail"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from sinergi.agencies import selectors, services
 from sinergi.agencies.choices import AgencyType, UserKind
-from sinergi.agencies.forms import AgencyForm, ApiTokenForm, SystemTokenForm, UserForm
+from sinergi.agencies.forms import AgencyForm, ApiTokenForm, LetterSettingsForm, SystemTokenForm, UserForm
 from sinergi.core.errors import ApplicationError
 
 
@@ -54,6 +54,8 @@ def index(request):
         "agency_type": agency_type,
         "types": AgencyType.choices,
         "can_manage_users": selectors.can_manage_users(request.user),
+        "can_edit_letters": request.user.agency_id is not None
+        and selectors.can_edit_letter_settings(request.user, request.user.agency),
     }
     return render(request, "agencies/index.html", context)
 
@@ -87,6 +89,24 @@ def agency_edit(request, code):
             messages.success(request, _("Agency saved."))
             return redirect("agencies:index")
     return render(request, "agencies/agency_form.html", {"form": form, "agency": agency})
+
+
+@login_required
+def letter_settings(request, code):
+    """Letterhead, letter numbers and signatory: the agency's own administrator (or the platform's) keeps them."""
+    agency = selectors.access_agency(user=request.user, code=code, action="view")
+    if not selectors.can_edit_letter_settings(request.user, agency):
+        raise PermissionDenied
+    form = LetterSettingsForm(request.POST if request.method == "POST" else None, instance=agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agency_update(actor=request.user, agency=agency, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("Letter settings saved."))
+            return redirect("agencies:letter_settings", code=agency.code)
+    return render(request, "agencies/letter_settings.html", {"form": form, "agency": agency})
 
 
 @login_required

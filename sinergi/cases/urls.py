@@ -47,6 +47,18 @@ urlpatterns = [
         views.document_download,
         name="document_download",
     ),
+    # Letters (PDF): the path says "download" like every file that is not a page.
+    path("<int:case_id>/download/summary/", views.case_summary, name="letter_case_summary"),
+    path(
+        "<int:case_id>/referrals/<int:referral_id>/download/letter/",
+        views.referral_letter,
+        name="letter_referral",
+    ),
+    path(
+        "<int:case_id>/transfers/<int:transfer_id>/download/handover/",
+        views.handover_record,
+        name="letter_handover",
+    ),
     path("<int:case_id>/route/", views.route_event_add, name="route_event_add"),
     path("<int:case_id>/assign/", views.assign, name="assign"),
     path("<int:case_id>/parties/", views.party_add, name="party_add"),

@@ -15,6 +15,7 @@ from sinergi.cases.services.approvals import approval_decide, approval_request
 from sinergi.cases.services.escalation import cases_escalate_overdue, notification_mark_read
 from sinergi.cases.services.flow import case_transition, flow_of, flow_version_for_region, flow_version_load
 from sinergi.cases.services.intake import case_intake, case_intake_in_transaction
+from sinergi.cases.services.letters import letter_issue
 from sinergi.cases.services.records import (
     UPDATABLE_FIELDS,
     case_assign,
@@ -64,6 +65,7 @@ __all__ = [
     "lead_transfer_accept",
     "lead_transfer_decline",
     "lead_transfer_request",
+    "letter_issue",
     "note_add",
     "notification_mark_read",
     "referral_accept",

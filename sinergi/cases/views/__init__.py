@@ -14,6 +14,7 @@ from sinergi.cases.views.case_detail import detail, edit, index, timeline
 from sinergi.cases.views.escalation import notifications, overdue
 from sinergi.cases.views.flow import transition
 from sinergi.cases.views.intake_form import intake
+from sinergi.cases.views.letters import case_summary, handover_record, referral_letter
 from sinergi.cases.views.metrics import metrics
 from sinergi.cases.views.records import (
     assign,
@@ -48,12 +49,14 @@ __all__ = [
     "approval_inbox",
     "approval_request",
     "assign",
+    "case_summary",
     "consent",
     "detail",
     "document_download",
     "document_upload",
     "edit",
     "find_by_person",
+    "handover_record",
     "index",
     "intake",
     "may_intake",
@@ -70,6 +73,7 @@ __all__ = [
     "referral_decline",
     "referral_done",
     "referral_inbox",
+    "referral_letter",
     "referral_revoke",
     "referral_services",
     "route_event_add",
