@@ -43,4 +43,8 @@ class LetterKind(models.TextChoices):
     HANDOVER = "HANDOVER", _("Handover record")
 
 
-LETTER_KIND_CODES = {LetterKind.REFERRAL: "RJK", LetterKind.CASE_SUMMARY: "RKS", LetterKind.HANDOVER: "BAST"}
+LETTER_KIND_CODES: dict[str, str] = {
+    LetterKind.REFERRAL: "RJK",
+    LetterKind.CASE_SUMMARY: "RKS",
+    LetterKind.HANDOVER: "BAST",
+}

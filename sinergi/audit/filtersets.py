@@ -17,12 +17,19 @@ from sinergi.audit.models import AuditEntry
 
 
 def record_type_choices() -> list[tuple[str, str]]:
-    """Sinergi's own record types ("people.person"), by their readable name in the current language."""
+    """Sinergi's own record types ("people.person"), by their readable name in the current language: the
+    models that name themselves (internal tables such as counters and outboxes do not, and are never audited)
+    and the actions recorded without a row (a search, an export)."""
+    from sinergi.audit.summaries import RECORD_TYPES
+
     choices = [
         (model._meta.label_lower, str(model._meta.verbose_name).capitalize())
         for model in apps.get_models()
-        if model.__module__.startswith("sinergi.") and model is not AuditEntry
+        if model.__module__.startswith("sinergi.")
+        and model is not AuditEntry
+        and "verbose_name" in model._meta.original_attrs
     ]
+    choices += [(code, str(label).capitalize()) for code, label in RECORD_TYPES.items()]
     return sorted(choices, key=lambda choice: choice[1].lower())
 
 

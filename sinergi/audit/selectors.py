@@ -26,6 +26,10 @@ def audit_entry_list(*, user: Any, filters: dict[str, Any] | None = None) -> Que
 
 def record_type_label(object_type: str) -> str:
     """The readable name of a record type stored as "app.model" ("people.person" -> "person")."""
+    from sinergi.audit.summaries import RECORD_TYPES
+
+    if object_type in RECORD_TYPES:
+        return str(RECORD_TYPES[object_type])
     try:
         return str(apps.get_model(object_type)._meta.verbose_name)
     except (LookupError, ValueError):

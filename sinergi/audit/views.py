@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from sinergi.audit.filtersets import AuditEntryFilterSet
 from sinergi.audit.models import AuditEntry, can_read_audit
 from sinergi.audit.selectors import record_type_label
+from sinergi.audit.summaries import summary_label
 from sinergi.core.htmx import is_htmx
 
 PAGE_SIZE = 50
@@ -34,6 +35,7 @@ def index(request):
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page.object_list:
         entry.record_type_label = record_type_label(entry.object_type)
+        entry.summary_label = summary_label(entry.summary)
     context = {
         "form": filterset.form,
         "page": page,

@@ -30,7 +30,19 @@ def _worklist(user: Any) -> list[WorkSection]:
     return worklist_sections(user)
 
 
+def _stage_label(code: str) -> str:
+    """A stage of the national default flow by its label, for the audit trail's summaries ("" if unknown)."""
+    from sinergi.cases.flow import DEFAULT_FLOW_FILE, parse_flow_cached
+
+    flow = parse_flow_cached(DEFAULT_FLOW_FILE.read_text(encoding="utf-8"), DEFAULT_FLOW_FILE.name)
+    stage = flow.stage(code)
+    return str(stage.label) if stage else ""
+
+
 def register() -> None:
+    from sinergi.audit.summaries import register_labeller
+
+    register_labeller("stage", _stage_label)
     register_check("cases.open", may_open_case)
     register_worklist("cases", _worklist, order=10)
     register_nav(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.postgres.search import SearchQuery
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -22,6 +23,7 @@ from sinergi.audit.services import audit_record
 from sinergi.cases import access, policy
 from sinergi.cases.access import CaseView, Relation
 from sinergi.cases.choices import (
+    ApprovalKind,
     ApprovalState,
     CaseEventKind,
     CaseStatus,
@@ -239,6 +241,18 @@ class TimelineEntry:
     event_id: int
 
 
+def _choice(choices, value: str) -> str:
+    """The label of a stored choice value (the value itself if the choices no longer know it)."""
+    return str(dict(choices.choices).get(value, value))
+
+
+def _case_field_label(name: str) -> str:
+    try:
+        return str(Case._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name.replace("_", " ")
+
+
 def _stage_label(flow: Flow, code: str | None) -> str:
     if not code or code == "start":
         return "—"
@@ -277,9 +291,11 @@ def case_timeline(*, view: CaseView) -> list[TimelineEntry]:
         elif data.get("to_agency_id"):
             detail = agencies.get(data["to_agency_id"], "")
         elif data.get("fields"):
-            detail = ", ".join(data["fields"])
+            detail = ", ".join(_case_field_label(name) for name in data["fields"])
         elif data.get("approval_kind"):
-            detail = data["approval_kind"] + (f" — {data['state']}" if data.get("state") else "")
+            detail = _choice(ApprovalKind, data["approval_kind"]) + (
+                f" — {_choice(ApprovalState, data['state'])}" if data.get("state") else ""
+            )
         entries.append(
             TimelineEntry(
                 at=event.at,

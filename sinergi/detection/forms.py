@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-import babel
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -164,14 +161,12 @@ QUESTION_LABELS = {
 }
 
 
-@lru_cache(maxsize=4)
 def _country_choices(language: str) -> list[tuple[str, str]]:
-    try:
-        locale = babel.Locale.parse(language or "id")
-    except (ValueError, babel.UnknownLocaleError):
-        locale = babel.Locale("id")
-    names = {code: name for code, name in locale.territories.items() if len(code) == 2 and code.isalpha()}
-    return sorted(names.items(), key=lambda item: item[1])
+    """Destinations abroad: the ISO countries (not CLDR's pseudo-locales and groupings such as "Zona Euro"),
+    without Indonesia itself."""
+    from sinergi.people.services import nationality_choices
+
+    return [(code, name) for code, name in nationality_choices(language or "id") if code != "ID"]
 
 
 def country_name(code: str) -> str:

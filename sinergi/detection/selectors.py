@@ -182,7 +182,10 @@ class Segment:
 
 
 def numbered_indicators(indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**indicator, "number": n} for n, indicator in enumerate(indicators or [], start=1)]
+    """The indicators of a result, numbered, with their texts in the reader's language (detection/texts.py)."""
+    from sinergi.detection.texts import localized
+
+    return [{**localized(indicator), "number": n} for n, indicator in enumerate(indicators or [], start=1)]
 
 
 def _span(text: str, indicator: dict[str, Any]) -> tuple[int, int] | None:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -119,11 +120,62 @@ def _extracted_facts(extracted: dict) -> list[tuple[str, str]]:
         if key == "destination_country" and isinstance(value, str) and len(value) == 2:
             value = f"{country_name(value.upper())} ({value.upper()})"
         elif key == "salary_idr_month" and isinstance(value, int | float):
-            value = f"Rp {value:,.0f}".replace(",", ".")
+            value = _rupiah(value)
+        elif key in ("visa_type", "departure_urgency"):
+            value = _code_label(key, str(value))
+        elif key == "registry_matches" and isinstance(value, list):
+            value = "; ".join(_registry_match(v) for v in value if isinstance(v, dict))
         elif isinstance(value, list):
             value = "; ".join(_describe(v) for v in value)
         facts.append((label, str(value)))
     return facts
+
+
+def _code_label(key: str, code: str) -> str:
+    """The engine's codes for a visa and for how urgent the departure is (extraction.yaml), as words."""
+    from django.utils.translation import gettext
+
+    labels = {
+        "visa_type": {
+            "kerja": gettext("work visa"),
+            "turis": gettext("tourist visa"),
+            "kunjungan": gettext("visit or business visa"),
+            "umrah": gettext("umrah or pilgrimage visa"),
+            "self_employed": gettext("self-employed or freelance visa"),
+            "pelajar": gettext("student visa"),
+        },
+        "departure_urgency": {
+            "sangat_mendesak": gettext("very urgent (leaves within days)"),
+            "mendesak": gettext("urgent (quick process, limited places)"),
+        },
+    }
+    return labels[key].get(code, code.replace("_", " "))
+
+
+def _registry_match(match: dict) -> str:
+    """A company named in the offer and what the registry of licensed placement companies says of it."""
+    from django.utils.translation import gettext
+
+    name = match.get("name") or ""
+    if not match.get("matched"):
+        return gettext("%(name)s: not in the registry of licensed companies") % {"name": name}
+    status = {
+        "aktif": gettext("licensed"),
+        "dibekukan": gettext("licence suspended"),
+        "dicabut": gettext("licence revoked"),
+    }.get(str(match.get("status") or ""), gettext("status unknown"))
+    text = gettext("%(name)s: in the registry as %(matched)s, %(status)s") % {
+        "name": name,
+        "matched": match["matched"],
+        "status": status,
+    }
+    if match.get("licence"):
+        text += " · " + gettext("licence %(number)s") % {"number": match["licence"]}
+    if match.get("score") is not None:
+        text += " · " + gettext("name similarity %(percent)s%%") % {
+            "percent": number_format(float(match["score"]), decimal_pos=0)
+        }
+    return text
 
 
 def _rupiah(value) -> str:

@@ -7,6 +7,7 @@ import re
 from django.utils.translation import get_language
 
 from sinergi.detection.engine import screen
+from sinergi.detection.texts import localized
 from sinergi.portal import guidance
 from sinergi.portal.guidance import OfferCheck, Sign
 
@@ -33,7 +34,7 @@ def offer_check(text: str) -> OfferCheck:
     """Screens `text` and words the result for the public (see guidance for what may and may not be said)."""
     data = screen((text or "")[:MAX_OFFER_CHARS]).to_dict()
     signs: dict[str, Sign] = {}
-    for indicator in data["indicators"]:
+    for indicator in map(localized, data["indicators"]):
         sign = signs.setdefault(
             indicator["code"], Sign(indicator["title"], indicator["explanation"], indicator["basis"])
         )

@@ -4,6 +4,14 @@ register = template.Library()
 
 
 @register.filter
+def change_label(key: str) -> str:
+    """The name of a key of an entry's `changes` in the reader's language ("to_agency" -> "to agency")."""
+    from sinergi.audit.summaries import change_label as label
+
+    return label(key)
+
+
+@register.filter
 def join_value(value) -> str:
     """A value from an entry's `changes` as one short line: lists joined by commas, mappings as key=value."""
     if isinstance(value, list | tuple):

@@ -63,6 +63,7 @@ def hours(value) -> str:
     if value is None:
         return "—"
     value = float(value)
+    # Numbers in the reader's locale: "11,8 jam" in Indonesian, "11.8 hours" in English.
     if value < 48:
         return _("%(n)s hours") % {"n": number_format(value, 1)}
     return _("%(n)s days") % {"n": number_format(value / 24, 1)}

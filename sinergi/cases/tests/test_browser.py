@@ -53,13 +53,13 @@ def request_approval(worker, kind: str):
     worker.click("[data-testid=approval-request-open]")
     worker.select_option("#id_approval-kind", kind)
     submit(worker, "[data-testid=approval-request]")
-    assert "Persetujuan telah diajukan" in success(worker)
+    assert "Pengesahan telah diajukan" in success(worker)
 
 
 def approve(supervisor, url: str, kind: str):
     supervisor.goto(url)
     submit(supervisor, f"[data-testid=approval-decide-{kind}]")
-    assert "Keputusan persetujuan telah dicatat" in success(supervisor)
+    assert "Keputusan pengesahan telah dicatat" in success(supervisor)
 
 
 def move(worker, stage: str):
@@ -108,7 +108,7 @@ def test_community_report_to_closure_across_four_agencies(open_as, cast):
     child = worker.locator("[data-testid=party]", has_text="Nur Aini")
     child.locator("select[name=consent]").select_option("GIVEN")
     submit(worker, "[data-testid=consent-save]", locator=child)
-    assert "Persetujuan telah dicatat" in success(worker)
+    assert "Persetujuan berbagi data telah dicatat" in success(worker)
 
     # 2. Verification, then the assessment approved by a supervisor, then referrals by need.
     move(worker, "assessment")

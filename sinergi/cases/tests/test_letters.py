@@ -88,7 +88,7 @@ def test_the_lead_prints_the_referral_letter_with_letterhead_number_and_signator
     assert "SURAT RUJUKAN" in text
     assert "KEMENTERIAN PERLINDUNGAN PEKERJA MIGRAN INDONESIA" in text
     assert "Jl. Contoh Raya No. 1, Banjarbaru" in text
-    assert f"Nomor: 001/BP3MI-KALSEL/RJK/" in text and f"/{year}" in text
+    assert "Nomor: 001/BP3MI-KALSEL/RJK/" in text and f"/{year}" in text
     assert "Subdit TPPO Polda Kalsel" in text  # the addressee
     assert "Drs. Contoh Pejabat" in text and "Kepala Balai" in text and "NIP 197001012000031001" in text
     assert VICTIM in text and NIK in text  # the lead sees the victim's identity
@@ -197,7 +197,7 @@ def test_a_letter_of_a_case_the_reader_may_not_see_is_404_and_prints_nothing(
 
 
 def test_a_referral_of_another_case_is_404(client, cast, referred_case, make_case):
-    case, referral = referred_case
+    _case, referral = referred_case
     other = make_case()
     response = _get(client, cast.bp3mi.worker, reverse("cases:letter_referral", args=[other.pk, referral.pk]))
     assert response.status_code == 404

@@ -338,7 +338,7 @@ def test_transition_needing_approval_is_refused_with_the_message(cast, make_case
         reverse("cases:transition", args=[case.pk]), pfx("move", to_stage="referral", version=case.version)
     )
     assert response.status_code == 400
-    assert "persetujuan" in response.content.decode() or "approval" in response.content.decode()
+    assert "pengesahan atasan" in response.content.decode()
     case.refresh_from_db()
     assert case.stage == "assessment"
 
