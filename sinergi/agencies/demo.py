@@ -235,6 +235,37 @@ def demo_agencies() -> list[DemoAgency]:
     return kalsel + origin + national_and_abroad
 
 
+# What a demo letter carries: the body above the office (synthetic wording), the city it signs in.
+LETTERHEAD_PARENTS = {
+    AgencyType.BP3MI: "Kementerian Pelindungan Pekerja Migran Indonesia",
+    AgencyType.POLRI: "Kepolisian Negara Republik Indonesia",
+    AgencyType.IMIGRASI: "Kementerian Imigrasi dan Pemasyarakatan",
+    AgencyType.KBRI: "Kementerian Luar Negeri Republik Indonesia",
+}
+LETTER_PLACES = {
+    "63": "Banjarbaru",
+    "52": "Mataram",
+    "53": "Kupang",
+    "35": "Surabaya",
+    "33": "Semarang",
+    "32": "Bandung",
+    "71": "Manado",
+    "61": "Pontianak",
+}
+
+
+def _letter_settings(fake: Faker, spec: DemoAgency) -> dict[str, str]:
+    parent = LETTERHEAD_PARENTS.get(spec.type, "Pemerintah Daerah")
+    province = (spec.jurisdiction or "")[:2]
+    return {
+        "letterhead": f"{parent}\n{spec.name}",
+        "address": f"{fake.street_address()}, {LETTER_PLACES.get(province, 'Jakarta')}",
+        "letter_place": LETTER_PLACES.get(province, "Jakarta" if spec.country == "ID" else ""),
+        "signatory_name": fake.name(),
+        "signatory_title": f"Kepala {spec.name}",
+    }
+
+
 def _agencies_upsert(fake: Faker) -> dict[str, Agency]:
     known_regions = set(
         Region.objects.filter(
@@ -251,6 +282,7 @@ def _agencies_upsert(fake: Faker) -> dict[str, Agency]:
             "email": f"{spec.code}@demo.sinergi.id",
             "phone": f"+62{fake.numerify('21000#####')}",
             "is_active": True,
+            **_letter_settings(fake, spec),
         }
         agency, _ = Agency.objects.update_or_create(code=spec.code, defaults=values)
         result[spec.code] = agency

@@ -357,6 +357,7 @@ CHANGE_KEYS: dict[str, Any] = {
     "campaigns": gettext_lazy("campaigns"),
     "channel": gettext_lazy("channel"),
     "case_id": gettext_lazy("case"),
+    "version": gettext_lazy("version"),
 }
 
 

@@ -160,5 +160,29 @@ def test_changes_are_listed_under_the_summary(client, signed_in, supervisor, cas
     )
     signed_in(client, supervisor)
     html = client.get(URL).content.decode()
-    assert "<dt>fields</dt><dd><code>phone, birth_date</code></dd>" in html
-    assert "<dt>version</dt><dd><code>3</code></dd>" in html
+    # The keys by their name in the reader's language, the recorded values as written.
+    assert "<dt>kolom yang diubah</dt><dd><code>phone, birth_date</code></dd>" in html
+    assert "<dt>versi</dt><dd><code>3</code></dd>" in html
+
+
+def test_a_summary_is_shown_in_the_readers_language_and_kept_as_written(
+    client, signed_in, supervisor, case_worker
+):
+    entry = audit_record(
+        actor=case_worker,
+        action=AuditAction.LOGIN,
+        obj=case_worker,
+        summary=f"user {case_worker.pk} signed in",
+    )
+    audit_record(
+        actor=case_worker,
+        action=AuditAction.UPDATE,
+        object_type="cases.case",
+        summary="approval CLOSURE approved",
+    )
+    signed_in(client, supervisor)
+    html = client.get(URL).content.decode()
+    assert f"Pengguna {case_worker.pk} masuk" in html and "signed in" not in html
+    assert "Pengesahan atasan atas Penutupan: disahkan" in html and "CLOSURE" not in html
+    entry.refresh_from_db()
+    assert entry.summary == f"user {case_worker.pk} signed in"  # the chain keeps what was written
