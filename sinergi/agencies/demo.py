@@ -236,7 +236,7 @@ def demo_agencies() -> list[DemoAgency]:
 
 
 # What a demo letter carries: the body above the office (synthetic wording), the city it signs in.
-LETTERHEAD_PARENTS = {
+LETTERHEAD_PARENTS: dict[str, str] = {
     AgencyType.BP3MI: "Kementerian Pelindungan Pekerja Migran Indonesia",
     AgencyType.POLRI: "Kepolisian Negara Republik Indonesia",
     AgencyType.IMIGRASI: "Kementerian Imigrasi dan Pemasyarakatan",
