@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from faker import Faker
 
 from sinergi.agencies.choices import AgencyType, Role
@@ -82,14 +82,6 @@ NOTES = {
         "Pemeriksaan kesehatan menemukan luka lama di lengan; perlu kontrol rutin.",
     ],
 }
-
-
-def _need_reason(need: str) -> str:
-    """A referral's reason as an Indonesian officer writes it, whatever language the seeding runs in."""
-    from sinergi.cases.choices import ReferralNeed
-
-    with translation.override("id"):
-        return f"Hasil asesmen: perlu {str(ReferralNeed(need).label).lower()}."
 
 
 def _staff(agency, roles):
