@@ -28,13 +28,24 @@ def english_texts() -> dict[str, dict[str, str]]:
     }
 
 
+def _indonesian(code: str) -> dict[str, str] | None:
+    """The knowledge base's current Indonesian words for an indicator or dampener (None for an unknown code)."""
+    from sinergi.detection.engine.screening import default_knowledge
+
+    knowledge = default_knowledge()
+    entry = knowledge.rules.get(code) or knowledge.dampeners.get(code)
+    if entry is None:
+        return None
+    return {field: str(getattr(entry, field, "") or "") for field in TEXT_FIELDS}
+
+
 def localized(indicator: dict[str, Any], language: str | None = None) -> dict[str, Any]:
     """The indicator (a result's dict with `code`) with its title, explanation and basis in `language`
-    (the current one by default); Indonesian as stored when no translation is known."""
+    (the current one by default), as the knowledge base words them now: a result stored before a wording was
+    corrected reads the corrected one. The stored words when the code is no longer known."""
     language = (language or get_language() or "id")[:2]
-    if language == "id":
-        return indicator
-    texts = english_texts().get(str(indicator.get("code", "")))
+    code = str(indicator.get("code", ""))
+    texts = english_texts().get(code) if language != "id" else _indonesian(code)
     if not texts:
         return indicator
     return {**indicator, **{field: value for field, value in texts.items() if value}}

@@ -32,9 +32,12 @@ def test_every_indicator_has_its_english_texts():
         assert not words & INDONESIAN_WORDS, f"{code}: {sorted(words & INDONESIAN_WORDS)}"
 
 
-def test_localized_keeps_the_stored_indonesian_and_gives_english_on_request():
+def test_localized_reads_the_current_words_in_the_readers_language():
     stored = {"code": "SCAM_HUB", "title": "Lokasi pusat penipuan daring yang dikenal", "weight": 0.8}
-    assert localized(stored, "id") is stored
+    assert localized(stored, "id")["title"] == stored["title"]
+    # A result stored before a wording was corrected reads the corrected one (no file name for the reader).
+    old = {"code": "LARGE_FEE", "explanation": "Jumlah biaya besar (di atas ambang di extraction.yaml)."}
+    assert "extraction.yaml" not in localized(old, "id")["explanation"]
     english = localized(stored, "en")
     assert english["title"] == "A known location of online-scam compounds" and english["weight"] == 0.8
     assert localized({"code": "NO_SUCH_CODE", "title": "x"}, "en")["title"] == "x"
