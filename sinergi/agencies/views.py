@@ -13,12 +13,13 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from sinergi.agencies import selectors, services
 from sinergi.agencies.choices import AgencyType, UserKind
 from sinergi.agencies.forms import AgencyForm, ApiTokenForm, LetterSettingsForm, SystemTokenForm, UserForm
+from sinergi.agencies.models import User
 from sinergi.core.errors import ApplicationError
+from sinergi.core.page_views import RestrictedPageView
 
 
 def _require_platform_admin(user) -> None:
@@ -155,89 +156,124 @@ def user_create(request):
     return render(request, "agencies/user_form.html", {"form": form, "target": None})
 
 
-@login_required
-def user_detail(request, user_id):
-    _require_user_manager(request.user)
-    target = selectors.access_user(user=request.user, user_id=user_id, action="change")
-    context = {
-        "target": target,
-        "tokens": selectors.api_token_list(owner=target),
-        "token_form": _system_token_form(request.user)(auto_id="id_token_%s"),
-    }
-    return render(request, "agencies/user_detail.html", context)
+class UserPageView(RestrictedPageView):
+    """A page over one account: agency administrators (403 for anyone else, before the id is looked at), and
+    only accounts of an agency they manage (`selectors.access_user`: User.objects.restrict + 404)."""
+
+    http_method_names = ["post"]
+    pk_url_kwarg = "user_id"
+    restrict_actions = {"GET": "change", "HEAD": "change", "POST": "change"}
+
+    def check_role(self) -> None:
+        _require_user_manager(self.request.user)
+
+    def lookup_object(self, pk: int) -> User:
+        actor = self.request.user
+        if not isinstance(actor, User):  # LoginRequiredMixin lets only signed-in users this far
+            raise PermissionDenied
+        return selectors.access_user(user=actor, user_id=pk, action=self.restrict_action())
 
 
-@login_required
-def user_edit(request, user_id):
-    _require_user_manager(request.user)
-    target = selectors.access_user(user=request.user, user_id=user_id, action="change")
-    form = UserForm(request.POST if request.method == "POST" else None, actor=request.user, instance=target)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+class UserDetailView(UserPageView):
+    http_method_names = ["get", "head"]
+
+    def get(self, request, user_id):
+        target = self.object
+        context = {
+            "target": target,
+            "tokens": selectors.api_token_list(owner=target),
+            "token_form": _system_token_form(request.user)(auto_id="id_token_%s"),
+        }
+        return render(request, "agencies/user_detail.html", context)
+
+
+user_detail = UserDetailView.as_view()
+
+
+class UserEditView(UserPageView):
+    http_method_names = ["get", "post", "head"]
+
+    def get(self, request, user_id):
+        target = self.object
+        form = UserForm(
+            request.POST if request.method == "POST" else None, actor=request.user, instance=target
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.user_update(
+                    actor=request.user,
+                    user=target,
+                    roles=data["roles"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                )
+            except ValidationError as error:
+                _form_errors_from(form, error)
+            else:
+                messages.success(request, _("User saved."))
+                return redirect("agencies:user_detail", user_id=target.pk)
+        return render(request, "agencies/user_form.html", {"form": form, "target": target})
+
+    post = get
+
+
+user_edit = UserEditView.as_view()
+
+
+class UserDisableView(UserPageView):
+    def post(self, request, user_id):
+        target = self.object
         try:
-            services.user_update(
-                actor=request.user,
-                user=target,
-                roles=data["roles"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                phone=data["phone"],
-            )
-        except ValidationError as error:
-            _form_errors_from(form, error)
+            services.user_disable(actor=request.user, user=target)
+        except ApplicationError as error:
+            messages.error(request, error.message)
         else:
-            messages.success(request, _("User saved."))
-            return redirect("agencies:user_detail", user_id=target.pk)
-    return render(request, "agencies/user_form.html", {"form": form, "target": target})
+            messages.success(request, _("The account is disabled and all its sessions have ended."))
+        return redirect("agencies:user_detail", user_id=target.pk)
 
 
-@require_POST
-@login_required
-def user_disable(request, user_id):
-    _require_user_manager(request.user)
-    target = selectors.access_user(user=request.user, user_id=user_id, action="change")
-    try:
-        services.user_disable(actor=request.user, user=target)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The account is disabled and all its sessions have ended."))
-    return redirect("agencies:user_detail", user_id=target.pk)
+user_disable = UserDisableView.as_view()
 
 
-@require_POST
-@login_required
-def user_enable(request, user_id):
-    _require_user_manager(request.user)
-    target = selectors.access_user(user=request.user, user_id=user_id, action="change")
-    services.user_enable(actor=request.user, user=target)
-    messages.success(request, _("The account is enabled again."))
-    return redirect("agencies:user_detail", user_id=target.pk)
+class UserEnableView(UserPageView):
+    def post(self, request, user_id):
+        target = self.object
+        services.user_enable(actor=request.user, user=target)
+        messages.success(request, _("The account is enabled again."))
+        return redirect("agencies:user_detail", user_id=target.pk)
 
 
-@require_POST
-@login_required
-def user_unlock(request, user_id):
-    _require_user_manager(request.user)
-    target = selectors.access_user(user=request.user, user_id=user_id, action="change")
-    services.user_unlock(actor=request.user, user=target)
-    messages.success(request, _("The account is unlocked; the user can sign in again."))
-    return redirect("agencies:user_detail", user_id=target.pk)
+user_enable = UserEnableView.as_view()
 
 
-@require_POST
-@login_required
-def user_two_factor_reset(request, user_id):
-    _require_user_manager(request.user)
-    target = selectors.access_user(user=request.user, user_id=user_id, action="change")
-    services.user_two_factor_reset(
-        actor=request.user, user=target, base_url=request.build_absolute_uri("/")[:-1]
-    )
-    messages.success(
-        request, _("Two-factor authentication was reset. The user was e-mailed a link to set it up again.")
-    )
-    return redirect("agencies:user_detail", user_id=target.pk)
+class UserUnlockView(UserPageView):
+    def post(self, request, user_id):
+        target = self.object
+        services.user_unlock(actor=request.user, user=target)
+        messages.success(request, _("The account is unlocked; the user can sign in again."))
+        return redirect("agencies:user_detail", user_id=target.pk)
+
+
+user_unlock = UserUnlockView.as_view()
+
+
+class UserTwoFactorResetView(UserPageView):
+    def post(self, request, user_id):
+        target = self.object
+        services.user_two_factor_reset(
+            actor=request.user, user=target, base_url=request.build_absolute_uri("/")[:-1]
+        )
+        messages.success(
+            request,
+            _("Two-factor authentication was reset. The user was e-mailed a link to set it up again."),
+        )
+        return redirect("agencies:user_detail", user_id=target.pk)
+
+
+user_two_factor_reset = UserTwoFactorResetView.as_view()
 
 
 def _system_token_form(user):
@@ -245,45 +281,48 @@ def _system_token_form(user):
     return SystemTokenForm if user.is_superuser else ApiTokenForm
 
 
-@require_POST
-@login_required
-def user_token_create(request, user_id):
+class UserTokenCreateView(UserPageView):
     """Tokens for integrated systems; staff create their own tokens on their profile."""
-    _require_user_manager(request.user)
-    target = selectors.access_user(user=request.user, user_id=user_id, action="change")
-    if target.kind != UserKind.SYSTEM or not target.is_active:
-        messages.error(request, _("Tokens are created here only for active integrated-system accounts."))
-        return redirect("agencies:user_detail", user_id=target.pk)
-    form = _system_token_form(request.user)(request.POST, auto_id="id_token_%s")
-    if not form.is_valid():
-        messages.error(request, _("Give the token a name, a validity and a current code from your app."))
-        return redirect("agencies:user_detail", user_id=target.pk)
-    try:
-        token, secret = services.api_token_create(
-            user=target,
-            name=form.cleaned_data["name"],
-            expires_at=form.cleaned_data["expires_at"],
-            no_expiry_reason=form.cleaned_data.get("no_expiry_reason", ""),
-            otp_code=form.cleaned_data["otp_code"],
-            actor=request.user,
+
+    def post(self, request, user_id):
+        target = self.object
+        if target.kind != UserKind.SYSTEM or not target.is_active:
+            messages.error(request, _("Tokens are created here only for active integrated-system accounts."))
+            return redirect("agencies:user_detail", user_id=target.pk)
+        form = _system_token_form(request.user)(request.POST, auto_id="id_token_%s")
+        if not form.is_valid():
+            messages.error(request, _("Give the token a name, a validity and a current code from your app."))
+            return redirect("agencies:user_detail", user_id=target.pk)
+        try:
+            token, secret = services.api_token_create(
+                user=target,
+                name=form.cleaned_data["name"],
+                expires_at=form.cleaned_data["expires_at"],
+                no_expiry_reason=form.cleaned_data.get("no_expiry_reason", ""),
+                otp_code=form.cleaned_data["otp_code"],
+                actor=request.user,
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("agencies:user_detail", user_id=target.pk)
+        continue_url = reverse("agencies:user_detail", args=[target.pk])
+        return render(
+            request,
+            "agencies/token_created.html",
+            {"token": token, "secret": secret, "continue_url": continue_url},
         )
-    except ApplicationError as error:
-        messages.error(request, error.message)
+
+
+user_token_create = UserTokenCreateView.as_view()
+
+
+class UserTokenRevokeView(UserPageView):
+    def post(self, request, user_id, token_id):
+        target = self.object
+        token = selectors.access_api_token(owner=target, token_id=token_id)
+        services.api_token_revoke(actor=request.user, token=token)
+        messages.success(request, _("The token has been revoked."))
         return redirect("agencies:user_detail", user_id=target.pk)
-    continue_url = reverse("agencies:user_detail", args=[target.pk])
-    return render(
-        request,
-        "agencies/token_created.html",
-        {"token": token, "secret": secret, "continue_url": continue_url},
-    )
 
 
-@require_POST
-@login_required
-def user_token_revoke(request, user_id, token_id):
-    _require_user_manager(request.user)
-    target = selectors.access_user(user=request.user, user_id=user_id, action="change")
-    token = selectors.access_api_token(owner=target, token_id=token_id)
-    services.api_token_revoke(actor=request.user, token=token)
-    messages.success(request, _("The token has been revoked."))
-    return redirect("agencies:user_detail", user_id=target.pk)
+user_token_revoke = UserTokenRevokeView.as_view()

@@ -1,17 +1,15 @@
 """Who may open the analytics pages, and the per-reader scope of every figure and node they show.
 
-No rule is decided here that the owning apps do not already decide: cases come from
-`Case.objects.restrict(user, "view")`, people from `Person.objects.restrict(user, "view")`, posts and campaigns
-from the detection rules (`can_view_posts`). What this module adds is the reading of those rules for
+No rule is decided here: cases come from `Case.objects.restrict(user, "view")`, the cases whose details or
+investigation a reader sees from the policy's field groups (`cases.access.case_group_q`, the same
+`policy.decide` the case page reads), people from `Person.objects.restrict(user, "view")`, posts and campaigns
+from the policy through detection (`can_view_posts`). What this module adds is the reading of those rules for
 aggregates: a figure counts only rows the reader could open one by one.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from sinergi.agencies.choices import Role
-from sinergi.cases.choices import ReferralState
 
 ANALYTICS_ROLES = frozenset(
     {
@@ -40,23 +38,28 @@ def visible_cases(user):
     return Case.objects.restrict(user, "view")
 
 
-def detail_cases(user):
-    """Cases whose details (parties, route) the reader may see: lead or accepted referral (CaseView's
-    `can_see_details`), not an agency still deciding a pending referral."""
+def _cases_with(user, group):
+    from sinergi.cases.access import case_group_q
+
     if not _active(user) or not user.agency_id:
         return visible_cases(user).none()
-    accepted = Q(referrals__to_agency_id=user.agency_id, referrals__state=ReferralState.ACCEPTED)
-    return visible_cases(user).filter(Q(lead_agency_id=user.agency_id) | accepted).distinct()
+    return visible_cases(user).filter(case_group_q(user, group))
+
+
+def detail_cases(user):
+    """Cases whose details (parties, route) the reader may see: the policy's NARRATIVE group (CaseView's
+    `can_see_details`): lead or accepted referral, not an agency still deciding a pending referral."""
+    from sinergi.cases.policy import FieldGroup
+
+    return _cases_with(user, FieldGroup.NARRATIVE)
 
 
 def investigation_cases(user):
-    """Cases whose perpetrator organisations the reader may see (CaseView's `can_see_investigation`)."""
-    from sinergi.cases.access import INVESTIGATION_AGENCY_TYPES
+    """Cases whose perpetrator organisations the reader may see: the policy's INVESTIGATION group (CaseView's
+    `can_see_investigation`)."""
+    from sinergi.cases.policy import FieldGroup
 
-    cases = detail_cases(user)
-    if user.agency_id and user.agency.type in INVESTIGATION_AGENCY_TYPES:
-        return cases
-    return cases.filter(lead_agency_id=user.agency_id)
+    return _cases_with(user, FieldGroup.INVESTIGATION)
 
 
 def visible_people(user):

@@ -12,33 +12,36 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.audit.choices import AuditAction
+from sinergi.core.registry import policy_allows
 
-# Roles that read their own agency's trail; platform administrators read every agency's. The codes of
-# agencies.choices.Role, written out: the audit trail sits below the agencies app, which records into it.
-AUDIT_READER_ROLES = ("SUPERVISOR", "AGENCY_ADMIN")
+# Who reads which entries is the need-to-know policy's (sinergi/cases/policy.py, RECORD_RULES: an agency's
+# supervisors and administrators read the entries its users made, the platform administrator every entry). The
+# audit trail sits below every app that records into it, so it asks through the registry.
+AUDIT_ENTRY = "audit_entry"
+
+
+def _active(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
 
 
 class AuditEntryQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view") -> AuditEntryQuerySet:
-        """The entries `user` may read. The trail is never written through a queryset, so only "view" exists.
-
-        Supervisors and agency administrators see what happened in their own agency (entries made by its
-        users); platform administrators see everything; everyone else sees nothing.
-        """
-        if action != "view" or user is None or not user.is_authenticated or not user.is_active:
+        """The entries `user` may read. The trail is never written through a queryset, so only "view" exists."""
+        if action != "view" or not _active(user):
             return self.none()
         if user.is_superuser:
-            return self
-        if user.agency_id is None or not user.has_role(*AUDIT_READER_ROLES):
+            return self if policy_allows(AUDIT_ENTRY, "view", user) else self.none()
+        if user.agency_id is None or not policy_allows(AUDIT_ENTRY, "view", user, "own_agency"):
             return self.none()
         return self.filter(agency_id=user.agency_id)
 
 
 def can_read_audit(user) -> bool:
     """Whether the audit pages are open to `user` at all (their scope is `AuditEntry.objects.restrict`)."""
-    if user is None or not user.is_authenticated:
+    if not _active(user):
         return False
-    return user.is_superuser or (user.agency_id is not None and user.has_role(*AUDIT_READER_ROLES))
+    relation = "none" if user.is_superuser else "own_agency"
+    return policy_allows(AUDIT_ENTRY, "view", user, relation)
 
 
 class AuditEntry(models.Model):

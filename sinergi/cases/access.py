@@ -95,6 +95,38 @@ def case_scope_q(user: Any, action: str = "view") -> Q | None:
     return lead | Q(id__in=referred.values("case_id")) | Q(id__in=transfer.values("case_id"))
 
 
+def relation_q(user: Any, relation: Relation) -> Q:
+    """The cases to which `user`'s agency stands in `relation` now (the Q twin of `relation_of`)."""
+    from sinergi.cases.models import LeadTransfer, Referral
+
+    agency_id = _agency_id(user)
+    if agency_id is None or relation not in (Relation.LEAD, Relation.PARTICIPANT, Relation.PENDING):
+        return Q(pk__in=[])
+    lead = Q(lead_agency_id=agency_id)
+    if relation == Relation.LEAD:
+        return lead
+    accepted = Q(id__in=_accepted_case_ids(agency_id))
+    if relation == Relation.PARTICIPANT:
+        return accepted & ~lead
+    referred = Referral.objects.filter(to_agency_id=agency_id, state=ReferralState.PENDING).values("case_id")
+    transfer = LeadTransfer.objects.filter(to_agency_id=agency_id, state=TransferState.PENDING).values(
+        "case_id"
+    )
+    return (Q(id__in=referred) | Q(id__in=transfer)) & ~lead & ~accepted
+
+
+def case_group_q(user: Any, group: FieldGroup) -> Q:
+    """The cases of which `user` sees the field group `group`: for each relation, what `policy.decide` gives
+    this user's roles and agency (aggregates such as analytics count a detail only where a reader could open
+    it). The reader's case scope still applies: combine with `Case.objects.restrict(user, "view")`."""
+    found = Q(pk__in=[])
+    for relation in (Relation.LEAD, Relation.PARTICIPANT, Relation.PENDING):
+        decision = policy.decide(Kind.CASE, policy.Action.VIEW, reader_for(user, relation))
+        if decision and group in decision.groups:
+            found |= relation_q(user, relation)
+    return found
+
+
 def relation_of(user: Any, case: Any) -> Relation | None:
     """How the user's agency stands to the case now, or None if it has no business with it."""
     from sinergi.cases.models import LeadTransfer, Referral
@@ -121,7 +153,7 @@ def relation_of(user: Any, case: Any) -> Relation | None:
     return None
 
 
-def reader_for(user: Any, relation: Relation | None) -> policy.Reader:
+def reader_for(user: Any, relation: Relation | None, case_id: int | None = None) -> policy.Reader:
     """The policy's view of this user facing one case."""
     agency = getattr(user, "agency", None) if getattr(user, "agency_id", None) else None
     roles = frozenset(user.role_codes) if getattr(user, "is_authenticated", False) else frozenset()
@@ -130,8 +162,16 @@ def reader_for(user: Any, relation: Relation | None) -> policy.Reader:
         roles=roles,
         agency_type=agency.type if agency is not None else None,
         platform_admin=bool(getattr(user, "is_superuser", False)),
-        grants=policy.grants_for(agency.type if agency is not None else None, getattr(agency, "pk", None)),
+        grants=policy.agreement_grants(getattr(agency, "pk", None), case_id),
     )
+
+
+def record_allowed(kind: str, action: str, user: Any, relation: str = "none") -> bool:
+    """The policy's answer for a record of the apps below cases (posts, contacts, departure screenings, audit
+    entries), which ask through `sinergi.core.registry.policy_allows`: an inactive or anonymous user, nothing."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    return bool(policy.decide(Kind(kind), policy.Action(action), reader_for(user, Relation(relation))))
 
 
 def sensitivities_for(user: Any, relation: Relation | None) -> frozenset[str]:
@@ -146,6 +186,19 @@ def sensitivities_for(user: Any, relation: Relation | None) -> frozenset[str]:
 def participant_sensitivities(user: Any) -> frozenset[str]:
     """The sensitivities the user's agency reads on a case where it holds an accepted referral."""
     return sensitivities_for(user, Relation.PARTICIPANT)
+
+
+class ShownRecord:
+    """A record as one reader may read it: the fields given here (masked text) replace the record's own, every
+    other attribute is the record's. Read-only by construction: the record itself is never changed, so nothing
+    masked can be saved back."""
+
+    def __init__(self, record: Any, **shown: Any) -> None:
+        self._record = record
+        self.__dict__.update(shown)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._record, name)
 
 
 @dataclass(frozen=True)
@@ -226,7 +279,7 @@ class CaseView:
 
     @cached_property
     def reader(self) -> policy.Reader:
-        return reader_for(self.user, self.relation)
+        return reader_for(self.user, self.relation, self.case.pk)
 
     @cached_property
     def groups(self) -> frozenset[FieldGroup]:
@@ -256,10 +309,14 @@ class CaseView:
 
     @cached_property
     def _party_views(self) -> list[PartyView]:
+        return self._all_party_views if self.can_see_details else []
+
+    @cached_property
+    def _all_party_views(self) -> list[PartyView]:
+        """Every person of the case with this reader's identity decision, whether or not the reader may list
+        them: what the masking of free text needs even where the parties themselves are not shown."""
         from django.utils.translation import gettext as _
 
-        if not self.can_see_details:
-            return []
         views = []
         counters: dict[str, int] = {}
         for party in self.case.parties.select_related("person", "victim_status_by").order_by("role", "id"):
@@ -275,7 +332,23 @@ class CaseView:
         the reader may not see masked out (masking.py), so consent still decides who learns a name."""
         if FieldGroup.NARRATIVE not in self.groups:
             return None
-        return mask_parties(self.case.narrative or "", [p for p in self.parties() if not p.identity_visible])
+        return self.mask(self.case.narrative)
+
+    @cached_property
+    def _masked_parties(self) -> list[PartyView]:
+        return [view for view in self._all_party_views if not view.identity_visible]
+
+    def mask(self, text: str | None) -> str:
+        """Any free text written on this case (narrative, notes, timeline details) as this reader may read it:
+        the recorded names, NIK, passport, phones and address of every party whose identity the reader may not
+        see replaced by the party's label. The one masking of pages and API (masking.mask_text underneath)."""
+        return mask_parties(text or "", self._masked_parties)
+
+    def shown_notes(self, notes: Any = None) -> list[ShownRecord]:
+        """`notes` (default: every note the reader may read, newest first) with their text masked (`mask`)."""
+        if notes is None:
+            notes = self.notes().order_by("-created_at", "-id")
+        return [ShownRecord(note, text=self.mask(note.text)) for note in notes]
 
     # Every list below reads through the model's restrict(): the same rule as a lookup by id or an API list.
     def notes(self) -> Any:

@@ -9,7 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.core.demo import register_demo_seeder
-from sinergi.core.registry import NavEntry, WorkSection, register_check, register_nav, register_worklist
+from sinergi.core.registry import (
+    NavEntry,
+    WorkSection,
+    register_check,
+    register_nav,
+    register_policy,
+    register_worklist,
+)
 
 
 def may_open_case(user: Any) -> bool:
@@ -41,10 +48,12 @@ def _stage_label(code: str) -> str:
 
 def register() -> None:
     from sinergi.audit.summaries import register_labeller
+    from sinergi.cases.access import record_allowed
 
     register_labeller("stage", _stage_label)
     register_check("cases.open", may_open_case)
     register_worklist("cases", _worklist, order=10)
+    register_policy(record_allowed)
     register_nav(
         NavEntry(
             key="cases",

@@ -24,18 +24,20 @@ Role gates: only case-handling roles (`CASE_ROLES`) see cases at all. Analysts a
 and posts, never a victim's record; the platform administrator manages agencies and accounts and sees no
 person or case content (`Reader.platform_admin`).
 
-Data-sharing agreements (issue 9): a grant of field groups to an agency is data, not code. The ORM side looks
-the reader's agency up in the agreements in force and puts the granted groups in `Reader.grants`; `decide()`
-adds them to what the relation gives, for the kinds the agreement names (`Grant.kinds`), but never for a reader
-without a relation (an agreement widens what a participant sees, it does not open a case to an outsider) and
-never a child's identity (that stays with the child-protection rule in `identity_visible`). Until agreements
-exist, `grants_for()` answers nothing; that is the one function to fill from their table.
+Data-sharing agreements (issue 9): a grant of field groups to an agency is data, not code. The hook is
+`agreement_grants(agency_id, case_id)` — "which field groups do the agreements in force grant agency X on case
+Y" — which asks the sources registered with `register_agreement_source(source)` (the app that keeps the
+agreements registers one in its AppConfig.ready(); this module stays free of the ORM) and answers nothing while
+none is. `access.reader_for` puts what it answers in `Reader.grants`; `decide()` adds the groups to what the
+relation gives, for the kinds the agreement names (`Grant.kinds`), but never for a reader without a relation
+(an agreement widens what a participant sees, it does not open a case to an outsider) and never a child's
+identity (that stays with the child-protection rule in `identity_visible`).
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +50,11 @@ class Relation(enum.StrEnum):
     PENDING = "pending"
     FORMER = "former"
     NONE = "none"
+    # Records that hang on no case (posts, contacts, departure screenings, audit entries, `RECORD_RULES`):
+    OWN_AGENCY = "own_agency"  # the reader's agency made the record (screened the traveller, did the action)
+    FOLLOW_UP = (
+        "follow_up"  # the record falls in the reader's agency's province and that agency follows it up
+    )
 
 
 class Kind(enum.StrEnum):
@@ -70,6 +77,7 @@ class Kind(enum.StrEnum):
 class Action(enum.StrEnum):
     LIST = "list"
     VIEW = "view"
+    ADD = "add"
     CHANGE = "change"
     DOWNLOAD = "download"
     EXPORT = "export"
@@ -191,6 +199,8 @@ def relation_groups(reader: Reader) -> frozenset[FieldGroup]:
 
 def decide(kind: Kind, action: Action, reader: Reader) -> Decision:
     """May this reader take `action` on a record of `kind` on this case, and which field groups does it see?"""
+    if kind in RECORD_RULES:
+        return decide_record(kind, action, reader)
     if reader.platform_admin:
         return DENY
     relations = RULES.get(kind, {}).get(action)
@@ -210,6 +220,91 @@ def decide(kind: Kind, action: Action, reader: Reader) -> Decision:
             if kind in grant.kinds:
                 groups |= grant.groups
     return Decision(True, frozenset(groups))
+
+
+# --- records that hang on no case ----------------------------------------------------------------------------
+# Posts and the contacts found in them are public content (social media, job boards) shared across agencies:
+# one queue that every analyst, supervisor and investigator reads and reviews (each review records who decided
+# for which agency); read-only staff read it. A departure screening is about an identifiable traveller: the
+# officer's own agency reads it, and so do the BP3MI and police units of the checkpoint's province, which follow
+# up a hold. An agency's audit trail is read by its supervisors and administrators. The platform administrator
+# reads the post queue and the whole audit trail (it runs the platform) and changes neither; a departure
+# screening names a traveller, and the platform administrator sees no person's record. These apps sit below cases and may not import this
+# module; they ask through `sinergi.core.registry.policy_allows`, which cases answers with `decide` (see
+# `sinergi/cases/plugins.py`): the rules are here, the querysets that apply them stay with the models.
+POST_REVIEW_ROLES: frozenset[str] = frozenset({Role.ANALYST, Role.SUPERVISOR, Role.INVESTIGATOR})
+POST_VIEW_ROLES: frozenset[str] = POST_REVIEW_ROLES | {Role.READ_ONLY}
+DEPARTURE_AGENCY_TYPES: frozenset[str] = frozenset(
+    {AgencyType.IMIGRASI, AgencyType.BP3MI, AgencyType.POLRI, AgencyType.DISNAKER, AgencyType.GUGUS_TUGAS}
+)
+DEPARTURE_OFFICER_ROLES: frozenset[str] = frozenset(
+    {
+        Role.CASE_WORKER,
+        Role.INVESTIGATOR,
+        Role.SUPERVISOR,
+        Role.ANALYST,
+        Role.OUTREACH_OFFICER,
+        Role.CHILD_PROTECTION,
+    }
+)
+# Agencies that follow up a departure hold in their province, whoever screened the traveller.
+FOLLOW_UP_AGENCY_TYPES: frozenset[str] = frozenset({AgencyType.BP3MI, AgencyType.POLRI})
+AUDIT_READER_ROLES: frozenset[str] = frozenset({Role.SUPERVISOR, Role.AGENCY_ADMIN})
+ANY_ROLE: frozenset[str] = frozenset(Role)
+_EVERY_RELATION = frozenset(Relation)
+_OWN_OR_FOLLOW_UP = frozenset({Relation.OWN_AGENCY, Relation.FOLLOW_UP})
+
+
+@dataclass(frozen=True)
+class RecordRule:
+    """Who may take one action on records of a kind that hangs on no case: a relation, a role, an agency type."""
+
+    relations: frozenset[Relation]
+    roles: frozenset[str]
+    agency_types: frozenset[str] | None = None  # None: any agency
+
+
+_SHARED_QUEUE: Mapping[Action, RecordRule] = {
+    Action.LIST: RecordRule(_EVERY_RELATION, POST_VIEW_ROLES),
+    Action.VIEW: RecordRule(_EVERY_RELATION, POST_VIEW_ROLES),
+    Action.ADD: RecordRule(_EVERY_RELATION, POST_REVIEW_ROLES),  # an upload, a batch stored through the API
+    Action.CHANGE: RecordRule(_EVERY_RELATION, POST_REVIEW_ROLES),  # a review
+}
+RECORD_RULES: Mapping[Kind, Mapping[Action, RecordRule]] = {
+    Kind.POST: _SHARED_QUEUE,
+    Kind.CONTACT: _SHARED_QUEUE,
+    Kind.DEPARTURE_SCREENING: {
+        Action.LIST: RecordRule(_OWN_OR_FOLLOW_UP, ANY_ROLE),
+        Action.VIEW: RecordRule(_OWN_OR_FOLLOW_UP, ANY_ROLE),
+        Action.ADD: RecordRule(_EVERY_RELATION, DEPARTURE_OFFICER_ROLES, DEPARTURE_AGENCY_TYPES),
+        Action.CHANGE: RecordRule(_OWN_OR_FOLLOW_UP, DEPARTURE_OFFICER_ROLES),  # link the case opened from it
+    },
+    Kind.AUDIT_ENTRY: {
+        Action.LIST: RecordRule(frozenset({Relation.OWN_AGENCY}), AUDIT_READER_ROLES),
+        Action.VIEW: RecordRule(frozenset({Relation.OWN_AGENCY}), AUDIT_READER_ROLES),
+    },
+}
+_PLATFORM_READS = frozenset({Action.LIST, Action.VIEW})
+_PLATFORM_READ_KINDS = frozenset({Kind.POST, Kind.CONTACT, Kind.AUDIT_ENTRY})
+
+
+def decide_record(kind: Kind, action: Action, reader: Reader) -> Decision:
+    """`decide` for the kinds of `RECORD_RULES`. A reader with no agency (`agency_type` None) holds no relation
+    but the platform administrator's, who reads posts, contacts and audit entries and changes none. A FOLLOW_UP relation counts
+    only for the agency types that follow records up (`FOLLOW_UP_AGENCY_TYPES`)."""
+    if reader.platform_admin:
+        allowed = kind in _PLATFORM_READ_KINDS and action in _PLATFORM_READS
+        return Decision(True, ALL_GROUPS) if allowed else DENY
+    rule = RECORD_RULES.get(kind, {}).get(action)
+    if rule is None or reader.agency_type is None or reader.relation not in rule.relations:
+        return DENY
+    if reader.relation == Relation.FOLLOW_UP and reader.agency_type not in FOLLOW_UP_AGENCY_TYPES:
+        return DENY
+    if rule.agency_types is not None and reader.agency_type not in rule.agency_types:
+        return DENY
+    if not reader.has_role(rule.roles):
+        return DENY
+    return Decision(True, ALL_GROUPS)
 
 
 @dataclass(frozen=True)
@@ -286,9 +381,24 @@ def redact(kind: Kind, values: Mapping[str, Any], groups: frozenset[FieldGroup])
     return {name: (None if name in hidden else value) for name, value in values.items()}
 
 
-def grants_for(agency_type: str | None, agency_id: int | None) -> tuple[Grant, ...]:
-    """The grants of the data-sharing agreements in force for this agency; none until agreements exist."""
-    return ()
+# (agency id, case id) -> the grants of the agreements in force for that agency on that case (case id None: the
+# grants that hold on every case the agency takes part in).
+AgreementSource = Callable[[int | None, int | None], Iterable[Grant]]
+_AGREEMENT_SOURCES: list[AgreementSource] = []
+
+
+def register_agreement_source(source: AgreementSource) -> None:
+    """Where the data-sharing agreements are read from (exchange's agreements, registered in its ready())."""
+    if source not in _AGREEMENT_SOURCES:
+        _AGREEMENT_SOURCES.append(source)
+
+
+def agreement_grants(agency_id: int | None, case_id: int | None) -> tuple[Grant, ...]:
+    """The field groups the data-sharing agreements in force grant agency `agency_id` on case `case_id`: what
+    every registered source answers; nothing while no source is registered (no agreement exists yet)."""
+    if agency_id is None:
+        return ()
+    return tuple(grant for source in _AGREEMENT_SOURCES for grant in source(agency_id, case_id))
 
 
 class DuplicateAnswer(enum.StrEnum):

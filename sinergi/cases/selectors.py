@@ -203,7 +203,7 @@ def case_search(*, user, query: str, queryset: QuerySet[Case] | None = None) -> 
         "case_id"
     )
     participant = Q(id__in=accepted) & ~lead
-    return qs.filter(
+    found = qs.filter(
         (lead & (case_match | Q(id__in=notes.values("case_id"))))
         | (
             participant
@@ -213,6 +213,49 @@ def case_search(*, user, query: str, queryset: QuerySet[Case] | None = None) -> 
             )
         )
     )
+    masked = _cases_naming_hidden_parties(user, words, found)
+    return found.exclude(id__in=masked) if masked else found
+
+
+def _cases_naming_hidden_parties(user, words: list[str], cases: QuerySet[Case]) -> list[int]:
+    """The cases among `cases` where a searched word is a word of the recorded name, or the NIK, passport or
+    phone, of a party whose identity `user` may not see. The narrative and notes that reader reads have exactly
+    those masked (CaseView.mask, masking.MIN_NAME_WORD), so the search must not find the case by them either:
+    otherwise "which case mentions Siti Rahayu?" would confirm who the victim is without her consent."""
+    from sinergi.cases.masking import MIN_NAME_WORD
+    from sinergi.people import identifiers
+    from sinergi.people.names import normalise_name
+
+    hit = Q(pk__in=[])
+    searched = False
+    for word in words:
+        name = normalise_name(word)
+        if len(name) >= MIN_NAME_WORD and " " not in name:
+            # search_names is " name alias ...": a whole word is preceded by a space and followed by one or
+            # by the end. Checked only on the parties of the cases found, never over every person.
+            hit |= Q(person__search_names__contains=f" {name} ") | Q(
+                person__search_names__endswith=f" {name}"
+            )
+            searched = True
+        digits = identifiers.normalise_nik(word)
+        if len(digits) == 16:
+            hit |= Q(person__nik_index=identifiers.nik_index(digits))
+            searched = True
+        passport = identifiers.normalise_passport(word)
+        if len(passport) >= 6 and any(ch.isdigit() for ch in passport):
+            hit |= Q(person__passport_index=identifiers.passport_index(passport))
+            searched = True
+        with contextlib.suppress(identifiers.InvalidPhoneNumber):
+            phone = identifiers.normalise_phone(word)
+            hit |= Q(person__phones__number_index=identifiers.phone_index(phone))
+            searched = True
+    if not searched:
+        return []
+    hidden = CaseParty.objects.filter(case_id__in=cases.order_by().values("id"))
+    visible = access.party_identity_q(user)
+    if visible is not None:
+        hidden = hidden.exclude(visible)
+    return sorted(set(hidden.filter(hit).values_list("case_id", flat=True)))
 
 
 def case_detail(*, user, case_id, audit: bool = True) -> CaseView:
@@ -301,7 +344,7 @@ def case_timeline(*, view: CaseView) -> list[TimelineEntry]:
                 at=event.at,
                 kind=event.kind,
                 label=event.get_kind_display(),
-                detail=detail,
+                detail=view.mask(detail),
                 actor=(event.actor.get_full_name() or event.actor.username)
                 if event.actor
                 else _("Sinergi (automatic)"),

@@ -10,6 +10,8 @@
 - `register_check(name, fn)`: a question one app answers for the others, about a user ("cases.open": may this
   user register a case?), so that a lower app can offer a link into a higher one without importing it;
   `check(name, user)` is False when no app answers it (the app is not installed).
+- `register_policy(answer)` / `policy_allows(kind, action, user, relation)`: the need-to-know policy
+  (sinergi/cases/policy.py) asked by the apps below cases about their own records.
 - `register_api_authentication(...)`: how the API authenticates a session's second factor and a bearer token
   (the agencies app owns users and tokens).
 - `register_worklist(key, provider, order=)`: what waits for a user in that app (the home page of signed-in staff
@@ -141,6 +143,29 @@ def register_check(name: str, fn: Callable[[Any], bool]) -> None:
 def check(name: str, user: Any) -> bool:
     fn = _checks.get(name)
     return bool(fn(user)) if fn is not None else False
+
+
+# --- the need-to-know policy, for the apps below cases --------------------------------------------------------
+# The one policy is sinergi/cases/policy.py: it needs the agencies' role and type codes and the case relations,
+# so it sits with cases. Detection and audit, below cases (and audit below agencies), hold records it decides on
+# (posts, contacts, departure screenings, audit entries) but may not import it: they ask here, with the user and
+# the user's relation to the record ("own_agency", "follow_up", "none"), and cases answers through the function
+# it registers in its AppConfig.ready(). Nothing registered: nothing allowed (a lower app alone shows nothing).
+
+PolicyAnswer = Callable[[str, str, Any, str], bool]
+_policy: list[PolicyAnswer] = []
+
+
+def register_policy(answer: PolicyAnswer) -> None:
+    """`answer(kind, action, user, relation)`: whether the policy lets `user` take `action` on a record of
+    `kind` to which the user stands in `relation` (the codes of cases.policy's Kind, Action and Relation)."""
+    if _policy and _policy[0] is not answer:
+        raise ImproperlyConfigured("two apps answer for the need-to-know policy")
+    _policy[:] = [answer]
+
+
+def policy_allows(kind: str, action: str, user: Any, relation: str = "none") -> bool:
+    return bool(_policy and _policy[0](kind, action, user, relation))
 
 
 # --- API authentication ---------------------------------------------------------------------------------------

@@ -396,28 +396,22 @@ DISMISS_REASONS = [
 ]
 
 
-def _users_with(roles, *, agency_types=None):
+def _users_who(may) -> list:
+    """The demo's active agency users for whom the policy answers `may(user)` (a handful: the demo's staff)."""
     from sinergi.agencies.models import User
 
-    users = User.objects.filter(is_active=True, roles__role__in=list(roles), agency__isnull=False)
-    if agency_types:
-        users = users.filter(agency__type__in=list(agency_types))
-    return list(users.distinct().order_by("id"))
+    users = User.objects.filter(is_active=True, agency__isnull=False).select_related("agency")
+    return [user for user in users.order_by("id") if may(user)]
 
 
 def seed(*, rng: random.Random, stdout, scale: int = 1) -> dict:
     """Stores generated posts through the engine, reviews some campaigns and records departure screenings."""
     from sinergi.detection import services
-    from sinergi.detection.models import (
-        DEPARTURE_AGENCY_TYPES,
-        DEPARTURE_OFFICER_ROLES,
-        POST_REVIEW_ROLES,
-        Campaign,
-    )
+    from sinergi.detection.models import Campaign, can_create_departure_screening, can_review_posts
     from sinergi.detection.tasks import retraining_suppressed
 
     scale = max(1, int(scale))
-    reviewers = _users_with(POST_REVIEW_ROLES)
+    reviewers = _users_who(can_review_posts)
     actor = reviewers[0] if reviewers else None
     posts = generate_posts(rng=rng, scale=scale)
     batch = services.post_store_batch(actor=actor, results=posts, source=PostSource.DEMO, filename="demo")
@@ -453,7 +447,7 @@ def seed(*, rng: random.Random, stdout, scale: int = 1) -> dict:
     else:
         stdout.write("detection: no analyst, supervisor or investigator user yet; no reviews seeded\n")
 
-    officers = _users_with(DEPARTURE_OFFICER_ROLES, agency_types=DEPARTURE_AGENCY_TYPES)
+    officers = _users_who(can_create_departure_screening)
     screenings = 0
     if officers:
         for checkpoint, checkpoint_type, answers in DEPARTURE_CASES * scale:

@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.agencies.choices import AgencyType, Role
 from sinergi.core.fields import EncryptedTextField
+from sinergi.core.registry import policy_allows
 from sinergi.detection.choices import (
     BatchStatus,
     CheckpointType,
@@ -28,50 +28,42 @@ from sinergi.detection.choices import (
     RiskLevel,
 )
 
-# Who may do what in early detection. The rules are explained once, in `DetectionQuerySet.restrict`.
-POST_REVIEW_ROLES = frozenset({Role.ANALYST, Role.SUPERVISOR, Role.INVESTIGATOR})
-POST_VIEW_ROLES = POST_REVIEW_ROLES | {Role.READ_ONLY}
-DEPARTURE_AGENCY_TYPES = frozenset(
-    {AgencyType.IMIGRASI, AgencyType.BP3MI, AgencyType.POLRI, AgencyType.DISNAKER, AgencyType.GUGUS_TUGAS}
-)
-DEPARTURE_OFFICER_ROLES = frozenset(
-    {
-        Role.CASE_WORKER,
-        Role.INVESTIGATOR,
-        Role.SUPERVISOR,
-        Role.ANALYST,
-        Role.OUTREACH_OFFICER,
-        Role.CHILD_PROTECTION,
-    }
-)
-# Agencies that follow up a departure hold in their province, whoever screened the traveller.
-DEPARTURE_PROVINCE_AGENCY_TYPES = frozenset({AgencyType.BP3MI, AgencyType.POLRI})
+# Who may do what in early detection is the need-to-know policy's (sinergi/cases/policy.py, RECORD_RULES: posts and
+# contacts are one queue shared across agencies, a departure screening is its agency's and its province's
+# follow-up units'). Detection sits below cases, so it asks through the registry (core.registry.policy_allows);
+# the querysets below translate the answers into rows.
+POST = "post"
+CONTACT = "contact"
+DEPARTURE_SCREENING = "departure_screening"
+# The restrict() actions of these models, as the policy's actions.
+_POLICY_ACTIONS = {"view": "view", "list": "list", "add": "add", "review": "change", "change": "change"}
 
 
 def _active(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+def _allows(kind: str, action: str, user: Any, relation: str = "none") -> bool:
+    policy_action = _POLICY_ACTIONS.get(action)
+    return policy_action is not None and _active(user) and policy_allows(kind, policy_action, user, relation)
+
+
 def can_view_posts(user) -> bool:
-    return _active(user) and (user.is_superuser or (user.agency_id and user.has_role(*POST_VIEW_ROLES)))
+    return _allows(POST, "view", user)
 
 
 def can_review_posts(user) -> bool:
-    return _active(user) and bool(user.agency_id) and user.has_role(*POST_REVIEW_ROLES)
+    return _allows(POST, "review", user)
 
 
 def can_screen_text(user) -> bool:
-    """Screening a pasted text stores nothing, so every signed-in member of an agency may use it."""
+    """Screening a pasted text stores nothing and reads no record, so every signed-in member of an agency may use
+    it: no need-to-know question to ask."""
     return _active(user) and (user.is_superuser or bool(user.agency_id))
 
 
 def can_create_departure_screening(user) -> bool:
-    return (
-        _active(user)
-        and bool(user.agency_id)
-        and user.agency.type in DEPARTURE_AGENCY_TYPES
-        and user.has_role(*DEPARTURE_OFFICER_ROLES)
-    )
+    return _allows(DEPARTURE_SCREENING, "add", user)
 
 
 def detection_access(user) -> dict[str, bool]:
@@ -93,22 +85,16 @@ def agency_province_code(agency) -> str:
 
 class DetectionQuerySet(models.QuerySet):
     def restrict(self, user: Any, action: str = "view") -> Self:
-        """Rows of posts, campaigns, batches, reviews and contacts that `user` may see ("view") or act on.
+        """Rows of posts, campaigns, batches, reviews and contacts that `user` may see ("view") or act on
+        ("review", "add": an upload or a batch stored through the API).
 
-        Posts come from public content (social media, job boards), so they are shared across agencies: every
-        analyst, supervisor and investigator of any agency sees and reviews the same queue, and each review
-        records who decided and for which agency. Read-only users see the queue but cannot upload or decide.
-        Platform administrators see everything and decide nothing. Anybody else (case workers, outreach
-        officers, agency administrators without an analyst role) sees nothing: the pages answer 403/404.
-
-        Actions: "view"; "review" and "add" (upload, store through the API) need an analyst, supervisor or
-        investigator role.
+        The policy (cases.policy RECORD_RULES) shares the queue across agencies: every analyst, supervisor and
+        investigator of any agency sees and reviews the same posts, read-only staff see them, the platform
+        administrator sees and decides nothing; anybody else sees nothing (the pages answer 403/404). A contact
+        is asked about as a contact, everything else as a post.
         """
-        if action == "view":
-            return self if can_view_posts(user) else self.none()
-        if action in ("review", "add", "change"):
-            return self if can_review_posts(user) else self.none()
-        return self.none()
+        kind = CONTACT if getattr(self.model, "policy_kind", POST) == CONTACT else POST
+        return self if _allows(kind, action, user) else self.none()
 
 
 def batch_upload_to(instance, filename: str) -> str:
@@ -283,6 +269,8 @@ class Contact(models.Model):
     as `people.PersonPhone.number_index`, so a contact found in a post can be matched to a person in a case.
     """
 
+    policy_kind = CONTACT  # DetectionQuerySet.restrict asks the policy about contacts as contacts
+
     kind = models.CharField(_("kind"), max_length=10, choices=ContactKind.choices)
     value = EncryptedTextField(_("value"))
     value_index = models.CharField(max_length=64, editable=False)
@@ -362,26 +350,28 @@ class DepartureScreeningQuerySet(models.QuerySet):
     def restrict(self, user: Any, action: str = "view") -> Self:
         """Departure screenings a user may see ("view") or act on ("change": link a case).
 
-        A screening is about an identifiable traveller, so it is need-to-know: the officer's own agency sees
-        it, and so do BP3MI and police units whose jurisdiction is the checkpoint's province, since they follow
-        up a hold or a referral; platform administrators see all. Read-only users only view. Other agencies see
-        nothing (404).
+        A screening is about an identifiable traveller, so it is need-to-know (cases.policy RECORD_RULES): the
+        officer's own agency sees it, and so do the units that follow up a hold in the checkpoint's province
+        (BP3MI, police); platform administrators see all. Other agencies see nothing (404).
         """
         if not _active(user):
             return self.none()
-        if user.is_superuser and action == "view":
-            return self
+        if user.is_superuser:
+            return self if _allows(DEPARTURE_SCREENING, action, user) else self.none()
         if not user.agency_id:
             return self.none()
-        scope = Q(agency_id=user.agency_id)
+        scopes = []
+        if _allows(DEPARTURE_SCREENING, action, user, "own_agency"):
+            scopes.append(Q(agency_id=user.agency_id))
         province = agency_province_code(user.agency)
-        if user.agency.type in DEPARTURE_PROVINCE_AGENCY_TYPES and province:
-            scope |= Q(province_code=province)
-        if action == "view":
-            return self.filter(scope)
-        if action == "change" and user.has_role(*DEPARTURE_OFFICER_ROLES):
-            return self.filter(scope)
-        return self.none()
+        if province and _allows(DEPARTURE_SCREENING, action, user, "follow_up"):
+            scopes.append(Q(province_code=province))
+        if not scopes:
+            return self.none()
+        scope = scopes[0]
+        for more in scopes[1:]:
+            scope |= more
+        return self.filter(scope)
 
 
 class DepartureScreening(models.Model):

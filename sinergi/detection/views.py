@@ -12,10 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from sinergi.core.errors import ApplicationError
 from sinergi.core.htmx import is_htmx
+from sinergi.core.page_views import RestrictedPageView
 from sinergi.detection import selectors, services
 from sinergi.detection.choices import BatchStatus, RiskLevel, Verdict
 from sinergi.detection.filtersets import FLAGGED, CampaignFilterSet, DepartureScreeningFilterSet
@@ -29,6 +30,11 @@ from sinergi.detection.forms import (
     country_name,
 )
 from sinergi.detection.models import (
+    Campaign,
+    Contact,
+    DepartureScreening,
+    PostBatch,
+    ScreenedPost,
     can_create_departure_screening,
     can_review_posts,
     can_screen_text,
@@ -206,26 +212,51 @@ def _post_view_context(post) -> dict:
     }
 
 
-@login_required
-def campaign_detail(request, pk):
-    campaign = selectors.access_campaign(user=request.user, pk=pk)
-    posts = list(selectors.campaign_posts(user=request.user, campaign=campaign))
-    representative = campaign.representative or (posts[0] if posts else None)
-    context = {
-        "campaign": campaign,
-        "posts": posts,
-        "representative": representative,
-        "review": _campaign_review_of(campaign),
-        "form": ReviewForm(),
-        "can_review": can_review_posts(request.user),
-        **(
-            selectors.case_action(user=request.user, detection_post=representative.pk)
-            if representative
-            else {}
-        ),
-        **(_post_view_context(representative) if representative else {}),
-    }
-    return render(request, "detection/campaign_detail.html", context)
+class CampaignPageView(RestrictedPageView):
+    """A page over one campaign: `selectors.access_campaign` (Campaign.objects.restrict + 404)."""
+
+    model = Campaign
+    restrict_actions = {"POST": "review"}
+
+    def lookup_object(self, pk: int) -> Campaign:
+        return selectors.access_campaign(user=self.request.user, pk=pk, action=self.restrict_action())
+
+
+class PostPageView(RestrictedPageView):
+    """A page over one screened post: `selectors.access_post` (ScreenedPost.objects.restrict + 404)."""
+
+    model = ScreenedPost
+    restrict_actions = {"POST": "review"}
+
+    def lookup_object(self, pk: int) -> ScreenedPost:
+        return selectors.access_post(user=self.request.user, pk=pk, action=self.restrict_action())
+
+
+class CampaignDetailView(CampaignPageView):
+    http_method_names = ["get", "head"]
+
+    def get(self, request, pk):
+        campaign = self.object
+        posts = list(selectors.campaign_posts(user=request.user, campaign=campaign))
+        representative = campaign.representative or (posts[0] if posts else None)
+        context = {
+            "campaign": campaign,
+            "posts": posts,
+            "representative": representative,
+            "review": _campaign_review_of(campaign),
+            "form": ReviewForm(),
+            "can_review": can_review_posts(request.user),
+            **(
+                selectors.case_action(user=request.user, detection_post=representative.pk)
+                if representative
+                else {}
+            ),
+            **(_post_view_context(representative) if representative else {}),
+        }
+        return render(request, "detection/campaign_detail.html", context)
+
+
+campaign_detail = CampaignDetailView.as_view()
 
 
 def _campaign_review_of(campaign):
@@ -237,57 +268,66 @@ def _campaign_review_of(campaign):
         return None
 
 
-@login_required
-@require_POST
-def campaign_review(request, pk):
-    campaign = selectors.access_campaign(user=request.user, pk=pk, action="review")
-    form = ReviewForm(request.POST)
-    error = None
-    if form.is_valid():
-        try:
-            services.campaign_review(
-                actor=request.user,
-                campaign_id=campaign.pk,
-                decision=form.cleaned_data["decision"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ApplicationError as exc:
-            error = exc.message
-        else:
-            if not is_htmx(request):
-                messages.success(request, _("Decision recorded."))
-                return redirect("detection:campaign", pk=campaign.pk)
-            form = ReviewForm()
-    campaign = selectors.access_campaign(user=request.user, pk=pk)
-    context = {
-        "campaign": campaign,
-        "review": _campaign_review_of(campaign),
-        "form": form,
-        "error": error,
-        "can_review": True,
-        "action_url": "detection:campaign_review",
-        "target": campaign,
-    }
-    if is_htmx(request):
-        return render(request, "detection/_review_panel.html", context, status=200 if not error else 409)
-    if error:
-        messages.error(request, error)
-    return redirect("detection:campaign", pk=campaign.pk)
+class CampaignReviewView(CampaignPageView):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        campaign = self.object
+        form = ReviewForm(request.POST)
+        error = None
+        if form.is_valid():
+            try:
+                services.campaign_review(
+                    actor=request.user,
+                    campaign_id=campaign.pk,
+                    decision=form.cleaned_data["decision"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ApplicationError as exc:
+                error = exc.message
+            else:
+                if not is_htmx(request):
+                    messages.success(request, _("Decision recorded."))
+                    return redirect("detection:campaign", pk=campaign.pk)
+                form = ReviewForm()
+        campaign = selectors.access_campaign(user=request.user, pk=pk)
+        context = {
+            "campaign": campaign,
+            "review": _campaign_review_of(campaign),
+            "form": form,
+            "error": error,
+            "can_review": True,
+            "action_url": "detection:campaign_review",
+            "target": campaign,
+        }
+        if is_htmx(request):
+            return render(request, "detection/_review_panel.html", context, status=200 if not error else 409)
+        if error:
+            messages.error(request, error)
+        return redirect("detection:campaign", pk=campaign.pk)
 
 
-@login_required
-def post_detail(request, pk):
-    post = selectors.access_post(user=request.user, pk=pk)
-    context = {
-        "post": post,
-        "review": _post_review_of(post),
-        "form": ReviewForm(),
-        "can_review": can_review_posts(request.user),
-        **selectors.case_action(user=request.user, detection_post=post.pk),
-        "contacts": list(post.contacts.all()),
-        **_post_view_context(post),
-    }
-    return render(request, "detection/post_detail.html", context)
+campaign_review = CampaignReviewView.as_view()
+
+
+class PostDetailView(PostPageView):
+    http_method_names = ["get", "head"]
+
+    def get(self, request, pk):
+        post = self.object
+        context = {
+            "post": post,
+            "review": _post_review_of(post),
+            "form": ReviewForm(),
+            "can_review": can_review_posts(request.user),
+            **selectors.case_action(user=request.user, detection_post=post.pk),
+            "contacts": list(post.contacts.all()),
+            **_post_view_context(post),
+        }
+        return render(request, "detection/post_detail.html", context)
+
+
+post_detail = PostDetailView.as_view()
 
 
 def _post_review_of(post):
@@ -299,41 +339,45 @@ def _post_review_of(post):
         return None
 
 
-@login_required
-@require_POST
-def post_review(request, pk):
-    post = selectors.access_post(user=request.user, pk=pk, action="review")
-    form = ReviewForm(request.POST)
-    error = None
-    if form.is_valid():
-        try:
-            services.post_review(
-                actor=request.user,
-                post_id=post.pk,
-                decision=form.cleaned_data["decision"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ApplicationError as exc:
-            error = exc.message
-        else:
-            if not is_htmx(request):
-                messages.success(request, _("Decision recorded."))
-                return redirect("detection:post", pk=post.pk)
-            form = ReviewForm()
-    post = selectors.access_post(user=request.user, pk=pk)
-    context = {
-        "review": _post_review_of(post),
-        "form": form,
-        "error": error,
-        "can_review": True,
-        "action_url": "detection:post_review",
-        "target": post,
-    }
-    if is_htmx(request):
-        return render(request, "detection/_review_panel.html", context, status=200 if not error else 409)
-    if error:
-        messages.error(request, error)
-    return redirect("detection:post", pk=post.pk)
+class PostReviewView(PostPageView):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        post = self.object
+        form = ReviewForm(request.POST)
+        error = None
+        if form.is_valid():
+            try:
+                services.post_review(
+                    actor=request.user,
+                    post_id=post.pk,
+                    decision=form.cleaned_data["decision"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ApplicationError as exc:
+                error = exc.message
+            else:
+                if not is_htmx(request):
+                    messages.success(request, _("Decision recorded."))
+                    return redirect("detection:post", pk=post.pk)
+                form = ReviewForm()
+        post = selectors.access_post(user=request.user, pk=pk)
+        context = {
+            "review": _post_review_of(post),
+            "form": form,
+            "error": error,
+            "can_review": True,
+            "action_url": "detection:post_review",
+            "target": post,
+        }
+        if is_htmx(request):
+            return render(request, "detection/_review_panel.html", context, status=200 if not error else 409)
+        if error:
+            messages.error(request, error)
+        return redirect("detection:post", pk=post.pk)
+
+
+post_review = PostReviewView.as_view()
 
 
 # ------------------------------------------------------------------------------------------ batches
@@ -375,23 +419,33 @@ def batch_list(request):
     return render(request, "detection/batch_list.html", {"page": page, "query": ""})
 
 
-@login_required
-def batch_detail(request, pk):
-    batch = selectors.access_batch(user=request.user, pk=pk)
-    waiting = batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
-    if is_htmx(request):
-        # The page polls while the worker screens the file; once it is handled, the whole page reloads.
-        if waiting:
-            return render(request, "detection/_batch_status.html", {"batch": batch})
-        response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"
-        return response
-    posts = selectors.post_list(user=request.user, filters={"batch": batch.pk})
-    return render(
-        request,
-        "detection/batch_detail.html",
-        {"batch": batch, "waiting": waiting, "page": _page(request, posts), "query": ""},
-    )
+class BatchDetailView(RestrictedPageView):
+    model = PostBatch
+
+    def lookup_object(self, pk: int) -> PostBatch:
+        return selectors.access_batch(user=self.request.user, pk=pk)
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, pk):
+        batch = self.object
+        waiting = batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
+        if is_htmx(request):
+            # The page polls while the worker screens the file; once it is handled, the whole page reloads.
+            if waiting:
+                return render(request, "detection/_batch_status.html", {"batch": batch})
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        posts = selectors.post_list(user=request.user, filters={"batch": batch.pk})
+        return render(
+            request,
+            "detection/batch_detail.html",
+            {"batch": batch, "waiting": waiting, "page": _page(request, posts), "query": ""},
+        )
+
+
+batch_detail = BatchDetailView.as_view()
 
 
 @login_required
@@ -401,11 +455,23 @@ def contact_list(request):
     return render(request, "detection/contact_list.html", {"page": page, "query": ""})
 
 
-@login_required
-def contact_detail(request, pk):
-    contact = selectors.access_contact(user=request.user, pk=pk)
-    page = _page(request, selectors.contact_posts(user=request.user, contact=contact))
-    return render(request, "detection/contact_detail.html", {"contact": contact, "page": page, "query": ""})
+class ContactDetailView(RestrictedPageView):
+    model = Contact
+
+    def lookup_object(self, pk: int) -> Contact:
+        return selectors.access_contact(user=self.request.user, pk=pk)
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, pk):
+        contact = self.object
+        page = _page(request, selectors.contact_posts(user=request.user, contact=contact))
+        return render(
+            request, "detection/contact_detail.html", {"contact": contact, "page": page, "query": ""}
+        )
+
+
+contact_detail = ContactDetailView.as_view()
 
 
 # ------------------------------------------------------------------------------------------ screening a text
@@ -479,39 +545,51 @@ def departure_new(request):
     return render(request, "detection/departure_form.html", {"form": form}, status=status)
 
 
-@login_required
-def departure_detail(request, pk):
-    screening = selectors.access_departure_screening(user=request.user, pk=pk, audit=True)
-    english = (get_language() or "id").startswith("en")
-    reasons = [
-        {**reason, "text": reason["reason_en"] if english else reason["reason_id"]}
-        for reason in screening.reasons
-    ]
-    answers = []
-    for name, label in QUESTION_LABELS.items():
-        value = screening.answers.get(name)
-        if value in (None, "", []):
-            continue
-        if isinstance(value, list):
-            shown = ", ".join(str(ANSWER_LABELS[name].get(v, v)) for v in value)
-        elif name in ANSWER_LABELS:
-            shown = str(ANSWER_LABELS[name].get(value, value))
-        else:
-            shown = f"Rp {value:,.0f}".replace(",", ".") if name == "fee_paid_idr" else str(value)
-        answers.append((label, shown))
-    can_change = selectors.can_change_departure_screening(user=request.user, screening=screening)
-    return render(
-        request,
-        "detection/departure_detail.html",
-        {
-            "screening": screening,
-            "reasons": reasons,
-            "answers": answers,
-            "destination": country_name(screening.destination_country)
-            if screening.destination_country
-            else "",
-            **selectors.case_action(user=request.user, departure_screening=screening.pk),
-            "can_change": can_change,
-            "can_create": can_create_departure_screening(request.user),
-        },
-    )
+class DepartureDetailView(RestrictedPageView):
+    """A screening is about a named traveller: opening it is audited like opening a person's record."""
+
+    model = DepartureScreening
+
+    def lookup_object(self, pk: int) -> DepartureScreening:
+        return selectors.access_departure_screening(user=self.request.user, pk=pk, audit=True)
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, pk):
+        screening = self.object
+        english = (get_language() or "id").startswith("en")
+        reasons = [
+            {**reason, "text": reason["reason_en"] if english else reason["reason_id"]}
+            for reason in screening.reasons
+        ]
+        answers = []
+        for name, label in QUESTION_LABELS.items():
+            value = screening.answers.get(name)
+            if value in (None, "", []):
+                continue
+            if isinstance(value, list):
+                shown = ", ".join(str(ANSWER_LABELS[name].get(v, v)) for v in value)
+            elif name in ANSWER_LABELS:
+                shown = str(ANSWER_LABELS[name].get(value, value))
+            else:
+                shown = f"Rp {value:,.0f}".replace(",", ".") if name == "fee_paid_idr" else str(value)
+            answers.append((label, shown))
+        can_change = selectors.can_change_departure_screening(user=request.user, screening=screening)
+        return render(
+            request,
+            "detection/departure_detail.html",
+            {
+                "screening": screening,
+                "reasons": reasons,
+                "answers": answers,
+                "destination": country_name(screening.destination_country)
+                if screening.destination_country
+                else "",
+                **selectors.case_action(user=request.user, departure_screening=screening.pk),
+                "can_change": can_change,
+                "can_create": can_create_departure_screening(request.user),
+            },
+        )
+
+
+departure_detail = DepartureDetailView.as_view()

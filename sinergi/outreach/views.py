@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sinergi.core.errors import ApplicationError
+from sinergi.core.page_views import RestrictedPageView
 from sinergi.outreach import selectors, services
 from sinergi.outreach.choices import PARTICIPANT_FIELDS, Audience
 from sinergi.outreach.forms import AttendanceForm, CoverageFilterForm, EventForm
@@ -76,74 +77,103 @@ def event_new(request):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def event_edit(request, event_id):
-    _require(can_plan_outreach, request.user)
-    event = selectors.access_event_by_id(request.user, event_id, "change")
-    initial = {
-        "title": event.title,
-        "held_on": event.held_on,
-        "region": event.region,
-        "audiences": event.audiences,
-        "materials": event.materials,
-        "follow_up": event.follow_up,
-        "partner_agencies": list(event.partner_agencies.all()),
-        **{field: getattr(event, field) for field, _sex, _age in PARTICIPANT_FIELDS},
-    }
-    form = EventForm(request.POST or None, actor=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.outreach_event_update(actor=request.user, event_id=event.pk, data=_event_data(form))
-        except ApplicationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("Outreach event saved."))
-            return redirect("outreach:event_detail", event_id=event.pk)
-    return render(
-        request, "outreach/event_form.html", {"form": form, "title": _("Edit outreach event"), "event": event}
-    )
+class OutreachEventPageView(RestrictedPageView):
+    """A page over one outreach event: `selectors.access_event_by_id` (OutreachEvent.objects.restrict + 404),
+    after the role check (403 whatever the id)."""
+
+    http_method_names = ["get", "post", "head"]
+    pk_url_kwarg = "event_id"
+    role_check = staticmethod(can_view_outreach)
+
+    def check_role(self) -> None:
+        _require(type(self).role_check, self.request.user)
+
+    def lookup_object(self, pk: int):
+        return selectors.access_event_by_id(self.request.user, pk, self.restrict_action())
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def event_detail(request, event_id):
-    _require(can_view_outreach, request.user)
-    event = selectors.access_event_by_id(request.user, event_id)
-    may_change = can_plan_outreach(request.user) and event.agency_id == request.user.agency_id
-    form = AttendanceForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if not may_change:
-            raise PermissionDenied
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
+class EventEditView(OutreachEventPageView):
+    role_check = staticmethod(can_plan_outreach)
+    restrict_actions = {"GET": "change", "HEAD": "change", "POST": "change"}
+
+    def get(self, request, event_id):
+        event = self.object
+        initial = {
+            "title": event.title,
+            "held_on": event.held_on,
+            "region": event.region,
+            "audiences": event.audiences,
+            "materials": event.materials,
+            "follow_up": event.follow_up,
+            "partner_agencies": list(event.partner_agencies.all()),
+            **{field: getattr(event, field) for field, _sex, _age in PARTICIPANT_FIELDS},
+        }
+        form = EventForm(request.POST or None, actor=request.user, initial=initial)
+        if request.method == "POST" and form.is_valid():
             try:
-                count = services.attendance_import(
-                    actor=request.user, event_id=event.pk, name=upload.name, data=upload.read()
-                )
+                services.outreach_event_update(actor=request.user, event_id=event.pk, data=_event_data(form))
             except ApplicationError as error:
-                form.add_error(None, error.message)
+                _form_error(form, error)
             else:
-                messages.success(request, _("%(count)d attendees imported.") % {"count": count})
+                messages.success(request, _("Outreach event saved."))
                 return redirect("outreach:event_detail", event_id=event.pk)
-    counts = [
-        {"label": f"{sex.label}, {age.label}", "value": getattr(event, field)}
-        for field, sex, age in PARTICIPANT_FIELDS
-    ]
-    attendees = event.attendees.all() if selectors.may_read_attendance(request.user, event) else None
-    return render(
-        request,
-        "outreach/event_detail.html",
-        {
-            "event": event,
-            "counts": counts,
-            "audiences": [Audience(code).label for code in event.audiences if code in Audience.values],
-            "partners": event.partner_agencies.all(),
-            "attendees": attendees,
-            "may_change": may_change,
-            "form": form,
-        },
-    )
+        return render(
+            request,
+            "outreach/event_form.html",
+            {"form": form, "title": _("Edit outreach event"), "event": event},
+        )
+
+    post = get
+
+
+event_edit = EventEditView.as_view()
+
+
+class EventDetailView(OutreachEventPageView):
+    # The attendance upload (POST) reads the event for "view" and refuses a reader from another agency itself.
+    restrict_actions = {"POST": "view"}
+
+    def get(self, request, event_id):
+        event = self.object
+        may_change = can_plan_outreach(request.user) and event.agency_id == request.user.agency_id
+        form = AttendanceForm(request.POST or None, request.FILES or None)
+        if request.method == "POST":
+            if not may_change:
+                raise PermissionDenied
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                try:
+                    count = services.attendance_import(
+                        actor=request.user, event_id=event.pk, name=upload.name, data=upload.read()
+                    )
+                except ApplicationError as error:
+                    form.add_error(None, error.message)
+                else:
+                    messages.success(request, _("%(count)d attendees imported.") % {"count": count})
+                    return redirect("outreach:event_detail", event_id=event.pk)
+        counts = [
+            {"label": f"{sex.label}, {age.label}", "value": getattr(event, field)}
+            for field, sex, age in PARTICIPANT_FIELDS
+        ]
+        attendees = event.attendees.all() if selectors.may_read_attendance(request.user, event) else None
+        return render(
+            request,
+            "outreach/event_detail.html",
+            {
+                "event": event,
+                "counts": counts,
+                "audiences": [Audience(code).label for code in event.audiences if code in Audience.values],
+                "partners": event.partner_agencies.all(),
+                "attendees": attendees,
+                "may_change": may_change,
+                "form": form,
+            },
+        )
+
+    post = get
+
+
+event_detail = EventDetailView.as_view()
 
 
 @login_required

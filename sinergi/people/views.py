@@ -11,10 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from sinergi.core.errors import ApplicationError, ConflictError
 from sinergi.core.htmx import is_htmx
+from sinergi.core.page_views import RestrictedPageView
 from sinergi.people import access
 from sinergi.people.choices import PersonAction, RevealableField
 from sinergi.people.forms import (
@@ -82,6 +83,20 @@ def _person_for(user, person_id, action: str, *, audit: bool = True) -> Person:
         ):
             raise PermissionDenied from None
         raise
+
+
+class PersonPageView(RestrictedPageView):
+    """A page over one person record: found through Person.objects.restrict(user, action) before the handler
+    runs; 404 when out of scope, 403 when the reader may see the record but not take this action."""
+
+    model = Person
+    pk_url_kwarg = "person_id"
+
+    def audits_read(self) -> bool:
+        return False
+
+    def lookup_object(self, pk: int) -> Person:
+        return _person_for(self.request.user, pk, self.restrict_action(), audit=self.audits_read())
 
 
 def _int_or_none(value):
@@ -188,124 +203,153 @@ def create(request):
     return redirect("people:detail", person_id=person.pk)
 
 
-@login_required
-def detail(request, person_id: int):
+class DetailView(PersonPageView):
     """One person, identifiers masked; every view is in the audit trail."""
-    person = person_get(user=request.user, person_id=person_id)
-    return render(
-        request,
-        "people/detail.html",
-        {
-            "person": person,
-            "nationality": nationality_name(person.nationality),
-            "may_change": person_may(request.user, person, PersonAction.CHANGE),
-            "may_reveal": person_may(request.user, person, PersonAction.REVEAL),
-            "may_delete": person_may(request.user, person, PersonAction.DELETE),
-            "cases": access.person_cases(request.user, person),
-        },
-    )
+
+    http_method_names = ["get", "head"]
+    restrict_actions = {"GET": PersonAction.VIEW, "HEAD": PersonAction.VIEW}
+
+    def audits_read(self) -> bool:
+        return True
+
+    def get(self, request, person_id: int):
+        person = self.object
+        return render(
+            request,
+            "people/detail.html",
+            {
+                "person": person,
+                "nationality": nationality_name(person.nationality),
+                "may_change": person_may(request.user, person, PersonAction.CHANGE),
+                "may_reveal": person_may(request.user, person, PersonAction.REVEAL),
+                "may_delete": person_may(request.user, person, PersonAction.DELETE),
+                "cases": access.person_cases(request.user, person),
+            },
+        )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def edit(request, person_id: int):
+detail = DetailView.as_view()
+
+
+class EditView(PersonPageView):
     """Edits a person on top of the version the form was loaded with (a concurrent edit is refused)."""
-    person = _person_for(request.user, person_id, PersonAction.CHANGE, audit=request.method == "GET")
-    if request.method == "GET":
-        initial, phone_rows, handle_rows = initial_from_person(person)
-        return _render_form(
-            request,
-            form=PersonForm(initial=initial),
-            phones=PhoneFormSet(initial=phone_rows, prefix="phones"),
-            handles=HandleFormSet(initial=handle_rows, prefix="handles"),
-            person=person,
-        )
-    form, phones, handles = _bind(request)
-    if not (form.is_valid() and phones.is_valid() and handles.is_valid()):
-        return _render_form(request, form=form, phones=phones, handles=handles, person=person, status=400)
-    version = form.cleaned_data.get("version") or 0
-    try:
-        person = person_update(
-            actor=request.user,
-            person_id=person.pk,
-            version=version,
-            data=person_data(form, phones, handles),
-            confirm_nik_mismatch=form.cleaned_data["confirm_nik_mismatch"],
-        )
-    except ConflictError as exc:
-        # Keep what the user typed; only the version moves on, so saving again is a deliberate overwrite.
-        current = Person.objects.get(pk=person.pk)
-        data = request.POST.copy()
-        data["version"] = str(current.version)
-        form = PersonForm(data)
-        phones = PhoneFormSet(data, prefix="phones")
-        handles = HandleFormSet(data, prefix="handles")
-        form.is_valid(), phones.is_valid(), handles.is_valid()
-        return _render_form(
-            request,
-            form=form,
-            phones=phones,
-            handles=handles,
-            person=current,
-            conflict=exc.message,
-            status=409,
-        )
-    except NikMismatchWarning as warning:
-        form, phones, handles = _bind(request, show_confirmation=True)
-        form.is_valid(), phones.is_valid(), handles.is_valid()
-        return _render_form(
-            request, form=form, phones=phones, handles=handles, person=person, warnings=warning.warnings
-        )
-    except ValidationError as exc:
-        _apply_validation_error(form, exc)
-        return _render_form(request, form=form, phones=phones, handles=handles, person=person, status=400)
-    messages.success(request, _("The changes were saved."))
-    return redirect("people:detail", person_id=person.pk)
 
+    http_method_names = ["get", "post", "head"]
+    restrict_actions = {"GET": PersonAction.CHANGE, "HEAD": PersonAction.CHANGE, "POST": PersonAction.CHANGE}
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def delete(request, person_id: int):
-    """Asks for confirmation, then deletes."""
-    person = _person_for(request.user, person_id, PersonAction.DELETE, audit=False)
-    if request.method == "POST":
+    def audits_read(self) -> bool:
+        return self.request.method == "GET"
+
+    def get(self, request, person_id: int):
+        person = self.object
+        if request.method == "GET":
+            initial, phone_rows, handle_rows = initial_from_person(person)
+            return _render_form(
+                request,
+                form=PersonForm(initial=initial),
+                phones=PhoneFormSet(initial=phone_rows, prefix="phones"),
+                handles=HandleFormSet(initial=handle_rows, prefix="handles"),
+                person=person,
+            )
+        form, phones, handles = _bind(request)
+        if not (form.is_valid() and phones.is_valid() and handles.is_valid()):
+            return _render_form(request, form=form, phones=phones, handles=handles, person=person, status=400)
+        version = form.cleaned_data.get("version") or 0
         try:
-            person_delete(actor=request.user, person_id=person.pk)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return redirect("people:detail", person_id=person.pk)
-        messages.success(request, _("The person record was deleted."))
-        return redirect("people:index")
-    return render(request, "people/confirm_delete.html", {"person": person})
+            person = person_update(
+                actor=request.user,
+                person_id=person.pk,
+                version=version,
+                data=person_data(form, phones, handles),
+                confirm_nik_mismatch=form.cleaned_data["confirm_nik_mismatch"],
+            )
+        except ConflictError as exc:
+            # Keep what the user typed; only the version moves on, so saving again is a deliberate overwrite.
+            current = Person.objects.get(pk=person.pk)
+            data = request.POST.copy()
+            data["version"] = str(current.version)
+            form = PersonForm(data)
+            phones = PhoneFormSet(data, prefix="phones")
+            handles = HandleFormSet(data, prefix="handles")
+            form.is_valid(), phones.is_valid(), handles.is_valid()
+            return _render_form(
+                request,
+                form=form,
+                phones=phones,
+                handles=handles,
+                person=current,
+                conflict=exc.message,
+                status=409,
+            )
+        except NikMismatchWarning as warning:
+            form, phones, handles = _bind(request, show_confirmation=True)
+            form.is_valid(), phones.is_valid(), handles.is_valid()
+            return _render_form(
+                request, form=form, phones=phones, handles=handles, person=person, warnings=warning.warnings
+            )
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+            return _render_form(request, form=form, phones=phones, handles=handles, person=person, status=400)
+        messages.success(request, _("The changes were saved."))
+        return redirect("people:detail", person_id=person.pk)
+
+    post = get
 
 
-@login_required
-@require_POST
-def reveal(request, person_id: int, field_name: str):
+edit = EditView.as_view()
+
+
+class DeleteView(PersonPageView):
+    """Asks for confirmation, then deletes."""
+
+    http_method_names = ["get", "post", "head"]
+    restrict_actions = {"GET": PersonAction.DELETE, "HEAD": PersonAction.DELETE, "POST": PersonAction.DELETE}
+
+    def get(self, request, person_id: int):
+        person = self.object
+        if request.method == "POST":
+            try:
+                person_delete(actor=request.user, person_id=person.pk)
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+                return redirect("people:detail", person_id=person.pk)
+            messages.success(request, _("The person record was deleted."))
+            return redirect("people:index")
+        return render(request, "people/confirm_delete.html", {"person": person})
+
+    post = get
+
+
+delete = DeleteView.as_view()
+
+
+class RevealView(PersonPageView):
     """Shows one identifier in full (HTMX fragment, or the detail page without JavaScript); audited."""
-    if field_name not in RevealableField.values:
-        raise Http404
-    if (
-        not Person.objects.restrict(request.user, PersonAction.REVEAL)
-        .filter(pk=_int_or_none(person_id))
-        .exists()
-    ):
-        _person_for(request.user, person_id, PersonAction.REVEAL, audit=False)
-    person = person_reveal(actor=request.user, person_id=person_id, field_name=field_name)
-    context = {"person": person, "field_name": field_name, "revealed": True, "may_reveal": True}
-    if is_htmx(request):
-        return render(request, "people/includes/identifier.html", context)
-    person = person_get(user=request.user, person_id=person_id, audit=False)
-    return render(
-        request,
-        "people/detail.html",
-        {
-            "person": person,
-            "nationality": nationality_name(person.nationality),
-            "revealed_field": field_name,
-            "may_change": person_may(request.user, person, PersonAction.CHANGE),
-            "may_reveal": True,
-            "may_delete": person_may(request.user, person, PersonAction.DELETE),
-            "cases": access.person_cases(request.user, person),
-        },
-    )
+
+    http_method_names = ["post"]
+    restrict_actions = {"POST": PersonAction.REVEAL}
+
+    def post(self, request, person_id: int, field_name: str):
+        if field_name not in RevealableField.values:
+            raise Http404
+        person = person_reveal(actor=request.user, person_id=person_id, field_name=field_name)
+        context = {"person": person, "field_name": field_name, "revealed": True, "may_reveal": True}
+        if is_htmx(request):
+            return render(request, "people/includes/identifier.html", context)
+        person = person_get(user=request.user, person_id=person_id, audit=False)
+        return render(
+            request,
+            "people/detail.html",
+            {
+                "person": person,
+                "nationality": nationality_name(person.nationality),
+                "revealed_field": field_name,
+                "may_change": person_may(request.user, person, PersonAction.CHANGE),
+                "may_reveal": True,
+                "may_delete": person_may(request.user, person, PersonAction.DELETE),
+                "cases": access.person_cases(request.user, person),
+            },
+        )
+
+
+reveal = RevealView.as_view()

@@ -33,10 +33,61 @@ def reader(relation, roles=WORKER, agency_type=AgencyType.BP3MI, **kwargs):
 
 
 @pytest.mark.parametrize("relation", [Relation.FORMER, Relation.NONE])
-@pytest.mark.parametrize("kind", list(Kind))
-@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize(
+    ("kind", "action"),
+    # Creating a departure screening reads no record: it is asked with no relation (below).
+    [(k, a) for k in Kind for a in Action if (k, a) != (Kind.DEPARTURE_SCREENING, Action.ADD)],
+)
 def test_no_relation_means_nothing_of_any_kind(relation, kind, action):
     assert not decide(kind, action, reader(relation))
+
+
+ANALYST = frozenset({Role.ANALYST})
+
+
+@pytest.mark.parametrize("kind", [Kind.POST, Kind.CONTACT])
+def test_posts_and_contacts_are_one_queue_shared_across_agencies(kind):
+    for agency_type in (AgencyType.BP3MI, AgencyType.POLRI, AgencyType.NGO):
+        assert decide(kind, Action.VIEW, reader(Relation.NONE, ANALYST, agency_type))
+        assert decide(kind, Action.CHANGE, reader(Relation.NONE, ANALYST, agency_type))
+    read_only = reader(Relation.NONE, {Role.READ_ONLY})
+    assert decide(kind, Action.VIEW, read_only) and not decide(kind, Action.CHANGE, read_only)
+    # Case workers, outreach officers and agency administrators do not screen posts.
+    for roles in (WORKER, {Role.OUTREACH_OFFICER}, {Role.AGENCY_ADMIN}):
+        assert not decide(kind, Action.VIEW, reader(Relation.NONE, roles))
+    admin = Reader(relation=Relation.NONE, platform_admin=True)
+    assert decide(kind, Action.VIEW, admin) and not decide(kind, Action.CHANGE, admin)
+    assert not decide(kind, Action.VIEW, reader(Relation.NONE, ANALYST, agency_type=None))
+
+
+def test_a_departure_screening_is_its_agencys_and_its_province_follow_up_units():
+    screening = Kind.DEPARTURE_SCREENING
+    officer = reader(Relation.OWN_AGENCY, WORKER, AgencyType.IMIGRASI)
+    assert decide(screening, Action.VIEW, officer) and decide(screening, Action.CHANGE, officer)
+    read_only = reader(Relation.OWN_AGENCY, {Role.READ_ONLY}, AgencyType.IMIGRASI)
+    assert decide(screening, Action.VIEW, read_only) and not decide(screening, Action.CHANGE, read_only)
+    # BP3MI and police of the checkpoint's province follow a hold up; another agency type of the province not.
+    assert decide(screening, Action.VIEW, reader(Relation.FOLLOW_UP, WORKER, AgencyType.BP3MI))
+    assert decide(screening, Action.VIEW, reader(Relation.FOLLOW_UP, {Role.INVESTIGATOR}, AgencyType.POLRI))
+    assert not decide(screening, Action.VIEW, reader(Relation.FOLLOW_UP, WORKER, AgencyType.DINSOS))
+    assert not decide(screening, Action.VIEW, reader(Relation.NONE, WORKER, AgencyType.BP3MI))
+    # Creating one: officers of the agencies at the checkpoints.
+    assert decide(screening, Action.ADD, reader(Relation.NONE, WORKER, AgencyType.IMIGRASI))
+    assert not decide(screening, Action.ADD, reader(Relation.NONE, WORKER, AgencyType.DINSOS))
+    assert not decide(screening, Action.ADD, reader(Relation.NONE, {Role.READ_ONLY}, AgencyType.IMIGRASI))
+    admin = Reader(relation=Relation.NONE, platform_admin=True)
+    assert not decide(screening, Action.VIEW, admin) and not decide(screening, Action.ADD, admin)
+
+
+def test_an_agencys_audit_trail_is_read_by_its_supervisors_and_administrators():
+    entry = Kind.AUDIT_ENTRY
+    for roles in ({Role.SUPERVISOR}, {Role.AGENCY_ADMIN}):
+        assert decide(entry, Action.VIEW, reader(Relation.OWN_AGENCY, roles))
+        assert not decide(entry, Action.VIEW, reader(Relation.NONE, roles))
+    for roles in (WORKER, {Role.ANALYST}, {Role.READ_ONLY}):
+        assert not decide(entry, Action.VIEW, reader(Relation.OWN_AGENCY, roles))
+    assert not decide(entry, Action.CHANGE, reader(Relation.OWN_AGENCY, {Role.SUPERVISOR}))
+    assert decide(entry, Action.VIEW, Reader(relation=Relation.NONE, platform_admin=True))
 
 
 def test_a_pending_addressee_decides_on_its_referral_and_sees_no_detail():
@@ -80,7 +131,8 @@ def test_roles_that_handle_no_case_see_no_case_content_even_in_the_lead_agency(r
 
 def test_the_platform_administrator_sees_no_person_or_case_content():
     admin = reader(Relation.LEAD, {Role.SUPERVISOR, Role.CASE_WORKER}, platform_admin=True)
-    for kind in Kind:
+    # What it runs the platform on, and no victim or traveller in it: the post queue and the audit trail.
+    for kind in set(Kind) - {Kind.POST, Kind.CONTACT, Kind.AUDIT_ENTRY}:
         assert not decide(kind, Action.VIEW, admin), kind
     assert not identity_visible(admin, ADULT_VICTIM)
     assert duplicate_answer(admin, ADULT_VICTIM) == DuplicateAnswer.NOTHING
@@ -130,3 +182,16 @@ def test_masking_replaces_the_recorded_identifiers_however_they_are_written():
     assert "Rahayuningsih" in masked  # a different word is not a name of hers
     assert masked.count("[Korban 1]") >= 6
     assert mask_text("", [siti]) == "" and mask_text("Tanpa nama.", []) == "Tanpa nama."
+
+
+def test_no_agreement_grants_anything_until_a_source_is_registered(monkeypatch):
+    from sinergi.cases import policy
+
+    monkeypatch.setattr(policy, "_AGREEMENT_SOURCES", [])
+    assert policy.agreement_grants(7, 42) == ()
+    identity = Grant(groups=frozenset({FieldGroup.IDENTITY}))
+    policy.register_agreement_source(
+        lambda agency_id, case_id: [identity] if (agency_id, case_id) == (7, 42) else []
+    )
+    assert policy.agreement_grants(7, 42) == (identity,)
+    assert policy.agreement_grants(7, 43) == () and policy.agreement_grants(None, 42) == ()

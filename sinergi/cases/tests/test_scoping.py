@@ -231,3 +231,120 @@ def test_analysts_outreach_and_the_platform_administrator_open_no_victims_record
             "/api/v1/people/search/", {"q": victim.full_name}, content_type="application/json"
         )
         assert found.status_code in (200, 403) and victim.full_name not in found.content.decode()
+
+
+def _case_naming_rina(
+    cast, make_person, *, note="Rina Marlina (0812-3456-7890) minta dijemput di Johor.", victim=None
+):
+    """A case whose victim, Rina Marlina, is named with her NIK and phone in the narrative and a note."""
+    from sinergi.people.identifiers import nik_index, phone_index
+    from sinergi.people.models import PersonPhone
+
+    if victim is None:
+        victim = make_person(
+            cast.bp3mi.agency,
+            full_name="Rina Marlina",
+            nik="6371014101900001",
+            nik_index=nik_index("6371014101900001"),
+            search_names=" rina marlina",
+        )
+        PersonPhone.objects.create(
+            person=victim, number="+6281234567890", number_index=phone_index("+6281234567890")
+        )
+    case = services.case_intake(
+        actor=cast.bp3mi.worker,
+        intake_channel="HOTLINE",
+        narrative="Rina Marlina (NIK 6371014101900001) dibawa agen ke Johor.",
+        destination_country="MY",
+        parties=[{"person": victim, "role": "VICTIM", "age_group": "ADULT"}],
+    )
+    services.note_add(actor=cast.bp3mi.worker, case=case, text=note, sensitivity="GENERAL")
+    return case
+
+
+def test_notes_are_masked_like_the_chronology_until_consent(cast, make_case, make_person):
+    from sinergi.cases.models import CaseParty
+
+    case = _case_naming_rina(cast, make_person)
+    services.referral_accept(actor=cast.uptd.worker, referral=refer(case, cast, cast.uptd))
+    client = api(cast.uptd.worker)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    notes = client.get(f"/api/v1/cases/{case.pk}/notes/").json()["results"]
+    assert [n["text"] for n in notes] == ["[Korban 1] ([Korban 1]) minta dijemput di Johor."]
+    assert "dijemput di Johor" in page
+    for body in (page, str(notes)):
+        assert "Marlina" not in body and "3456-7890" not in body and "Rina" not in body
+    # The lead sees what was written, and so does the participant once the victim consents.
+    assert (
+        "Rina Marlina (0812-3456-7890)"
+        in api(cast.bp3mi.worker).get(f"/api/v1/cases/{case.pk}/notes/").json()["results"][0]["text"]
+    )
+    services.consent_record(actor=cast.bp3mi.worker, party=CaseParty.objects.get(case=case), consent="GIVEN")
+    assert "Rina Marlina" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+
+def test_the_timeline_shows_its_text_through_the_same_mask(cast, make_person):
+    """Whatever text a timeline entry carries passes the case's mask, on the page and in the API alike."""
+    from sinergi.cases.models import CaseEvent
+
+    case = _case_naming_rina(cast, make_person)
+    services.referral_accept(actor=cast.uptd.worker, referral=refer(case, cast, cast.uptd))
+    CaseEvent.objects.create(
+        case=case, kind="UPDATED", actor=cast.bp3mi.worker, data={"fields": ["Rina Marlina"]}
+    )
+    client = api(cast.uptd.worker)
+    page = client.get(reverse("cases:timeline", args=[case.pk])).content.decode()
+    entries = client.get(f"/api/v1/cases/{case.pk}/timeline/").json()["results"]
+    assert "[Korban 1]" in page and "[Korban 1]" in str(entries)
+    assert "Marlina" not in page and "Marlina" not in str(entries)
+    lead_entries = api(cast.bp3mi.worker).get(f"/api/v1/cases/{case.pk}/timeline/").json()["results"]
+    assert "Rina Marlina" in str(lead_entries)
+
+
+@pytest.mark.parametrize("words", ["Rina Marlina", "marlina", "6371014101900001", "0812-3456-7890"])
+def test_the_case_search_finds_no_case_by_a_name_the_reader_sees_masked(cast, make_person, words):
+    from sinergi.cases.models import CaseParty
+
+    case = _case_naming_rina(cast, make_person)
+    pending = refer(case, cast, cast.polda, need="INVESTIGATION")
+    services.referral_accept(actor=cast.uptd.worker, referral=refer(case, cast, cast.uptd))
+
+    def found(user, q=words):
+        return list(selectors.case_list(user=user, filters={"q": q}).values_list("pk", flat=True))
+
+    assert pending.state == "PENDING"
+    assert found(cast.polda.worker) == []  # the pending addressee: nothing, not even by the victim's name
+    assert found(cast.uptd.worker) == []  # the participant reads "[Korban 1]" there: no match either
+    assert found(cast.uptd.worker, "Johor") == [case.pk]  # what it may read still finds the case
+    assert found(cast.bp3mi.worker) == [case.pk]  # the lead sees who she is
+    services.consent_record(actor=cast.bp3mi.worker, party=CaseParty.objects.get(case=case), consent="GIVEN")
+    assert found(cast.uptd.worker) == [case.pk]
+
+
+def test_the_case_search_page_as_a_pending_addressee_shows_nothing_for_the_victims_name(cast, make_person):
+    case = _case_naming_rina(cast, make_person)
+    refer(case, cast, cast.polda, need="INVESTIGATION")
+    html = api(cast.polda.worker).get(reverse("cases:index"), {"q": "Rina Marlina"}).content.decode()
+    assert case.reference not in html
+    assert case.reference in api(cast.polda.worker).get(reverse("cases:index")).content.decode()
+
+
+def test_an_agreement_granting_identity_on_a_case_unmasks_it_for_that_participant(
+    cast, make_person, monkeypatch
+):
+    """The hook the data-sharing agreements fill: a grant for (agency, case) reaches the CaseView's reader."""
+    from sinergi.cases import policy
+
+    case = _case_naming_rina(cast, make_person)
+    other = _case_naming_rina(cast, make_person, victim=case.parties.get().person)
+    for each in (case, other):
+        services.referral_accept(actor=cast.uptd.worker, referral=refer(each, cast, cast.uptd))
+    monkeypatch.setattr(policy, "_AGREEMENT_SOURCES", [])
+    identity = policy.Grant(groups=frozenset({policy.FieldGroup.IDENTITY}))
+    policy.register_agreement_source(
+        lambda agency_id, case_id: (
+            [identity] if (agency_id, case_id) == (cast.uptd.agency.pk, case.pk) else []
+        )
+    )
+    assert "Rina Marlina" in selectors.case_detail(user=cast.uptd.worker, case_id=case.pk).narrative()
+    assert "Marlina" not in selectors.case_detail(user=cast.uptd.worker, case_id=other.pk).narrative()

@@ -1,4 +1,5 @@
-"""The runner of a case action form: call the service, show its refusal on the form or redirect."""
+"""The runner of a case action form: call the service, show its refusal on the form or redirect; and
+`CaseActionView`, the one shape of a page that posts such a form."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from sinergi.cases.forms import (
     ReasonForm,
 )
-from sinergi.cases.views._shared import _apply_error, _case_url, _status_of, _view_for
+from sinergi.cases.views._shared import CasePageView, _apply_error, _case_url, _status_of, _view_for
 from sinergi.cases.views.case_detail import _render_detail
 from sinergi.core.errors import ApplicationError, ConflictError
 from sinergi.core.htmx import is_htmx
@@ -51,3 +52,36 @@ def _htmx_result(request, *, ok: bool, message: str, form=None, status: int = 20
         {"ok": ok, "message": message, "form": form},
         status=status,
     )
+
+
+class CaseActionView(CasePageView):
+    """A form posted on a case (from its page or an inbox). The case is found by the base (restrict() + 404);
+    `find_records()` finds what else the address names, also 404, before the body is read; then `form()` is
+    validated and `act(data)` calls the service. A refusal re-renders the case with the message, nothing done."""
+
+    success = ""  # the message after it worked (gettext_lazy)
+    anchor = ""  # where on the case page to land
+
+    def find_records(self) -> None:
+        """Sets the records named besides the case (self.referral, self.party, ...): override to add one."""
+
+    def form(self):
+        raise NotImplementedError
+
+    def act(self, data) -> None:
+        raise NotImplementedError
+
+    def redirect_to(self) -> str | None:
+        return None
+
+    def post(self, request, *args, **kwargs):
+        self.find_records()
+        return _run(
+            request,
+            self.case_view,
+            form=self.form(),
+            call=self.act,
+            success=self.success,
+            anchor=self.anchor,
+            redirect_to=self.redirect_to(),
+        )

@@ -7,13 +7,14 @@ from django.utils.translation import gettext as _
 
 from sinergi.agencies.choices import Role
 from sinergi.cases import selectors
-from sinergi.cases.access import MANAGE_ROLES
+from sinergi.cases.access import MANAGE_ROLES, CaseView
 from sinergi.cases.choices import (
     Track,
 )
 from sinergi.cases.flow import DEFAULT_FLOW_FILE, parse_flow_cached
-from sinergi.cases.models import FlowVersion
+from sinergi.cases.models import Case, FlowVersion
 from sinergi.core.errors import ApplicationError, ConflictError
+from sinergi.core.page_views import RestrictedPageView
 from sinergi.core.redirects import safe_next_url
 
 PAGE_SIZE = 25
@@ -59,6 +60,28 @@ def _apply_error(form, exc: ApplicationError) -> None:
 
 def _case_url(case, anchor: str = "") -> str:
     return reverse("cases:detail", args=[case.pk]) + (f"#{anchor}" if anchor else "")
+
+
+class CasePageView(RestrictedPageView):
+    """A page under /cases/<case_id>/: the case comes through `selectors.case_detail` (Case.objects.restrict +
+    the reader's CaseView), so a case out of scope answers 404 like a missing one before anything else runs.
+    `self.case_view` is what the page may show; records named by a second id come through
+    `self.scoped_child(self.case_view.<list>(), "<kwarg>")`, whose lists are restrict() querysets too.
+
+    The case is found for "view" whatever the method: an action's finer rule (who may accept, who may manage)
+    is its service's, which refuses with a message the page shows; scope itself is never the service's."""
+
+    model = Case
+    pk_url_kwarg = "case_id"
+    restrict_actions = {"POST": "view"}
+    http_method_names = ["post"]
+    # Reading the case page writes a "case viewed" audit entry; an action on it does not (its service audits).
+    audit_read = False
+    case_view: CaseView
+
+    def lookup_object(self, pk: int):
+        self.case_view = selectors.case_detail(user=self.request.user, case_id=pk, audit=self.audit_read)
+        return self.case_view.case
 
 
 def _view_for(request, case_id):

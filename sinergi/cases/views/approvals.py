@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from sinergi.agencies.choices import Role
 from sinergi.cases import selectors, services
@@ -16,46 +15,48 @@ from sinergi.cases.forms import (
     ApprovalDecideForm,
     ApprovalRequestForm,
 )
-from sinergi.cases.views._actions import _run
-from sinergi.cases.views._shared import PAGE_SIZE, _case_url, _safe_next, _view_for
+from sinergi.cases.views._actions import CaseActionView
+from sinergi.cases.views._shared import PAGE_SIZE, _case_url, _safe_next
 
 
-@login_required
-@require_POST
-def approval_request(request, case_id: int):
-    view = _view_for(request, case_id)
-    return _run(
-        request,
-        view,
-        form=ApprovalRequestForm(request.POST, prefix="approval"),
-        call=lambda d: services.approval_request(
-            actor=request.user, case=view.case, kind=d["kind"], note=d.get("note") or ""
-        ),
-        success=_("Approval requested from the supervisors."),
-        anchor="approvals",
-    )
+class ApprovalRequestView(CaseActionView):
+    success = _("Approval requested from the supervisors.")
+    anchor = "approvals"
+
+    def form(self):
+        return ApprovalRequestForm(self.request.POST, prefix="approval")
+
+    def act(self, data) -> None:
+        services.approval_request(
+            actor=self.request.user, case=self.case_view.case, kind=data["kind"], note=data.get("note") or ""
+        )
 
 
-@login_required
-@require_POST
-def approval_decide(request, case_id: int, approval_id: int):
-    view = _view_for(request, case_id)
-    approval = view.approvals().filter(pk=approval_id).first()
-    if approval is None:
-        raise Http404
-    return _run(
-        request,
-        view,
-        form=ApprovalDecideForm(request.POST, prefix=f"decide-{approval.pk}"),
-        call=lambda d: services.approval_decide(
-            actor=request.user,
-            approval=approval,
-            approve=d["decision"] == "approve",
-            note=d.get("note") or "",
-        ),
-        success=_("The approval decision was recorded."),
-        redirect_to=_safe_next(request, _case_url(view.case, "approvals")),
-    )
+approval_request = ApprovalRequestView.as_view()
+
+
+class ApprovalDecideView(CaseActionView):
+    success = _("The approval decision was recorded.")
+
+    def find_records(self) -> None:
+        self.approval = self.scoped_child(self.case_view.approvals(), "approval_id")
+
+    def form(self):
+        return ApprovalDecideForm(self.request.POST, prefix=f"decide-{self.approval.pk}")
+
+    def act(self, data) -> None:
+        services.approval_decide(
+            actor=self.request.user,
+            approval=self.approval,
+            approve=data["decision"] == "approve",
+            note=data.get("note") or "",
+        )
+
+    def redirect_to(self) -> str:
+        return _safe_next(self.request, _case_url(self.case_view.case, "approvals"))
+
+
+approval_decide = ApprovalDecideView.as_view()
 
 
 @login_required

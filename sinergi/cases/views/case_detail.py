@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from sinergi.agencies.selectors import agency_list
 from sinergi.cases import selectors, services
@@ -46,6 +46,7 @@ from sinergi.cases.notifications import agency_handlers
 from sinergi.cases.pagination import CappedPaginator
 from sinergi.cases.views._shared import (
     PAGE_SIZE,
+    CasePageView,
     _apply_error,
     _case_url,
     _stage_choices,
@@ -142,7 +143,7 @@ def _detail_context(request, view, *, bound: dict | None = None) -> dict:
     context["parties"] = view.parties()
     context["route_events"] = list(view.route_events())
     context["organisations"] = list(view.organisations())
-    context["notes"] = list(view.notes().order_by("-created_at", "-id"))
+    context["notes"] = view.shown_notes()
     context["documents"] = list(view.documents())
     context["tasks"] = list(view.tasks())
     approvals = list(view.approvals())
@@ -246,70 +247,88 @@ def _render_detail(request, view, *, bound=None, status=200):
     return render(request, "cases/detail.html", _detail_context(request, view, bound=bound), status=status)
 
 
-@login_required
-@require_GET
-def detail(request, case_id: int):
+class DetailView(CasePageView):
     """One case as this user may see it; every view is written to the audit trail."""
-    view = selectors.case_detail(user=request.user, case_id=case_id)
-    return _render_detail(request, view)
+
+    http_method_names = ["get", "head"]
+    audit_read = True
+
+    def get(self, request, case_id: int):
+        return _render_detail(request, self.case_view)
 
 
-@login_required
-@require_GET
-def timeline(request, case_id: int):
+detail = DetailView.as_view()
+
+
+class TimelineView(CasePageView):
     """The case's one chronological timeline (what the viewer may see of it)."""
-    view = selectors.case_detail(user=request.user, case_id=case_id)
-    if not view.can_see_details:
-        raise Http404
-    context = {
-        "view": view,
-        "case": view.case,
-        "entries": selectors.case_timeline(view=view),
-        "tab": "timeline",
-    }
-    return render(request, "cases/timeline.html", context)
+
+    http_method_names = ["get", "head"]
+    audit_read = True
+
+    def get(self, request, case_id: int):
+        view = self.case_view
+        if not view.can_see_details:
+            raise Http404
+        context = {
+            "view": view,
+            "case": view.case,
+            "entries": selectors.case_timeline(view=view),
+            "tab": "timeline",
+        }
+        return render(request, "cases/timeline.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def edit(request, case_id: int):
+timeline = TimelineView.as_view()
+
+
+class EditView(CasePageView):
     """The modus, route and narrative (lead agency), with the optimistic version: a conflict loses nothing."""
-    view = _view_for(request, case_id)
-    if not view.can_manage:
-        raise PermissionDenied
-    case = view.case
-    if request.method == "GET":
-        form = CaseEditForm(initial=CaseEditForm.initial_for(case))
-        return render(
-            request, "cases/edit.html", {"view": view, "case": case, "form": form, "media": form.media}
-        )
-    form = CaseEditForm(request.POST)
-    if form.is_valid():
-        try:
-            services.case_update(
-                actor=request.user,
-                case=case,
-                expected_version=form.cleaned_data["version"],
-                **form.case_fields(),
+
+    http_method_names = ["get", "post", "head"]
+
+    def get(self, request, case_id: int):
+        view = self.case_view
+        if not view.can_manage:
+            raise PermissionDenied
+        case = view.case
+        if request.method == "GET":
+            form = CaseEditForm(initial=CaseEditForm.initial_for(case))
+            return render(
+                request, "cases/edit.html", {"view": view, "case": case, "form": form, "media": form.media}
             )
-        except ConflictError as exc:
-            messages.error(request, exc.message)
-            return _edit_conflict(request, form, case_id)
-        except ApplicationError as exc:
-            _apply_error(form, exc)
-            messages.error(request, exc.message)
-            status = _status_of(exc)
+        form = CaseEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.case_update(
+                    actor=request.user,
+                    case=case,
+                    expected_version=form.cleaned_data["version"],
+                    **form.case_fields(),
+                )
+            except ConflictError as exc:
+                messages.error(request, exc.message)
+                return _edit_conflict(request, form, case_id)
+            except ApplicationError as exc:
+                _apply_error(form, exc)
+                messages.error(request, exc.message)
+                status = _status_of(exc)
+            else:
+                messages.success(request, _("The case was updated."))
+                return redirect(_case_url(case))
         else:
-            messages.success(request, _("The case was updated."))
-            return redirect(_case_url(case))
-    else:
-        status = 400
-    return render(
-        request,
-        "cases/edit.html",
-        {"view": view, "case": case, "form": form, "media": form.media},
-        status=status,
-    )
+            status = 400
+        return render(
+            request,
+            "cases/edit.html",
+            {"view": view, "case": case, "form": form, "media": form.media},
+            status=status,
+        )
+
+    post = get
+
+
+edit = EditView.as_view()
 
 
 def _comparable(value):

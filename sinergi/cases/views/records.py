@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy
 
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
@@ -27,219 +26,246 @@ from sinergi.cases.forms import (
     TaskForm,
     VictimStatusForm,
 )
+from sinergi.cases.models import CaseParty
 from sinergi.cases.notifications import agency_handlers
-from sinergi.cases.views._actions import _run
-from sinergi.cases.views._shared import _agency_from, _case_url, _safe_next, _view_for
+from sinergi.cases.views._actions import CaseActionView
+from sinergi.cases.views._shared import CasePageView, _agency_from, _case_url, _safe_next
 from sinergi.cases.views.intake_form import _person_choice
 from sinergi.core.errors import ApplicationError
 
 
-@login_required
-@require_POST
-def note_add(request, case_id: int):
-    view = _view_for(request, case_id)
-    form = NoteForm(request.POST, sensitivities=view.sensitivities, prefix="note")
-    return _run(
-        request,
-        view,
-        form=form,
-        call=lambda d: services.note_add(
-            actor=request.user, case=view.case, text=d["text"], sensitivity=d["sensitivity"]
-        ),
-        success=_("Note added."),
-        anchor="notes",
-    )
+class NoteAddView(CaseActionView):
+    success = gettext_lazy("Note added.")
+    anchor = "notes"
+
+    def form(self):
+        return NoteForm(self.request.POST, sensitivities=self.case_view.sensitivities, prefix="note")
+
+    def act(self, data) -> None:
+        services.note_add(
+            actor=self.request.user,
+            case=self.case_view.case,
+            text=data["text"],
+            sensitivity=data["sensitivity"],
+        )
 
 
-@login_required
-@require_POST
-def task_create(request, case_id: int):
-    view = _view_for(request, case_id)
-    owners = list(agency_handlers(request.user.agency_id)) if request.user.agency_id else []
-    form = TaskForm(request.POST, owners=owners, prefix="task")
+note_add = NoteAddView.as_view()
 
-    def call(data):
-        owner = next((u for u in owners if str(u.pk) == data["owner"]), None)
+
+class TaskCreateView(CaseActionView):
+    success = gettext_lazy("Task created.")
+    anchor = "tasks"
+
+    def find_records(self) -> None:
+        agency_id = self.request.user.agency_id
+        self.owners = list(agency_handlers(agency_id)) if agency_id else []
+
+    def form(self):
+        return TaskForm(self.request.POST, owners=self.owners, prefix="task")
+
+    def act(self, data) -> None:
+        owner = next((u for u in self.owners if str(u.pk) == data["owner"]), None)
         if owner is None:
             raise ApplicationError(_("Give the task to someone in your own agency."), code="validation_error")
         services.task_create(
-            actor=request.user, case=view.case, title=data["title"], owner=owner, due_at=data["due_at"]
+            actor=self.request.user,
+            case=self.case_view.case,
+            title=data["title"],
+            owner=owner,
+            due_at=data["due_at"],
         )
 
-    return _run(request, view, form=form, call=call, success=_("Task created."), anchor="tasks")
+
+task_create = TaskCreateView.as_view()
 
 
-@login_required
-@require_POST
-def task_complete(request, case_id: int, task_id: int):
-    view = _view_for(request, case_id)
-    task = view.tasks().filter(pk=task_id).first()
-    if task is None:
-        raise Http404
-    return _run(
-        request,
-        view,
-        form=OptionalNoteForm(request.POST),
-        call=lambda d: services.task_complete(actor=request.user, task=task),
-        success=_("Task completed."),
-        redirect_to=_safe_next(request, _case_url(view.case, "tasks")),
-    )
+class TaskCompleteView(CaseActionView):
+    success = gettext_lazy("Task completed.")
+
+    def find_records(self) -> None:
+        self.task = self.scoped_child(self.case_view.tasks(), "task_id")
+
+    def form(self):
+        return OptionalNoteForm(self.request.POST)
+
+    def act(self, data) -> None:
+        services.task_complete(actor=self.request.user, task=self.task)
+
+    def redirect_to(self) -> str:
+        return _safe_next(self.request, _case_url(self.case_view.case, "tasks"))
 
 
-@login_required
-@require_POST
-def document_upload(request, case_id: int):
-    view = _view_for(request, case_id)
-    form = DocumentForm(request.POST, request.FILES, sensitivities=view.sensitivities, prefix="document")
-    return _run(
-        request,
-        view,
-        form=form,
-        call=lambda d: services.document_upload(
-            actor=request.user,
-            case=view.case,
-            uploaded_file=d["file"],
-            title=d.get("title") or "",
-            sensitivity=d["sensitivity"],
-        ),
-        success=_("Document uploaded."),
-        anchor="documents",
-    )
+task_complete = TaskCompleteView.as_view()
 
 
-@login_required
-@require_GET
-def document_download(request, case_id: int, document_id: int):
+class DocumentUploadView(CaseActionView):
+    success = gettext_lazy("Document uploaded.")
+    anchor = "documents"
+
+    def form(self):
+        request = self.request
+        return DocumentForm(
+            request.POST, request.FILES, sensitivities=self.case_view.sensitivities, prefix="document"
+        )
+
+    def act(self, data) -> None:
+        services.document_upload(
+            actor=self.request.user,
+            case=self.case_view.case,
+            uploaded_file=data["file"],
+            title=data.get("title") or "",
+            sensitivity=data["sensitivity"],
+        )
+
+
+document_upload = DocumentUploadView.as_view()
+
+
+class DocumentDownloadView(CasePageView):
     """A document, only after the case's need-to-know filter found it; the download is audited."""
-    view = _view_for(request, case_id)
-    document = view.documents().filter(pk=document_id).first()
-    if document is None:
-        raise Http404
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=document, summary="document downloaded")
-    response = FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, case_id: int, document_id: int):
+        view = self.case_view
+        document = self.scoped_child(view.documents(), "document_id")
+        try:
+            handle = document.file.open("rb")
+        except (FileNotFoundError, OSError):
+            raise Http404 from None
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=document, summary="document downloaded")
+        response = FileResponse(
+            handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
-def _party_of(view, party_id):
-    if not view.can_see_details:
-        raise Http404
-    party = view.case.parties.filter(pk=party_id).first()
-    if party is None:
-        raise Http404
-    return party
+document_download = DocumentDownloadView.as_view()
 
 
-@login_required
-@require_POST
-def victim_status(request, case_id: int, party_id: int):
-    view = _view_for(request, case_id)
-    party = _party_of(view, party_id)
-    return _run(
-        request,
-        view,
-        form=VictimStatusForm(request.POST),
-        call=lambda d: services.victim_status_set(actor=request.user, party=party, status=d["status"]),
-        success=_("Victim status recorded."),
-        anchor="parties",
-    )
+class PartyActionView(CaseActionView):
+    """An action on one person of the case: the party comes through CaseParty.objects.restrict (lead and
+    accepted participants only), within this case."""
+
+    anchor = "parties"
+
+    def find_records(self) -> None:
+        parties = CaseParty.objects.restrict(self.request.user, "view").filter(case_id=self.case_view.case.pk)
+        self.party = self.scoped_child(parties, "party_id")
 
 
-@login_required
-@require_POST
-def consent(request, case_id: int, party_id: int):
-    view = _view_for(request, case_id)
-    party = _party_of(view, party_id)
-    return _run(
-        request,
-        view,
-        form=ConsentForm(request.POST),
-        call=lambda d: services.consent_record(actor=request.user, party=party, consent=d["consent"]),
-        success=_("Consent recorded."),
-        anchor="parties",
-    )
+class VictimStatusView(PartyActionView):
+    success = gettext_lazy("Victim status recorded.")
+
+    def form(self):
+        return VictimStatusForm(self.request.POST)
+
+    def act(self, data) -> None:
+        services.victim_status_set(actor=self.request.user, party=self.party, status=data["status"])
 
 
-@login_required
-@require_POST
-def share_override(request, case_id: int, party_id: int):
-    view = _view_for(request, case_id)
-    party = _party_of(view, party_id)
-    agencies = [r.to_agency for r in view.referrals() if r.is_open]
-    form = ShareOverrideForm(request.POST, agencies=agencies, prefix=f"override-{party.pk}")
-    return _run(
-        request,
-        view,
-        form=form,
-        call=lambda d: services.share_override(
-            actor=request.user, party=party, agency=_agency_from(d["agency"]), reason=d["reason"]
-        ),
-        success=_("The identity is shared with that agency; the override is in the audit trail."),
-        anchor="parties",
-    )
+victim_status = VictimStatusView.as_view()
 
 
-@login_required
-@require_POST
-def route_event_add(request, case_id: int):
-    view = _view_for(request, case_id)
-    form = RouteEventForm(request.POST, prefix="route")
-    return _run(
-        request,
-        view,
-        form=form,
-        call=lambda d: services.route_event_add(
-            actor=request.user,
-            case=view.case,
-            kind=d["kind"],
-            country=d["country"],
-            place=d.get("place") or "",
-            occurred_on=d.get("occurred_on"),
-        ),
-        success=_("Route event recorded."),
-        anchor="route",
-    )
+class ConsentView(PartyActionView):
+    success = gettext_lazy("Consent recorded.")
+
+    def form(self):
+        return ConsentForm(self.request.POST)
+
+    def act(self, data) -> None:
+        services.consent_record(actor=self.request.user, party=self.party, consent=data["consent"])
 
 
-@login_required
-@require_POST
-def assign(request, case_id: int):
-    view = _view_for(request, case_id)
-    staff = list(agency_handlers(view.case.lead_agency_id))
-    form = AssignForm(request.POST, staff=staff, prefix="assign")
+consent = ConsentView.as_view()
 
-    def call(data):
-        assignee = next((u for u in staff if str(u.pk) == data["assignee"]), None)
+
+class ShareOverrideView(PartyActionView):
+    success = gettext_lazy("The identity is shared with that agency; the override is in the audit trail.")
+
+    def form(self):
+        agencies = [r.to_agency for r in self.case_view.referrals() if r.is_open]
+        return ShareOverrideForm(self.request.POST, agencies=agencies, prefix=f"override-{self.party.pk}")
+
+    def act(self, data) -> None:
+        services.share_override(
+            actor=self.request.user,
+            party=self.party,
+            agency=_agency_from(data["agency"]),
+            reason=data["reason"],
+        )
+
+
+share_override = ShareOverrideView.as_view()
+
+
+class RouteEventAddView(CaseActionView):
+    success = gettext_lazy("Route event recorded.")
+    anchor = "route"
+
+    def form(self):
+        return RouteEventForm(self.request.POST, prefix="route")
+
+    def act(self, data) -> None:
+        services.route_event_add(
+            actor=self.request.user,
+            case=self.case_view.case,
+            kind=data["kind"],
+            country=data["country"],
+            place=data.get("place") or "",
+            occurred_on=data.get("occurred_on"),
+        )
+
+
+route_event_add = RouteEventAddView.as_view()
+
+
+class AssignView(CaseActionView):
+    success = gettext_lazy("The case worker was assigned.")
+
+    def find_records(self) -> None:
+        self.staff = list(agency_handlers(self.case_view.case.lead_agency_id))
+
+    def form(self):
+        return AssignForm(self.request.POST, staff=self.staff, prefix="assign")
+
+    def act(self, data) -> None:
+        assignee = next((u for u in self.staff if str(u.pk) == data["assignee"]), None)
         if assignee is None:
             raise ApplicationError(
                 _("Assign the case to a case worker of the lead agency."), code="validation_error"
             )
         services.case_assign(
-            actor=request.user, case=view.case, assignee=assignee, expected_version=data["version"]
+            actor=self.request.user,
+            case=self.case_view.case,
+            assignee=assignee,
+            expected_version=data["version"],
         )
 
-    return _run(request, view, form=form, call=call, success=_("The case worker was assigned."))
+
+assign = AssignView.as_view()
 
 
-@login_required
-@require_POST
-def party_add(request, case_id: int):
+class PartyAddView(CaseActionView):
     """Links a person to the case: an existing record the user may see, or a new one (people services)."""
-    view = _view_for(request, case_id)
-    if not view.can_manage:
-        # Refused before the form is read; the service checks again.
-        raise PermissionDenied
-    form = PartyForm(request.POST, prefix="party")
 
-    def call(data):
+    success = gettext_lazy("The person was linked to the case.")
+    anchor = "parties"
+
+    def find_records(self) -> None:
+        if not self.case_view.can_manage:
+            # Refused before the form is read; the service checks again.
+            raise PermissionDenied
+
+    def form(self):
+        self.party_form = PartyForm(self.request.POST, prefix="party")
+        return self.party_form
+
+    def act(self, data) -> None:
         try:
-            person = _person_choice(request, form)
+            person = _person_choice(self.request, self.party_form)
         except Http404:
             raise ApplicationError(
                 _("That person record is not available to you."), code="not_found"
@@ -249,10 +275,10 @@ def party_add(request, case_id: int):
             extra["perpetrator_role"] = data["perpetrator_role"]
         try:
             services.case_party_add(
-                actor=request.user,
-                case=view.case,
+                actor=self.request.user,
+                case=self.case_view.case,
                 role=data["role"],
-                age_group=form.age_group_value(),
+                age_group=self.party_form.age_group_value(),
                 **person,
                 **extra,
             )
@@ -263,29 +289,27 @@ def party_add(request, case_id: int):
                 fields={k: list(v) for k, v in exc.message_dict.items()},
             ) from exc
 
-    return _run(
-        request, view, form=form, call=call, success=_("The person was linked to the case."), anchor="parties"
-    )
+
+party_add = PartyAddView.as_view()
 
 
-@login_required
-@require_POST
-def organisation_add(request, case_id: int):
-    view = _view_for(request, case_id)
-    form = OrganisationForm(request.POST, prefix="organisation")
-    return _run(
-        request,
-        view,
-        form=form,
-        call=lambda d: services.case_organisation_add(
-            actor=request.user,
-            case=view.case,
-            name=d["name"].strip(),
-            kind=d["kind"],
-            perpetrator_role=d["perpetrator_role"],
-            licence_number=(d.get("licence_number") or "").strip(),
-            country=d["country"],
-        ),
-        success=_("The organisation was recorded."),
-        anchor="parties",
-    )
+class OrganisationAddView(CaseActionView):
+    success = gettext_lazy("The organisation was recorded.")
+    anchor = "parties"
+
+    def form(self):
+        return OrganisationForm(self.request.POST, prefix="organisation")
+
+    def act(self, data) -> None:
+        services.case_organisation_add(
+            actor=self.request.user,
+            case=self.case_view.case,
+            name=data["name"].strip(),
+            kind=data["kind"],
+            perpetrator_role=data["perpetrator_role"],
+            licence_number=(data.get("licence_number") or "").strip(),
+            country=data["country"],
+        )
+
+
+organisation_add = OrganisationAddView.as_view()

@@ -8,8 +8,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from sinergi.agencies.selectors import agency_list
 from sinergi.cases import selectors, services
@@ -19,138 +19,142 @@ from sinergi.cases.forms import (
     ReferralForm,
     ServiceReportForm,
 )
-from sinergi.cases.views._actions import _reason_form, _run
+from sinergi.cases.views._actions import CaseActionView, _reason_form
 from sinergi.cases.views._shared import (
     PAGE_SIZE,
+    CasePageView,
     _agency_from,
     _case_url,
     _safe_next,
-    _view_for,
 )
 
 
-@login_required
-@require_POST
-def referral_create(request, case_id: int):
-    view = _view_for(request, case_id)
-    flow = selectors.flow_of(view.case)
-    agencies = agency_list(user=request.user).filter(is_active=True).exclude(pk=view.case.lead_agency_id)
-    form = ReferralForm(request.POST, agencies=agencies, needs=set(flow.needs), prefix="referral")
+class ReferralCreateView(CaseActionView):
+    success = _("Referral sent.")
+    anchor = "referrals"
 
-    def call(data):
+    def form(self):
+        case = self.case_view.case
+        agencies = agency_list(user=self.request.user).filter(is_active=True).exclude(pk=case.lead_agency_id)
+        needs = set(selectors.flow_of(case).needs)
+        return ReferralForm(self.request.POST, agencies=agencies, needs=needs, prefix="referral")
+
+    def act(self, data) -> None:
         services.referral_create(
-            actor=request.user,
-            case=view.case,
+            actor=self.request.user,
+            case=self.case_view.case,
             to_agency=_agency_from(data["to_agency"]),
             need=data["need"],
             reason=data["reason"],
             due_at=data.get("due_at"),
         )
 
-    return _run(request, view, form=form, call=call, success=_("Referral sent."), anchor="referrals")
+
+referral_create = ReferralCreateView.as_view()
 
 
-@login_required
-@require_GET
-def referral_agencies(request, case_id: int):
+class ReferralAgenciesView(CasePageView):
     """The <option>s of the agencies that may receive a referral for the chosen need (HTMX)."""
-    view = _view_for(request, case_id)
-    if not view.can_manage:
-        raise Http404
-    need = request.GET.get("referral-need") or request.GET.get("need", "")
-    agencies = selectors.referral_eligible_agencies(case=view.case, need=need)
-    return render(request, "cases/includes/agency_options.html", {"agencies": agencies, "need": need})
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, case_id: int):
+        view = self.case_view
+        if not view.can_manage:
+            raise Http404
+        need = request.GET.get("referral-need") or request.GET.get("need", "")
+        agencies = selectors.referral_eligible_agencies(case=view.case, need=need)
+        return render(request, "cases/includes/agency_options.html", {"agencies": agencies, "need": need})
 
 
-def _referral_of(view, referral_id):
-    referral = view.referrals().filter(pk=referral_id).first()
-    if referral is None:
-        raise Http404
-    return referral
+referral_agencies = ReferralAgenciesView.as_view()
 
 
-@login_required
-@require_POST
-def referral_accept(request, case_id: int, referral_id: int):
-    view = _view_for(request, case_id)
-    referral = _referral_of(view, referral_id)
-    return _run(
-        request,
-        view,
-        form=OptionalNoteForm(request.POST),
-        call=lambda d: services.referral_accept(
-            actor=request.user, referral=referral, note=d.get("note") or ""
-        ),
-        success=_("Referral accepted."),
-        redirect_to=_safe_next(request, _case_url(view.case, "referrals")),
-    )
+class ReferralActionView(CaseActionView):
+    """An answer to one referral of the case, found among the referrals the reader may see."""
+
+    anchor = "referrals"
+
+    def find_records(self) -> None:
+        self.referral = self.scoped_child(self.case_view.referrals(), "referral_id")
 
 
-@login_required
-@require_POST
-def referral_decline(request, case_id: int, referral_id: int):
-    view = _view_for(request, case_id)
-    referral = _referral_of(view, referral_id)
-    return _run(
-        request,
-        view,
-        form=_reason_form(request, f"decline-{referral.pk}"),
-        call=lambda d: services.referral_decline(actor=request.user, referral=referral, reason=d["reason"]),
-        success=_("Referral declined."),
-        redirect_to=_safe_next(request, reverse("cases:referral_inbox")),
-    )
+class ReferralAcceptView(ReferralActionView):
+    success = _("Referral accepted.")
+
+    def form(self):
+        return OptionalNoteForm(self.request.POST)
+
+    def act(self, data) -> None:
+        services.referral_accept(actor=self.request.user, referral=self.referral, note=data.get("note") or "")
+
+    def redirect_to(self) -> str:
+        return _safe_next(self.request, _case_url(self.case_view.case, "referrals"))
 
 
-@login_required
-@require_POST
-def referral_services(request, case_id: int, referral_id: int):
-    view = _view_for(request, case_id)
-    referral = _referral_of(view, referral_id)
-    return _run(
-        request,
-        view,
-        form=ServiceReportForm(request.POST, prefix=f"services-{referral.pk}"),
-        call=lambda d: services.referral_report_services(
-            actor=request.user,
-            referral=referral,
-            description=d["description"],
-            delivered_on=d.get("delivered_on"),
-        ),
-        success=_("Services reported."),
-        anchor="referrals",
-    )
+referral_accept = ReferralAcceptView.as_view()
 
 
-@login_required
-@require_POST
-def referral_done(request, case_id: int, referral_id: int):
-    view = _view_for(request, case_id)
-    referral = _referral_of(view, referral_id)
-    return _run(
-        request,
-        view,
-        form=OptionalNoteForm(request.POST),
-        call=lambda d: services.referral_mark_done(
-            actor=request.user, referral=referral, note=d.get("note") or ""
-        ),
-        success=_("Referral marked done."),
-        anchor="referrals",
-    )
+class ReferralDeclineView(ReferralActionView):
+    success = _("Referral declined.")
+
+    def form(self):
+        return _reason_form(self.request, f"decline-{self.referral.pk}")
+
+    def act(self, data) -> None:
+        services.referral_decline(actor=self.request.user, referral=self.referral, reason=data["reason"])
+
+    def redirect_to(self) -> str:
+        return _safe_next(self.request, reverse("cases:referral_inbox"))
 
 
-@login_required
-@require_POST
-def referral_revoke(request, case_id: int, referral_id: int):
-    view = _view_for(request, case_id)
-    referral = _referral_of(view, referral_id)
-    return _run(
-        request,
-        view,
-        form=_reason_form(request, f"revoke-{referral.pk}"),
-        call=lambda d: services.referral_revoke(actor=request.user, referral=referral, reason=d["reason"]),
-        success=_("Referral revoked."),
-        anchor="referrals",
-    )
+referral_decline = ReferralDeclineView.as_view()
+
+
+class ReferralServicesView(ReferralActionView):
+    success = _("Services reported.")
+
+    def form(self):
+        return ServiceReportForm(self.request.POST, prefix=f"services-{self.referral.pk}")
+
+    def act(self, data) -> None:
+        services.referral_report_services(
+            actor=self.request.user,
+            referral=self.referral,
+            description=data["description"],
+            delivered_on=data.get("delivered_on"),
+        )
+
+
+referral_services = ReferralServicesView.as_view()
+
+
+class ReferralDoneView(ReferralActionView):
+    success = _("Referral marked done.")
+
+    def form(self):
+        return OptionalNoteForm(self.request.POST)
+
+    def act(self, data) -> None:
+        services.referral_mark_done(
+            actor=self.request.user, referral=self.referral, note=data.get("note") or ""
+        )
+
+
+referral_done = ReferralDoneView.as_view()
+
+
+class ReferralRevokeView(ReferralActionView):
+    success = _("Referral revoked.")
+
+    def form(self):
+        return _reason_form(self.request, f"revoke-{self.referral.pk}")
+
+    def act(self, data) -> None:
+        services.referral_revoke(actor=self.request.user, referral=self.referral, reason=data["reason"])
+
+
+referral_revoke = ReferralRevokeView.as_view()
 
 
 @login_required

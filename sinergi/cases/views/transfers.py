@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from sinergi.agencies.selectors import agency_list
 from sinergi.cases import selectors, services
@@ -15,67 +14,70 @@ from sinergi.cases.forms import (
     OptionalNoteForm,
     TransferRequestForm,
 )
-from sinergi.cases.views._actions import _reason_form, _run
-from sinergi.cases.views._shared import _agency_from, _case_url, _safe_next, _view_for
+from sinergi.cases.views._actions import CaseActionView, _reason_form
+from sinergi.cases.views._shared import _agency_from, _case_url, _safe_next
 
 
-@login_required
-@require_POST
-def transfer_request(request, case_id: int):
-    view = _view_for(request, case_id)
-    agencies = agency_list(user=request.user).filter(is_active=True).exclude(pk=view.case.lead_agency_id)
-    form = TransferRequestForm(request.POST, agencies=agencies, prefix="transfer")
-    return _run(
-        request,
-        view,
-        form=form,
-        call=lambda d: services.lead_transfer_request(
-            actor=request.user, case=view.case, to_agency=_agency_from(d["to_agency"]), reason=d["reason"]
-        ),
-        success=_("Lead transfer requested."),
-        anchor="transfers",
-    )
+class TransferRequestView(CaseActionView):
+    success = _("Lead transfer requested.")
+    anchor = "transfers"
+
+    def form(self):
+        case = self.case_view.case
+        agencies = agency_list(user=self.request.user).filter(is_active=True).exclude(pk=case.lead_agency_id)
+        return TransferRequestForm(self.request.POST, agencies=agencies, prefix="transfer")
+
+    def act(self, data) -> None:
+        services.lead_transfer_request(
+            actor=self.request.user,
+            case=self.case_view.case,
+            to_agency=_agency_from(data["to_agency"]),
+            reason=data["reason"],
+        )
 
 
-def _transfer_of(view, transfer_id):
-    transfer = view.transfers().filter(pk=transfer_id).first()
-    if transfer is None:
-        raise Http404
-    return transfer
+transfer_request = TransferRequestView.as_view()
 
 
-@login_required
-@require_POST
-def transfer_accept(request, case_id: int, transfer_id: int):
-    view = _view_for(request, case_id)
-    transfer = _transfer_of(view, transfer_id)
-    return _run(
-        request,
-        view,
-        form=OptionalNoteForm(request.POST),
-        call=lambda d: services.lead_transfer_accept(
-            actor=request.user, transfer=transfer, note=d.get("note") or ""
-        ),
-        success=_("Your agency now leads this case."),
-        redirect_to=_safe_next(request, _case_url(view.case)),
-    )
+class TransferActionView(CaseActionView):
+    """An answer to a lead transfer addressed to the reader's agency (the lead sees them all)."""
+
+    def find_records(self) -> None:
+        self.transfer = self.scoped_child(self.case_view.transfers(), "transfer_id")
 
 
-@login_required
-@require_POST
-def transfer_decline(request, case_id: int, transfer_id: int):
-    view = _view_for(request, case_id)
-    transfer = _transfer_of(view, transfer_id)
-    return _run(
-        request,
-        view,
-        form=_reason_form(request, f"tdecline-{transfer.pk}"),
-        call=lambda d: services.lead_transfer_decline(
-            actor=request.user, transfer=transfer, reason=d["reason"]
-        ),
-        success=_("Lead transfer declined."),
-        redirect_to=_safe_next(request, reverse("cases:transfer_inbox")),
-    )
+class TransferAcceptView(TransferActionView):
+    success = _("Your agency now leads this case.")
+
+    def form(self):
+        return OptionalNoteForm(self.request.POST)
+
+    def act(self, data) -> None:
+        services.lead_transfer_accept(
+            actor=self.request.user, transfer=self.transfer, note=data.get("note") or ""
+        )
+
+    def redirect_to(self) -> str:
+        return _safe_next(self.request, _case_url(self.case_view.case))
+
+
+transfer_accept = TransferAcceptView.as_view()
+
+
+class TransferDeclineView(TransferActionView):
+    success = _("Lead transfer declined.")
+
+    def form(self):
+        return _reason_form(self.request, f"tdecline-{self.transfer.pk}")
+
+    def act(self, data) -> None:
+        services.lead_transfer_decline(actor=self.request.user, transfer=self.transfer, reason=data["reason"])
+
+    def redirect_to(self) -> str:
+        return _safe_next(self.request, reverse("cases:transfer_inbox"))
+
+
+transfer_decline = TransferDeclineView.as_view()
 
 
 @login_required

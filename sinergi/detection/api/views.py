@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sinergi.core.api.viewsets import RestrictedReadOnlyViewSet
 from sinergi.core.errors import ApplicationError
 from sinergi.detection import selectors, services
 from sinergi.detection.api import serializers as s
@@ -112,15 +113,17 @@ class ScreenView(APIView):
         return Response(s.ScreenOutputSerializer({"results": results}).data)
 
 
-class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PostViewSet(RestrictedReadOnlyViewSet):
     """Stored posts. POST stores a batch (validated as an upload: all items or none)."""
 
     permission_classes = [permissions.IsAuthenticated, CanViewPosts]
     serializer_class = s.PostOutputSerializer
     filterset_class = PostFilterSet
+    model = ScreenedPost
+    restrict_actions = {"review": "review", "create": "view"}
 
-    def get_queryset(self):
-        return ScreenedPost.objects.restrict(self.request.user, "view").select_related("campaign")
+    def optimise_queryset(self, queryset):
+        return queryset.select_related("campaign")
 
     @extend_schema(
         operation_id="detection_posts_store",
@@ -153,25 +156,25 @@ class PostViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(s.ReviewOutputSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
-class BatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class BatchViewSet(RestrictedReadOnlyViewSet):
     """Deliveries of posts (uploads, API calls, CLI runs) with their counts and the lines the sender skipped."""
 
     permission_classes = [permissions.IsAuthenticated, CanViewPosts]
     serializer_class = s.BatchOutputSerializer
-
-    def get_queryset(self):
-        return PostBatch.objects.restrict(self.request.user, "view")
+    model = PostBatch
 
 
-class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CampaignViewSet(RestrictedReadOnlyViewSet):
     """Campaigns: near-duplicate posts grouped, most risky first."""
 
     permission_classes = [permissions.IsAuthenticated, CanViewPosts]
     serializer_class = s.CampaignOutputSerializer
     filterset_class = CampaignFilterSet
+    model = Campaign
+    restrict_actions = {"review": "review"}
 
-    def get_queryset(self):
-        return Campaign.objects.restrict(self.request.user, "view").select_related("representative")
+    def optimise_queryset(self, queryset):
+        return queryset.select_related("representative")
 
     @extend_schema(
         operation_id="detection_campaign_review",
@@ -188,18 +191,16 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(s.ReviewOutputSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
-class DepartureScreeningViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
+class DepartureScreeningViewSet(RestrictedReadOnlyViewSet):
     """Departure screenings: visible to the officer's agency and to BP3MI and police of the province."""
 
     serializer_class = s.DepartureOutputSerializer
     filterset_class = DepartureScreeningFilterSet
+    model = DepartureScreening
+    restrict_actions = {"create": "view"}
 
-    def get_queryset(self):
-        return DepartureScreening.objects.restrict(self.request.user, "view").select_related(
-            "officer", "agency"
-        )
+    def optimise_queryset(self, queryset):
+        return queryset.select_related("officer", "agency")
 
     @extend_schema(
         operation_id="detection_departure_create",

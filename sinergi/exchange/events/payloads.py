@@ -1,5 +1,6 @@
 """What an event tells its receiver: built through the case access policy for the receiving system's user,
-so that a receiver learns nothing about a case it may not see, and no more than a summary of one it may."""
+so that a receiver learns nothing about a case it may not see, and no more than a summary of one it may: the
+case's fields and the event's codes pass `policy.redact` with the field groups the receiver sees."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ def event_payload(event, system_user) -> dict | None:
         "data": dict(event.data or {}),
     }
     if event.case_id is not None:
+        from sinergi.cases import policy
         from sinergi.cases.access import case_view
         from sinergi.cases.models import Case
 
@@ -21,7 +23,7 @@ def event_payload(event, system_user) -> dict | None:
         view = case_view(system_user, case) if case is not None else None
         if view is None:
             return None
-        body["case"] = {
+        summary = {
             "id": case.pk,
             "reference": case.reference,
             "stage": case.stage,
@@ -30,6 +32,8 @@ def event_payload(event, system_user) -> dict | None:
             "intake_channel": case.intake_channel,
             "destination_country": case.destination_country,
         }
+        body["case"] = policy.redact(policy.Kind.CASE, summary, view.groups)
+        body["data"] = policy.redact(policy.Kind.CASE, body["data"], view.groups)
         if event.object_type == "cases.referral":
             body["referral"] = {"id": int(event.object_id)}
     elif event.object_type == "people.person":
@@ -40,5 +44,10 @@ def event_payload(event, system_user) -> dict | None:
             return None
         body["person"] = {"id": int(event.object_id)}
     elif event.object_type == "detection.screenedpost":
+        from sinergi.detection.models import ScreenedPost
+
+        # A post is in the shared queue, open only to those the policy lets read posts.
+        if not ScreenedPost.objects.restrict(system_user, "view").filter(pk=event.object_id).exists():
+            return None
         body["post"] = {"id": int(event.object_id)}
     return body

@@ -6,12 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
 from sinergi.core.api.params import query_params
+from sinergi.core.api.viewsets import RestrictedGenericViewSet
 from sinergi.core.errors import ApplicationError
 from sinergi.people import access, identifiers
 from sinergi.people.api.serializers import (
@@ -142,9 +143,27 @@ def _current(person: Person) -> dict:
         responses={204: None, 409: OpenApiResponse(description="`person_in_use`"), **ERROR_RESPONSES},
     ),
 )
-class PersonViewSet(viewsets.GenericViewSet):
+class PersonViewSet(RestrictedGenericViewSet):
+    """Person records, scoped by Person.objects.restrict (the base finds a detail action's record before the
+    body is read: 404 out of scope, 403 when the reader may see the record but not take this action)."""
+
     serializer_class = PersonOutputSerializer
-    queryset = Person.objects.none()  # every request goes through the selectors; this only names the model
+    model = Person
+    restrict_actions = {
+        "search": PersonAction.VIEW,
+        "destroy": PersonAction.DELETE,
+        "reveal": PersonAction.REVEAL,
+        "create": PersonAction.VIEW,
+    }
+
+    def get_object(self) -> Person:
+        if not hasattr(self, "_scoped_object"):
+            self._scoped_object = self._get(
+                self.kwargs[self.lookup_url_kwarg or self.lookup_field],
+                self.restrict_action(),
+                audit=self.action == "retrieve",
+            )
+        return self._scoped_object
 
     def _get(self, pk, action: str = PersonAction.VIEW, *, audit: bool = False) -> Person:
         try:
@@ -204,7 +223,7 @@ class PersonViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(PersonOutputSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
-        person = self._get(pk, audit=True)
+        person = self.get_object()
         return Response(PersonOutputSerializer(person).data)
 
     def create(self, request):
@@ -222,7 +241,7 @@ class PersonViewSet(viewsets.GenericViewSet):
         return Response(PersonOutputSerializer(person).data, status=status.HTTP_201_CREATED)
 
     def _update(self, request, pk, *, partial: bool):
-        person = self._get(pk, PersonAction.CHANGE)
+        person = self.get_object()
         serializer = (PersonPatchSerializer if partial else PersonUpdateSerializer)(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -246,7 +265,7 @@ class PersonViewSet(viewsets.GenericViewSet):
         return self._update(request, pk, partial=True)
 
     def destroy(self, request, pk=None):
-        person = self._get(pk, PersonAction.DELETE)
+        person = self.get_object()
         person_delete(actor=request.user, person_id=person.pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -257,7 +276,7 @@ class PersonViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
-        self._get(pk, PersonAction.REVEAL)  # 404 before the body is read: an unknown id tells nothing
+        self.get_object()  # found by the base before the body is read: an unknown id tells nothing
         serializer = RevealInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         field = serializer.validated_data["field"]
