@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import re
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.views.decorators.http import require_GET
+from django.http import HttpResponse
 
 from sinergi.agencies.choices import LetterKind
 from sinergi.cases import letters, services
-from sinergi.cases.views._shared import _view_for
+from sinergi.cases.views._shared import CasePageView
 from sinergi.core.pdf import render_pdf
 
 
@@ -28,42 +26,50 @@ def _pdf_response(content: bytes, name: str, reference: str) -> HttpResponse:
     return response
 
 
-@login_required
-@require_GET
-def referral_letter(request, case_id: int, referral_id: int):
-    view = _view_for(request, case_id)
-    referral = view.referrals().filter(pk=referral_id).first()
-    if referral is None:
-        raise Http404
-    number = services.letter_issue(
-        actor=request.user, agency=referral.from_agency, kind=LetterKind.REFERRAL, record=referral
-    )
-    data = letters.referral_letter(view=view, referral=referral, number=number)
-    return _pdf_response(render_pdf(letters.TEMPLATE, data=data), "surat-rujukan", view.case.reference)
+class LetterView(CasePageView):
+    """A letter of the case as a PDF download (GET only)."""
+
+    http_method_names = ["get", "head"]
 
 
-@login_required
-@require_GET
-def case_summary(request, case_id: int):
-    view = _view_for(request, case_id)
-    number = services.letter_issue(
-        actor=request.user, agency=request.user.agency, kind=LetterKind.CASE_SUMMARY, record=view.case
-    )
-    data = letters.case_summary(view=view, number=number)
-    return _pdf_response(render_pdf(letters.TEMPLATE, data=data), "ringkasan-kasus", view.case.reference)
+class ReferralLetterView(LetterView):
+    def get(self, request, case_id: int, referral_id: int):
+        view = self.case_view
+        referral = self.scoped_child(view.referrals(), "referral_id")
+        number = services.letter_issue(
+            actor=request.user, agency=referral.from_agency, kind=LetterKind.REFERRAL, record=referral
+        )
+        data = letters.referral_letter(view=view, referral=referral, number=number)
+        return _pdf_response(render_pdf(letters.TEMPLATE, data=data), "surat-rujukan", view.case.reference)
 
 
-@login_required
-@require_GET
-def handover_record(request, case_id: int, transfer_id: int):
-    view = _view_for(request, case_id)
-    transfer = view.transfers().filter(pk=transfer_id).first()
-    if transfer is None:
-        raise Http404
-    number = services.letter_issue(
-        actor=request.user, agency=transfer.from_agency, kind=LetterKind.HANDOVER, record=transfer
-    )
-    data = letters.handover_record(view=view, transfer=transfer, number=number)
-    return _pdf_response(
-        render_pdf(letters.TEMPLATE, data=data), "berita-acara-serah-terima", view.case.reference
-    )
+referral_letter = ReferralLetterView.as_view()
+
+
+class CaseSummaryView(LetterView):
+    def get(self, request, case_id: int):
+        view = self.case_view
+        number = services.letter_issue(
+            actor=request.user, agency=request.user.agency, kind=LetterKind.CASE_SUMMARY, record=view.case
+        )
+        data = letters.case_summary(view=view, number=number)
+        return _pdf_response(render_pdf(letters.TEMPLATE, data=data), "ringkasan-kasus", view.case.reference)
+
+
+case_summary = CaseSummaryView.as_view()
+
+
+class HandoverRecordView(LetterView):
+    def get(self, request, case_id: int, transfer_id: int):
+        view = self.case_view
+        transfer = self.scoped_child(view.transfers(), "transfer_id")
+        number = services.letter_issue(
+            actor=request.user, agency=transfer.from_agency, kind=LetterKind.HANDOVER, record=transfer
+        )
+        data = letters.handover_record(view=view, transfer=transfer, number=number)
+        return _pdf_response(
+            render_pdf(letters.TEMPLATE, data=data), "berita-acara-serah-terima", view.case.reference
+        )
+
+
+handover_record = HandoverRecordView.as_view()
