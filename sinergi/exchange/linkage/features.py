@@ -1,7 +1,7 @@
 """From person records as agencies write them to the columns the linkage model compares (no Django import).
 
 `prepare(frame)` takes a pandas DataFrame with the canonical columns (`unique_id`, `name`, and any of `sex`,
-`birth_date`, `nik`, `phone`, `region`) and returns the feature table:
+`birth_date`, `nik`, `phone`, `region`, `address`, `postcode`) and returns the feature table:
 
 | column | what |
 |---|---|
@@ -13,6 +13,9 @@
 | `phone` | E.164 (`sinergi.people.identifiers.normalise_phone`, with a fast path for Indonesian mobiles) |
 | `region` | the district code digits (6), from the address region if given, else the NIK's prefix; the |
 |          | comparison reads the hierarchy from it: district, regency (4 digits), province (2) |
+| `address`, `address_tokens` | free-text address, normalised (`normalise_address`: Jl./Jln./Jalan one word, |
+|          | RT/RW numbers without zeros, No./Kel./Desa/Kec./Kab./Kota markers dropped) and its distinct words |
+| `postcode` | the digits of the postal code (3-10 of them) |
 
 Values are normalised once per distinct value, so a million rows with shared names, dates and household phones
 cost far less than a million calls.
@@ -29,7 +32,7 @@ import pandas as pd
 from sinergi.exchange.linkage.names import name_key
 from sinergi.people import identifiers
 
-COLUMNS = ("unique_id", "name", "sex", "birth_date", "nik", "phone", "region")
+COLUMNS = ("unique_id", "name", "sex", "birth_date", "nik", "phone", "region", "address", "postcode")
 FEATURE_COLUMNS = (
     "unique_id",
     "name_key",
@@ -42,10 +45,27 @@ FEATURE_COLUMNS = (
     "nik",
     "phone",
     "region",
+    "address",
+    "address_tokens",
+    "postcode",
 )
+# Columns holding lists of words (the others are text).
+LIST_COLUMNS = frozenset({"name_tokens", "address_tokens"})
 _FEMALE = frozenset({"f", "p", "perempuan", "wanita", "female", "w", "pr", "2"})
 _MALE = frozenset({"m", "l", "laki-laki", "laki laki", "lakilaki", "pria", "male", "lk", "1"})
 _MOBILE_ID = re.compile(r"^8\d{8,11}$")
+# Written forms of one address word -> the one word kept ("" drops it: a marker that says nothing by itself).
+_ADDRESS_WORDS = {
+    **dict.fromkeys(("jl", "jln", "jalan"), "jl"),
+    **dict.fromkeys(("gg", "gang"), "gg"),
+    **dict.fromkeys(("no", "nomor", "nomer", "nmr"), ""),
+    **dict.fromkeys(("kel", "kelurahan", "desa", "ds", "kec", "kecamatan", "kab", "kabupaten", "kota"), ""),
+    **dict.fromkeys(("dusun", "dsn"), "dusun"),
+    **dict.fromkeys(("perum", "perumahan"), "perum"),
+}
+# "RT.003/RW.05", "RT 3 RW 5", "rt003rw005": the neighbourhood numbers, written together or apart.
+_RT_RW = re.compile(r"(?<![a-z])(rt|rw)[\s.:]*0*(\d+)")
+_ADDRESS_SPLIT = re.compile(r"[^0-9a-z]+")
 _DATE_FORMATS = (
     re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
     re.compile(r"^(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})$"),
@@ -95,6 +115,26 @@ def normalise_phone(raw: str) -> str | None:
         return identifiers.normalise_phone(text)
     except identifiers.InvalidPhoneNumber:
         return None
+
+
+def normalise_address(raw: object) -> str | None:
+    """One spelling of a free-text address: "Jln. Merdeka No. 5, RT.003/RW.005, Kel. Sukamaju" and
+    "jalan merdeka 5 rt 3 rw 5 sukamaju" both give "jl merdeka 5 rt 3 rw 5 sukamaju"; None when nothing is left.
+    """
+    text = _RT_RW.sub(r" \1 \2 ", str(raw or "").lower())
+    words = []
+    for word in _ADDRESS_SPLIT.split(text):
+        word = _ADDRESS_WORDS.get(word, word)
+        if word.isdigit():
+            word = word.lstrip("0") or "0"
+        if word:
+            words.append(word)
+    return " ".join(words) or None
+
+
+def normalise_postcode(raw: object) -> str | None:
+    digits = re.sub(r"\D", "", str(raw or ""))
+    return digits if 3 <= len(digits) <= 10 else None
 
 
 def normalise_region(raw: object) -> str | None:
@@ -164,4 +204,8 @@ def prepare(frame: pd.DataFrame, *, today: date | None = None) -> pd.DataFrame:
     out["phone"] = _map_unique(_text(frame, "phone"), normalise_phone).astype("object")
     region = _map_unique(_text(frame, "region"), normalise_region)
     out["region"] = region.where(region.notna(), nik_region.where(nik16.notna())).astype("object")
+    address = _map_unique(_text(frame, "address"), normalise_address)
+    out["address"] = address.astype("object")
+    out["address_tokens"] = address.map(lambda a: sorted(set(a.split())) if isinstance(a, str) else [])
+    out["postcode"] = _map_unique(_text(frame, "postcode"), normalise_postcode).astype("object")
     return out.where(out.notna(), None)

@@ -11,7 +11,12 @@ Comparisons (each on the columns made by features.py):
 - contact: phone and region together (same phone and district, same phone, same district with another
   phone, same district, regency, province, ...): the Kemendagri hierarchy read from the codes, and one
   comparison rather than two because a household shares both its number and its district;
-- sex: exact, else.
+- sex: exact, else;
+- address (optional): exact normalised text, Jaro-Winkler >= 0.9, two words in common, else;
+- postcode (optional): exact, one digit wrong or two swapped, else.
+
+A column a file does not have is null on every record: its comparison sits at its null level, weight 0, and
+the other comparisons decide as before.
 
 Candidate pairs come from the blocking rules in `BLOCKING_RULES`: any pair sharing a NIK, a phone, a birth
 date with the first or last name word, the name words in any order, a birth date and district, or the first
@@ -38,7 +43,7 @@ import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
 from splink.internals.exceptions import SplinkException
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 MODEL_KIND = "sinergi-id-person"
 TRAINED_DIR = Path(__file__).resolve().parent / "trained"
 DEFAULT_MODEL = TRAINED_DIR / "default.json"
@@ -60,6 +65,9 @@ BLOCKING_RULES = [
     block_on("dob", "region"),
     block_on("name_first", "region"),
     block_on("name_last", "region"),
+    block_on("name_first", "postcode"),
+    block_on("name_last", "postcode"),
+    block_on("dob", "postcode"),
 ]
 
 
@@ -113,14 +121,15 @@ def _contact_comparison():
     )
 
 
-def settings(*, term_frequencies: bool = True) -> SettingsCreator:
+def settings(*, term_frequencies: bool = True, link_type: str = "dedupe_only") -> SettingsCreator:
     """The untrained Indonesian-aware model.
 
     Without `term_frequencies` a common name weighs as much as a rare one: for inputs too small to say which
     names are common (a few hundred records, the candidates of one intake), where frequencies would mislead.
+    `link_type="link_only"` links two sources without looking for duplicates inside either.
     """
     return SettingsCreator(
-        link_type="dedupe_only",
+        link_type=link_type,
         unique_id_column_name="unique_id",
         probability_two_random_records_match=1e-6,
         comparisons=[
@@ -139,6 +148,28 @@ def settings(*, term_frequencies: bool = True) -> SettingsCreator:
             ),
             _contact_comparison(),
             cl.ExactMatch("sex"),
+            cl.CustomComparison(
+                output_column_name="address",
+                comparison_description="normalised free-text address",
+                comparison_levels=[
+                    cll.NullLevel("address"),
+                    cll.ExactMatchLevel("address"),
+                    cll.JaroWinklerLevel("address", 0.9),
+                    cll.ArrayIntersectLevel("address_tokens", 2).configure(
+                        label_for_charts="two words in common"
+                    ),
+                    cll.ElseLevel(),
+                ],
+            ),
+            cl.CustomComparison(
+                output_column_name="postcode",
+                comparison_levels=[
+                    cll.NullLevel("postcode"),
+                    cll.ExactMatchLevel("postcode"),
+                    cll.DamerauLevenshteinLevel("postcode", 1),
+                    cll.ElseLevel(),
+                ],
+            ),
         ],
         blocking_rules_to_generate_predictions=BLOCKING_RULES,
         retain_intermediate_calculation_columns=False,
@@ -240,7 +271,9 @@ class ModelError(ValueError):
     """A saved model that cannot be used (missing, not JSON, another kind or an older feature version)."""
 
 
-def load(path: Path, *, term_frequencies: bool = True) -> tuple[SettingsCreator, ModelVersion]:
+def load(
+    path: Path, *, term_frequencies: bool = True, link_type: str = "dedupe_only"
+) -> tuple[SettingsCreator, ModelVersion]:
     """The settings (for any backend) and version record of a saved model; ModelError if it does not fit."""
     try:
         model = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -252,19 +285,21 @@ def load(path: Path, *, term_frequencies: bool = True) -> tuple[SettingsCreator,
             f"{path}: model {record.kind} v{record.feature_version}, need {MODEL_KIND} v{FEATURE_VERSION}"
         )
     try:
-        return settings_from_saved(model, term_frequencies=term_frequencies), record
+        return settings_from_saved(model, term_frequencies=term_frequencies, link_type=link_type), record
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"{path}: not a model of these comparisons ({exc})") from exc
 
 
-def settings_from_saved(saved: dict, *, term_frequencies: bool = True) -> SettingsCreator:
+def settings_from_saved(
+    saved: dict, *, term_frequencies: bool = True, link_type: str = "dedupe_only"
+) -> SettingsCreator:
     """The comparisons rebuilt for any SQL dialect, carrying the trained parameters of a saved model.
 
     Splink's JSON holds SQL in the dialect it was trained on (DuckDB quotes names with "", Spark with ``):
     loaded as it is into another backend, a level would silently compare string literals. The parameters are
     what was learnt; the comparisons are code, so they are rebuilt here and given those parameters.
     """
-    creator = settings(term_frequencies=term_frequencies)
+    creator = settings(term_frequencies=term_frequencies, link_type=link_type)
     saved_by_name = {c["output_column_name"]: c for c in saved["comparisons"]}
     for comparison in creator.comparisons:
         name = comparison.get_comparison("duckdb").output_column_name

@@ -17,18 +17,21 @@ import pyarrow as pa
 from splink import Linker
 
 from sinergi.exchange.linkage import model as linkage_model
-from sinergi.exchange.linkage.features import FEATURE_COLUMNS
+from sinergi.exchange.linkage.features import FEATURE_COLUMNS, LIST_COLUMNS
 
 BACKENDS = ("duckdb", "spark")
-_TEXT_COLUMNS = [c for c in FEATURE_COLUMNS if c != "name_tokens"]
+# Splink names each source of a link_only run after its table; "src_1" and "src_2" become sources "1" and "2".
+_SOURCE_TABLES = ("src_1", "src_2")
 
 
 @dataclass
 class LinkResult:
     """Clusters of every record, the scored pairs worth a look, and the model that scored them."""
 
-    clusters: pd.DataFrame  # unique_id, cluster_id (one row per input record)
-    pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_probability, match_weight (>= review threshold)
+    # unique_id, cluster_id (one row per input record); with two sources also `source` ("1" or "2")
+    clusters: pd.DataFrame
+    # unique_id_l, unique_id_r, match_probability, match_weight (>= review threshold); two sources: source_l/_r
+    pairs: pd.DataFrame
     model: dict
     version: linkage_model.ModelVersion | None
     trained: bool
@@ -36,7 +39,7 @@ class LinkResult:
 
 def _arrow(features: pd.DataFrame) -> pa.Table:
     schema = pa.schema(
-        [(c, pa.list_(pa.string())) if c == "name_tokens" else (c, pa.string()) for c in FEATURE_COLUMNS]
+        [(c, pa.list_(pa.string())) if c in LIST_COLUMNS else (c, pa.string()) for c in FEATURE_COLUMNS]
     )
     return pa.Table.from_pandas(features[list(FEATURE_COLUMNS)], schema=schema, preserve_index=False)
 
@@ -102,7 +105,7 @@ def _register(db_api, features: pd.DataFrame, name: str):
 
         schema = T.StructType(
             [
-                T.StructField(c, T.ArrayType(T.StringType()) if c == "name_tokens" else T.StringType(), True)
+                T.StructField(c, T.ArrayType(T.StringType()) if c in LIST_COLUMNS else T.StringType(), True)
                 for c in FEATURE_COLUMNS
             ]
         )
@@ -119,6 +122,8 @@ def _noop(_stage: str) -> None:
 def link(
     features: pd.DataFrame,
     *,
+    other: pd.DataFrame | None = None,
+    one_to_one: bool = False,
     backend: str = "duckdb",
     model_path: Path | None = None,
     train: bool | None = None,
@@ -127,41 +132,67 @@ def link(
     match_probability: float = linkage_model.MATCH_PROBABILITY,
     review_probability: float = linkage_model.REVIEW_PROBABILITY,
 ) -> LinkResult:
-    """Links `features` (features.prepare) into clusters.
+    """Links `features` (features.prepare) into clusters; with `other`, links the two sources to each other.
+
+    Without `other` the records are deduplicated (Splink's dedupe_only). With it, only pairs across the two
+    sources are scored (link_only): source "1" is `features`, source "2" is `other`, ids need only be unique
+    within their source. `one_to_one` (two sources only) keeps each record's best match at or above
+    `match_probability`, taken greedily best first, instead of connected components: for sources that each
+    hold a person at most once, where a chain a1-b1-a2 would otherwise join two people.
 
     `train=None` trains on the input when it has at least MIN_TRAIN_ROWS records and no `model_path` was given;
     otherwise the saved model (`model_path`, else the shipped default) scores it as it is.
     """
+    if one_to_one and other is None:
+        raise ValueError("one_to_one needs two sources")
     logging.getLogger("splink").setLevel(logging.WARNING)
+    rows = len(features) + (0 if other is None else len(other))
+    link_type = "dedupe_only" if other is None else "link_only"
     if train is None:
-        train = model_path is None and len(features) >= linkage_model.MIN_TRAIN_ROWS
+        train = model_path is None and rows >= linkage_model.MIN_TRAIN_ROWS
     db_api = make_db_api(backend, spark_session=spark_session)
-    records = _register(db_api, features, "__sinergi_people")
+    if other is None:
+        records = _register(db_api, features, "__sinergi_people")
+    else:
+        records = [
+            _register(db_api, frame, name)
+            for frame, name in zip((features, other), _SOURCE_TABLES, strict=True)
+        ]
     version = None
     if train:
-        linker = Linker(records, linkage_model.settings(), log_level=None)
+        linker = Linker(records, linkage_model.settings(link_type=link_type), log_level=None)
         on_stage("train")
         linkage_model.train(linker)
     else:
         settings, version = linkage_model.load(
             model_path or linkage_model.DEFAULT_MODEL,
-            term_frequencies=len(features) >= linkage_model.MIN_TRAIN_ROWS,
+            term_frequencies=rows >= linkage_model.MIN_TRAIN_ROWS,
+            link_type=link_type,
         )
         linker = Linker(records, settings, log_level=None)
     on_stage("predict")
     predictions = linker.inference.predict(threshold_match_probability=review_probability)
-    on_stage("cluster")
-    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=match_probability
-    )
-    clusters = linker.misc.query_sql(
-        f"select unique_id, cluster_id from {clustered.physical_name}",  # noqa: S608 (Splink's own table name)
-        output_type="pandas",
-    )
+    sources = "" if other is None else ", source_dataset_l, source_dataset_r"
     pairs = linker.misc.query_sql(
-        f"select unique_id_l, unique_id_r, match_probability, match_weight from {predictions.physical_name}",  # noqa: S608
+        f"select unique_id_l, unique_id_r, match_probability, match_weight{sources} from {predictions.physical_name}",  # noqa: S608 (Splink's own table name)
         output_type="pandas",
     )
+    on_stage("cluster")
+    if one_to_one:
+        clusters = _one_to_one(features, other, pairs, match_probability)
+    else:
+        clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+            predictions, threshold_match_probability=match_probability
+        )
+        clusters = linker.misc.query_sql(
+            f"select unique_id, cluster_id{'' if other is None else ', source_dataset'} from {clustered.physical_name}",  # noqa: S608
+            output_type="pandas",
+        )
+    if other is not None:
+        pairs = _name_sources(pairs, ("source_dataset_l", "source_l"), ("source_dataset_r", "source_r"))
+        if "source_dataset" in clusters:
+            clusters = _name_sources(clusters, ("source_dataset", "source"))
+            clusters["cluster_id"] = clusters["cluster_id"].map(_cluster_key)
     return LinkResult(
         clusters=clusters,
         pairs=pairs,
@@ -169,6 +200,55 @@ def link(
         version=version,
         trained=bool(train),
     )
+
+
+def _source(table: str) -> str:
+    return table.removeprefix("src_")
+
+
+def _cluster_key(splink_key: str) -> str:
+    """Splink's "src_1-__-17" as "1:17" (the source, then the record's id within it)."""
+    table, _, unique_id = splink_key.partition("-__-")
+    return f"{_source(table)}:{unique_id}"
+
+
+def _name_sources(frame: pd.DataFrame, *renames: tuple[str, str]) -> pd.DataFrame:
+    frame = frame.rename(columns=dict(renames))
+    for _, column in renames:
+        frame[column] = frame[column].map(_source)
+    return frame
+
+
+def _one_to_one(
+    left: pd.DataFrame, right: pd.DataFrame, pairs: pd.DataFrame, match_probability: float
+) -> pd.DataFrame:
+    """Each record with its best partner at or above `match_probability`, best pairs first, each used once."""
+    sure = pairs[pairs.match_probability >= match_probability].sort_values(
+        ["match_probability", "unique_id_l", "unique_id_r"], ascending=[False, True, True], kind="stable"
+    )
+    partner: dict[str, str] = {}
+    taken: set[str] = set()
+    for l_table, l_id, r_table, r_id in zip(
+        sure.source_dataset_l, sure.unique_id_l, sure.source_dataset_r, sure.unique_id_r, strict=True
+    ):
+        one, two = f"{_source(l_table)}:{l_id}", f"{_source(r_table)}:{r_id}"
+        if one not in taken and two not in taken:
+            taken.update((one, two))
+            partner[two] = one if one < two else two
+            partner[one] = partner[two]
+    frames = []
+    for source, frame in (("1", left), ("2", right)):
+        keys = source + ":" + frame["unique_id"].astype(str)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "unique_id": frame["unique_id"].to_numpy(),
+                    "source": source,
+                    "cluster_id": keys.map(lambda k: partner.get(k, k)).to_numpy(),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
 
 
 def train_and_save(
