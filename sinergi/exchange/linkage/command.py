@@ -1,10 +1,16 @@
 """`sinergi link`: link any CSV of person records into clusters, outside the web app.
 
-    sinergi link records.csv -o clusters.csv --id ID --name NAMA [--sex JK] [--birth-date TGL_LAHIR]
-                 [--nik NIK] [--phone HP] [--region KODE_WILAYAH] [--backend duckdb|spark] [--model M.json]
+    sinergi link records.csv [other.csv] -o clusters.csv --id ID --name NAMA [--sex JK]
+                 [--birth-date TGL_LAHIR] [--nik NIK] [--phone HP] [--region KODE_WILAYAH] [--address ALAMAT]
+                 [--postcode KODE_POS] [--one-to-one] [--backend duckdb|spark] [--model M.json]
                  [--save-model M.json --model-version V] [--encoding cp1252] [--quiet]
 
-Writes `id,cluster` for every input row, in input order: rows with the same cluster are the same person.
+One file: its records are deduplicated; writes `id,cluster` for every input row, in input order: rows with the
+same cluster are the same person. Two files (the same column names in both): only pairs across the files are
+scored (Splink's link_only), ids need be unique only within their file, and the output is `source,id,cluster`
+(source 1 or 2, the file's place on the command line; the cluster is "source:id" of one of its records), the
+first file's rows first. `--one-to-one` (two files) pairs each record with at most one of the other file, its
+best match, for files that each hold a person once.
 The output appears whole or not at all (written to a temporary file beside it, then renamed).
 
 Exit codes: 0 linked; 2 usage, input or output error (nothing written); 130 interrupted (nothing written).
@@ -27,6 +33,8 @@ COLUMN_OPTIONS = (
     ("nik", "nik", False),
     ("phone", "phone", False),
     ("region", "region", False),
+    ("address", "address", False),
+    ("postcode", "postcode", False),
 )
 STAGES = {"read": "membaca", "prepare": "menormalkan", "train": "melatih model", "predict": "menilai pasangan",
           "cluster": "mengelompokkan", "write": "menulis"}  # fmt: skip
@@ -42,7 +50,12 @@ def add_parser(subparsers) -> None:
         help="tautkan rekaman orang dalam berkas CSV (id,cluster)",
         description="Tautkan rekaman orang yang sama dalam berkas CSV; tulis id,cluster untuk setiap baris.",
     )
-    p.add_argument("input", help="berkas CSV masukan (baris pertama: nama kolom)")
+    p.add_argument(
+        "input",
+        nargs="+",
+        metavar="input",
+        help="berkas CSV masukan (baris pertama: nama kolom); dua berkas: tautkan berkas pertama ke berkas kedua",
+    )
     p.add_argument(
         "-o", "--output", required=True, help="berkas CSV hasil id,cluster (ditulis utuh di akhir)"
     )
@@ -53,6 +66,13 @@ def add_parser(subparsers) -> None:
     p.add_argument("--nik", dest="col_nik", metavar="KOLOM", help="kolom NIK")
     p.add_argument("--phone", dest="col_phone", metavar="KOLOM", help="kolom nomor telepon")
     p.add_argument("--region", dest="col_region", metavar="KOLOM", help="kolom kode wilayah Kemendagri")
+    p.add_argument("--address", dest="col_address", metavar="KOLOM", help="kolom alamat (teks bebas)")
+    p.add_argument("--postcode", dest="col_postcode", metavar="KOLOM", help="kolom kode pos")
+    p.add_argument(
+        "--one-to-one",
+        action="store_true",
+        help="dua berkas: setiap rekaman dipasangkan paling banyak dengan satu rekaman berkas lain",
+    )
     p.add_argument("--backend", choices=("duckdb", "spark"), default="duckdb", help="mesin (bawaan: duckdb)")
     p.add_argument("--model", type=Path, help="model tersimpan (JSON) untuk menilai tanpa melatih")
     p.add_argument("--save-model", type=Path, help="simpan model yang dilatih ke berkas JSON ini")
@@ -105,15 +125,24 @@ def read_records(path: str, columns: dict[str, str], encoding: str):
     return records
 
 
-def write_clusters(path: str, ids, clusters) -> None:
-    """Writes id,cluster atomically: a temporary file beside the target, renamed when complete."""
+def _read_source(path: str, columns: dict[str, str], encoding: str, *, named: bool):
+    try:
+        return read_records(path, columns, encoding)
+    except InputError as exc:
+        if named:  # with two files, say which one
+            raise InputError(f"{os.path.basename(path)}: {exc}") from exc
+        raise
+
+
+def write_clusters(path: str, header: list[str], rows) -> None:
+    """Writes the header and rows atomically: a temporary file beside the target, renamed when complete."""
     target = Path(path)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["id", "cluster"])
-            writer.writerows(zip(ids, clusters, strict=True))
+            writer.writerow(header)
+            writer.writerows(rows)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -141,19 +170,28 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         stage("read")
-        records = read_records(args.input, columns, args.encoding)
+        if len(args.input) > 2:
+            raise InputError("paling banyak dua berkas masukan")
+        if args.one_to_one and len(args.input) != 2:
+            raise InputError("--one-to-one hanya untuk dua berkas masukan")
+        sources = [
+            _read_source(path, columns, args.encoding, named=len(args.input) > 1) for path in args.input
+        ]
         stage("prepare")
-        features = prepare(records)
+        features = [prepare(records) for records in sources]
+        rows = sum(len(f) for f in features)
         train = None if args.model is None else False
-        if args.model is None and len(features) < linkage_model.MIN_TRAIN_ROWS:
+        if args.model is None and rows < linkage_model.MIN_TRAIN_ROWS:
             bar.write(
-                f"{len(features)} rekaman terlalu sedikit untuk melatih model sendiri "
+                f"{rows} rekaman terlalu sedikit untuk melatih model sendiri "
                 f"(minimal {linkage_model.MIN_TRAIN_ROWS}); memakai model bawaan",
                 file=sys.stderr,
             )
             bar.update(1)
         result = link(
-            features,
+            features[0],
+            other=features[1] if len(features) == 2 else None,
+            one_to_one=args.one_to_one,
             backend=args.backend,
             model_path=args.model,
             train=train,
@@ -164,13 +202,30 @@ def run(args: argparse.Namespace) -> int:
                 result.model,
                 args.save_model,
                 version=args.model_version or "1",
-                trained_on_records=len(features),
-                note=f"sinergi link {os.path.basename(args.input)}",
+                trained_on_records=rows,
+                note=f"sinergi link {' '.join(os.path.basename(path) for path in args.input)}",
             )
-        cluster_of = dict(zip(result.clusters["unique_id"], result.clusters["cluster_id"], strict=True))
-        ids = records["unique_id"].tolist()
+        clusters = result.clusters
         stage("write")
-        write_clusters(args.output, ids, [cluster_of.get(i, i) for i in ids])
+        if len(sources) == 1:
+            cluster_of = dict(zip(clusters["unique_id"], clusters["cluster_id"], strict=True))
+            ids = sources[0]["unique_id"].tolist()
+            out = [(i, cluster_of.get(i, i)) for i in ids]
+            write_clusters(args.output, ["id", "cluster"], out)
+        else:
+            cluster_of = dict(
+                zip(
+                    zip(clusters["source"], clusters["unique_id"], strict=True),
+                    clusters["cluster_id"],
+                    strict=True,
+                )
+            )
+            out = [
+                (source, i, cluster_of.get((source, i), f"{source}:{i}"))
+                for source, records in zip(("1", "2"), sources, strict=True)
+                for i in records["unique_id"].tolist()
+            ]
+            write_clusters(args.output, ["source", "id", "cluster"], out)
     except InputError as exc:
         bar.close()
         print(f"sinergi: {exc}", file=sys.stderr)
@@ -188,9 +243,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"sinergi: gagal membaca/menulis: {exc}", file=sys.stderr)
         return 2
     bar.close()
-    merged = len(ids) - len({cluster_of.get(i, i) for i in ids})
+    people = len({row[-1] for row in out})
     print(
-        f"Selesai: {len(ids)} rekaman, {len(ids) - merged} orang ({merged} rekaman digabung). Hasil: {args.output}",
+        f"Selesai: {len(out)} rekaman, {people} orang ({len(out) - people} rekaman digabung). Hasil: {args.output}",
         file=sys.stderr,
     )
     return 0

@@ -19,8 +19,9 @@ A column a file does not have is null on every record: its comparison sits at it
 the other comparisons decide as before.
 
 Candidate pairs come from the blocking rules in `BLOCKING_RULES`: any pair sharing a NIK, a phone, a birth
-date with the first or last name word, the name words in any order, a birth date and district, or the first
-or last name word and district.
+date with the first or last name word, the name words in any order, a birth date and district, the first or
+last name word and district, the first or last name word or the birth date and postcode, the same address, or
+the same first 12 letters of the address and postcode.
 
 A model is saved as Splink's own JSON (`<name>.json`) beside a version record (`<name>.version.json`: version,
 when, on how many records, with which Splink and feature version). `trained/default.json` ships with the
@@ -68,6 +69,10 @@ BLOCKING_RULES = [
     block_on("name_first", "postcode"),
     block_on("name_last", "postcode"),
     block_on("dob", "postcode"),
+    # The same address, or the same start of it in one postcode ("7 erldunda circuit bellbird ctge" and
+    # "... bellbirdctge"): catches records whose name, birth date and number are all mistyped or swapped.
+    block_on("address"),
+    block_on("substr(address, 1, 12)", "postcode"),
 ]
 
 

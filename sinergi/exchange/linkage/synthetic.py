@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
+from faker.providers.address.id_ID import Provider as _Addresses
 from faker.providers.person.id_ID import Provider as _Names
 
 from sinergi.people.nik import nik_build
@@ -62,6 +63,7 @@ class _Person:
         "district",
         "dob",
         "father",
+        "home",
         "household",
         "muhammad",
         "nik",
@@ -199,8 +201,45 @@ def _written_region(rng: random.Random, person: _Person) -> str:
     return ".".join(code[i : i + 2] for i in range(0, len(code), 2))
 
 
-def generate(rows: int, *, seed: int = 1) -> pd.DataFrame:
-    """`rows` records (columns unique_id, name, sex, birth_date, nik, phone, region, true_cluster)."""
+def _home(rng: random.Random) -> tuple[str, int, int, int, str]:
+    """Street, house number, RT, RW and postcode of one household."""
+    return (
+        rng.choice(_Addresses.streets),
+        rng.randrange(1, 200),
+        rng.randrange(1, 20),
+        rng.randrange(1, 15),
+        f"{rng.randrange(10000, 99999)}",
+    )
+
+
+def _written_address(rng: random.Random, home: tuple[str, int, int, int, str]) -> tuple[str, str]:
+    """The address and postcode as an agency writes them: Jl./Jln./Jalan, No. or not, RT/RW zero-padded or not."""
+    street, number, rt, rw, postcode = home
+    if rng.random() < 0.05:
+        number = rng.randrange(1, 200)  # moved within the street
+    if rng.random() < 0.1:
+        street = _typo(rng, street)
+    prefix = rng.choice(("Jl.", "Jln.", "Jalan", "JL", "jl"))
+    house = rng.choice((f"No. {number}", f"no {number}", str(number), f"No.{number}"))
+    neighbourhood = rng.choice(
+        (f"RT {rt:03d}/RW {rw:03d}", f"RT.{rt:02d} RW.{rw:02d}", f"rt {rt} rw {rw}", "")
+    )
+    address = (
+        "" if rng.random() < 0.3 else ", ".join(p for p in (f"{prefix} {street} {house}", neighbourhood) if p)
+    )
+    if rng.random() < 0.3:
+        postcode = ""
+    elif rng.random() < 0.03:
+        postcode = _digit_typo(rng, postcode)
+    return address, postcode
+
+
+def generate(rows: int, *, seed: int = 1, addresses: bool = False) -> pd.DataFrame:
+    """`rows` records (columns unique_id, name, sex, birth_date, nik, phone, region, true_cluster).
+
+    With `addresses`, also `address` and `postcode` (a household shares its home); without, the records are
+    exactly those of earlier versions for the same seed (benchmarks stay comparable).
+    """
     rng = random.Random(seed)
     districts = _districts()
     records: list[tuple] = []
@@ -215,7 +254,10 @@ def generate(rows: int, *, seed: int = 1) -> pd.DataFrame:
                 households.pop(0)
         family = [household] if household is not None else []
         copies = rng.choices((1, 2, 3, 4, 5), weights=(45, 27, 15, 8, 5))[0]
+        if addresses:
+            person.home = household.home if household is not None else _home(rng)
         for _ in range(min(copies, rows - len(records))):
+            extra = _written_address(rng, person.home) if addresses else ()
             records.append(
                 (
                     f"r{len(records)}",
@@ -226,6 +268,7 @@ def generate(rows: int, *, seed: int = 1) -> pd.DataFrame:
                     _written_phone(rng, person),
                     _written_region(rng, person),
                     person_id,
+                    *extra,
                 )
             )
         person_id += 1
@@ -233,6 +276,7 @@ def generate(rows: int, *, seed: int = 1) -> pd.DataFrame:
     rng.shuffle(order)
     frame = pd.DataFrame(
         [records[i] for i in order],
-        columns=["unique_id", "name", "sex", "birth_date", "nik", "phone", "region", "true_cluster"],
+        columns=["unique_id", "name", "sex", "birth_date", "nik", "phone", "region", "true_cluster"]
+        + (["address", "postcode"] if addresses else []),
     )
     return frame

@@ -2,6 +2,8 @@
 
 The default scores inputs too small to train on (the intake warning, a CSV of a few hundred rows). Bump
 `--version` whenever the features, the comparisons or the generator change; the version record says so.
+The records carry addresses and postcodes, so that the default has learnt those comparisons too (a file
+without them scores them at their null level). 50,000 records train in a minute or two on a quiet machine.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", required=True)
     args = parser.parse_args(argv)
     record = train_and_save(
-        prepare(generate(args.rows, seed=7)),
+        prepare(generate(args.rows, seed=7, addresses=True)),
         linkage_model.DEFAULT_MODEL,
         version=args.version,
-        note=f"synthetic records (sinergi.exchange.linkage.synthetic, {args.rows} rows, seed 7)",
+        note=f"synthetic records (sinergi.exchange.linkage.synthetic, {args.rows} rows, seed 7, with addresses)",
     )
     print(f"saved {linkage_model.DEFAULT_MODEL} version {record.version}")
     return 0

@@ -133,3 +133,51 @@ def test_an_interrupted_run_leaves_no_output(tmp_path, monkeypatch, capsys):
     assert main(["link", str(tmp_path / "in.csv"), "-o", str(out), *ARGS]) == 130
     assert not out.exists()
     assert "tidak ada berkas hasil" in capsys.readouterr().err
+
+
+def _read_rows(path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_two_files_are_linked_to_each_other_by_name_birth_date_and_address(tmp_path, capsys):
+    (tmp_path / "bp3mi.csv").write_text(
+        "no,nama,lahir,alamat,kodepos\n"
+        '1,Muhammad Yusuf Santoso,1990-01-05,"Jln. Melati No. 7, RT 002/RW 004, Kel. Sukamaju",40123\n'
+        "2,Siti Aminah,1975-03-02,Jl. Sudirman 80,61211\n"
+        "3,Dewi Lestari,1988-11-30,Gg. Mawar 12,55281\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "polisi.csv").write_text(
+        "no,nama,lahir,alamat,kodepos\n"
+        "1,Dewi Lestari,30/11/1988,gang mawar 12,55281\n"
+        "2,Moh. Yusuf Santoso,05/01/1990,jalan melati 7 rt 2 rw 4 sukamaju,40123\n"
+        "3,Bambang Wijaya,1960-07-17,Jl. Diponegoro 3,10310\n",
+        encoding="utf-8",
+    )
+    argv = ["link", str(tmp_path / "bp3mi.csv"), str(tmp_path / "polisi.csv"), "-o", str(tmp_path / "out.csv"),
+            "--id", "no", "--name", "nama", "--birth-date", "lahir", "--address", "alamat", "--postcode", "kodepos",
+            "--quiet"]  # fmt: skip
+    assert main(argv) == 0
+    rows = _read_rows(tmp_path / "out.csv")
+    # Every row of both files, first file first, ids that repeat across the files kept apart by their source.
+    assert [(r["source"], r["id"]) for r in rows] == [("1", "1"), ("1", "2"), ("1", "3"), ("2", "1"), ("2", "2"), ("2", "3")]  # fmt: skip
+    cluster = {(r["source"], r["id"]): r["cluster"] for r in rows}
+    assert cluster["1", "1"] == cluster["2", "2"]  # Muhammad / Moh. Yusuf Santoso
+    assert cluster["1", "3"] == cluster["2", "1"]  # Dewi Lestari
+    assert len({cluster["1", "2"], cluster["2", "3"], cluster["1", "1"], cluster["1", "3"]}) == 4
+    assert "6 rekaman, 4 orang" in capsys.readouterr().err
+    assert main([*argv, "--one-to-one"]) == 0
+    assert {(r["source"], r["id"]): r["cluster"] for r in _read_rows(tmp_path / "out.csv")} == cluster
+
+
+def test_one_to_one_needs_two_files_and_a_bad_second_file_is_named(tmp_path, capsys):
+    (tmp_path / "a.csv").write_text("ID,Nama\n1,Budi\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("ID,Name\n1,Budi\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    base = ["-o", str(out), "--id", "ID", "--name", "Nama", "--quiet"]
+    assert main(["link", str(tmp_path / "a.csv"), *base, "--one-to-one"]) == 2
+    assert "--one-to-one hanya untuk dua berkas" in capsys.readouterr().err
+    assert main(["link", str(tmp_path / "a.csv"), str(tmp_path / "b.csv"), *base]) == 2
+    assert "b.csv: kolom tidak ada di berkas: Nama" in capsys.readouterr().err
+    assert not out.exists()

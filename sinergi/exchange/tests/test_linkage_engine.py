@@ -10,7 +10,12 @@ import pandas as pd
 import pytest
 
 from sinergi.exchange.linkage import model as linkage_model
-from sinergi.exchange.linkage.features import normalise_birth_date, normalise_phone, prepare
+from sinergi.exchange.linkage.features import (
+    normalise_address,
+    normalise_birth_date,
+    normalise_phone,
+    prepare,
+)
 from sinergi.exchange.linkage.names import name_key
 from sinergi.exchange.linkage.scoring import score_candidates
 from sinergi.people.nik import nik_build
@@ -159,3 +164,109 @@ def test_a_file_without_region_nik_or_phone_still_trains():
     merged = result.pairs[result.pairs.match_probability >= 0.95]
     right = sum(truth[a] == truth[b] for a, b in zip(merged.unique_id_l, merged.unique_id_r, strict=True))
     assert right >= 0.9 * len(merged) > 0
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Jln. Merdeka No. 5, RT.003/RW.005, Kel. Sukamaju", "jalan merdeka 5 rt 3 rw 5 sukamaju"),
+        ("JL Merdeka no 5 RT 03 / RW 05", "Jl. Merdeka Nomor 5, rt003rw005"),
+        ("Gg. Mawar 12, Desa Cibiru, Kec. Cileunyi, Kab. Bandung", "gang mawar 12 cibiru cileunyi bandung"),
+        ("Perumahan Griya Asri Blok C/7, Kota Batam", "Perum Griya Asri Blok C 7 Batam"),
+    ],
+)
+def test_address_variants_share_one_spelling(left, right):
+    assert normalise_address(left) == normalise_address(right)
+
+
+def test_addresses_that_differ_stay_different_and_markers_alone_say_nothing():
+    assert normalise_address("Jl. Merdeka No. 5") == "jl merdeka 5"
+    assert normalise_address("Jl. Merdeka No. 5") != normalise_address("Jl. Merdeka No. 15")
+    assert normalise_address("RT 3 RW 5") != normalise_address("RT 5 RW 3")
+    assert normalise_address("No. , Kel. ") is None
+    assert normalise_address(None) is None
+
+
+def test_address_and_postcode_are_prepared_only_when_given():
+    with_address = prepare(
+        pd.DataFrame(
+            {
+                "unique_id": [1, 2],
+                "name": ["Rina", "Budi"],
+                "address": ["Jln. Melati No. 7", ""],
+                "postcode": ["40 123", "12"],
+            }
+        )
+    )
+    assert with_address.address.tolist() == ["jl melati 7", None]
+    assert with_address.address_tokens.tolist() == [["7", "jl", "melati"], []]
+    assert with_address.postcode.tolist() == ["40123", None]
+    without = prepare(pd.DataFrame({"unique_id": [1], "name": ["Rina"]}))
+    assert (without.address.iloc[0], without.address_tokens.iloc[0], without.postcode.iloc[0]) == (
+        None,
+        [],
+        None,
+    )
+
+
+def test_same_address_and_postcode_are_evidence_and_missing_ones_are_neutral():
+    new = {"name": "Siti Rahayu", "address": "Jl. Melati No. 7, RT 2/RW 4", "postcode": "40123"}
+    candidates = [
+        {
+            "unique_id": "home",
+            "name": "Siti Rahayu",
+            "address": "jalan melati 7 rt 002 rw 004",
+            "postcode": "40123",
+        },
+        {"unique_id": "unknown", "name": "Siti Rahayu"},
+        {
+            "unique_id": "elsewhere",
+            "name": "Siti Rahayu",
+            "address": "Jl. Sudirman No. 80",
+            "postcode": "61211",
+        },
+    ]
+    # Review band and above only: score each with the threshold out of the way.
+    probability = {}
+    for candidate in candidates:
+        found = score_candidates(new, [candidate])
+        probability[candidate["unique_id"]] = found[0].probability if found else 0.0
+    assert probability["home"] > probability["unknown"] > probability["elsewhere"]
+
+
+def _clusters_by_source(result) -> dict[tuple[str, str], str]:
+    frame = result.clusters
+    return {(s, i): c for s, i, c in zip(frame.source, frame.unique_id, frame.cluster_id, strict=True)}
+
+
+def test_two_sources_are_linked_across_only_and_one_to_one_breaks_chains():
+    from sinergi.exchange.linkage.pipeline import link
+
+    nik = nik_build("637101", date(1990, 1, 5), "M", 77)
+    left = prepare(
+        pd.DataFrame(
+            {
+                "unique_id": ["1", "2", "3"],
+                "name": ["Muhammad Yusuf Santoso", "Moh. Yusuf Santoso", "Siti Aminah"],
+                "nik": [nik, nik, ""],
+                "birth_date": ["1990-01-05", "05/01/1990", "1975-03-02"],
+            }
+        )
+    )
+    right = prepare(
+        pd.DataFrame(
+            {"unique_id": ["1"], "name": ["M. Yusuf Santoso"], "nik": [nik], "birth_date": ["1990-01-05"]}
+        )
+    )
+    components = link(left, other=right)
+    assert set(components.pairs.source_l) == {"1"} and set(components.pairs.source_r) == {"2"}
+    cluster = _clusters_by_source(components)
+    # The two left records are never compared with each other, but the right one joins both into one cluster.
+    assert cluster["1", "1"] == cluster["1", "2"] == cluster["2", "1"] != cluster["1", "3"]
+    paired = link(left, other=right, one_to_one=True)
+    cluster = _clusters_by_source(paired)
+    assert cluster["2", "1"] in (cluster["1", "1"], cluster["1", "2"])
+    assert cluster["1", "1"] != cluster["1", "2"]
+    assert len(paired.clusters) == 4
+    with pytest.raises(ValueError, match="two sources"):
+        link(left, one_to_one=True)
