@@ -14,7 +14,8 @@
 | `region` | the district code digits (6), from the address region if given, else the NIK's prefix; the |
 |          | comparison reads the hierarchy from it: district, regency (4 digits), province (2) |
 | `address`, `address_tokens` | free-text address, normalised (`normalise_address`: Jl./Jln./Jalan one word, |
-|          | RT/RW numbers without zeros, No./Kel./Desa/Kec./Kab./Kota markers dropped) and its distinct words |
+|          | RT/RW numbers without zeros, No./Kel./Desa/Kec./Kab./Kota markers dropped) and its distinct place |
+|          | words (no Jl., RT, RW or numbers: every address has those) |
 | `postcode` | the digits of the postal code (3-10 of them) |
 
 Values are normalised once per distinct value, so a million rows with shared names, dates and household phones
@@ -63,6 +64,8 @@ _ADDRESS_WORDS = {
     **dict.fromkeys(("dusun", "dsn"), "dusun"),
     **dict.fromkeys(("perum", "perumahan"), "perum"),
 }
+# Words every address has: left out of the words compared for overlap (the full text still holds them).
+_ADDRESS_GENERIC = frozenset({"jl", "gg", "rt", "rw", "dusun", "perum", "blok", "rumah"})
 # "RT.003/RW.05", "RT 3 RW 5", "rt003rw005": the neighbourhood numbers, written together or apart.
 _RT_RW = re.compile(r"(?<![a-z])(rt|rw)[\s.:]*0*(\d+)")
 _ADDRESS_SPLIT = re.compile(r"[^0-9a-z]+")
@@ -130,6 +133,13 @@ def normalise_address(raw: object) -> str | None:
         if word:
             words.append(word)
     return " ".join(words) or None
+
+
+def _address_words(address: object) -> list[str]:
+    """The distinct words of a normalised address that name a place (not Jl., RT, RW or a number)."""
+    if not isinstance(address, str):
+        return []
+    return sorted({w for w in address.split() if w not in _ADDRESS_GENERIC and not w.isdigit()})
 
 
 def normalise_postcode(raw: object) -> str | None:
@@ -206,6 +216,6 @@ def prepare(frame: pd.DataFrame, *, today: date | None = None) -> pd.DataFrame:
     out["region"] = region.where(region.notna(), nik_region.where(nik16.notna())).astype("object")
     address = _map_unique(_text(frame, "address"), normalise_address)
     out["address"] = address.astype("object")
-    out["address_tokens"] = address.map(lambda a: sorted(set(a.split())) if isinstance(a, str) else [])
+    out["address_tokens"] = address.map(_address_words)
     out["postcode"] = _map_unique(_text(frame, "postcode"), normalise_postcode).astype("object")
     return out.where(out.notna(), None)

@@ -12,7 +12,7 @@ Comparisons (each on the columns made by features.py):
   phone, same district, regency, province, ...): the Kemendagri hierarchy read from the codes, and one
   comparison rather than two because a household shares both its number and its district;
 - sex: exact, else;
-- address (optional): exact normalised text, Jaro-Winkler >= 0.9, two words in common, else;
+- address (optional): exact normalised text, Jaro-Winkler >= 0.9, two place words in common, else;
 - postcode (optional): exact, one digit wrong or two swapped, else.
 
 A column a file does not have is null on every record: its comparison sits at its null level, weight 0, and
@@ -161,7 +161,7 @@ def settings(*, term_frequencies: bool = True, link_type: str = "dedupe_only") -
                     cll.ExactMatchLevel("address"),
                     cll.JaroWinklerLevel("address", 0.9),
                     cll.ArrayIntersectLevel("address_tokens", 2).configure(
-                        label_for_charts="two words in common"
+                        label_for_charts="two place words in common"
                     ),
                     cll.ElseLevel(),
                 ],

@@ -193,13 +193,13 @@ def test_address_and_postcode_are_prepared_only_when_given():
             {
                 "unique_id": [1, 2],
                 "name": ["Rina", "Budi"],
-                "address": ["Jln. Melati No. 7", ""],
+                "address": ["Jln. Melati Indah No. 7, RT 2", ""],
                 "postcode": ["40 123", "12"],
             }
         )
     )
-    assert with_address.address.tolist() == ["jl melati 7", None]
-    assert with_address.address_tokens.tolist() == [["7", "jl", "melati"], []]
+    assert with_address.address.tolist() == ["jl melati indah 7 rt 2", None]
+    assert with_address.address_tokens.tolist() == [["indah", "melati"], []]
     assert with_address.postcode.tolist() == ["40123", None]
     without = prepare(pd.DataFrame({"unique_id": [1], "name": ["Rina"]}))
     assert (without.address.iloc[0], without.address_tokens.iloc[0], without.postcode.iloc[0]) == (
