@@ -210,28 +210,21 @@ def test_address_and_postcode_are_prepared_only_when_given():
 
 
 def test_same_address_and_postcode_are_evidence_and_missing_ones_are_neutral():
+    home = {"address": "jalan melati 7 rt 002 rw 004", "postcode": "40123"}
     new = {"name": "Siti Rahayu", "address": "Jl. Melati No. 7, RT 2/RW 4", "postcode": "40123"}
-    candidates = [
-        {
-            "unique_id": "home",
-            "name": "Siti Rahayu",
-            "address": "jalan melati 7 rt 002 rw 004",
-            "postcode": "40123",
-        },
-        {"unique_id": "unknown", "name": "Siti Rahayu"},
-        {
-            "unique_id": "elsewhere",
-            "name": "Siti Rahayu",
-            "address": "Jl. Sudirman No. 80",
-            "postcode": "61211",
-        },
-    ]
-    # Review band and above only: score each with the threshold out of the way.
-    probability = {}
-    for candidate in candidates:
-        found = score_candidates(new, [candidate])
-        probability[candidate["unique_id"]] = found[0].probability if found else 0.0
-    assert probability["home"] > probability["unknown"] > probability["elsewhere"]
+
+    def probability(candidate: dict, **extra) -> float:
+        found = score_candidates({**new, **extra}, [{"unique_id": "x", "name": "Siti Rahayu", **candidate}])
+        return found[0].probability if found else 0.0  # 0: below the review band
+
+    # A common name alone is no duplicate; the same home written another way makes it one.
+    assert probability({}) == 0.0
+    assert probability(home) >= linkage_model.MATCH_PROBABILITY
+    born = {"birth_date": "1990-01-05"}
+    # With a birth date in common: the same home adds to it, no address is neutral, another home outvotes it.
+    with_home, unknown = probability({**home, **born}, **born), probability(born, **born)
+    assert with_home > unknown >= linkage_model.MATCH_PROBABILITY
+    assert probability({**born, "address": "Jl. Sudirman No. 80", "postcode": "61211"}, **born) < unknown
 
 
 def _clusters_by_source(result) -> dict[tuple[str, str], str]:
