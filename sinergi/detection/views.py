@@ -185,7 +185,8 @@ def _registry_match(match: dict) -> str:
 
 
 def _rupiah(value) -> str:
-    return f"Rp {value:,.0f}".replace(",", ".")
+    """Rupiah grouped as the reader's locale groups thousands ("Rp 15.000.000", in English "Rp 15,000,000")."""
+    return f"Rp {number_format(value, decimal_pos=0, force_grouping=True)}"
 
 
 def _describe(value) -> str:
@@ -572,7 +573,7 @@ class DepartureDetailView(RestrictedPageView):
             elif name in ANSWER_LABELS:
                 shown = str(ANSWER_LABELS[name].get(value, value))
             else:
-                shown = f"Rp {value:,.0f}".replace(",", ".") if name == "fee_paid_idr" else str(value)
+                shown = _rupiah(value) if name == "fee_paid_idr" else str(value)
             answers.append((label, shown))
         can_change = selectors.can_change_departure_screening(user=request.user, screening=screening)
         return render(
