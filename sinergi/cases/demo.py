@@ -259,6 +259,9 @@ def settle_open_work(case_id: int, rng: random.Random) -> None:
         Task.objects.filter(pk=task.pk).update(due_at=due, created_at=max(due - window, start))
     if case.stage_due_at is not None:
         window = case.stage_due_at - case.stage_entered_at
+        if window <= timedelta(0):
+            # Registered with a report date in the past: the first stage's deadline runs from the report.
+            window = case.stage_due_at - case.reported_at
         entered = now - window * rng.uniform(0.05, 0.85)
         if _late(rng, case):
             entered = now - window - timedelta(hours=rng.uniform(6, 72))
@@ -399,7 +402,10 @@ def seed(*, rng: random.Random, stdout, scale: int = 1) -> dict:
         # The target stage: spread over every stage, more cases in the early and middle stages.
         target = rng.choices(STAGE_PATH, weights=[8, 10, 18, 18, 10, 10, 26])[0]
         age_days = rng.uniform(0.2, 365)
-        if target in ("reported", "assessment"):
+        if target == "reported":
+            # Verified within a day of the report (the flow's deadline): a case still at this stage is new.
+            age_days = rng.uniform(0.02, 0.9)
+        elif target == "assessment":
             age_days = rng.uniform(0.05, 20)
         parties = [
             {
@@ -476,6 +482,16 @@ def seed(*, rng: random.Random, stdout, scale: int = 1) -> dict:
                         break
                     approval = services.approval_request(actor=worker, case=case, kind=kind)
                     services.approval_decide(actor=approver, approval=approval, approve=True)
+                if step == "closed":
+                    # A closed case leaves no referral open: what is still accepted is reported and done.
+                    for referral in Referral.objects.filter(case=case, state=ReferralState.ACCEPTED):
+                        answerer = _staff(
+                            referral.to_agency, [Role.CASE_WORKER, Role.INVESTIGATOR, Role.SUPERVISOR]
+                        )[0]
+                        services.referral_report_services(
+                            actor=answerer, referral=referral, description="Layanan diberikan sesuai rujukan."
+                        )
+                        services.referral_mark_done(actor=worker, referral=referral)
                 services.case_transition(
                     actor=worker,
                     case=case,
