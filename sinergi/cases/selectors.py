@@ -63,6 +63,7 @@ __all__ = [
     "overdue_list",
     "referral_eligible_agencies",
     "referral_inbox",
+    "referrals_in_service",
 ]
 
 SEARCH_CANDIDATES = 2000
@@ -428,6 +429,18 @@ def referral_inbox(*, user) -> QuerySet[Referral]:
         Referral.objects.filter(to_agency_id=user.agency_id, state=ReferralState.PENDING)
         .select_related("case", "from_agency")
         .order_by("accept_by", "id")
+    )
+
+
+def referrals_in_service(*, user) -> QuerySet[Referral]:
+    """Referrals the user's agency accepted on open cases and still owes services for, soonest due first."""
+    if getattr(user, "agency_id", None) is None or not user.has_role(*access.VIEW_ROLES):
+        return Referral.objects.none()
+    return (
+        Referral.objects.restrict(user, "view")
+        .filter(to_agency_id=user.agency_id, state=ReferralState.ACCEPTED, case__status=CaseStatus.OPEN)
+        .select_related("case", "from_agency")
+        .order_by("due_at", "id")
     )
 
 

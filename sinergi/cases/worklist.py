@@ -93,6 +93,30 @@ def worklist_sections(user: Any) -> list[WorkSection]:
         )
     )
 
+    in_service = selectors.referrals_in_service(user=user)
+    sections.append(
+        WorkSection(
+            key="services_owed",
+            title=_("Accepted referrals: services to deliver"),
+            count=in_service.count(),
+            href=reverse("cases:referral_inbox") + "?accepted=1",
+            action=_("See the accepted referrals"),
+            items=tuple(
+                WorkItem(
+                    label=referral.case.reference,
+                    href=_case_href(referral.case_id, "referrals"),
+                    detail=_("%(need)s, from %(agency)s")
+                    % {"need": referral.get_need_display(), "agency": referral.from_agency.name},
+                    due_at=referral.due_at,
+                    overdue=referral.due_at < now,
+                )
+                for referral in in_service[:SHOWN_ITEMS]
+            ),
+            empty=_("Your agency owes no services on an accepted referral."),
+            order=15,
+        )
+    )
+
     if user.has_role(Role.SUPERVISOR):
         approvals = selectors.approval_inbox(user=user)
         sections.append(

@@ -138,3 +138,19 @@ def test_cases_assigned_without_a_first_step(cast, make_case):
         actor=cast.bp3mi.worker, case=case, to_agency=cast.uptd.agency, need="SHELTER", reason="Rumah aman."
     )
     assert case.pk not in [c.pk for c in selectors.cases_awaiting_action(user=cast.bp3mi.worker)]
+
+
+def test_accepted_referrals_stay_on_the_addressees_worklist_until_done(cast, make_case):
+    case = make_case()
+    referral = services.referral_create(
+        actor=cast.bp3mi.worker, case=case, to_agency=cast.polda.agency, need="INVESTIGATION", reason="Sidik."
+    )
+    services.referral_accept(actor=cast.polda.worker, referral=referral)
+    # Investigation is due in 90 days: nothing is overdue or due this week, yet the work is listed.
+    work = counts(cast.polda.worker)
+    assert work["services_owed"] == 1 and work["due_soon"] == 0 and work["referrals"] == 0
+    page = client_for(cast.polda.worker).get(reverse("cases:referral_inbox") + "?accepted=1")
+    assert case.reference in page.content.decode()
+    services.referral_report_services(actor=cast.polda.worker, referral=referral, description="Disidik.")
+    services.referral_mark_done(actor=cast.bp3mi.worker, referral=referral)
+    assert counts(cast.polda.worker)["services_owed"] == 0

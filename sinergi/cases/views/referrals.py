@@ -160,8 +160,13 @@ referral_revoke = ReferralRevokeView.as_view()
 @login_required
 @require_GET
 def referral_inbox(request):
-    """Referrals addressed to my agency and awaiting its answer."""
-    referrals = selectors.referral_inbox(user=request.user).select_related("case__lead_agency")
+    """Referrals addressed to my agency and awaiting its answer; with `?accepted=1`, the ones it accepted and
+    still owes services for."""
+    accepted = request.GET.get("accepted") == "1"
+    if accepted:
+        referrals = selectors.referrals_in_service(user=request.user).select_related("case__lead_agency")
+    else:
+        referrals = selectors.referral_inbox(user=request.user).select_related("case__lead_agency")
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -169,6 +174,7 @@ def referral_inbox(request):
         {
             "page_obj": page,
             "now": timezone.now(),
+            "accepted": accepted,
             "may_answer_referral": request.user.has_role(*WRITE_ROLES),
         },
     )
