@@ -90,7 +90,7 @@ def test_supervisor_approves_and_rejects_from_the_inbox(open_as, cast, make_case
     assert Approval.objects.get(pk=approve.pk).state == ApprovalState.APPROVED
     assert Approval.objects.get(pk=reject.pk).state == ApprovalState.REJECTED
     page.reload()
-    assert "Tidak ada persetujuan yang menunggu keputusan Anda." in page.inner_text("main")
+    assert "Tidak ada pengesahan yang menunggu keputusan Anda." in page.inner_text("main")
 
 
 def test_find_a_case_by_a_name_spelt_otherwise_and_bad_input_on_a_phone(open_as, cast):
