@@ -48,7 +48,10 @@ def add_parser(subparsers) -> None:
     p = subparsers.add_parser(
         "link",
         help="tautkan rekaman orang dalam berkas CSV (id,cluster)",
-        description="Tautkan rekaman orang yang sama dalam berkas CSV; tulis id,cluster untuk setiap baris.",
+        description=(
+            "Tautkan rekaman orang yang sama dalam berkas CSV; tulis id,cluster untuk setiap baris. "
+            "Dengan dua berkas: tautkan berkas pertama ke berkas kedua; tulis source,id,cluster."
+        ),
     )
     p.add_argument(
         "input",
