@@ -19,6 +19,8 @@ TITLES = (
     "Sosialisasi bersama perangkat desa dan tokoh agama",
     "Kelas orientasi calon pekerja migran",
 )
+# Each outreach officer's own: two events planned, one held last week with its participants still to record.
+OFFICER_EVENTS = 3
 MATERIALS = ("Leaflet migrasi aman, video testimoni purna PMI", "Modul BP3MI, poster layanan pengaduan", "")
 
 
@@ -80,8 +82,8 @@ def seed(*, rng: random.Random, stdout, scale: int = 1) -> dict:
         province = officer.agency.jurisdiction_id[:2]
         # Villages, or districts where a small demo loaded the province only down to them.
         places = Region.objects.filter(code__startswith=f"{province}.")
-        villages = list(places.filter(level=4).order_by("?")[:3]) or list(
-            places.filter(level=3).order_by("?")[:3]
+        villages = list(places.filter(level=4).order_by("?")[:OFFICER_EVENTS]) or list(
+            places.filter(level=3).order_by("?")[:OFFICER_EVENTS]
         )
         dates = [
             today + timedelta(days=rng.randint(3, 20)),

@@ -25,7 +25,12 @@ def test_seeders_make_events_a_ring_and_a_hotspot(regions):
     UserFactory(username="demo-outreach", agency=bp3mi, roles=[Role.OUTREACH_OFFICER])
     out = io.StringIO()
     events = outreach_demo.seed(rng=random.Random(1), stdout=out)["events"]
-    assert events == OutreachEvent.objects.count() == outreach_demo.EVENTS_PER_SCALE
+    # The random events, and the one outreach officer's own (planned ones, one held without participants).
+    assert (
+        events
+        == OutreachEvent.objects.count()
+        == outreach_demo.EVENTS_PER_SCALE + outreach_demo.OFFICER_EVENTS
+    )
     assert OutreachEvent.objects.filter(participants_total=0).exists()  # the planned ones
     result = analytics_demo.seed(rng=random.Random(2), stdout=out)
     assert result["cases"] == analytics_demo.RING_CASES_PER_SCALE and result["edges"] > 0
