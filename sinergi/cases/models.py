@@ -540,6 +540,9 @@ class Task(models.Model):
     due_at = models.DateTimeField(_("due"))
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # A task settled without being done (the case was closed, the task no longer applies) is closed like a done
+    # one (done_at), so every "open task" query stays right, and says why here.
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     escalated_at = models.DateTimeField(null=True, blank=True)

@@ -134,3 +134,26 @@ def _nul_refused(request):
     return bad_request(
         request, message=_("The request contains an invalid character (NUL). Remove it and send again.")
     )
+
+
+class MethodNotAllowedPageMiddleware:
+    """Gives the bare 405 of `require_POST` and friends a page that says what happened.
+
+    A GET on an action address (a bookmarked or reloaded form target, a link copied from the address bar) used
+    to answer an empty page. The answer keeps its status and its Allow header; under /api/ it is the API's JSON
+    error, like the other error pages.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            from sinergi.core.views import method_not_allowed
+
+            page = method_not_allowed(request, allowed=response.get("Allow", ""))
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response

@@ -7,7 +7,7 @@ from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.core import registry
-from sinergi.core.api.errors import json_error_response
+from sinergi.core.api.errors import default_message, json_error_response
 
 
 @login_required
@@ -54,6 +54,16 @@ def page_not_found(request, exception=None):
     if _is_api(request):
         return json_error_response("not_found", 404)
     return render(request, "core/error.html", {"status": 404, "title": _("Page not found")}, status=404)
+
+
+def method_not_allowed(request, allowed: str = ""):
+    """405: an address that only takes a form's POST was opened (typed, reloaded or bookmarked)."""
+    if _is_api(request):
+        return json_error_response(
+            "method_not_allowed", 405, default_message("method_not_allowed", method=request.method)
+        )
+    context = {"status": 405, "title": _("This address only takes a form"), "allowed": allowed}
+    return render(request, "core/error.html", context, status=405)
 
 
 def csrf_failure(request, reason=""):

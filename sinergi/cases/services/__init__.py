@@ -4,14 +4,15 @@ notifications after commit. Refusals raise ApplicationError with a stable code a
 
 Codes: permission_denied, not_found, transition_not_allowed, approval_required, outcome_required, case_closed,
 conflict, not_addressee, referral_not_pending, referral_not_accepted, referral_exists, agency_not_eligible,
-deadline_in_past, reason_required, transfer_exists, own_request, invalid_file, file_too_large, invalid_flow.
+deadline_in_past, reason_required, closure_decision_required, transfer_exists, own_request, invalid_file, file_too_large, invalid_flow.
 
-The services live in one module per seam (intake, flow, records, referrals, transfers, approvals,
+The services live in one module per seam (intake, flow, closure, records, referrals, transfers, approvals,
 escalation); this package re-exports them so `from sinergi.cases.services import X` and
 `services.X` keep working.
 """
 
 from sinergi.cases.services.approvals import approval_decide, approval_request
+from sinergi.cases.services.closure import Decision, case_close
 from sinergi.cases.services.escalation import cases_escalate_overdue, notification_mark_read
 from sinergi.cases.services.flow import case_transition, flow_of, flow_version_for_region, flow_version_load
 from sinergi.cases.services.intake import case_intake, case_intake_in_transaction
@@ -47,9 +48,11 @@ from sinergi.cases.services.transfers import (
 
 __all__ = [
     "UPDATABLE_FIELDS",
+    "Decision",
     "approval_decide",
     "approval_request",
     "case_assign",
+    "case_close",
     "case_intake",
     "case_intake_in_transaction",
     "case_organisation_add",

@@ -116,98 +116,137 @@ def case_transition(
     *, actor, case, to_stage: str, expected_version: int | None = None, outcome: str = "", note: str = ""
 ) -> Case:
     """Moves the case (care or legal track) along a transition its flow version allows, by an allowed agency
-    type and role, after the approval the transition requires. Closing needs an outcome."""
+    type and role, after the approval the transition requires. Closing needs an outcome, and no referral or
+    task left open: `services.case_close` settles them in the same step."""
     with transaction.atomic(durable=True):
         locked = case_lock(case.pk)
-        relation = access.relation_of(actor, locked)
-        if relation is None:
-            raise _not_found()
-        _require_open(locked)
-        _check_version(locked, expected_version)
-        flow = flow_of(locked)
-        target = flow.stage(to_stage)
-        if target is None:
-            raise ApplicationError(
-                _("This flow has no stage “%(stage)s”.") % {"stage": to_stage}, code="transition_not_allowed"
-            )
-        current = locked.stage if target.track == Track.CARE else (locked.legal_stage or START)
-        transition = flow.transition(current, to_stage, target.track)
-        if transition is None:
-            raise ApplicationError(
-                _("The flow does not allow moving from “%(from)s” to “%(to)s”.")
-                % {"from": flow.stage(current).label if flow.stage(current) else current, "to": target.label},
-                code="transition_not_allowed",
-            )
-        allowed_relations = (
-            (Relation.LEAD,) if transition.by == BY_LEAD else (Relation.LEAD, Relation.PARTICIPANT)
-        )
-        if (
-            relation not in allowed_relations
-            or not actor.has_role(*transition.roles)
-            or (transition.agency_types is not None and actor.agency.type not in transition.agency_types)
-        ):
-            raise ApplicationError(
-                _("Your agency or role may not make this move in the flow."),
-                code="transition_not_allowed",
-                status=403,
-            )
-        if transition.requires_approval:
-            latest = (
-                Approval.objects.filter(case=locked, kind=transition.requires_approval)
-                .order_by("-requested_at", "-id")
-                .first()
-            )
-            if latest is None or latest.state != ApprovalState.APPROVED:
-                raise ApplicationError(
-                    _("This step needs a supervisor's approval of the %(kind)s first.")
-                    % {"kind": ApprovalKind(transition.requires_approval).label.lower()},
-                    code="approval_required",
-                )
-        now = timezone.now()
-        if target.track == Track.LEGAL:
-            locked.legal_stage = target.code
-            changed = ["legal_stage", *_first_action(locked, now)]
-            _touch(locked, *changed, at=now)
-            _event(
-                locked,
-                CaseEventKind.LEGAL_STEP,
-                actor=actor,
-                sensitivity=Sensitivity.INVESTIGATION,
-                **{"from": current, "to": target.code},
-            )
-        else:
-            changed = ["stage", "stage_entered_at", "stage_due_at", *_first_action(locked, now)]
-            locked.stage = target.code
-            locked.stage_entered_at = now
-            locked.stage_due_at = now + target.deadline.delta if target.deadline else None
-            if "repatriated" in target.marks and locked.repatriated_at is None:
-                locked.repatriated_at = now
-                changed.append("repatriated_at")
-            if target.final:
-                if outcome not in ClosureReason.values:
-                    raise ApplicationError(
-                        _("Choose the outcome of the case before closing it."),
-                        code="outcome_required",
-                        fields={"outcome": [_("Required.")]},
-                    )
-                locked.status = CaseStatus.CLOSED
-                locked.closed_at = now
-                locked.closure_reason = outcome
-                changed += ["status", "closed_at", "closure_reason"]
-            _touch(locked, *changed, at=now)
-            _event(
-                locked,
-                CaseEventKind.CLOSED if target.final else CaseEventKind.TRANSITION,
-                actor=actor,
-                **{"from": current, "to": target.code, "outcome": outcome or None},
-            )
-        if note:
-            _note_create(actor=actor, case=locked, text=note, sensitivity=Sensitivity.GENERAL)
-        audit_record(
+        return case_move_in_transaction(
             actor=actor,
-            action=AuditAction.TRANSITION,
-            obj=locked,
-            summary=f"{target.track} {current} -> {target.code}",
-            changes={"from": current, "to": target.code, "outcome": outcome or None},
+            case=locked,
+            to_stage=to_stage,
+            expected_version=expected_version,
+            outcome=outcome,
+            note=note,
         )
+
+
+def case_move_in_transaction(
+    *, actor, case, to_stage: str, expected_version: int | None = None, outcome: str = "", note: str = ""
+) -> Case:
+    """case_transition's body on a case the caller's transaction has locked (the closure composes it)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("case_move_in_transaction() runs inside the caller's transaction.atomic()")
+    locked = case
+    relation = access.relation_of(actor, locked)
+    if relation is None:
+        raise _not_found()
+    _require_open(locked)
+    _check_version(locked, expected_version)
+    flow = flow_of(locked)
+    target = flow.stage(to_stage)
+    if target is None:
+        raise ApplicationError(
+            _("This flow has no stage “%(stage)s”.") % {"stage": to_stage}, code="transition_not_allowed"
+        )
+    current = locked.stage if target.track == Track.CARE else (locked.legal_stage or START)
+    transition = flow.transition(current, to_stage, target.track)
+    if transition is None:
+        raise ApplicationError(
+            _("The flow does not allow moving from “%(from)s” to “%(to)s”.")
+            % {"from": flow.stage(current).label if flow.stage(current) else current, "to": target.label},
+            code="transition_not_allowed",
+        )
+    allowed_relations = (
+        (Relation.LEAD,) if transition.by == BY_LEAD else (Relation.LEAD, Relation.PARTICIPANT)
+    )
+    if (
+        relation not in allowed_relations
+        or not actor.has_role(*transition.roles)
+        or (transition.agency_types is not None and actor.agency.type not in transition.agency_types)
+    ):
+        raise ApplicationError(
+            _("Your agency or role may not make this move in the flow."),
+            code="transition_not_allowed",
+            status=403,
+        )
+    if transition.requires_approval:
+        latest = (
+            Approval.objects.filter(case=locked, kind=transition.requires_approval)
+            .order_by("-requested_at", "-id")
+            .first()
+        )
+        if latest is None or latest.state != ApprovalState.APPROVED:
+            raise ApplicationError(
+                _("This step needs a supervisor's approval of the %(kind)s first.")
+                % {"kind": ApprovalKind(transition.requires_approval).label.lower()},
+                code="approval_required",
+            )
+    now = timezone.now()
+    if target.track == Track.LEGAL:
+        locked.legal_stage = target.code
+        changed = ["legal_stage", *_first_action(locked, now)]
+        _touch(locked, *changed, at=now)
+        _event(
+            locked,
+            CaseEventKind.LEGAL_STEP,
+            actor=actor,
+            sensitivity=Sensitivity.INVESTIGATION,
+            **{"from": current, "to": target.code},
+        )
+    else:
+        changed = ["stage", "stage_entered_at", "stage_due_at", *_first_action(locked, now)]
+        locked.stage = target.code
+        locked.stage_entered_at = now
+        locked.stage_due_at = now + target.deadline.delta if target.deadline else None
+        if "repatriated" in target.marks and locked.repatriated_at is None:
+            locked.repatriated_at = now
+            changed.append("repatriated_at")
+        if target.final:
+            _require_nothing_open(locked)
+            if outcome not in ClosureReason.values:
+                raise ApplicationError(
+                    _("Choose the outcome of the case before closing it."),
+                    code="outcome_required",
+                    fields={"outcome": [_("Required.")]},
+                )
+            locked.status = CaseStatus.CLOSED
+            locked.closed_at = now
+            locked.closure_reason = outcome
+            changed += ["status", "closed_at", "closure_reason"]
+        _touch(locked, *changed, at=now)
+        _event(
+            locked,
+            CaseEventKind.CLOSED if target.final else CaseEventKind.TRANSITION,
+            actor=actor,
+            **{"from": current, "to": target.code, "outcome": outcome or None},
+        )
+    if note:
+        _note_create(actor=actor, case=locked, text=note, sensitivity=Sensitivity.GENERAL)
+    audit_record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        obj=locked,
+        summary=f"{target.track} {current} -> {target.code}",
+        changes={"from": current, "to": target.code, "outcome": outcome or None},
+    )
     return locked
+
+
+def _require_nothing_open(case) -> None:
+    """A case is closed with its referrals and tasks settled; the closing page asks what happens to each."""
+    from sinergi.cases.models import Referral, Task
+
+    referrals = list(
+        Referral.objects.filter(case=case, state__in=access.OPEN_REFERRAL_STATES).select_related("to_agency")
+    )
+    tasks = list(Task.objects.filter(case=case, done_at__isnull=True))
+    if not (referrals or tasks):
+        return
+    named = [
+        _("referral %(need)s to %(agency)s") % {"need": r.get_need_display(), "agency": r.to_agency.name}
+        for r in referrals
+    ] + [_("task “%(title)s”") % {"title": t.title} for t in tasks]
+    raise ApplicationError(
+        _("Decide first what happens to what is still open: %(open)s.") % {"open": "; ".join(named)},
+        code="closure_decision_required",
+    )

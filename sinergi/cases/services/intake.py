@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from sinergi.agencies.choices import Role
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
-from sinergi.cases.access import MANAGE_ROLES
+from sinergi.cases.access import MANAGE_ROLES, WRITE_ROLES
 from sinergi.cases.choices import (
     CaseEventKind,
     NotificationKind,
@@ -27,7 +28,13 @@ from sinergi.cases.models import (
 from sinergi.cases.notifications import notify
 from sinergi.cases.services._shared import _clean, _denied, _event, _reindex_case
 from sinergi.cases.services.flow import flow_version_for_region
-from sinergi.cases.services.records import UPDATABLE_FIELDS, _party_add, _record_new_person
+from sinergi.cases.services.records import (
+    UPDATABLE_FIELDS,
+    _organisation_add,
+    _party_add,
+    _record_new_person,
+)
+from sinergi.cases.services.referrals import referral_create_in_transaction
 from sinergi.core.errors import ApplicationError
 
 
@@ -53,6 +60,8 @@ def case_intake_in_transaction(
     lead_agency=None,
     assigned_to=None,
     parties: list[dict] | None = None,
+    organisations: list[dict] | None = None,
+    referrals: list[dict] | None = None,
     source_post_id: int | None = None,
     source_screening_id: int | None = None,
     **fields,
@@ -64,7 +73,13 @@ def case_intake_in_transaction(
     `parties` is a list of {"person": Person, "role": PartyRole, "age_group": AgeGroup}; instead of "person" an
     entry may hold "new_person": people.services.PersonData (and "confirm_nik_mismatch": True), recorded in the
     same transaction as the case: a refused intake leaves no new person behind. A ValidationError raised for
-    such an entry carries `party_index`, its position in `parties`.
+    such an entry carries `party_index`, its position in `parties`. Suspects and recruiters are parties too
+    (with "perpetrator_role"), the reporter is a party with role REPORTER.
+    `organisations`: [{"name", "kind", "perpetrator_role", "licence_number", "country"}], the companies among
+    the perpetrators (a P3MI, an unnamed "PT"); a refusal carries `organisation_index`.
+    `referrals`: [{"to_agency", "need", "reason", "due_at"}], the first referrals, sent with the case (both or
+    neither); a refusal (ApplicationError) carries `referral_index`.
+    `assigned_to`: the case worker; by default the worker who registers the case, when they handle cases.
     `source_post_id` / `source_screening_id`: the post or departure screening the case is opened from, linked
     in the same transaction (detection's own `*_link_case_in_transaction`): a post the actor may not see
     refuses the whole intake with `not_found`, so there is never a case without its link or a link without
@@ -78,6 +93,8 @@ def case_intake_in_transaction(
             _("Unknown fields."), code="validation_error", fields={k: [_("Unknown field.")] for k in unknown}
         )
     now = timezone.now()
+    if assigned_to is None and actor.has_role(*WRITE_ROLES):
+        assigned_to = actor
     lead = lead_agency or actor.agency
     if lead.pk != actor.agency_id:
         # Registering on behalf of another agency would hand it a case it never saw: use a transfer instead.
@@ -129,6 +146,18 @@ def case_intake_in_transaction(
                     actor, new_person, confirm_nik_mismatch=confirm, party_index=index
                 )
             _party_add(actor=actor, case=case, **entry)
+        for index, entry in enumerate(organisations or []):
+            try:
+                _organisation_add(actor=actor, case=case, **entry)
+            except ValidationError as exc:
+                exc.organisation_index = index
+                raise
+        for index, entry in enumerate(referrals or []):
+            try:
+                referral_create_in_transaction(actor=actor, case=case, **entry)
+            except ApplicationError as exc:
+                exc.referral_index = index
+                raise
         _link_sources(actor, case, post_id=source_post_id, screening_id=source_screening_id)
         _reindex_case(case.pk)
         audit_record(

@@ -282,24 +282,28 @@ def case_organisation_add(*, actor, case, name: str, kind: str, **extra) -> Case
     with transaction.atomic(durable=True):
         locked = case_lock(case.pk)
         _require_relation(actor, locked, allowed=(Relation.LEAD,), roles=MANAGE_ROLES)
-        org = CaseOrganisation(case=locked, name=name, kind=kind, added_by=actor, **extra)
-        _clean(org)
-        org.save()
-        _event(
-            locked,
-            CaseEventKind.ORGANISATION_ADDED,
-            actor=actor,
-            sensitivity=Sensitivity.INVESTIGATION,
-            organisation_id=org.pk,
-            organisation_kind=kind,
-        )
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=org,
-            summary=f"organisation {kind} linked",
-            changes={"case": locked.pk},
-        )
+        return _organisation_add(actor=actor, case=locked, name=name, kind=kind, **extra)
+
+
+def _organisation_add(*, actor, case, name: str, kind: str, **extra) -> CaseOrganisation:
+    org = CaseOrganisation(case=case, name=name, kind=kind, added_by=actor, **extra)
+    _clean(org)
+    org.save()
+    _event(
+        case,
+        CaseEventKind.ORGANISATION_ADDED,
+        actor=actor,
+        sensitivity=Sensitivity.INVESTIGATION,
+        organisation_id=org.pk,
+        organisation_kind=kind,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=org,
+        summary=f"organisation {kind} linked",
+        changes={"case": case.pk},
+    )
     return org
 
 

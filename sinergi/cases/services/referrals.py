@@ -47,84 +47,103 @@ def referral_create(
     """The lead agency refers (part of) a case to another agency with a reason. The services are due by
     `due_at` (default: the flow's deadline for the need, e.g. 7 days under UU 21/2007 art. 52); the agency
     must answer by the flow's configurable answer deadline."""
+    _referral_input_check(reason=reason, due_at=due_at)
+    with transaction.atomic(durable=True):
+        locked = case_lock(case.pk)
+        return referral_create_in_transaction(
+            actor=actor, case=locked, to_agency=to_agency, need=need, reason=reason, due_at=due_at
+        )
+
+
+def _referral_input_check(*, reason: str, due_at: datetime | None) -> None:
     if not (reason or "").strip():
         raise ApplicationError(
             _("Give the reason for the referral."),
             code="reason_required",
             fields={"reason": [_("Required.")]},
         )
-    now = timezone.now()
-    if due_at is not None and due_at <= now:
+    if due_at is not None and due_at <= timezone.now():
         raise ApplicationError(
             _("The deadline is in the past."),
             code="deadline_in_past",
             fields={"due_at": [_("Choose a date in the future.")]},
         )
-    with transaction.atomic(durable=True):
-        locked = case_lock(case.pk)
-        _require_relation(actor, locked, allowed=(Relation.LEAD,), roles=MANAGE_ROLES)
-        _require_open(locked)
-        flow = flow_of(locked)
-        rule = flow.needs.get(need)
-        if rule is None or not to_agency.is_active or to_agency.type not in rule.agency_types:
-            raise ApplicationError(
-                _("%(agency)s cannot receive a referral for this need under the case's flow.")
-                % {"agency": to_agency.name},
-                code="agency_not_eligible",
-            )
-        if to_agency.pk == locked.lead_agency_id:
-            raise ApplicationError(
-                _("A case cannot be referred to its own lead agency."), code="agency_not_eligible"
-            )
-        if Referral.objects.filter(
-            case=locked, to_agency=to_agency, need=need, state__in=access.OPEN_REFERRAL_STATES
-        ).exists():
-            raise ApplicationError(
-                _("This agency already has an open referral for this need."),
-                code="referral_exists",
-                status=409,
-            )
-        due = due_at or now + rule.deadline.delta
-        referral = Referral(
-            case=locked,
-            from_agency=locked.lead_agency,
-            to_agency=to_agency,
-            need=need,
-            reason=reason.strip(),
-            accept_by=min(now + flow.answer_deadline.delta, due),
-            due_at=due,
-            deadline_source=(rule.deadline.source if due_at is None else _("Set by the referring agency"))[
-                :200
-            ],
-            created_by=actor,
-            created_at=now,
+
+
+def referral_create_in_transaction(
+    *, actor, case, to_agency, need: str, reason: str, due_at: datetime | None = None
+) -> Referral:
+    """referral_create's body, for a service that composes it (an intake sends its first referrals with the
+    case, both or neither). `case` is locked (or created) by the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("referral_create_in_transaction() runs inside the caller's transaction.atomic()")
+    _referral_input_check(reason=reason, due_at=due_at)
+    now = timezone.now()
+    locked = case
+    _require_relation(actor, locked, allowed=(Relation.LEAD,), roles=MANAGE_ROLES)
+    _require_open(locked)
+    flow = flow_of(locked)
+    rule = flow.needs.get(need)
+    if rule is None or not to_agency.is_active or to_agency.type not in rule.agency_types:
+        raise ApplicationError(
+            _("%(agency)s cannot receive a referral for this need under the case's flow.")
+            % {"agency": to_agency.name},
+            code="agency_not_eligible",
+            fields={"to_agency": [_("This agency does not receive this need.")]},
         )
-        _clean(referral, exclude=["case"])
-        referral.save()
-        changed = _first_action(locked, now)
-        if changed:
-            _touch(locked, *changed, at=now)
-        _event(
-            locked,
-            CaseEventKind.REFERRAL_CREATED,
-            actor=actor,
-            referral=referral,
-            need=need,
-            to_agency_id=to_agency.pk,
+    if to_agency.pk == locked.lead_agency_id:
+        raise ApplicationError(
+            _("A case cannot be referred to its own lead agency."),
+            code="agency_not_eligible",
+            fields={"to_agency": [_("This is the lead agency itself.")]},
         )
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=referral,
-            summary=f"referral {need}",
-            changes={"case": locked.pk, "to_agency": to_agency.pk, "due_at": due.isoformat()},
+    if Referral.objects.filter(
+        case=locked, to_agency=to_agency, need=need, state__in=access.OPEN_REFERRAL_STATES
+    ).exists():
+        raise ApplicationError(
+            _("This agency already has an open referral for this need."),
+            code="referral_exists",
+            status=409,
         )
-        notify(
-            agency_handlers(to_agency.pk),
-            kind=NotificationKind.REFERRAL,
-            case=locked,
-            params_fn=lambda: {"agency": locked.lead_agency.name, "need": referral.get_need_display()},
-        )
+    due = due_at or now + rule.deadline.delta
+    referral = Referral(
+        case=locked,
+        from_agency=locked.lead_agency,
+        to_agency=to_agency,
+        need=need,
+        reason=reason.strip(),
+        accept_by=min(now + flow.answer_deadline.delta, due),
+        due_at=due,
+        deadline_source=(rule.deadline.source if due_at is None else _("Set by the referring agency"))[:200],
+        created_by=actor,
+        created_at=now,
+    )
+    _clean(referral, exclude=["case"])
+    referral.save()
+    changed = _first_action(locked, now)
+    if changed:
+        _touch(locked, *changed, at=now)
+    _event(
+        locked,
+        CaseEventKind.REFERRAL_CREATED,
+        actor=actor,
+        referral=referral,
+        need=need,
+        to_agency_id=to_agency.pk,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=referral,
+        summary=f"referral {need}",
+        changes={"case": locked.pk, "to_agency": to_agency.pk, "due_at": due.isoformat()},
+    )
+    notify(
+        agency_handlers(to_agency.pk),
+        kind=NotificationKind.REFERRAL,
+        case=locked,
+        params_fn=lambda: {"agency": locked.lead_agency.name, "need": referral.get_need_display()},
+    )
     return referral
 
 
@@ -277,35 +296,48 @@ def _lead_closes_referral(
     with transaction.atomic(durable=True):
         case, locked = referral_lock(referral.pk)
         _require_relation(actor, case, allowed=(Relation.LEAD,), roles=MANAGE_ROLES)
-        if locked.state not in allowed_from:
-            raise ApplicationError(
-                _("This referral cannot be changed in its current state."),
-                code="referral_not_pending",
-                status=409,
-            )
-        locked.state = state
-        locked.closed_at, locked.closed_by, locked.close_reason = timezone.now(), actor, reason.strip()
-        locked.save(update_fields=["state", "closed_at", "closed_by", "close_reason"])
-        kind = CaseEventKind.REFERRAL_DONE if state == ReferralState.DONE else CaseEventKind.REFERRAL_REVOKED
-        _event(case, kind, actor=actor, referral=locked, need=locked.need)
-        audit_record(
-            actor=actor,
-            action=AuditAction.TRANSITION,
-            obj=locked,
-            summary=f"referral {state.lower()}",
-            changes={"state": state},
+        return referral_close_in_transaction(
+            actor=actor, case=case, referral=locked, state=state, reason=reason, allowed_from=allowed_from
         )
-        what = (
-            _("marked done by the lead agency")
-            if state == ReferralState.DONE
-            else _("revoked by the lead agency")
+
+
+def referral_close_in_transaction(
+    *, actor, case, referral, state: str, reason: str, allowed_from: tuple[str, ...]
+) -> Referral:
+    """Done or revoked by the lead, inside the caller's transaction (the case and the referral are locked by
+    it): a case closure settles its open referrals this way, all of them or none."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("referral_close_in_transaction() runs inside the caller's transaction.atomic()")
+    locked = referral
+    if locked.state not in allowed_from:
+        raise ApplicationError(
+            _("This referral cannot be changed in its current state."),
+            code="referral_not_pending",
+            status=409,
         )
-        notify(
-            agency_handlers(locked.to_agency_id),
-            kind=NotificationKind.REFERRAL_UPDATE,
-            case=case,
-            params_fn=lambda: {"need": locked.get_need_display(), "what": what},
-        )
+    locked.state = state
+    locked.closed_at, locked.closed_by, locked.close_reason = timezone.now(), actor, reason.strip()
+    locked.save(update_fields=["state", "closed_at", "closed_by", "close_reason"])
+    kind = CaseEventKind.REFERRAL_DONE if state == ReferralState.DONE else CaseEventKind.REFERRAL_REVOKED
+    _event(case, kind, actor=actor, referral=locked, need=locked.need)
+    audit_record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        obj=locked,
+        summary=f"referral {state.lower()}",
+        changes={"state": state},
+    )
+    what = (
+        _("marked done by the lead agency")
+        if state == ReferralState.DONE
+        else _("revoked by the lead agency")
+    )
+    notify(
+        agency_handlers(locked.to_agency_id),
+        kind=NotificationKind.REFERRAL_UPDATE,
+        case=case,
+        params_fn=lambda: {"need": locked.get_need_display(), "what": what},
+    )
     return locked
 
 
