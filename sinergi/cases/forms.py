@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.core import validators
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +39,48 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]
 BLANK = [("", "—")]
+
+
+class _LengthLimit(validators.MaxLengthValidator):
+    """The limit said with both numbers, so the user knows how much to shorten (nothing is ever cut)."""
+
+    def __call__(self, value):
+        if len(value) > self.limit_value:
+            raise forms.ValidationError(
+                _(
+                    "At most %(limit)s characters; this text has %(length)s. Nothing was cut: shorten it (the rest can go into a note)."
+                )
+                % {
+                    "limit": number_format(self.limit_value, force_grouping=True),
+                    "length": number_format(len(value), force_grouping=True),
+                },
+                code="max_length",
+            )
+
+
+class LimitedText(forms.CharField):
+    """A text with a limit the page shows as a counter (data-maxlength, sinergi.js).
+
+    No `maxlength` attribute: a browser silently cuts a pasted text at it. Line breaks count once, as the
+    counter shows them (browsers send two characters for each); the server refuses a longer text with a message.
+    """
+
+    def __init__(self, *, max_length: int, rows: int = 3, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(max_length=max_length, **kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, validators.MaxLengthValidator)]
+        self.validators.append(_LengthLimit(max_length))
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return text.replace("\r\n", "\n") if text else text
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        limit = attrs.pop("maxlength", None)
+        if limit is not None:
+            attrs["data-maxlength"] = limit
+        return attrs
 
 
 def country_choices(blank: bool = True) -> list[tuple[str, str]]:
@@ -109,11 +153,11 @@ class IntakeForm(forms.Form):
         input_formats=DATETIME_FORMATS,
         help_text=_("Leave empty for now."),
     )
-    narrative = forms.CharField(
+    narrative = LimitedText(
         label=_("What happened"),
         required=False,
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        rows=5,
         help_text=_(
             "In the reporter's words, as far as known. Do not write anything you cannot check later. "
             "Agencies that may not see who the victims are read it with the names, NIKs, phone numbers and "
@@ -226,6 +270,13 @@ class VictimForm(forms.Form):
             raise forms.ValidationError(_("The birth date cannot be in the future."))
         return value
 
+    # The NIK and the phone are checked with the other fields, so that every error shows in the same round.
+    def clean_nik(self):
+        return checked_nik(self.cleaned_data.get("nik"))
+
+    def clean_phone(self):
+        return checked_phone(self.cleaned_data.get("phone"))
+
     def clean(self):
         data = super().clean()
         identifying = data.get("nik") or data.get("phone") or data.get("birth_date")
@@ -251,6 +302,202 @@ class VictimForm(forms.Form):
 
 
 VictimFormSet = forms.formset_factory(VictimForm, extra=1, max_num=20, absolute_max=20)
+
+
+def checked_nik(value) -> str:
+    from sinergi.people import nik as nik_module
+
+    value = (value or "").strip()
+    if value:
+        try:
+            nik_module.parse_nik(value)
+        except nik_module.NikError:
+            raise forms.ValidationError(
+                _("A NIK has exactly 16 digits and starts with a district code.")
+            ) from None
+    return value
+
+
+def checked_phone(value) -> str:
+    from sinergi.people.identifiers import InvalidPhoneNumber, normalise_phone
+
+    value = (value or "").strip()
+    if value:
+        try:
+            normalise_phone(value)
+        except InvalidPhoneNumber:
+            raise forms.ValidationError(
+                _("This is not a valid phone number (e.g. 0812-3456-7890).")
+            ) from None
+    return value
+
+
+class SuspectForm(forms.Form):
+    """One suspect at intake: a person (a calo, a sponsor) or an organisation (a P3MI, an unnamed "PT")."""
+
+    PERSON, ORGANISATION = "PERSON", "ORGANISATION"
+
+    kind = forms.ChoiceField(
+        label=_("Suspect"),
+        choices=[(PERSON, _("A person")), (ORGANISATION, _("A company or organisation"))],
+        initial=PERSON,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    name_unknown = forms.BooleanField(label=_("Name not known (for example an unnamed “PT”)"), required=False)
+    perpetrator_role = forms.ChoiceField(
+        label=_("Role in the trafficking"),
+        choices=PerpetratorRole.choices,
+        initial=PerpetratorRole.RECRUITER,
+        required=False,
+    )
+    nik = forms.CharField(
+        label=_("NIK"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+    )
+    organisation_kind = forms.ChoiceField(
+        label=_("Kind of organisation"),
+        choices=OrganisationKind.choices,
+        initial=OrganisationKind.P3MI,
+        required=False,
+    )
+    licence_number = forms.CharField(label=_("Licence number (if known)"), required=False, max_length=80)
+
+    PERSON_FIELDS = ("nik", "phone")
+    ORGANISATION_FIELDS = ("organisation_kind", "licence_number")
+
+    def clean_nik(self):
+        return checked_nik(self.cleaned_data.get("nik"))
+
+    def clean_phone(self):
+        return checked_phone(self.cleaned_data.get("phone"))
+
+    def clean(self):
+        data = super().clean()
+        data["kind"] = data.get("kind") or self.PERSON
+        if self.is_empty():
+            return data
+        if not (data.get("name") or "").strip() and not data.get("name_unknown") and not data.get("person"):
+            self.add_error("name", _("Enter the name, or tick “name not known”."))
+        return data
+
+    def is_organisation(self) -> bool:
+        return (self.cleaned_data.get("kind") or self.PERSON) == self.ORGANISATION
+
+    def is_empty(self) -> bool:
+        data = getattr(self, "cleaned_data", {}) or {}
+        return not any(
+            (data.get(name) or "") if name != "name_unknown" else data.get(name)
+            for name in ("person", "name", "name_unknown", "nik", "phone", "licence_number")
+        )
+
+    def party_role(self) -> str:
+        role = self.cleaned_data.get("perpetrator_role") or PerpetratorRole.RECRUITER
+        return PartyRole.RECRUITER if role == PerpetratorRole.RECRUITER else PartyRole.SUSPECT
+
+    def display_name(self) -> str:
+        name = (self.cleaned_data.get("name") or "").strip()
+        if name:
+            return name
+        return str(_("Unnamed company (PT)") if self.is_organisation() else _("Unnamed suspect"))
+
+    def organisation_fields(self) -> dict:
+        """The keyword arguments of one organisation of services.case_intake."""
+        data = self.cleaned_data
+        return {
+            "name": self.display_name(),
+            "kind": data.get("organisation_kind") or OrganisationKind.OTHER,
+            "perpetrator_role": data.get("perpetrator_role") or PerpetratorRole.RECRUITER,
+            "licence_number": (data.get("licence_number") or "").strip(),
+            "country": "ID",
+        }
+
+
+SuspectFormSet = forms.formset_factory(SuspectForm, extra=1, max_num=20, absolute_max=20)
+
+
+class ReporterForm(forms.Form):
+    """Who reported the case, when it was not the victim (a neighbour, a relative, a village official)."""
+
+    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    full_name = forms.CharField(label=_("Reporter's name"), required=False, max_length=200)
+    phone = forms.CharField(
+        label=_("Reporter's phone number"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+    )
+
+    def clean_phone(self):
+        return checked_phone(self.cleaned_data.get("phone"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("phone") and not (data.get("full_name") or "").strip() and not data.get("person"):
+            self.add_error(
+                "full_name", _("Enter the reporter's name (or a description such as “neighbour”).")
+            )
+        return data
+
+    def is_empty(self) -> bool:
+        data = getattr(self, "cleaned_data", {}) or {}
+        return not (data.get("person") or (data.get("full_name") or "").strip())
+
+
+def grouped_agencies(agencies) -> list:
+    """Agency choices grouped by kind of agency (a <select> with one group per kind), blank first."""
+    groups: dict[str, list] = {}
+    for agency in agencies:
+        groups.setdefault(agency.get_type_display(), []).append((str(agency.pk), agency.name))
+    return BLANK + sorted(groups.items())
+
+
+class IntakeReferralForm(forms.Form):
+    """One first referral sent with the intake; a row left empty sends nothing."""
+
+    need = forms.ChoiceField(label=_("Need"), required=False, choices=with_blank(ReferralNeed.choices))
+    to_agency = forms.ChoiceField(label=_("Refer to"), required=False)
+    reason = LimitedText(label=_("Reason"), required=False, max_length=5000, rows=2)
+    due_at = forms.DateTimeField(
+        label=_("Services due by"),
+        required=False,
+        widget=DATETIME_WIDGET,
+        input_formats=DATETIME_FORMATS,
+        help_text=_("Leave empty to use the deadline the flow sets for this need."),
+    )
+
+    def __init__(self, *args, agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_agency"].choices = grouped_agencies(agencies)
+
+    def clean(self):
+        data = super().clean()
+        if self.is_empty():
+            return data
+        required = _("Required for a referral.")
+        for name in ("need", "to_agency", "reason"):
+            if name not in self.errors and not (data.get(name) or "").strip():
+                self.add_error(name, required)
+        return data
+
+    def is_empty(self) -> bool:
+        data = getattr(self, "cleaned_data", {}) or {}
+        return not any((data.get(name) or "") for name in ("need", "to_agency", "reason")) and not data.get(
+            "due_at"
+        )
+
+
+IntakeReferralFormSet = forms.formset_factory(IntakeReferralForm, extra=2, max_num=20, absolute_max=20)
 
 
 class PartyForm(VictimForm):
@@ -299,8 +546,11 @@ class CaseEditForm(forms.Form):
     """The modus, route and narrative of a case (services.case_update with the version the user read)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    narrative = forms.CharField(
-        label=_("What happened"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
+    narrative = LimitedText(
+        label=_("What happened"),
+        required=False,
+        max_length=20000,
+        rows=6,
     )
     origin_region = RegionChoiceField(label=_("Region of origin"), required=False)
     destination_country = forms.ChoiceField(label=_("Destination country"), required=False)
@@ -391,15 +641,22 @@ class TransitionForm(forms.Form):
     to_stage = forms.CharField(widget=forms.HiddenInput, max_length=40)
     version = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=with_blank(ClosureReason.choices))
-    note = forms.CharField(
-        label=_("Note (optional)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    note = LimitedText(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=5000,
+        rows=2,
     )
 
 
 class ReferralForm(forms.Form):
     need = forms.ChoiceField(label=_("Need"), choices=ReferralNeed.choices)
     to_agency = forms.ChoiceField(label=_("Refer to"))
-    reason = forms.CharField(label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = LimitedText(
+        label=_("Reason"),
+        max_length=5000,
+        rows=3,
+    )
     due_at = forms.DateTimeField(
         label=_("Services due by"),
         required=False,
@@ -418,25 +675,38 @@ class ReferralForm(forms.Form):
 class ReasonForm(forms.Form):
     """Decline, revoke, transfer decline: a reason is required by the service."""
 
-    reason = forms.CharField(label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = LimitedText(
+        label=_("Reason"),
+        max_length=5000,
+        rows=2,
+    )
 
 
 class OptionalNoteForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note (optional)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    note = LimitedText(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=5000,
+        rows=2,
     )
 
 
 class ServiceReportForm(forms.Form):
-    description = forms.CharField(
-        label=_("Service delivered"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    description = LimitedText(
+        label=_("Service delivered"),
+        max_length=5000,
+        rows=2,
     )
     delivered_on = forms.DateField(label=_("Delivered on"), required=False, widget=DATE_WIDGET)
 
 
 class TransferRequestForm(forms.Form):
     to_agency = forms.ChoiceField(label=_("Hand the lead to"))
-    reason = forms.CharField(label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = LimitedText(
+        label=_("Reason"),
+        max_length=5000,
+        rows=2,
+    )
 
     def __init__(self, *args, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -445,8 +715,11 @@ class TransferRequestForm(forms.Form):
 
 class ApprovalRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Approval of"), choices=ApprovalKind.choices)
-    note = forms.CharField(
-        label=_("Note (optional)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    note = LimitedText(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=5000,
+        rows=2,
     )
 
 
@@ -454,16 +727,20 @@ class ApprovalDecideForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))]
     )
-    note = forms.CharField(
+    note = LimitedText(
         label=_("Note (required to reject)"),
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
     )
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Note"), max_length=20000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = LimitedText(
+        label=_("Note"),
+        max_length=20000,
+        rows=3,
+    )
     sensitivity = forms.ChoiceField(label=_("Who may read it"), choices=Sensitivity.choices)
 
     def __init__(self, *args, sensitivities=None, **kwargs):
@@ -510,10 +787,10 @@ class ConsentForm(forms.Form):
 
 class ShareOverrideForm(forms.Form):
     agency = forms.ChoiceField(label=_("Share the identity with"))
-    reason = forms.CharField(
+    reason = LimitedText(
         label=_("Reason for sharing without consent"),
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
     )
 
     def __init__(self, *args, agencies=(), **kwargs):
@@ -551,3 +828,93 @@ class MetricsForm(forms.Form):
         if start and end and (end - start).days > 3660:
             raise forms.ValidationError(_("Choose a period of at most ten years."))
         return data
+
+
+class ClosureForm(forms.Form):
+    """Closing a case: the outcome, what happens to each open referral and task, each victim's final status.
+
+    One field per open item (`referral-<id>`, `task-<id>`, `victim-<party id>`), each with its reason field
+    where a reason is needed, so that every missing decision is shown beside its item in one round.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(label=_("Outcome of the case"), choices=with_blank(ClosureReason.choices))
+    note = LimitedText(label=_("Closing note (optional)"), required=False, max_length=5000, rows=3)
+
+    def __init__(self, *args, referrals=(), tasks=(), victims=(), agency_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.referrals, self.tasks, self.victims = list(referrals), list(tasks), list(victims)
+        for referral in self.referrals:
+            choices = [("REVOKE", _("Revoke it"))]
+            if referral.state == "ACCEPTED":
+                choices.insert(0, ("DONE", _("Services delivered: done")))
+            self.fields[f"referral-{referral.pk}"] = forms.ChoiceField(
+                label=_("Referral: %(need)s to %(agency)s")
+                % {"need": referral.get_need_display(), "agency": referral.to_agency.name},
+                choices=choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose what happens to this referral.")},
+            )
+            self.fields[f"referral-{referral.pk}-reason"] = LimitedText(
+                label=_("Reason for revoking"), required=False, max_length=5000, rows=2
+            )
+        for task in self.tasks:
+            choices = [("CANCEL", _("Cancel it"))]
+            if task.owner_agency_id == agency_id:
+                choices.insert(0, ("DONE", _("Done")))
+            self.fields[f"task-{task.pk}"] = forms.ChoiceField(
+                label=_("Task: %(title)s") % {"title": task.title},
+                choices=choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose what happens to this task.")},
+            )
+            self.fields[f"task-{task.pk}-reason"] = forms.CharField(
+                label=_("Reason for cancelling"), required=False, max_length=500
+            )
+        for label, party in self.victims:
+            self.fields[f"victim-{party.pk}"] = forms.ChoiceField(
+                label=_("Final status of %(victim)s") % {"victim": label},
+                choices=with_blank(VictimStatus.choices),
+                error_messages={"required": _("Choose the victim's final status.")},
+            )
+
+    def clean(self):
+        data = super().clean()
+        for prefix, action, message in (
+            ("referral", "REVOKE", _("Give the reason for revoking.")),
+            ("task", "CANCEL", _("Give the reason for cancelling.")),
+        ):
+            for item in self.referrals if prefix == "referral" else self.tasks:
+                key = f"{prefix}-{item.pk}"
+                if data.get(key) == action and not (data.get(f"{key}-reason") or "").strip():
+                    self.add_error(f"{key}-reason", message)
+        return data
+
+    def item_rows(self):
+        """(decision field, reason field) per open referral and task, for the template."""
+        return [
+            (self[f"{prefix}-{item.pk}"], self[f"{prefix}-{item.pk}-reason"])
+            for prefix, items in (("referral", self.referrals), ("task", self.tasks))
+            for item in items
+        ]
+
+    def victim_fields(self):
+        return [self[f"victim-{party.pk}"] for _label, party in self.victims]
+
+    def decisions(self) -> dict:
+        """The keyword arguments of services.case_close taken from this form."""
+        from sinergi.cases.services import Decision
+
+        data = self.cleaned_data
+
+        def decision(key):
+            return Decision(action=data[key], reason=(data.get(f"{key}-reason") or "").strip())
+
+        return {
+            "outcome": data["outcome"],
+            "note": (data.get("note") or "").strip(),
+            "expected_version": data["version"],
+            "referral_decisions": {r.pk: decision(f"referral-{r.pk}") for r in self.referrals},
+            "task_decisions": {t.pk: decision(f"task-{t.pk}") for t in self.tasks},
+            "victim_statuses": {p.pk: data[f"victim-{p.pk}"] for _label, p in self.victims},
+        }

@@ -168,6 +168,24 @@ def policy_allows(kind: str, action: str, user: Any, relation: str = "none") -> 
     return bool(_policy and _policy[0](kind, action, user, relation))
 
 
+# --- functions one app offers the others --------------------------------------------------------------------
+# Where the layers forbid an import (cases sits below exchange), the higher app registers a function under a
+# name and the lower one calls it if present: cases' intake asks exchange's record linkage for matching people.
+
+_providers: dict[str, Callable[..., Any]] = {}
+
+
+def register_provider(name: str, fn: Callable[..., Any]) -> None:
+    if name in _providers and _providers[name] is not fn:
+        raise ImproperlyConfigured(f"two apps provide {name!r}")
+    _providers[name] = fn
+
+
+def provider(name: str) -> Callable[..., Any] | None:
+    """The function registered under `name`, or None when no installed app offers it."""
+    return _providers.get(name)
+
+
 # --- API authentication ---------------------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.core.registry import NavEntry, register_nav
+from sinergi.core.registry import NavEntry, register_nav, register_provider
 
 
 def _href(user: Any) -> str | None:
@@ -19,7 +19,16 @@ def _href(user: Any) -> str | None:
     return None
 
 
+def _intake_matches(*, user: Any, data: Any) -> list:
+    from sinergi.exchange.duplicates.selectors import intake_duplicates
+
+    return intake_duplicates(user=user, data=data)
+
+
 def register() -> None:
+    # The intake's duplicate warning (sinergi.cases): people the user may view whom record linkage scores as
+    # possibly the one being entered.
+    register_provider("people.intake_matches", _intake_matches)
     register_nav(
         NavEntry(key="exchange", label=_("Data exchange"), order=40, href=_href, path_prefix="/exchange/")
     )

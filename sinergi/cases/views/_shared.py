@@ -50,12 +50,16 @@ def _status_of(exc: ApplicationError) -> int:
     return exc.status if exc.status in (400, 403, 404, 409) else 400
 
 
-def _apply_error(form, exc: ApplicationError) -> None:
-    """Puts the service's field messages on the form fields (the general message is shown as a message)."""
+def _apply_error(form, exc: ApplicationError) -> bool:
+    """Puts the service's field messages on the form fields; False when none of them names a field of the form
+    (the caller then shows the general message once, on the form)."""
+    placed = False
     for name, errors in (exc.fields or {}).items():
         if form is not None and name in form.fields:
             for error in errors:
                 form.add_error(name, error)
+                placed = True
+    return placed
 
 
 def _case_url(case, anchor: str = "") -> str:
