@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:case_id>/timeline/", views.timeline, name="timeline"),
     path("<int:case_id>/edit/", views.edit, name="edit"),
     path("<int:case_id>/transition/", views.transition, name="transition"),
+    path("<int:case_id>/close/", views.close, name="close"),
     path("<int:case_id>/referrals/new/", views.referral_create, name="referral_create"),
     path("<int:case_id>/referrals/agencies/", views.referral_agencies, name="referral_agencies"),
     path("<int:case_id>/referrals/<int:referral_id>/accept/", views.referral_accept, name="referral_accept"),

@@ -65,6 +65,7 @@ def test_letters_from_the_settings_page_to_the_downloaded_pdf(
 
     context, page = _signed_in(_browser, live_server, cast.bp3mi.worker)
     page.goto(f"/cases/{case.pk}/")
+    page.click("[data-testid=section-letters-open]")  # a folded section of the case page
     assert page.locator("[data-testid=letters] h2").inner_text() == "Surat (PDF)"
     summary = _download(page, "[data-testid=letter-summary]", tmp_path)
     assert "RINGKASAN KASUS" in summary and "Nomor: B-001/BP3MI-KALSEL/" in summary

@@ -12,7 +12,7 @@ from sinergi.cases.views._shared import may_intake
 from sinergi.cases.views.approvals import approval_decide, approval_inbox, approval_request
 from sinergi.cases.views.case_detail import detail, edit, index, timeline
 from sinergi.cases.views.escalation import notifications, overdue
-from sinergi.cases.views.flow import transition
+from sinergi.cases.views.flow import close, transition
 from sinergi.cases.views.intake_form import intake
 from sinergi.cases.views.letters import case_summary, handover_record, referral_letter
 from sinergi.cases.views.metrics import metrics
@@ -50,6 +50,7 @@ __all__ = [
     "approval_request",
     "assign",
     "case_summary",
+    "close",
     "consent",
     "detail",
     "document_download",

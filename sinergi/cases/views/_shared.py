@@ -63,7 +63,9 @@ def _apply_error(form, exc: ApplicationError) -> bool:
 
 
 def _case_url(case, anchor: str = "") -> str:
-    return reverse("cases:detail", args=[case.pk]) + (f"#{anchor}" if anchor else "")
+    """The case page; with `anchor` (a section), that section opened and scrolled to."""
+    url = reverse("cases:detail", args=[case.pk])
+    return f"{url}?open={anchor}#section-{anchor}" if anchor else url
 
 
 class CasePageView(RestrictedPageView):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldError, PermissionDenied
@@ -93,7 +95,70 @@ def index(request):
     return render(request, "cases/index.html", {**context, "media": form.media})
 
 
-def _detail_context(request, view, *, bound: dict | None = None) -> dict:
+# Which section of the case page holds the form of each prefix (the section opens when its form comes back).
+_SECTION_OF_PREFIX = {
+    "note": "notes",
+    "task": "tasks",
+    "document": "documents",
+    "route": "route",
+    "party": "parties",
+    "organisation": "parties",
+    "override": "parties",
+    "referral": "referrals",
+    "decline": "referrals",
+    "services": "referrals",
+    "revoke": "referrals",
+    "transfer": "transfers",
+    "tdecline": "transfers",
+    "approval": "summary",
+    "decide": "summary",
+    "assign": "summary",
+    "move": "summary",
+}
+SECTIONS = ("summary", "modus", "parties", "referrals", "tasks", "notes", "documents", "route", "transfers")
+
+
+def section_of(prefix: str | None) -> str:
+    """The section of the case page a form prefix belongs to ("decline-12" -> "referrals")."""
+    return _SECTION_OF_PREFIX.get((prefix or "").split("-")[0], "")
+
+
+def _waiting(view, context) -> list[dict]:
+    """What waits on the case, soonest first: approvals, answers, services, tasks, the stage's own deadline."""
+    case, items = view.case, []
+    for approval in context.get("approvals", []):
+        if approval.state == "PENDING":
+            items.append(
+                {"label": _("Approval of the %(kind)s") % {"kind": approval.get_kind_display().lower()}}
+            )
+    for referral in context["referrals"]:
+        if referral.state == ReferralState.PENDING:
+            label = _("Answer from %(agency)s (%(need)s)")
+            due = referral.accept_by
+        elif referral.state == ReferralState.ACCEPTED:
+            label = _("Services from %(agency)s (%(need)s)")
+            due = referral.due_at
+        else:
+            continue
+        items.append(
+            {
+                "label": label % {"agency": referral.to_agency.name, "need": referral.get_need_display()},
+                "due_at": due,
+            }
+        )
+    for task in context.get("tasks", []):
+        if task.done_at is None:
+            items.append({"label": _("Task: %(title)s") % {"title": task.title}, "due_at": task.due_at})
+    if case.status == "OPEN" and case.stage_due_at:
+        items.append({"label": _("End of the current stage"), "due_at": case.stage_due_at})
+    far = timezone.now() + timedelta(days=3650)
+    items.sort(key=lambda item: item.get("due_at") or far)
+    return items[:6]
+
+
+def _detail_context(
+    request, view, *, bound: dict | None = None, open_section: str = "", message=None
+) -> dict:
     """Everything the detail page shows, each part only as far as the CaseView allows."""
     bound = bound or {}
     case, user = view.case, request.user
@@ -136,7 +201,9 @@ def _detail_context(request, view, *, bound: dict | None = None) -> dict:
         referral.revoke_form = form(ReasonForm, f"revoke-{referral.pk}")
     for transfer in transfers:
         transfer.decline_form = form(ReasonForm, f"tdecline-{transfer.pk}")
-    context["bound_key"] = next(iter(bound), "")
+    context["bound_key"] = next(iter(bound), "") or ""
+    context["open_sections"] = {open_section, section_of(context["bound_key"])} - {""}
+    context["section_message"] = message
     if view.is_pending:
         return context
 
@@ -166,7 +233,18 @@ def _detail_context(request, view, *, bound: dict | None = None) -> dict:
         )
     context["transitions"] = transitions
     context["transition_form"] = TransitionForm(initial=initial, prefix="move")
+    # Closing has its own page (what happens to each open referral and task, the victims' final status).
+    context["moves"] = [t for t in transitions if not t["stage"].final]
     context["may_close"] = any(t["stage"].final for t in transitions)
+    context["open_task_count"] = sum(1 for task in context["tasks"] if task.done_at is None)
+    context["suspect_count"] = sum(
+        1 for pv in context["parties"] if pv.party.role in (PartyRole.SUSPECT, PartyRole.RECRUITER)
+    ) + len(context["organisations"])
+    context["involved_agencies"] = sorted(
+        {r.to_agency for r in referrals if r.state in (ReferralState.ACCEPTED, ReferralState.DONE)},
+        key=lambda a: a.name,
+    )
+    context["waiting"] = _waiting(view, context)
     if failed is not None and not transitions:
         context["lost_note"] = failed.data.get("move-note", "")
 
@@ -243,18 +321,29 @@ def _linked_sources(request, case) -> list:
     return found
 
 
-def _render_detail(request, view, *, bound=None, status=200):
-    return render(request, "cases/detail.html", _detail_context(request, view, bound=bound), status=status)
+def _render_detail(request, view, *, bound=None, status=200, open_section=""):
+    context = _detail_context(request, view, bound=bound, open_section=open_section)
+    return render(request, "cases/detail.html", context, status=status)
+
+
+def render_section(request, view, section: str, *, bound=None, message=None, status=200):
+    """One section of the case page (the answer to an HTMX action), opened, with the summary beside it
+    out of band: a referral answered or a task done changes what waits."""
+    context = _detail_context(request, view, bound=bound, open_section=section, message=message)
+    context["section"] = section
+    return render(request, "cases/includes/section_response.html", context, status=status)
 
 
 class DetailView(CasePageView):
-    """One case as this user may see it; every view is written to the audit trail."""
+    """One case as this user may see it; every view is written to the audit trail. `?open=notes` opens a
+    section (the redirect after an action without JavaScript)."""
 
     http_method_names = ["get", "head"]
     audit_read = True
 
     def get(self, request, case_id: int):
-        return _render_detail(request, self.case_view)
+        section = request.GET.get("open", "")
+        return _render_detail(request, self.case_view, open_section=section if section in SECTIONS else "")
 
 
 detail = DetailView.as_view()

@@ -233,6 +233,8 @@ class IntakePage:
     def __init__(self, request, data=None, *, initial=None, victims_initial=None, source=None):
         self.request = request
         self.source = source or {}
+        if data is not None:
+            data = _with_management_forms(data)
         self.form = IntakeForm(data, initial=initial)
         agencies = _referral_agencies(request.user)
         self.agencies = {str(agency.pk): agency for agency in agencies}
@@ -300,6 +302,18 @@ def _referral_agencies(user):
     if not getattr(user, "agency_id", None):
         return []
     return list(agency_list(user=user).filter(is_active=True).exclude(pk=user.agency_id).order_by("name"))
+
+
+def _with_management_forms(data):
+    """A post without a formset's management fields (an older form, a script) sends no row of it."""
+    missing = [prefix for prefix, _f, _b in FORMSETS if f"{prefix}-TOTAL_FORMS" not in data]
+    if not missing:
+        return data
+    data = data.copy()
+    for prefix in missing:
+        data[f"{prefix}-TOTAL_FORMS"] = "0"
+        data[f"{prefix}-INITIAL_FORMS"] = "0"
+    return data
 
 
 def _with_one_more_row(post, button: str):
