@@ -492,16 +492,18 @@ def seed(*, rng: random.Random, stdout, scale: int = 1) -> dict:
                             actor=answerer, referral=referral, description="Layanan diberikan sesuai rujukan."
                         )
                         services.referral_mark_done(actor=worker, referral=referral)
-                services.case_transition(
-                    actor=worker,
-                    case=case,
-                    to_stage=step,
-                    outcome=rng.choice(
-                        ["REINTEGRATED", "SERVICES_COMPLETED", "VICTIM_DECLINED", "NOT_A_VICTIM"]
-                    )
+                outcome = (
+                    rng.choice(["REINTEGRATED", "SERVICES_COMPLETED", "VICTIM_DECLINED", "NOT_A_VICTIM"])
                     if step == "closed"
-                    else "",
+                    else ""
                 )
+                if step == "closed":
+                    # Closing settles what is open and gives each victim a final status (services.case_close).
+                    services.case_close(
+                        actor=worker, case=case, outcome=outcome, **_closure_decisions(case, outcome)
+                    )
+                else:
+                    services.case_transition(actor=worker, case=case, to_stage=step)
                 if step == "referral":
                     needs = [
                         ("INVESTIGATION", AgencyType.POLRI),
@@ -616,3 +618,25 @@ def seed(*, rng: random.Random, stdout, scale: int = 1) -> dict:
         f"{escalated['referrals_overdue']} overdue referrals, {escalated['tasks']} tasks\n"
     )
     return {"cases": created, **escalated}
+
+
+def _closure_decisions(case, outcome: str) -> dict:
+    """What a demo closure decides: accepted referrals done, pending ones revoked, tasks done, victims'
+    status from the outcome."""
+    from sinergi.cases import services
+    from sinergi.cases.access import OPEN_REFERRAL_STATES
+
+    status = "NOT_VICTIM" if outcome == "NOT_A_VICTIM" else "CONFIRMED"
+    return {
+        "referral_decisions": {
+            r.pk: services.Decision("DONE" if r.state == "ACCEPTED" else "REVOKE", "Kasus ditutup")
+            for r in case.referrals.filter(state__in=OPEN_REFERRAL_STATES)
+        },
+        "task_decisions": {
+            t.pk: services.Decision("DONE")
+            if t.owner_agency_id == case.lead_agency_id
+            else services.Decision("CANCEL", "Kasus ditutup")
+            for t in case.tasks.filter(done_at__isnull=True)
+        },
+        "victim_statuses": {p.pk: status for p in case.parties.filter(role="VICTIM")},
+    }

@@ -202,13 +202,13 @@ def case_move_in_transaction(
             locked.repatriated_at = now
             changed.append("repatriated_at")
         if target.final:
-            _require_nothing_open(locked)
             if outcome not in ClosureReason.values:
                 raise ApplicationError(
                     _("Choose the outcome of the case before closing it."),
                     code="outcome_required",
                     fields={"outcome": [_("Required.")]},
                 )
+            _require_nothing_open(locked)
             locked.status = CaseStatus.CLOSED
             locked.closed_at = now
             locked.closure_reason = outcome

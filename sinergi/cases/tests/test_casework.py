@@ -54,7 +54,11 @@ def full_intake(cast, **extra) -> dict:
         **formset(
             "referrals",
             [
-                {"need": "SHELTER", "to_agency": str(cast.uptd.agency.pk), "reason": "Korban butuh rumah aman."},
+                {
+                    "need": "SHELTER",
+                    "to_agency": str(cast.uptd.agency.pk),
+                    "reason": "Korban butuh rumah aman.",
+                },
                 {"need": "INVESTIGATION", "to_agency": str(cast.polda.agency.pk), "reason": "Selidiki calo."},
             ],
         ),
@@ -76,7 +80,10 @@ def test_intake_registers_people_company_reporter_and_referrals_in_one_post(cast
     organisation = CaseOrganisation.objects.get(case=case)
     assert organisation.kind == "UNLICENSED_AGENCY" and "PT" in organisation.name
     referrals = {r.to_agency_id: r.state for r in case.referrals.all()}
-    assert referrals == {cast.uptd.agency.pk: ReferralState.PENDING, cast.polda.agency.pk: ReferralState.PENDING}
+    assert referrals == {
+        cast.uptd.agency.pk: ReferralState.PENDING,
+        cast.polda.agency.pk: ReferralState.PENDING,
+    }
     # The agencies referred to are told; the registering worker is not notified of his own assignment.
     assert Notification.objects.filter(recipient=cast.uptd.worker, case=case).exists()
     assert not Notification.objects.filter(recipient=cast.bp3mi.worker, kind="ASSIGNMENT").exists()

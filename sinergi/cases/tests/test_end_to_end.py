@@ -12,7 +12,7 @@ from django.utils import timezone
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.models import AuditEntry
 from sinergi.cases import selectors
-from sinergi.cases.models import Case, Notification
+from sinergi.cases.models import Case, Notification, Referral
 from sinergi.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -333,6 +333,11 @@ def test_community_report_to_closure(cast, make_person, django_capture_on_commit
     assert Case.objects.get(pk=case_id).repatriated_at is not None
     ok(lead.post(f"{url}transition/", {"to_stage": "monitoring"}, content_type="application/json"))
 
+    # The police read their part of the timeline while their referral is open.
+    polda_timeline = ok(api(polda.worker).get(f"{url}timeline/"))
+    assert {e["sensitivity"] for e in polda_timeline} == {"GENERAL", "INVESTIGATION"}
+    assert all(e["kind"] != "DOCUMENT_ADDED" for e in polda_timeline)
+
     # 9. Closure with supervisor approval and an outcome.
     approval = ok(lead.post(f"{url}approvals/", {"kind": "CLOSURE"}, content_type="application/json"), 201)
     ok(
@@ -342,6 +347,23 @@ def test_community_report_to_closure(cast, make_person, django_capture_on_commit
     )
     no_outcome = lead.post(f"{url}transition/", {"to_stage": "closed"}, content_type="application/json")
     assert no_outcome.json()["error"]["code"] == "outcome_required"
+    # The police referral is still open: closing would leave it hanging, so it is settled first.
+    still_open = lead.post(
+        f"{url}transition/",
+        {"to_stage": "closed", "outcome": "REINTEGRATED"},
+        content_type="application/json",
+    )
+    assert still_open.json()["error"]["code"] == "closure_decision_required"
+    assert Case.objects.get(pk=case_id).status == "OPEN"
+    for referral in Referral.objects.filter(case_id=case_id, state__in=("PENDING", "ACCEPTED")):
+        action = "done" if referral.state == "ACCEPTED" else "revoke"
+        ok(
+            lead.post(
+                f"/api/v1/referrals/{referral.pk}/{action}/",
+                {"reason": "Selesai"},
+                content_type="application/json",
+            )
+        )
     closed = ok(
         lead.post(
             f"{url}transition/",
@@ -350,10 +372,9 @@ def test_community_report_to_closure(cast, make_person, django_capture_on_commit
         )
     )
     assert closed["summary"]["status"] == "CLOSED" and closed["summary"]["closure_reason"] == "REINTEGRATED"
+    # A closed case is read-only, even for its lead (the police's referral was settled, so they left it).
     assert (
-        api(polda.worker)
-        .post(f"{url}notes/", {"text": "x"}, content_type="application/json")
-        .json()["error"]["code"]
+        lead.post(f"{url}notes/", {"text": "x"}, content_type="application/json").json()["error"]["code"]
         == "case_closed"
     )
 
@@ -374,9 +395,6 @@ def test_community_report_to_closure(cast, make_person, django_capture_on_commit
         "CLOSED",
     ):
         assert kind in lead_kinds
-    polda_timeline = ok(api(polda.worker).get(f"{url}timeline/"))
-    assert {e["sensitivity"] for e in polda_timeline} == {"GENERAL", "INVESTIGATION"}
-    assert all(e["kind"] != "DOCUMENT_ADDED" for e in polda_timeline)
     times = [e["at"] for e in ok(lead.get(f"{url}timeline/"))]
     assert times == sorted(times)
 
