@@ -49,17 +49,34 @@ def submit(page, selector: str, locator=None):
         (locator or page).locator(selector).first.click()
 
 
+def open_section(page, name: str):
+    """Opens a folded section of the case page (the summary is always open)."""
+    if page.locator(f"#section-{name}[open]").count() == 0:
+        page.click(f"[data-testid=section-{name}-open]")
+
+
+def act(page, selector: str, section: str, locator=None) -> str:
+    """Clicks an action of a case page section: HTMX answers with the section, no page load; returns the
+    section's message."""
+    message = page.locator(f"#section-{section} [data-testid=section-message]")
+    if message.count():
+        message.evaluate("el => el.remove()")
+    (locator or page).locator(selector).first.click()
+    message.wait_for()
+    return message.inner_text()
+
+
 def request_approval(worker, kind: str):
     worker.click("[data-testid=approval-request-open]")
     worker.select_option("#id_approval-kind", kind)
-    submit(worker, "[data-testid=approval-request]")
-    assert "Pengesahan telah diajukan" in success(worker)
+    assert "Pengesahan telah diajukan" in act(worker, "[data-testid=approval-request]", "summary")
 
 
 def approve(supervisor, url: str, kind: str):
     supervisor.goto(url)
-    submit(supervisor, f"[data-testid=approval-decide-{kind}]")
-    assert "Keputusan pengesahan telah dicatat" in success(supervisor)
+    assert "Keputusan pengesahan telah dicatat" in act(
+        supervisor, f"[data-testid=approval-decide-{kind}]", "summary"
+    )
 
 
 def move(worker, stage: str):
@@ -68,14 +85,14 @@ def move(worker, stage: str):
 
 
 def refer(worker, need: str, agency_name: str, reason: str):
+    open_section(worker, "referrals")
     worker.click("[data-testid=referral-open]")
     worker.select_option("#id_referral-need", need)
     # The agency list follows the need (HTMX): wait for the list drawn for this need, then choose the agency.
     worker.wait_for_selector(f"#id_referral-to_agency option[data-need='{need}']", state="attached")
     worker.select_option("#id_referral-to_agency", label=agency_name)
     worker.fill("#id_referral-reason", reason)
-    submit(worker, "[data-testid=referral-submit]")
-    assert "Rujukan telah dikirim" in success(worker)
+    assert "Rujukan telah dikirim" in act(worker, "[data-testid=referral-submit]", "referrals")
 
 
 def test_community_report_to_closure_across_four_agencies(open_as, cast):
@@ -105,10 +122,12 @@ def test_community_report_to_closure_across_four_agencies(open_as, cast):
     assert case.parties.filter(age_group=AgeGroup.CHILD).count() == 1
 
     # The child's guardian agrees to share her identity with the agencies on the case.
+    open_section(worker, "parties")
     child = worker.locator("[data-testid=party]", has_text="Nur Aini")
     child.locator("select[name=consent]").select_option("GIVEN")
-    submit(worker, "[data-testid=consent-save]", locator=child)
-    assert "Persetujuan berbagi data telah dicatat" in success(worker)
+    assert "Persetujuan berbagi data telah dicatat" in act(
+        worker, "[data-testid=consent-save]", "parties", locator=child
+    )
 
     # 2. Verification, then the assessment approved by a supervisor, then referrals by need.
     move(worker, "assessment")
@@ -120,9 +139,9 @@ def test_community_report_to_closure_across_four_agencies(open_as, cast):
     refer(worker, "INVESTIGATION", polda.agency.name, "Dugaan TPPO: mohon penyelidikan terhadap calo.")
     refer(worker, "SHELTER", uptd.agency.name, "Korban anak membutuhkan rumah aman.")
     refer(worker, "REHABILITATION", dinsos.agency.name, "Rehabilitasi sosial korban dewasa.")
+    open_section(worker, "notes")
     worker.fill("#id_note-text", "Keluarga korban sudah dihubungi.")
-    submit(worker, "[data-testid=note-submit]")
-    assert "Catatan telah ditambahkan" in success(worker)
+    assert "Catatan telah ditambahkan" in act(worker, "[data-testid=note-submit]", "notes")
 
     # 3. The police accept from their inbox and see the case, but neither the child (no child-protection role)
     #    nor the adult (no consent yet); they record an investigation note and open the legal track.
@@ -137,9 +156,10 @@ def test_community_report_to_closure_across_four_agencies(open_as, cast):
     police.goto(url)
     assert "direkrut calo lewat Facebook" in police.content()
     assert police.locator("[data-testid=party-hidden]").count() == 2
+    open_section(police, "notes")
     police.fill("#id_note-text", "LP/B/77/2026: calo teridentifikasi.")
     police.select_option("#id_note-sensitivity", "INVESTIGATION")
-    submit(police, "[data-testid=note-submit]")
+    act(police, "[data-testid=note-submit]", "notes")
     submit(police, "[data-testid=transition-police_report]")
     assert police.locator("[data-testid=legal-stage]").inner_text() == "Laporan polisi"
 
@@ -153,14 +173,15 @@ def test_community_report_to_closure_across_four_agencies(open_as, cast):
     assert "Nur Aini" in carer.content()
     assert "LP/B/77/2026" not in carer.content()
     assert carer.locator("[data-testid=legal-stage]").count() == 0
+    open_section(carer, "notes")
     carer.fill("#id_note-text", "Pemeriksaan medis: kondisi stabil, perlu konseling.")
     carer.select_option("#id_note-sensitivity", "CARE")
-    submit(carer, "[data-testid=note-submit]")
+    act(carer, "[data-testid=note-submit]", "notes")
+    open_section(carer, "referrals")
     row = carer.locator(f"[data-testid=referral-row][data-agency='{uptd.agency.code}']")
     row.locator("[data-testid=referral-report-open]").click()
     row.locator("textarea[name$='-description']").fill("Korban anak ditempatkan di rumah aman UPTD PPA.")
-    submit(carer, "[data-testid=referral-report]", locator=row)
-    assert "Layanan telah dilaporkan" in success(carer)
+    assert "Layanan telah dilaporkan" in act(carer, "[data-testid=referral-report]", "referrals", locator=row)
 
     # 5. Dinsos declines with a reason and loses sight of the case.
     social = open_as(dinsos.worker)
@@ -181,10 +202,9 @@ def test_community_report_to_closure_across_four_agencies(open_as, cast):
     # 6. The lead closes the referral, the case plan is approved, the victim returns home, and the case is
     #    closed with its outcome after the supervisor's approval.
     worker.goto(url)
-    submit(
-        worker, f"[data-testid=referral-row][data-agency='{uptd.agency.code}'] [data-testid=referral-done]"
-    )
-    assert "Rujukan ditandai selesai" in success(worker)
+    open_section(worker, "referrals")
+    done = f"[data-testid=referral-row][data-agency='{uptd.agency.code}'] [data-testid=referral-done]"
+    assert "Rujukan ditandai selesai" in act(worker, done, "referrals")
     request_approval(worker, "CASE_PLAN")
     approve(supervisor, url, "CASE_PLAN")
     worker.goto(url)
@@ -193,10 +213,16 @@ def test_community_report_to_closure_across_four_agencies(open_as, cast):
     move(worker, "monitoring")
     request_approval(worker, "CLOSURE")
     approve(supervisor, url, "CLOSURE")
+    # Closing asks what happens to the police referral still open and for each victim's final status.
     worker.goto(url)
-    worker.fill("#id_move-note", "Korban sudah kembali dan bekerja di desa asal.")
-    worker.select_option("#id_move-outcome", "REINTEGRATED")
-    move(worker, "closed")
+    submit(worker, "[data-testid=close-open]")
+    worker.select_option("#id_outcome", "REINTEGRATED")
+    worker.fill("#id_note", "Korban sudah kembali dan bekerja di desa asal.")
+    for item in worker.locator("[data-testid=closure-item]").all():
+        item.locator("input[value=DONE]").check()
+    for status in worker.locator("select[name^=victim-]").all():
+        status.select_option("CONFIRMED")
+    submit(worker, "[data-testid=closure-submit]")
     assert worker.locator("[data-testid=case-closed]").is_visible()
     case.refresh_from_db()
     assert case.status == "CLOSED" and case.closure_reason == "REINTEGRATED"
