@@ -338,7 +338,7 @@ class SuspectForm(forms.Form):
     PERSON, ORGANISATION = "PERSON", "ORGANISATION"
 
     kind = forms.ChoiceField(
-        label=_("Suspect"),
+        label=_("A person or a company"),
         choices=[(PERSON, _("A person")), (ORGANISATION, _("A company or organisation"))],
         initial=PERSON,
         required=False,

@@ -110,7 +110,7 @@ def test_community_report_to_closure_across_four_agencies(open_as, cast):
     worker.fill("#id_victims-0-full_name", "Siti Rahmawati")
     worker.select_option("#id_victims-0-sex", "F")
     worker.select_option("#id_victims-0-age_group", "ADULT")
-    submit(worker, "[data-testid=add-victim]")
+    worker.click("[data-testid=add-victim]")  # the row is added in place (JavaScript), no page load
     worker.fill("#id_victims-1-full_name", "Nur Aini")
     child_birth = timezone.localdate().replace(year=timezone.localdate().year - 15)
     worker.fill("#id_victims-1-birth_date", child_birth.isoformat())

@@ -273,6 +273,7 @@ def _detail_context(
             {
                 "hx-get": reverse("cases:referral_agencies", args=[case.pk]),
                 "hx-target": "#id_referral-to_agency",
+                "hx-swap": "innerHTML",  # not the section's outerHTML, which it would inherit
                 "hx-trigger": "change",
             }
         )
