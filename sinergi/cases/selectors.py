@@ -7,6 +7,7 @@ import contextlib
 import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import FieldDoesNotExist
@@ -89,7 +90,7 @@ def _parse_date(value) -> date | None:
         return None
 
 
-def case_list(*, user, filters: dict | None = None) -> QuerySet[Case]:
+def case_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
     """The cases the user may see, newest report first, narrowed by `filters`:
     stage, legal_stage, status, lead_agency (id), origin_region (code; includes the regions below it),
     destination_country, exploitation_type, recruitment_channel, recruitment_app, visa_type, channel,
@@ -381,7 +382,7 @@ class ExpectedReferral:
     need: str
     label: str
     deadline_source: str
-    referrals: tuple  # this case's referrals for the need that are open or done
+    referrals: tuple[Any, ...]  # this case's referrals for the need that are open or done
 
 
 def case_expected_referrals(*, view: CaseView) -> list[ExpectedReferral]:
@@ -393,7 +394,7 @@ def case_expected_referrals(*, view: CaseView) -> list[ExpectedReferral]:
     stage = flow.stage(view.case.stage)
     if stage is None or not stage.expects:
         return []
-    made: dict[str, list] = {}
+    made: dict[str, list[Any]] = {}
     for referral in view.referrals().exclude(state__in=[ReferralState.DECLINED, ReferralState.REVOKED]):
         made.setdefault(referral.need, []).append(referral)
     from sinergi.cases.choices import ReferralNeed
@@ -740,7 +741,9 @@ def metrics_agencies(*, user) -> QuerySet[Agency]:
     return Agency.objects.filter(pk=user.agency_id)
 
 
-def case_metrics(*, user, agency: Agency, start: date, end: date, now: datetime | None = None) -> dict:
+def case_metrics(
+    *, user, agency: Agency, start: date, end: date, now: datetime | None = None
+) -> dict[str, Any]:
     """Handling metrics of one agency for cases reported / referrals sent between start and end (inclusive):
     time from report to first action, time to accept a referral, time to repatriation, share of referrals
     overdue (answered late, or still unanswered / undelivered past their deadline, or escalated); the cases by

@@ -26,12 +26,15 @@ The search box takes anything a user may have at hand, and `person_list` decides
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
+from sinergi.agencies.models import User
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.people import identifiers
@@ -126,7 +129,7 @@ def people_matching(people: QuerySet[Person], parsed: ParsedQuery) -> QuerySet[P
     if parsed.kind != "name":
         return people.none()
     words = list(parsed.value)
-    variants = {word: name_variants(word) for word in words}
+    variants: dict[str, Sequence[str]] = {word: name_variants(word) for word in words}
     if connection.vendor == "postgresql":
         return people.filter(WordPrefixMatch("search_names", words, alternatives=variants))
     for word in words:
@@ -137,14 +140,14 @@ def people_matching(people: QuerySet[Person], parsed: ParsedQuery) -> QuerySet[P
     return people
 
 
-def person_list(*, user, query: str = "", filters: dict | None = None) -> QuerySet[Person]:
+def person_list(*, user: User, query: str = "", filters: dict[str, Any] | None = None) -> QuerySet[Person]:
     """The people `user` may view that match `query` (see the module docstring) and `filters`.
 
     `filters` keys (all optional): `sex` ("F", "M", "U"), `nationality` (ISO alpha-2), `region` (a dotted code:
     people whose address region lies inside it), `agency` (owner agency id), `nik` (16 digits) and `phone`
     (E.164): exact lookups through the blind indexes.
     """
-    people = Person.objects.restrict(user, PersonAction.VIEW)
+    people: QuerySet[Person] = Person.objects.restrict(user, PersonAction.VIEW)
     filters = filters or {}
     if filters.get("sex"):
         people = people.filter(sex=filters["sex"])
@@ -184,13 +187,15 @@ def person_list(*, user, query: str = "", filters: dict | None = None) -> QueryS
     return people.select_related("address_region", "owner_agency")
 
 
-def person_get(*, user, person_id, action: str = PersonAction.VIEW, audit: bool = True) -> Person:
+def person_get(
+    *, user: User, person_id: int | str, action: str = PersonAction.VIEW, audit: bool = True
+) -> Person:
     """One person the user may `action`, with phones and handles; 404 otherwise. Records a VIEW audit entry."""
     try:
         pk = int(person_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    person = (
+    person: Person | None = (
         Person.objects.restrict(user, action)
         .select_related("address_region", "owner_agency", "created_by")
         .prefetch_related("phones", "handles")
@@ -204,12 +209,15 @@ def person_get(*, user, person_id, action: str = PersonAction.VIEW, audit: bool 
     return person
 
 
-def person_may(user, person: Person, action: str) -> bool:
+def person_may(user: User, person: Person, action: str) -> bool:
     """Whether `user` may `action` this person (for showing or hiding buttons; services check again)."""
-    return Person.objects.restrict(user, action).filter(pk=person.pk).exists()
+    may: bool = Person.objects.restrict(user, action).filter(pk=person.pk).exists()
+    return may
 
 
-def person_search_record(*, user, query: str = "", filters: dict | None = None, count: int) -> None:
+def person_search_record(
+    *, user: User, query: str = "", filters: dict[str, Any] | None = None, count: int
+) -> None:
     """Writes the one audit entry of a search by identifier or name: a keyed hash of what was searched, never
     the value, and how many people were returned. A list with no query and no identifier filter is not
     a search and writes nothing."""

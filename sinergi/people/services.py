@@ -21,6 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sinergi.agencies.models import User
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.core.errors import ApplicationError, ConflictError
@@ -159,12 +160,13 @@ def normalise_handle(handle: str) -> str:
     return re.sub(r"\s+", "", handle or "").lstrip("@").lower()
 
 
-def _date_text(value: date) -> str:
-    return formats.date_format(value, "DATE_FORMAT")
+def _date_text(value: object) -> str:
+    # A NIK mismatch holds what it compared: dates for the birth date.
+    return formats.date_format(value, "DATE_FORMAT") if isinstance(value, date) else str(value)
 
 
-def _sex_text(value: str) -> str:
-    return str(Sex(value).label)
+def _sex_text(value: object) -> str:
+    return str(Sex(value).label) if isinstance(value, str) else str(value)
 
 
 def nik_warnings(parsed: nik_module.ParsedNik, *, birth_date: date | None, sex: str) -> list[NikWarning]:
@@ -380,13 +382,15 @@ def _check_warnings(warnings: list[NikWarning], confirm_nik_mismatch: bool) -> N
         raise NikMismatchWarning(warnings)
 
 
-def person_create(*, actor, data: PersonData, confirm_nik_mismatch: bool = False) -> Person:
+def person_create(*, actor: User, data: PersonData, confirm_nik_mismatch: bool = False) -> Person:
     """Records a new person for the actor's agency, with phones and handles, and audits it (field names only)."""
     with transaction.atomic(durable=True):
         return person_create_in_transaction(actor=actor, data=data, confirm_nik_mismatch=confirm_nik_mismatch)
 
 
-def person_create_in_transaction(*, actor, data: PersonData, confirm_nik_mismatch: bool = False) -> Person:
+def person_create_in_transaction(
+    *, actor: User, data: PersonData, confirm_nik_mismatch: bool = False
+) -> Person:
     """person_create() as one step of a larger service that holds the transaction: a case intake records its
     new victims together with the case, so that a refused intake leaves no person behind."""
     if not transaction.get_connection().in_atomic_block:
@@ -413,7 +417,7 @@ def person_create_in_transaction(*, actor, data: PersonData, confirm_nik_mismatc
 
 
 def person_update(
-    *, actor, person_id: int, version: int, data: PersonData, confirm_nik_mismatch: bool = False
+    *, actor: User, person_id: int, version: int, data: PersonData, confirm_nik_mismatch: bool = False
 ) -> Person:
     """Saves an edit made on top of `version`; if someone saved in between, raises ConflictError, saving nothing."""
     with transaction.atomic(durable=True):
@@ -427,13 +431,13 @@ def person_update(
 
 
 def person_update_in_transaction(
-    *, actor, person_id: int, version: int, data: PersonData, confirm_nik_mismatch: bool = False
+    *, actor: User, person_id: int, version: int, data: PersonData, confirm_nik_mismatch: bool = False
 ) -> Person:
     """person_update() as one step of a larger service that holds the transaction (a spreadsheet import)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("person_update_in_transaction() runs inside the caller's transaction.atomic()")
     with transaction.atomic():
-        person = (
+        person: Person | None = (
             Person.objects.restrict(actor, PersonAction.CHANGE)
             .select_for_update()
             .filter(pk=person_id)
@@ -473,7 +477,7 @@ def person_update_in_transaction(
     return person
 
 
-def person_delete(*, actor, person_id: int) -> None:
+def person_delete(*, actor: User, person_id: int) -> None:
     """Deletes a person record and its phones and handles; refused while other records (cases) refer to it."""
     with transaction.atomic(durable=True):
         person = (
@@ -503,11 +507,11 @@ def person_delete(*, actor, person_id: int) -> None:
         )
 
 
-def person_reveal(*, actor, person_id: int, field_name: str) -> Person:
+def person_reveal(*, actor: User, person_id: int, field_name: str) -> Person:
     """Returns the person so that one identifier can be shown in full, and audits that it was shown."""
     if field_name not in RevealableField.values:
         raise ApplicationError(_("This field cannot be revealed."), code="invalid_field")
-    person = Person.objects.restrict(actor, PersonAction.REVEAL).filter(pk=person_id).first()
+    person: Person | None = Person.objects.restrict(actor, PersonAction.REVEAL).filter(pk=person_id).first()
     if person is None:
         raise Http404
     with transaction.atomic(durable=True):

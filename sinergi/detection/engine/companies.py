@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -50,7 +51,7 @@ def normalise_company(name: str) -> str:
     return " ".join(text.split())
 
 
-def _trim(words: list[str], stop: frozenset) -> list[str]:
+def _trim(words: list[str], stop: frozenset[str]) -> list[str]:
     """Cut a captured name at the first stop word or at the end of a sentence ("Harapan. Usia" -> "Harapan")."""
     out = []
     for word in words:
@@ -66,9 +67,9 @@ def _trim(words: list[str], stop: frozenset) -> list[str]:
     return out
 
 
-def find_companies(text: str, stopwords: frozenset, not_names: frozenset) -> list[dict]:
+def find_companies(text: str, stopwords: frozenset[str], not_names: frozenset[str]) -> list[dict[str, Any]]:
     """Company mentions: [{"name", "kind", "start", "end"}] in order of appearance, one per name."""
-    found: list[dict] = []
+    found: list[dict[str, Any]] = []
     seen: set[str] = set()
     if (
         "PT" in text
@@ -116,7 +117,7 @@ def find_companies(text: str, stopwords: frozenset, not_names: frozenset) -> lis
     return found
 
 
-def match_registry(name: str, index: dict, min_score: float) -> dict:
+def match_registry(name: str, index: dict[str, Any], min_score: float) -> dict[str, Any]:
     """The best registry row for a company name: {name, matched, licence, status, score}."""
     key = normalise_company(name)
     result = {"name": name, "matched": None, "licence": None, "status": None, "score": 0.0}

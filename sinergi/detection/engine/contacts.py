@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
 import phonenumbers
 from phonenumbers import PhoneMetadata
@@ -42,7 +43,7 @@ _PHONE_TYPES_OK = frozenset(
 
 
 @functools.lru_cache(maxsize=64)
-def _region_rules(region: str):
+def _region_rules(region: str) -> tuple[str, str, re.Pattern[str], re.Pattern[str]] | None:
     """(country code, national prefix, valid-number regex) from phonenumbers' own metadata for a region."""
     meta = PhoneMetadata.metadata_for_region(region)
     if meta is None:
@@ -116,7 +117,7 @@ def _parse_phone(candidate: str, regions: list[str]) -> str | None:
     return _parse_phone_cached(digits, international, tuple(regions))
 
 
-def extract_contacts(text: str, regions: list[str], low: str | None = None) -> dict:
+def extract_contacts(text: str, regions: list[str], low: str | None = None) -> dict[str, Any]:
     """Contacts found in ``text``; ``regions`` are the ISO regions to try for national numbers, in order.
 
     ``low`` is ``text`` lower-cased with the same length (the screener passes the one it already has).

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 LABELS = ("risky", "safe", "unclear")
 MAX_LINE_CHARS = 1_000_000
@@ -187,7 +188,7 @@ class Counts:
     def n(self) -> int:
         return self.tp + self.fp + self.fn + self.tn
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "precision": round(self.precision, 4),
             "recall": round(self.recall, 4),
@@ -256,7 +257,7 @@ class DatasetEvaluation:
                 by_modus.setdefault(tag, []).append(s)
         return {"form": by_form, "destination": by_destination, "modus": by_modus}
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         groups = {
             name: {key: self.counts(self.engine, items).to_dict() for key, items in sorted(group.items())}
             for name, group in self.groups().items()

@@ -12,13 +12,13 @@ match at the very same word report only the first (the family's patterns are alt
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-try:  # Python 3.11+
-    from re import _constants as _c
-    from re import _parser as _sre_parse
-except ImportError:  # pragma: no cover - older Pythons
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+# The regex parser's own modules (Python 3.11+; the old top-level sre_* names are deprecated). typeshed ships no
+# stubs for these private modules, hence the two narrow ignores; what is read of them is checked by the tests.
+from re import _constants as _c  # type: ignore[attr-defined]
+from re import _parser as _sre_parse  # type: ignore[attr-defined]
+from typing import Any
 
 PREFIX_LEN = 4
 _MAX_SET = 40
@@ -29,7 +29,7 @@ _WORD_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789'’")
 _ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
-def _char_set(items) -> set[str] | None:
+def _char_set(items: Iterable[tuple[Any, Any]]) -> set[str] | None:
     chars: set[str] = set()
     for op, av in items:
         if op is _c.LITERAL:
@@ -43,7 +43,7 @@ def _char_set(items) -> set[str] | None:
     return chars if len(chars) <= _MAX_SET else None
 
 
-def _never_word(items) -> bool:
+def _never_word(items: Iterable[tuple[Any, Any]]) -> bool:
     """True when a character class cannot match a letter or digit (\\s, [ .-], \\W ...): the word ends there."""
     for op, av in items:
         if op is _c.CATEGORY:
@@ -58,7 +58,7 @@ def _never_word(items) -> bool:
     return True
 
 
-def _prefixes(seq: list, n: int, depth: int = 0) -> set[str]:
+def _prefixes(seq: list[Any], n: int, depth: int = 0) -> set[str]:
     """Strings of up to n characters the sequence can start with; "" means "anything" from that point on."""
     if n == 0 or not seq or depth > 40:
         return {""}
@@ -130,7 +130,7 @@ class Dispatcher:
             for key in keys:
                 by_key.setdefault(key, {}).setdefault(family, []).append((label, pattern))
         self.labels: dict[str, str] = {}
-        self.by_key: dict[str, tuple[re.Pattern, ...]] = {}
+        self.by_key: dict[str, tuple[re.Pattern[str], ...]] = {}
         # Every key becomes exactly PREFIX_LEN characters (or a whole shorter word), so that a word needs a
         # single dictionary look-up: a shorter prefix "dp" is filed under "dp" and "dp" + each letter/digit.
         expanded: dict[str, dict[str, list[tuple[str, str]]]] = {}
@@ -148,7 +148,7 @@ class Dispatcher:
                 slot = expanded.setdefault(target, {})
                 for family, items in families.items():
                     slot.setdefault(family, []).extend(items)
-        compiled: dict[tuple, re.Pattern] = {}
+        compiled: dict[tuple[Any, ...], re.Pattern[str]] = {}
         for key, families in expanded.items():
             regexes = []
             for family, items in families.items():
@@ -159,7 +159,7 @@ class Dispatcher:
             self.by_key[key] = tuple(regexes)
         self.fallback = tuple(self._combine(items) for items in fallback.values())
 
-    def _combine(self, items: list[tuple[str, str]]) -> re.Pattern:
+    def _combine(self, items: list[tuple[str, str]]) -> re.Pattern[str]:
         parts = []
         for label, pattern in items:
             group = f"d{len(self.labels)}"
@@ -177,12 +177,14 @@ class Dispatcher:
                 continue
             for rx in regexes:
                 m = rx.match(low, start)
-                if m is not None:
+                if m is not None and m.lastgroup is not None:
                     label = labels[m.lastgroup]
                     if label not in found:
                         found[label] = m.span()
         for rx in self.fallback:
             for m in rx.finditer(low):
+                if m.lastgroup is None:
+                    continue
                 label = labels[m.lastgroup]
                 if label not in found:
                     found[label] = m.span()

@@ -19,6 +19,7 @@ import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from sinergi.detection.engine import learned
 
@@ -58,7 +59,7 @@ class Scores:
     def accuracy(self) -> float:
         return sum(1 for t, p in self.pairs if t == p) / len(self.pairs) if self.pairs else 0.0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "classes": {label: self.per_class(label) for label in learned.LABELS},
@@ -72,12 +73,12 @@ class Evaluation:
     records: int
     held_out: int
     scorers: dict[str, Scores]
-    errors: dict[str, list[dict]]
-    by_modus: dict[str, Counter]
+    errors: dict[str, list[dict[str, Any]]]
+    by_modus: dict[str, Counter[str]]
     model_loaded: bool
     thresholds: dict[str, float]
     probabilities: list[tuple[float, int]] = field(default_factory=list)  # (learned proba, 1 if risky)
-    by_language: dict[str, Counter] = field(default_factory=dict)
+    by_language: dict[str, Counter[str]] = field(default_factory=dict)
 
     def calibration(self) -> dict[str, float] | None:
         """Brier score and expected calibration error (5 equal-width bins) of the learned probability."""
@@ -94,7 +95,7 @@ class Evaluation:
         )
         return {"brier": brier, "ece": ece}
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "corpus_records": self.records,
             "held_out": self.held_out,
@@ -107,7 +108,10 @@ class Evaluation:
 
 
 def evaluate(
-    records: list[dict] | None = None, model: learned.LearnedModel | None = None, *, use_model: bool = True
+    records: list[dict[str, Any]] | None = None,
+    model: learned.LearnedModel | None = None,
+    *,
+    use_model: bool = True,
 ) -> Evaluation:
     """Score the held-out records with the rules, the model and the combination."""
     records = learned.load_corpus() if records is None else records
@@ -120,9 +124,9 @@ def evaluate(
         "learned": Scores("learned only"),
         "combined": Scores("combined"),
     }
-    errors: dict[str, list[dict]] = {key: [] for key in scorers}
-    by_modus: dict[str, Counter] = {}
-    by_language: dict[str, Counter] = {}
+    errors: dict[str, list[dict[str, Any]]] = {key: [] for key in scorers}
+    by_modus: dict[str, Counter[str]] = {}
+    by_language: dict[str, Counter[str]] = {}
     probabilities: list[tuple[float, int]] = []
     for record in held_out:
         truth = record["label"]
@@ -257,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _main_dataset(args) -> int:
+def _main_dataset(args: argparse.Namespace) -> int:
     from sinergi.detection.engine import dataset
 
     try:

@@ -13,8 +13,10 @@ import datetime as dt
 import functools
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -78,7 +80,7 @@ _REQ = True
 _OPT = False
 
 
-def _check_mapping(obj, spec: dict, where: str) -> dict:
+def _check_mapping(obj: object, spec: dict[str, Any], where: str) -> dict[str, Any]:
     """Check that ``obj`` is a mapping with exactly the keys of ``spec`` (key -> (types, required))."""
     if not isinstance(obj, dict):
         raise KnowledgeError(f"{where}: harus berupa pemetaan (kunci: nilai), bukan {type(obj).__name__}")
@@ -101,11 +103,11 @@ def _check_mapping(obj, spec: dict, where: str) -> dict:
     return obj
 
 
-def _as_tuple(types):
+def _as_tuple(types: type | tuple[type, ...]) -> tuple[type, ...]:
     return types if isinstance(types, tuple) else (types,)
 
 
-def _str_list(value, where: str) -> list[str]:
+def _str_list(value: object, where: str) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
@@ -113,7 +115,7 @@ def _str_list(value, where: str) -> list[str]:
     return [v.strip() for v in value]
 
 
-def _compile(pattern: str, where: str) -> re.Pattern:
+def _compile(pattern: str, where: str) -> re.Pattern[str]:
     if not isinstance(pattern, str) or not pattern.strip():
         raise KnowledgeError(f"{where}: pola kosong")
     if _BACKREF.search(pattern):
@@ -137,12 +139,12 @@ def _phrase(text: str) -> str:
     return " ".join(TOKEN_RE.findall(text.lower()))
 
 
-def _words_alternation(words) -> str:
+def _words_alternation(words: Iterable[str]) -> str:
     ordered = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
 
 
-def _load_yaml(directory: Path, name: str, top: dict) -> dict:
+def _load_yaml(directory: Path, name: str, top: dict[str, Any]) -> dict[str, Any]:
     path = directory / name
     try:
         text = path.read_text(encoding="utf-8")
@@ -153,13 +155,13 @@ def _load_yaml(directory: Path, name: str, top: dict) -> dict:
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"{name}: YAML tidak valid: {exc}") from exc
     spec = {"version": ((int, str), _REQ), "updated": ((dt.date, str), _REQ), **top}
-    _check_mapping(data, spec, name)
-    if isinstance(data["updated"], str):
+    checked = _check_mapping(data, spec, name)
+    if isinstance(checked["updated"], str):
         try:
-            dt.date.fromisoformat(data["updated"])
+            dt.date.fromisoformat(checked["updated"])
         except ValueError as exc:
             raise KnowledgeError(f"{name}: 'updated' harus tanggal YYYY-MM-DD") from exc
-    return data
+    return checked
 
 
 # --------------------------------------------------------------------------------------------- compiled parts
@@ -177,7 +179,7 @@ class Rule:
     scope: str
     explanation: str
     basis: str
-    unless: re.Pattern | None = None
+    unless: re.Pattern[str] | None = None
 
 
 @dataclass(slots=True)
@@ -189,7 +191,7 @@ class Dampener:
     factor: float
     min_matches: int
     explanation: str
-    narration: re.Pattern | None = None
+    narration: re.Pattern[str] | None = None
 
 
 @dataclass(slots=True)
@@ -219,32 +221,32 @@ class Knowledge:
     """Every knowledge file, validated and compiled for fast screening."""
 
     directory: Path
-    versions: dict
-    rules: dict
-    dampeners: dict
-    thresholds: dict
-    params: dict
+    versions: dict[str, Any]
+    rules: dict[str, Any]
+    dampeners: dict[str, Any]
+    thresholds: dict[str, Any]
+    params: dict[str, Any]
     dispatcher: Dispatcher
-    gazetteer: dict
-    gazetteer_first: frozenset
+    gazetteer: dict[str, Any]
+    gazetteer_first: frozenset[str]
     gazetteer_max: int
-    country_status: dict
-    salary_ceilings: dict
-    country_names: dict
-    moratorium_countries: frozenset
-    moratorium_occupations: frozenset
-    moratorium_exceptions: list
-    currencies: dict
-    money: dict
-    visa_types: list
-    urgency: list
-    company_not_names: frozenset
-    company_stopwords: frozenset
+    country_status: dict[str, Any]
+    salary_ceilings: dict[str, Any]
+    country_names: dict[str, Any]
+    moratorium_countries: frozenset[str]
+    moratorium_occupations: frozenset[str]
+    moratorium_exceptions: list[Any]
+    currencies: dict[str, Any]
+    money: dict[str, Any]
+    visa_types: list[Any]
+    urgency: list[Any]
+    company_not_names: frozenset[str]
+    company_stopwords: frozenset[str]
     p3mi: Registry
     job_orders: Registry
-    registry_index: dict = field(default_factory=dict)
-    job_order_index: dict = field(default_factory=dict)
-    questions: dict = field(default_factory=dict)
+    registry_index: dict[str, Any] = field(default_factory=dict)
+    job_order_index: dict[str, Any] = field(default_factory=dict)
+    questions: dict[str, Any] = field(default_factory=dict)
     version_label: str = ""
 
     @property
@@ -259,7 +261,11 @@ class Knowledge:
 # --------------------------------------------------------------------------------------------- loaders
 
 
-def _load_indicators(directory: Path):
+def _load_indicators(
+    directory: Path,
+) -> tuple[
+    dict[str, Any], dict[str, Rule], dict[str, Dampener], dict[str, float], list[tuple[str, str, str]]
+]:
     name = "indicators.yaml"
     data = _load_yaml(
         directory, name, {"scoring": (dict, _REQ), "dampeners": (list, _OPT), "indicators": (list, _REQ)}
@@ -402,7 +408,9 @@ def _babel_names() -> dict[str, list[str]]:
     return names
 
 
-def _load_countries(directory: Path, gazetteer: dict):
+def _load_countries(
+    directory: Path, gazetteer: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, str], dict[str, str], dict[str, float]]:
     name = "countries.yaml"
     data = _load_yaml(
         directory,
@@ -415,8 +423,8 @@ def _load_countries(directory: Path, gazetteer: dict):
     display: dict[str, str] = {}
     for code, labels in babel.items():
         display[code] = labels[0]
-        for label in labels:
-            key = _phrase(label)
+        for babel_label in labels:
+            key = _phrase(babel_label)
             if key and key not in ignored:
                 gazetteer.setdefault(key, []).append(("country", code))
     spec = {
@@ -454,7 +462,9 @@ def _load_countries(directory: Path, gazetteer: dict):
     return data, status, display, ceilings
 
 
-def _load_moratorium(directory: Path, gazetteer: dict, known_occupations: set):
+def _load_moratorium(
+    directory: Path, gazetteer: dict[str, Any], known_occupations: set[str]
+) -> tuple[dict[str, Any], frozenset[str], frozenset[str], list[dict[str, Any]]]:
     name = "moratorium.yaml"
     data = _load_yaml(
         directory,
@@ -479,7 +489,7 @@ def _load_moratorium(directory: Path, gazetteer: dict, known_occupations: set):
             )
     for term in _str_list(data.get("region_terms"), f"{name}: region_terms"):
         gazetteer.setdefault(_phrase(term), []).append(("region", "moratorium"))
-    exceptions = []
+    exceptions: list[dict[str, Any]] = []
     spec = {"program": (str, _REQ), "country": (str, _REQ), "keywords": (list, _REQ), "basis": (str, _REQ)}
     for position, entry in enumerate(data.get("exceptions") or [], 1):
         where = f"{name}: pengecualian #{position}"
@@ -496,7 +506,7 @@ def _load_moratorium(directory: Path, gazetteer: dict, known_occupations: set):
     return data, frozenset(countries), frozenset(occupations), exceptions
 
 
-def _load_hubs(directory: Path, gazetteer: dict):
+def _load_hubs(directory: Path, gazetteer: dict[str, Any]) -> dict[str, Any]:
     name = "scam_hubs.yaml"
     data = _load_yaml(directory, name, {"hubs": (list, _REQ)})
     spec = {
@@ -522,7 +532,9 @@ def _load_hubs(directory: Path, gazetteer: dict):
     return data
 
 
-def _load_occupations(directory: Path, gazetteer: dict):
+def _load_occupations(
+    directory: Path, gazetteer: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Occupation]]:
     known: dict[str, Occupation] = {}
     zname = "zero_cost_occupations.yaml"
     zdata = _load_yaml(directory, zname, {"basis": (str, _REQ), "occupations": (list, _REQ)})
@@ -554,7 +566,9 @@ def _load_occupations(directory: Path, gazetteer: dict):
     return zdata, odata, known
 
 
-def _load_currencies(directory: Path):
+def _load_currencies(
+    directory: Path,
+) -> tuple[dict[str, Any], dict[str, Currency], dict[str, str], dict[str, str]]:
     name = "currencies.yaml"
     data = _load_yaml(
         directory,
@@ -584,7 +598,15 @@ def _load_currencies(directory: Path):
     return data, currencies, by_symbol, by_word
 
 
-def _load_extraction(directory: Path):
+def _load_extraction(
+    directory: Path,
+) -> tuple[
+    dict[str, Any],
+    list[tuple[str, bool]],
+    list[str],
+    list[tuple[float, list[str]]],
+    list[tuple[str, str, str]],
+]:
     name = "extraction.yaml"
     data = _load_yaml(
         directory,
@@ -618,7 +640,7 @@ def _load_extraction(directory: Path):
     if data["thresholds"]["max_text_chars"] < 1000:
         raise KnowledgeError(f"{name}: thresholds: max_text_chars minimal 1000")
     entries: list[tuple[str, str, str]] = []
-    visa_types = []
+    visa_types: list[tuple[str, bool]] = []
     for position, entry in enumerate(data["visa_types"], 1):
         where = f"{name}: visa_types #{position}"
         _check_mapping(entry, {"code": (str, _REQ), "risky": (bool, _REQ), "patterns": (list, _REQ)}, where)
@@ -626,7 +648,7 @@ def _load_extraction(directory: Path):
             _compile(p, f"{where}: patterns")
             entries.append(("visa", f"visa:{entry['code']}", p))
         visa_types.append((entry["code"], bool(entry["risky"])))
-    urgency = []
+    urgency: list[str] = []
     for position, entry in enumerate(data["urgency"], 1):
         where = f"{name}: urgency #{position}"
         _check_mapping(entry, {"level": (str, _REQ), "patterns": (list, _REQ)}, where)
@@ -634,7 +656,7 @@ def _load_extraction(directory: Path):
             _compile(p, f"{where}: patterns")
             entries.append(("urgency", f"urgency:{entry['level']}", p))
         urgency.append(entry["level"])
-    periods = []
+    periods: list[tuple[float, list[str]]] = []
     for position, entry in enumerate(data["periods"], 1):
         where = f"{name}: periods #{position}"
         _check_mapping(entry, {"factor": ((int, float), _REQ), "words": (list, _REQ)}, where)
@@ -649,7 +671,7 @@ def _load_extraction(directory: Path):
     return data, visa_types, urgency, periods, entries
 
 
-def _cue_index(salary_cues, fee_cues) -> dict:
+def _cue_index(salary_cues: Iterable[str], fee_cues: Iterable[str]) -> dict[str, Any]:
     index: dict[str, list[tuple[str, str]]] = {}
     for kind, cues in (("salary", salary_cues), ("fee", fee_cues)):
         for cue in cues:
@@ -660,7 +682,13 @@ def _cue_index(salary_cues, fee_cues) -> dict:
     return index
 
 
-def _money_patterns(by_symbol: dict, by_word: dict, periods: list, salary_cues, fee_cues) -> dict:
+def _money_patterns(
+    by_symbol: dict[str, Any],
+    by_word: dict[str, Any],
+    periods: list[Any],
+    salary_cues: Iterable[str],
+    fee_cues: Iterable[str],
+) -> dict[str, Any]:
     """The compiled money patterns: an amount core, then the currency and period around it."""
     # Written digit-first so that re can skip quickly to the next digit.
     amount = r"\d(?<![\d.,]\d)(?:\d{0,2}(?:[.,]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d*(?:[.,]\d+)?)"
@@ -691,11 +719,11 @@ def _money_patterns(by_symbol: dict, by_word: dict, periods: list, salary_cues, 
     }
 
 
-def _registry_index(p3mi: Registry) -> dict:
+def _registry_index(p3mi: Registry) -> dict[str, Any]:
     """Normalised company name -> registry row, for the fuzzy match."""
     from sinergi.detection.engine.companies import normalise_company
 
-    index: dict[str, dict] = {}
+    index: dict[str, dict[str, Any]] = {}
     for row in p3mi.rows:
         names = [row["name"], *[a for a in (row.get("aliases") or "").split("|") if a.strip()]]
         for n in names:
@@ -705,9 +733,9 @@ def _registry_index(p3mi: Registry) -> dict:
     return index
 
 
-def _job_order_index(job_orders: Registry) -> dict:
+def _job_order_index(job_orders: Registry) -> dict[str, Any]:
     """P3MI licence (upper case) -> [(country, job order number, status, valid_until)]."""
-    index: dict[str, list] = {}
+    index: dict[str, list[Any]] = {}
     for row in job_orders.rows:
         index.setdefault(row["p3mi_licence"].upper(), []).append(
             (row["country"], row["job_order_no"], row["status"], row.get("valid_until") or "")
@@ -715,7 +743,7 @@ def _job_order_index(job_orders: Registry) -> dict:
     return index
 
 
-def _load_questions(directory: Path) -> tuple[dict, dict[str, str]]:
+def _load_questions(directory: Path) -> tuple[dict[str, Any], dict[str, str]]:
     name = "questions.yaml"
     data = _load_yaml(directory, name, {"questions": (list, _REQ)})
     questions: dict[str, str] = {}
@@ -733,7 +761,7 @@ def _load_questions(directory: Path) -> tuple[dict, dict[str, str]]:
     return data, questions
 
 
-def load_knowledge(path: str | os.PathLike | None = None) -> Knowledge:
+def load_knowledge(path: str | os.PathLike[str] | None = None) -> Knowledge:
     """Load, validate and compile every knowledge file from ``path`` (default: the packaged directory).
 
     Raises KnowledgeError naming the file and the entry at the first problem.
@@ -741,7 +769,7 @@ def load_knowledge(path: str | os.PathLike | None = None) -> Knowledge:
     directory = Path(path or os.environ.get(KNOWLEDGE_DIR_ENV) or DEFAULT_DIR)
     if not directory.is_dir():
         raise KnowledgeError(f"folder pengetahuan tidak ditemukan: {directory}")
-    gazetteer: dict[str, list] = {}
+    gazetteer: dict[str, list[Any]] = {}
     ind_data, rules, dampeners, thresholds, rule_entries = _load_indicators(directory)
     c_data, status, display, ceilings = _load_countries(directory, gazetteer)
     h_data = _load_hubs(directory, gazetteer)

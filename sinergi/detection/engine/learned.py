@@ -32,6 +32,7 @@ import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 FORMAT = "sinergi-detection-linear/2"
 ENGINE_DIR = Path(__file__).resolve().parent
@@ -123,7 +124,9 @@ def analyse(
     return words, word_features(words), char_features(words, char_ngrams), rule_features(indicator_codes)
 
 
-def block_values(features, idf: dict[str, float], normalised: bool) -> dict[str, float]:
+def block_values(
+    features: Iterable[str] | dict[str, int], idf: dict[str, float], normalised: bool
+) -> dict[str, float]:
     """The feature values of one block: count x idf, divided by sqrt(sum of count x idf squared).
 
     For features that are present or not (count 1) this is the usual L2-normalised TF-IDF; the rule block is
@@ -153,7 +156,7 @@ class InvalidModel(ValueError):
     """The model file is missing a part or is not a model of this format."""
 
 
-def _read_block(raw: dict) -> tuple[dict[str, float], dict[str, float]]:
+def _read_block(raw: dict[str, Any]) -> tuple[dict[str, float], dict[str, float]]:
     terms, idf, coef = raw["terms"], raw["idf"], raw["coef"]
     if not (isinstance(terms, list) and len(terms) == len(idf) == len(coef)):
         raise InvalidModel("terms, idf and coef differ in length")
@@ -171,7 +174,7 @@ class LearnedModel:
     (normalised word, sum of idf x coefficient of its character n-grams, sum of their idf squared).
     """
 
-    def __init__(self, data: dict):
+    def __init__(self, data: dict[str, Any]):
         try:
             if data.get("format") != FORMAT:
                 raise InvalidModel(f"unknown model format {data.get('format')!r}")
@@ -204,12 +207,12 @@ class LearnedModel:
                 self._unigrams[term] = pair
         self._bigram_keys = frozenset(self._bigrams)
         self._rule_weights = {c: v * self.rule_coef[c] for c, v in self.rule_value.items()}
-        self._token_cache: dict[str, tuple[str, float, float, float, float]] = {}
+        self._token_cache: dict[str, tuple[str, float, float, float, float, int, int]] = {}
 
     # loading ------------------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> LearnedModel:
+    def load(cls, path: str | os.PathLike[str]) -> LearnedModel:
         """Load a model file; raises OSError, ValueError (bad JSON) or InvalidModel."""
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
@@ -291,7 +294,7 @@ class LearnedModel:
         return entry
 
     def _decision(
-        self, text: str, indicator_codes: Iterable[str], terms: list | None = None
+        self, text: str, indicator_codes: Iterable[str], terms: list[Any] | None = None
     ) -> tuple[float, int, int]:
         """(decision value, distinct content words, distinct content words in the vocabulary).
 
@@ -454,7 +457,7 @@ def is_held_out(record_id: str) -> bool:
     return int.from_bytes(digest[:4], "big") % 100 < HELD_OUT_PERCENT
 
 
-def load_corpus(directory: str | os.PathLike = CORPUS_DIR) -> list[dict]:
+def load_corpus(directory: str | os.PathLike[str] = CORPUS_DIR) -> list[dict[str, Any]]:
     """Every record of every ``*.jsonl`` file in the corpus directory, in a stable order."""
     records = []
     for path in sorted(Path(directory).glob("*.jsonl")):
@@ -471,9 +474,10 @@ def load_corpus(directory: str | os.PathLike = CORPUS_DIR) -> list[dict]:
     return records
 
 
-def split(records: Iterable[dict]) -> tuple[list[dict], list[dict]]:
+def split(records: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(train, held_out) by the hash of each record's id."""
-    train, held_out = [], []
+    train: list[dict[str, Any]] = []
+    held_out: list[dict[str, Any]] = []
     for record in records:
         (held_out if is_held_out(record["id"]) else train).append(record)
     return train, held_out
@@ -508,7 +512,7 @@ C = 16.0
 RULE_FEATURE_VALUE = 0.1
 
 
-def _label_value(label) -> int:
+def _label_value(label: object) -> int:
     """1 for risky, 0 for safe; analysts' decisions may also say confirmed / dismissed."""
     value = str(label).strip().lower()
     if value in {"risky", "confirmed", "1", "true"}:
@@ -530,12 +534,17 @@ def _fit_block(docs: Sequence[Iterable[str]], min_df: int) -> tuple[list[str], l
     return terms, idf
 
 
-def _matrix(docs_by_block, vocabularies):
+def _matrix(
+    docs_by_block: Sequence[tuple[Sequence[Iterable[str] | dict[str, int]], bool]],
+    vocabularies: Sequence[tuple[list[str], list[float]]],
+) -> Any:
     """Sparse design matrix: the three blocks side by side, valued by block_values() as scoring does."""
     import numpy as np
     from scipy import sparse
 
-    rows, cols, vals = [], [], []
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
     offset = 0
     for (docs, normalised), (terms, idf) in zip(docs_by_block, vocabularies, strict=True):
         index = {t: i for i, t in enumerate(terms)}
@@ -550,7 +559,7 @@ def _matrix(docs_by_block, vocabularies):
     return sparse.csr_matrix((np.array(vals, dtype=float), (rows, cols)), shape=(n_rows, offset))
 
 
-def _fit_platt(decisions, labels) -> tuple[float, float]:
+def _fit_platt(decisions: Sequence[float] | Any, labels: Sequence[int] | Any) -> tuple[float, float]:
     """Platt scaling: a one-feature logistic regression from decision values to probabilities."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
@@ -597,7 +606,9 @@ def _macro_f1(flags: Sequence[bool], labels: Sequence[int]) -> float:
     return total / 2
 
 
-def _fit_rule_weight(rule_scores, probas, labels, flag_at: float) -> float:
+def _fit_rule_weight(
+    rule_scores: Sequence[float], probas: Sequence[float], labels: Sequence[int], flag_at: float
+) -> float:
     """The weight of the rule score in the blend, chosen on out-of-fold probabilities (never the test split).
 
     The blend is read through the engine's own cut-off (a text is flagged from level "sedang"), so the weight
@@ -614,11 +625,11 @@ def _fit_rule_weight(rule_scores, probas, labels, flag_at: float) -> float:
     return best_w
 
 
-def _round(values, digits=6):
+def _round(values: Iterable[float], digits: int = 6) -> list[float]:
     return [float(f"{v:.{digits}g}") for v in values]
 
 
-def train(examples: Sequence[dict], *, folds: int = 5, with_rules: bool = True) -> dict:
+def train(examples: Sequence[dict[str, Any]], *, folds: int = 5, with_rules: bool = True) -> dict[str, Any]:
     """Fit the model on examples ({"text", "label", optional "indicator_codes"}); returns the JSON data.
 
     with_rules=False trains on the text alone (no engine call): for tests and for an engine-less checkout.
@@ -634,7 +645,9 @@ def train(examples: Sequence[dict], *, folds: int = 5, with_rules: bool = True) 
         raise ValueError("training needs both risky and safe examples")
 
     rule_scores: list[float | None] = []
-    word_docs, char_docs, rule_docs = [], [], []
+    word_docs: list[set[str]] = []
+    char_docs: list[dict[str, int]] = []
+    rule_docs: list[set[str]] = []
     for example in examples:
         codes = example.get("indicator_codes")
         score = example.get("rule_score")
@@ -646,18 +659,28 @@ def train(examples: Sequence[dict], *, folds: int = 5, with_rules: bool = True) 
         rule_docs.append(r)
         rule_scores.append(score)
 
-    def fit(idx):
-        blocks = [(word_docs, MIN_DF), (char_docs, MIN_DF)]
+    Design = list[tuple[Sequence[set[str] | dict[str, int]], bool]]
+
+    def fit(idx: Any) -> tuple[list[tuple[list[str], list[float]]], Any, Design]:
+        blocks: list[tuple[Sequence[set[str] | dict[str, int]], int]] = [
+            (word_docs, MIN_DF),
+            (char_docs, MIN_DF),
+        ]
         vocabularies = [_fit_block([docs[i] for i in idx], min_df) for docs, min_df in blocks]
         rule_terms, _ = _fit_block([rule_docs[i] for i in idx], 1)
         vocabularies.append((rule_terms, [RULE_FEATURE_VALUE] * len(rule_terms)))
-        design = [(word_docs, True), (char_docs, True), (rule_docs, False)]
+        design: Design = [(word_docs, True), (char_docs, True), (rule_docs, False)]
         x = _matrix([([docs[i] for i in idx], norm) for docs, norm in design], vocabularies)
         clf = LogisticRegression(C=C, solver="liblinear", random_state=SEED, max_iter=1000)
         clf.fit(x, labels[idx])
         return vocabularies, clf, design
 
-    def decide(vocabularies, clf, design, idx):
+    def decide(
+        vocabularies: list[tuple[list[str], list[float]]],
+        clf: Any,
+        design: Design,
+        idx: Any,
+    ) -> Any:
         x = _matrix([([docs[i] for i in idx], norm) for docs, norm in design], vocabularies)
         return clf.decision_function(x)
 
@@ -671,11 +694,12 @@ def train(examples: Sequence[dict], *, folds: int = 5, with_rules: bool = True) 
         oof[val_idx] = decide(vocabularies, clf, design, val_idx)
     platt_a, platt_b = _fit_platt(oof, labels)
     oof_proba = [_sigmoid(platt_a * d + platt_b) for d in oof]
-    known = [i for i, s in enumerate(rule_scores) if s is not None]
+    known_scores = {i: s for i, s in enumerate(rule_scores) if s is not None}
+    known = list(known_scores)
     flag_at = rule_thresholds()["sedang"]
     rule_weight = (
         _fit_rule_weight(
-            [rule_scores[i] for i in known], [oof_proba[i] for i in known], labels[known].tolist(), flag_at
+            list(known_scores.values()), [oof_proba[i] for i in known], labels[known].tolist(), flag_at
         )
         if known
         else 0.5
@@ -711,7 +735,7 @@ def train(examples: Sequence[dict], *, folds: int = 5, with_rules: bool = True) 
     }
 
 
-def _write_json(data: dict, path: Path) -> None:
+def _write_json(data: dict[str, Any], path: Path) -> None:
     """Write atomically: a reader never sees half a model."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".model-", suffix=".json", dir=path.parent)
@@ -737,10 +761,10 @@ MAX_LOSS_AGAINST_RULES = 0.05
 
 
 def train_and_save(
-    extra_examples: list[dict] | None = None,
-    path: str | os.PathLike | None = None,
+    extra_examples: list[dict[str, Any]] | None = None,
+    path: str | os.PathLike[str] | None = None,
     *,
-    corpus_dir: str | os.PathLike = CORPUS_DIR,
+    corpus_dir: str | os.PathLike[str] = CORPUS_DIR,
     with_rules: bool = True,
 ) -> Path:
     """Train on the corpus's train split plus extra examples (analysts' reviews) and write the model JSON.

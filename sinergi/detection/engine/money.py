@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 _MAGNITUDE = {
     "jt": 1_000_000,
@@ -78,7 +79,9 @@ _WORD = re.compile(r"[^\W_]+")
 _AFTER_EDGE = re.compile(r"[^(\[{\"'<:=;,]*$")  # the part of a word after its last bracket, quote or colon
 
 
-def _cue_positions(low: str, words: list[str] | None, starts: list[int] | None, cue_first: dict) -> list:
+def _cue_positions(
+    low: str, words: list[str] | None, starts: list[int] | None, cue_first: dict[str, Any]
+) -> list[Any]:
     """(position, "salary" | "fee") of every cue word, from the words the screener already has."""
     if words is None or starts is None:
         words = _WORD.findall(low)
@@ -101,14 +104,17 @@ def _cue_positions(low: str, words: list[str] | None, starts: list[int] | None, 
     return found
 
 
-def _currency_before(window: str, by_symbol: dict, by_word: dict) -> tuple[str | None, int]:
+def _currency_before(
+    window: str, by_symbol: dict[str, Any], by_word: dict[str, Any]
+) -> tuple[str | None, int]:
     """The currency written just before an amount and where it starts in ``window`` (or None, 0)."""
     tail = window.rstrip()
     if not tail:
         return None, 0
     parts = tail.rsplit(None, 2)
     last = parts[-1]
-    last = _AFTER_EDGE.search(last).group()
+    edge = _AFTER_EDGE.search(last)  # matches at least the empty string before the end
+    last = edge.group() if edge is not None else ""
     if last:
         code = by_symbol.get(last) or by_word.get(last)
         if code:
@@ -124,8 +130,8 @@ def _currency_before(window: str, by_symbol: dict, by_word: dict) -> tuple[str |
 def extract_amounts(
     text: str,
     low: str,
-    money: dict,
-    currencies: dict,
+    money: dict[str, Any],
+    currencies: dict[str, Any],
     words: list[str] | None = None,
     starts: list[int] | None = None,
 ) -> tuple[list[Amount], list[str]]:

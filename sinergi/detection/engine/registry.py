@@ -14,10 +14,21 @@ import io
 import os
 import re
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypedDict
 
-KINDS = {
+
+class KindSpec(TypedDict):
+    file: str
+    columns: list[str]
+    required: list[str]
+    statuses: set[str]
+    key: str
+
+
+KINDS: dict[str, KindSpec] = {
     "p3mi": {
         "file": "registry_p3mi.csv",
         "columns": ["name", "licence", "status", "province", "valid_until", "aliases"],
@@ -63,8 +74,8 @@ class Registry:
     """One loaded registry: its metadata and its rows (dicts keyed by column)."""
 
     kind: str
-    meta: dict = field(default_factory=dict)
-    rows: list[dict] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+    rows: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def version(self) -> int:
@@ -82,7 +93,9 @@ def _parse_date(value: str) -> dt.date | None:
         return None
 
 
-def validate_rows(kind: str, reader_rows, *, first_line: int, source: str) -> list[dict]:
+def validate_rows(
+    kind: str, reader_rows: Iterable[tuple[int, dict[str | None, Any]]], *, first_line: int, source: str
+) -> list[dict[str, Any]]:
     """Check every row of a registry; return clean rows or raise RegistryError listing every bad line.
 
     ``reader_rows`` yields (line number, dict) pairs. All problems are collected before raising, so that the
@@ -90,7 +103,7 @@ def validate_rows(kind: str, reader_rows, *, first_line: int, source: str) -> li
     """
     spec = KINDS[kind]
     problems: list[tuple[int, str]] = []
-    clean: list[dict] = []
+    clean: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for lineno, raw in reader_rows:
         if None in raw:
@@ -129,8 +142,8 @@ def validate_rows(kind: str, reader_rows, *, first_line: int, source: str) -> li
     return clean
 
 
-def _split_meta(text: str) -> tuple[dict, list[str], int]:
-    meta: dict = {}
+def _split_meta(text: str) -> tuple[dict[str, Any], list[str], int]:
+    meta: dict[str, Any] = {}
     lines = text.splitlines()
     index = 0
     while index < len(lines) and (lines[index].startswith("#") or not lines[index].strip()):
@@ -141,7 +154,7 @@ def _split_meta(text: str) -> tuple[dict, list[str], int]:
     return meta, lines[index:], index
 
 
-def _read_rows(kind: str, body_lines: list[str], first_line: int, source: str) -> list[dict]:
+def _read_rows(kind: str, body_lines: list[str], first_line: int, source: str) -> list[dict[str, Any]]:
     spec = KINDS[kind]
     if not body_lines:
         raise RegistryError(source, [(first_line + 1, "berkas kosong: baris header kolom tidak ada")])
@@ -160,7 +173,7 @@ def _read_rows(kind: str, body_lines: list[str], first_line: int, source: str) -
             )
         raise RegistryError(source, [(first_line + 1, "; ".join(msg))])
 
-    def numbered():
+    def numbered() -> Iterator[tuple[int, dict[str | None, Any]]]:
         for row in reader:
             # DictReader counts physical lines, so quoted multi-line cells keep the right number.
             yield first_line + reader.line_num, row
@@ -168,7 +181,7 @@ def _read_rows(kind: str, body_lines: list[str], first_line: int, source: str) -
     return validate_rows(kind, numbered(), first_line=first_line, source=source)
 
 
-def load_registry(kind: str, path: str | os.PathLike) -> Registry:
+def load_registry(kind: str, path: str | os.PathLike[str]) -> Registry:
     """Read and validate a registry file (with its ``# key: value`` metadata header)."""
     path = Path(path)
     try:
@@ -182,9 +195,9 @@ def load_registry(kind: str, path: str | os.PathLike) -> Registry:
 
 def import_registry(
     kind: str,
-    csv_path: str | os.PathLike,
+    csv_path: str | os.PathLike[str],
     *,
-    knowledge_dir: str | os.PathLike,
+    knowledge_dir: str | os.PathLike[str],
     source_date: dt.date | None = None,
     source: str | None = None,
     today: dt.date | None = None,

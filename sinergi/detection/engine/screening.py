@@ -14,10 +14,12 @@ import datetime
 import re
 import threading
 import time
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from sinergi.detection.engine.companies import find_companies, match_registry
 from sinergi.detection.engine.contacts import extract_contacts
-from sinergi.detection.engine.knowledge_base import TOKEN_RE, Knowledge, load_knowledge
+from sinergi.detection.engine.knowledge_base import TOKEN_RE, Hub, Knowledge, Occupation, load_knowledge
 from sinergi.detection.engine.money import extract_amounts
 from sinergi.detection.engine.types import Extracted, Indicator, ScreeningResult
 from sinergi.detection.engine.verdict import (
@@ -29,8 +31,18 @@ from sinergi.detection.engine.verdict import (
     strong_evidence,
 )
 
+if TYPE_CHECKING:
+    from sinergi.detection.engine.learned import LearnedModel
+
+# What a gazetteer phrase stands for: a country code, (country code, city), a scam hub, an occupation, or nothing
+# ("abroad" words, regions).
+GazetteerValue = str | tuple[str, str] | Hub | Occupation | None
+
+_learned: ModuleType | None
 try:  # the learned layer is optional: the rules work on their own
-    from sinergi.detection.engine import learned as _learned
+    from sinergi.detection.engine import learned as _learned_module
+
+    _learned = _learned_module
 except Exception:  # any import problem in an optional layer must not stop screening
     _learned = None
 
@@ -68,16 +80,17 @@ _NOT_ABROAD = re.compile(
     r"\b(?:bukan|tidak|tdk|tanpa|nggak|gak|ga|non)\s+(?:\S+\s+){0,2}?(?:ke\s+)?(?:luar\s+negeri|luar\s+negri|ln|overseas|abroad)\b"
 )
 _MODEL_RECHECK_SECONDS = 5.0
-_model_cache: list = [None, -1e9]  # [model or None, monotonic time of the last look]
+_model_cache: list[Any] = [None, -1e9]  # [model or None, monotonic time of the last look]
 
 
-def _learned_model():
+def _learned_model() -> LearnedModel | None:
     """The deployed learned model; the file is looked at again at most every few seconds, not per post."""
     now = time.monotonic()
     if now - _model_cache[1] >= _MODEL_RECHECK_SECONDS:
-        _model_cache[0] = _learned.LearnedModel.load_default()
+        _model_cache[0] = _learned.LearnedModel.load_default() if _learned is not None else None
         _model_cache[1] = now
-    return _model_cache[0]
+    model: LearnedModel | None = _model_cache[0]
+    return model
 
 
 _default_lock = threading.Lock()
@@ -117,7 +130,7 @@ def _lower(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-def _to_text(text) -> tuple[str, list[str]]:
+def _to_text(text: object) -> tuple[str, list[str]]:
     warnings: list[str] = []
     if text is None:
         return "", ["Teks kosong: tidak ada yang diperiksa."]
@@ -134,7 +147,7 @@ def _to_text(text) -> tuple[str, list[str]]:
 def _tokens(low: str) -> tuple[list[str], list[int]]:
     """The words of the lower-cased text and where each starts (str.find is cheaper than match objects)."""
     words = TOKEN_RE.findall(low)
-    starts = []
+    starts: list[int] = []
     append = starts.append
     find = low.find
     cursor = 0
@@ -145,12 +158,14 @@ def _tokens(low: str) -> tuple[list[str], list[int]]:
     return words, starts
 
 
-def _gazetteer_hits(words: list[str], starts: list[int], k: Knowledge) -> list[tuple[int, int, str, object]]:
+def _gazetteer_hits(
+    words: list[str], starts: list[int], k: Knowledge
+) -> list[tuple[int, int, str, GazetteerValue]]:
     """(start, end, kind, value) for every known phrase, longest phrase first at each word."""
     first = k.gazetteer_first
     gaz = k.gazetteer
     longest = k.gazetteer_max
-    hits = []
+    hits: list[tuple[int, int, str, GazetteerValue]] = []
     i = 0
     n = len(words)
     while i < n:
@@ -202,12 +217,12 @@ def _ages(low: str) -> tuple[int | None, int | None, tuple[int, int] | None]:
 
 
 def screen(
-    text,
+    text: object,
     *,
     platform: str | None = None,
     account: str | None = None,
     url: str | None = None,
-    posted_at=None,
+    posted_at: object = None,
     knowledge: Knowledge | None = None,
     use_learned: bool = True,
 ) -> ScreeningResult:
@@ -268,19 +283,21 @@ def screen(
     # 2. Gazetteer: countries, cities, scam hubs, occupations, "abroad" words.
     countries: list[tuple[int, int, str]] = []
     cities: list[tuple[int, int, str, str]] = []
-    hubs: list[tuple[int, int, object]] = []
-    occupations: list[tuple[int, int, object]] = []
+    hubs: list[tuple[int, int, Hub]] = []
+    occupations: list[tuple[int, int, Occupation]] = []
     abroad_terms: list[tuple[int, int]] = []
     region_terms: list[tuple[int, int]] = []
-    for start, end, kind, value in _gazetteer_hits(words, starts, k):
-        if kind == "country":
-            countries.append((start, end, value))
-        elif kind == "city":
-            cities.append((start, end, value[0], value[1]))
-        elif kind == "hub":
-            hubs.append((start, end, value))
-        elif kind == "occupation":
-            occupations.append((start, end, value))
+    for start, end, kind, place in _gazetteer_hits(words, starts, k):
+        # Each kind carries its own value (knowledge_base builds them so): a code, (code, city), a Hub, an
+        # Occupation; the isinstance checks say so to the type checker.
+        if kind == "country" and isinstance(place, str):
+            countries.append((start, end, place))
+        elif kind == "city" and isinstance(place, tuple):
+            cities.append((start, end, place[0], place[1]))
+        elif kind == "hub" and isinstance(place, Hub):
+            hubs.append((start, end, place))
+        elif kind == "occupation" and isinstance(place, Occupation):
+            occupations.append((start, end, place))
         elif kind == "abroad":
             abroad_terms.append((start, end))
         elif kind == "region":
@@ -303,17 +320,17 @@ def screen(
     fees = [a for a in amounts if a.kind == "fee"]
     salary = max(salaries, key=lambda a: a.idr) if salaries else None
     age_min, age_max, age_span = _ages(low)
-    visa_type = None
-    visa_span = None
+    visa_type: str | None = None
+    visa_span: tuple[int, int] | None = None
     visa_risky = False
     for code, risky in k.visa_types:  # a risky visa wins over a work visa mentioned alongside it
-        span = visas.get(code)
-        if span and (
-            visa_type is None or (risky and not visa_risky) or (risky == visa_risky and span < visa_span)
+        visa_at = visas.get(code)
+        if visa_at and (
+            visa_span is None or (risky and not visa_risky) or (risky == visa_risky and visa_at < visa_span)
         ):
-            visa_type, visa_span, visa_risky = code, span, risky
+            visa_type, visa_span, visa_risky = code, visa_at, risky
     urgency = None
-    urgency_span = None
+    urgency_span: tuple[int, int] | None = None
     for level in k.urgency:
         if level in urgencies:
             urgency, urgency_span = level, urgencies[level]
@@ -400,12 +417,15 @@ def screen(
             if not orders and not k.job_orders.is_sample and k.job_orders.rows:
                 add("JOB_ORDER_NOT_FOUND", (company["start"], company["end"]))
 
-    if visa_risky:
+    if visa_risky and visa_span is not None:
         add("WRONG_VISA", visa_span)
 
     job_spans = [(s, e) for s, e, _o in occupations]
-    if abroad and (job_spans or salary) and not has_contract_terms:
-        add("MISSING_CONTRACT_TERMS", min(job_spans) if job_spans else (salary.start, salary.end))
+    if abroad and not has_contract_terms:
+        if job_spans:
+            add("MISSING_CONTRACT_TERMS", min(job_spans))
+        elif salary is not None:
+            add("MISSING_CONTRACT_TERMS", (salary.start, salary.end))
 
     zero_cost = [(s, e) for s, e, o in occupations if o.zero_cost]
     fee_span = None
@@ -444,7 +464,7 @@ def screen(
         ):
             add("TOO_GOOD_SALARY", (salary.start, salary.end))
 
-    if urgency:
+    if urgency and urgency_span is not None:
         add("URGENT_DEPARTURE", urgency_span)
 
     plainly_abroad = [(st, en) for st, en in abroad_terms if _PLAINLY_ABROAD.search(low, st, en)]

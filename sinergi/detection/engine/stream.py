@@ -14,8 +14,9 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
+from sinergi.detection.engine.knowledge_base import Knowledge
 from sinergi.detection.engine.screening import default_knowledge, screen
 
 MAX_LINE_BYTES = 8 * 1024 * 1024  # a line longer than this is reported, not loaded (memory stays flat)
@@ -35,7 +36,7 @@ class StreamStats:
     screened: int = 0
     broken_count: int = 0
     broken: list[tuple[int, str]] = field(default_factory=list)
-    levels: Counter = field(default_factory=Counter)
+    levels: Counter[str] = field(default_factory=Counter)
     bytes_read: int = 0
 
     def add_broken(self, line: int, message: str) -> None:
@@ -63,7 +64,7 @@ def read_lines(src: BinaryIO) -> Iterator[tuple[int, bytes | None, int]]:
         yield number, raw, consumed
 
 
-def parse_line(raw: bytes | None) -> dict | None:
+def parse_line(raw: bytes | None) -> dict[str, Any] | None:
     """The JSON object of one line, None for a blank line; raises BrokenLine with the reason."""
     if raw is None:
         raise BrokenLine(f"baris terlalu panjang (lebih dari {MAX_LINE_BYTES // (1024 * 1024)} MB)")
@@ -88,7 +89,7 @@ def parse_line(raw: bytes | None) -> dict | None:
     return obj
 
 
-def _meta(obj: dict) -> dict:
+def _meta(obj: dict[str, Any]) -> dict[str, Any]:
     return {key: obj[key] for key in META_FIELDS if isinstance(obj.get(key), str) and obj[key]}
 
 
@@ -96,9 +97,9 @@ def screen_stream(
     src: BinaryIO,
     write: Callable[[str], object],
     *,
-    knowledge=None,
+    knowledge: Knowledge | None = None,
     on_broken: Callable[[int, str], object] | None = None,
-    on_result: Callable[[int, dict, object], object] | None = None,
+    on_result: Callable[[int, dict[str, Any], object], object] | None = None,
     on_progress: Callable[[int], object] | None = None,
     use_learned: bool = True,
 ) -> StreamStats:
@@ -137,7 +138,7 @@ def screen_stream(
     return stats
 
 
-def screen_file(input_path: str, output_path: str, **kwargs) -> StreamStats:
+def screen_file(input_path: str, output_path: str, **kwargs: Any) -> StreamStats:
     """Screen ``input_path`` ("-" for standard input) into ``output_path`` atomically (temp file + rename)."""
     out_dir = os.path.dirname(os.path.abspath(output_path)) or "."
     fd, tmp = tempfile.mkstemp(prefix=".sinergi-screen-", suffix=".part", dir=out_dir)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 RISK_LEVELS = ("tinggi", "sedang", "rendah")
 
@@ -21,7 +22,7 @@ class Indicator:
     explanation: str
     basis: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         # Written out instead of dataclasses.asdict(), which deep-copies and costs more than screening itself.
         return {
             "code": self.code,
@@ -46,20 +47,20 @@ class Extracted:
     job_title: str | None = None
     salary_idr_month: int | None = None
     salary_text: str | None = None
-    fees: list[dict] = field(default_factory=list)
+    fees: list[dict[str, Any]] = field(default_factory=list)
     visa_type: str | None = None
     departure_urgency: str | None = None
     age_min: int | None = None
     age_max: int | None = None
     company_names: list[str] = field(default_factory=list)
-    registry_matches: list[dict] = field(default_factory=list)
+    registry_matches: list[dict[str, Any]] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
     wa_links: list[str] = field(default_factory=list)
     telegram_handles: list[str] = field(default_factory=list)
     other_handles: list[str] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "destination_country": self.destination_country,
             "destination_city": self.destination_city,
@@ -110,7 +111,7 @@ class ScreeningResult:
     knowledge_version: str = ""
     verdict: str = ""
     questions: list[str] = field(default_factory=list)
-    score_parts: list[dict] = field(default_factory=list)
+    score_parts: list[dict[str, Any]] = field(default_factory=list)
     model_terms: list[tuple[str, float]] = field(default_factory=list)
 
     @property
@@ -123,7 +124,7 @@ class ScreeningResult:
     def indicator_codes(self) -> list[str]:
         return [i.code for i in self.indicators]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form written to results.jsonl (the caller adds the input ``id``)."""
         out = {
             "risk_level": self.risk_level,

@@ -22,6 +22,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sinergi.detection.engine.types import Extracted, Indicator
 
 VERDICTS = ("tinggi", "sedang", "tidak_ditemukan", "kurang_informasi")
 VERDICT_TEXT = {
@@ -46,7 +51,7 @@ _CHANNEL_WORDS = re.compile(
 )
 
 
-def rule_parts(indicators, rule_score_raw: float) -> list[dict]:
+def rule_parts(indicators: Sequence[Indicator], rule_score_raw: float) -> list[dict[str, Any]]:
     """Each indicator's share of the noisy-OR rule score, in proportion to -log(1 - weight)."""
     logs = [-math.log(max(1e-9, 1.0 - ind.weight)) for ind in indicators]
     total = sum(logs)
@@ -73,7 +78,7 @@ def familiarity_weight(known_share: float) -> float:
     return min(max((known_share - FAMILIAR_FROM) / (FAMILIAR_FULL - FAMILIAR_FROM), 0.0), 1.0)
 
 
-def strong_evidence(indicators) -> bool:
+def strong_evidence(indicators: Sequence[Indicator]) -> bool:
     """One indicator of weight >= 0.6, or indicators of weight >= 0.25 from two different categories."""
     if any(ind.weight >= 0.6 for ind in indicators):
         return True
@@ -89,7 +94,7 @@ def model_delta(
     return min(max(delta, -band_down * familiarity), band_up * familiarity)
 
 
-def level_of(score: float, thresholds: dict) -> str:
+def level_of(score: float, thresholds: dict[str, Any]) -> str:
     if score >= thresholds["tinggi"]:
         return "tinggi"
     if score >= thresholds["sedang"]:
@@ -98,10 +103,10 @@ def level_of(score: float, thresholds: dict) -> str:
 
 
 def decide(
-    *, level: str, low: str, abroad: bool, extracted, dampened: bool, questions: dict[str, str]
+    *, level: str, low: str, abroad: bool, extracted: Extracted, dampened: bool, questions: dict[str, str]
 ) -> tuple[str, list[str]]:
     """(verdict, questions to ask) for a screened text; ``questions`` maps what is missing to its question."""
-    missing = []
+    missing: list[str] = []
     if not (extracted.company_names or extracted.registry_matches or _EMPLOYER_WORDS.search(low)):
         missing.append("employer")
     if not (extracted.company_names or _CHANNEL_WORDS.search(low)):
