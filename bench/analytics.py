@@ -44,37 +44,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+import benchdb  # noqa: E402 (bench/, beside this script)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/sinergi_bench_analytics"
 RING = 10
 PROVINCES = ("52", "53", "63")
 STAGES = ["reported", "assessment", "referral", "services", "reintegration", "monitoring", "closed"]
-
-
-def _setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-    import django
-
-    django.setup()
-
-
-def _ensure_database(url: str) -> None:
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    admin = psycopg.connect(
-        dbname="postgres",
-        user=config["USER"] or "postgres",
-        password=config["PASSWORD"] or None,
-        host=config["HOST"] or "127.0.0.1",
-        port=config["PORT"] or 5432,
-        autocommit=True,
-    )
-    with admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
-            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
 
 
 def _world():
@@ -339,6 +314,16 @@ def _p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20, method="inclusive")[18] * 1000
 
 
+class _Printed(dict):
+    """The figures, each printed as soon as it is measured (a long run shows its progress)."""
+
+    def __setitem__(self, name: str, value: float) -> None:
+        super().__setitem__(name, value)
+        unit = UNITS.get(name, "ms")
+        line = f"{name}: {value:.1f} {unit}" if unit in ("ms", "s") else f"{name}: {int(value)} {unit}"
+        print(line, flush=True)
+
+
 def measure(samples: int) -> dict[str, float]:
     from django.db import connection, transaction
     from django.test import Client, override_settings
@@ -349,7 +334,7 @@ def measure(samples: int) -> dict[str, float]:
     from sinergi.analytics.rebuild import graph_rebuild, post_regions_rebuild
 
     _agencies, user, _flow = _world()
-    results: dict[str, float] = {}
+    results = _Printed()
     # analytics_rebuild() in its three parts, timed apart: the graph (the target), the regions named by posts
     # (the map's post counts) and the monthly figures (the dashboard's and the map's tables).
     started = time.perf_counter()
@@ -437,20 +422,15 @@ def main() -> None:
     parser.add_argument("--skip-load", action="store_true")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    _ensure_database(url)
-    _setup_django(url)
+    benchdb.ensure_database(url)
+    benchdb.setup_django(url)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     if not args.skip_load:
         seconds = load(args.cases, args.posts)
         print(f"analytics_load_seconds: {seconds:.1f} s")
-    for name, value in measure(args.samples).items():
-        unit = UNITS.get(name, "ms")
-        print(
-            f"{name}: {value:.1f} {unit}" if unit in ("ms", "s") else f"{name}: {int(value)} {unit}",
-            flush=True,
-        )
+    measure(args.samples)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+import benchdb  # noqa: E402 (bench/, beside this script)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/sinergi_bench_cases"
 SEED = 20261128
 AGENCIES = (  # code, type, share of the cases it leads
@@ -133,33 +135,6 @@ WORDS = [
 SYLLABLES = ["ba", "di", "ko", "ra", "su", "ti", "wan", "yo", "ma", "ni"]
 # 1,000 recruiter nicknames ("Bakoti"): each names about 100 of 100,000 cases, like a real calo's name would.
 ALIASES = [(a + b + c).capitalize() for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES]
-
-
-def _setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-    import django
-
-    django.setup()
-
-
-def _ensure_database(url: str) -> None:
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    admin = psycopg.connect(
-        dbname="postgres",
-        user=config["USER"] or "postgres",
-        password=config["PASSWORD"] or None,
-        host=config["HOST"] or "127.0.0.1",
-        port=config["PORT"] or 5432,
-        autocommit=True,
-    )
-    with admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
-            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
 
 
 def _world():
@@ -431,8 +406,8 @@ def main() -> None:
     parser.add_argument("--skip-load", action="store_true")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    _ensure_database(url)
-    _setup_django(url)
+    benchdb.ensure_database(url)
+    benchdb.setup_django(url)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)

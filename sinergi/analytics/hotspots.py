@@ -2,7 +2,7 @@
 
 Counts come only from the reader's cases (`access.visible_cases`, through the monthly tables of
 sinergi/analytics/scope.py) and, for readers of the early-detection
-queue, from flagged posts naming a regency (`PostRegion`, filled at rebuild time).
+queue, from flagged posts naming a regency (`PostRegionMonth`, summed at rebuild time).
 """
 
 from __future__ import annotations
@@ -10,11 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count
-from django.db.models.functions import Substr
-
 from sinergi.analytics import access, scope, stats
-from sinergi.analytics.models import PostRegion
+from sinergi.analytics.models import PostRegionMonth
 from sinergi.analytics.periods import add_months, months_between
 from sinergi.regions.choices import RegionLevel
 
@@ -71,17 +68,11 @@ def hotspots(*, user, level: int, month: date, within: str = "") -> Hotspots:
             region.victims[when] = region.victims.get(when, 0) + victims
     posts_counted = access.may_see_posts(user) and level <= RegionLevel.REGENCY
     if posts_counted:
-        mentions = PostRegion.objects.filter(month__gte=first, month__lte=month)
+        mentions = PostRegionMonth.objects.filter(level=level, month__gte=first, month__lte=month)
         if within:
-            mentions = mentions.filter(regency__startswith=within[:5])
-        for item in (
-            mentions.order_by()
-            .annotate(region=Substr("regency", 1, min(length, 5)))
-            .values("region", "month")
-            .annotate(n=Count("post_id", distinct=True))
-        ):
-            if not within or item["region"].startswith(within[:length]):
-                row(item["region"]).posts[item["month"]] = item["n"]
+            mentions = mentions.filter(region__startswith=within[:length])
+        for code, when, posts in mentions.values_list("region", "month", "posts"):
+            row(code).posts[when] = posts
     _name(rows)
     for region in rows.values():
         history = region.series(window, "cases")

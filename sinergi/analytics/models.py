@@ -88,6 +88,25 @@ class PostRegion(models.Model):
         return f"post {self.post_id} in {self.regency}"
 
 
+class PostRegionMonth(models.Model):
+    """Flagged posts naming a region per month, for provinces (level 1) and regencies (level 2): the map's
+    post counts, summed from PostRegion at rebuild time (a post naming two regencies of one province counts
+    once for the province)."""
+
+    level = models.PositiveSmallIntegerField()
+    region = models.CharField(max_length=5)
+    month = models.DateField()
+    posts = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["level", "region", "month"], name="postregionmonth_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.month:%Y-%m}: {self.posts}"
+
+
 # --- monthly figures per lead agency (sinergi/analytics/aggregates.py) ----------------------------------------
 
 

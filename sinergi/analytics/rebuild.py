@@ -392,7 +392,28 @@ def post_regions_rebuild() -> int:
             count += len(PostRegion.objects.bulk_create(rows, ignore_conflicts=True))
             rows = []
     count += len(PostRegion.objects.bulk_create(rows, ignore_conflicts=True))
+    _post_region_months()
     return count
+
+
+def _post_region_months() -> None:
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    from sinergi.analytics.models import PostRegion, PostRegionMonth
+
+    PostRegionMonth.objects.all().delete()
+    for level, length in ((1, 2), (2, 5)):
+        counted = (
+            PostRegion.objects.order_by()
+            .annotate(region=Substr("regency", 1, length))
+            .values_list("region", "month")
+            .annotate(n=Count("post_id", distinct=True))
+        )
+        PostRegionMonth.objects.bulk_create(
+            [PostRegionMonth(level=level, region=r, month=m, posts=n) for r, m, n in counted],
+            batch_size=CHUNK,
+        )
 
 
 def analytics_rebuild() -> GraphBuild:
