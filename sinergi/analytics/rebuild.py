@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import BigIntegerField, CharField, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Cast, Concat, Lower, Trim, TruncDate
 from django.utils import timezone
@@ -47,7 +47,8 @@ def _q(name: str) -> str:
 @contextmanager
 def _indexes_built_after(model):
     """On PostgreSQL, drops the table's plain indexes for a bulk insert and creates them again after it, from
-    their own definitions: one sort per index instead of millions of index insertions."""
+    their own definitions: one sort per index instead of millions of index insertions. A role that may not
+    drop them keeps them."""
     if connection.vendor != "postgresql":
         yield
         return
@@ -59,8 +60,12 @@ def _indexes_built_after(model):
             [table, table],
         )
         definitions = cursor.fetchall()
-        for name, _definition in definitions:
-            cursor.execute(f"DROP INDEX {_q(name)}")
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for name, _definition in definitions:
+                cursor.execute(f"DROP INDEX {_q(name)}")
+    except DatabaseError:
+        definitions = []  # a role that does not own the table (production's app role): keep the indexes
     yield
     with connection.cursor() as cursor:
         for _name, definition in definitions:
@@ -304,7 +309,6 @@ def _edge(source, target, target_kind, *, case_id=None, post_id=None, person_id=
 def _clear() -> None:
     """Empties the graph tables: TRUNCATE where the role may (fast on millions of rows), DELETE otherwise (the
     production app role has no TRUNCATE right, sinergi/audit/dbrole.py)."""
-    from django.db import DatabaseError
 
     if connection.vendor == "postgresql":
         models = (GraphEdge, GraphNode, GraphNodeLabel)

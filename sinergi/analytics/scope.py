@@ -24,10 +24,6 @@ class ReaderCases:
     lead_agency_id: int | None  # None: the reader sees no case its agency leads
     others: object  # Case queryset: visible, not led by the reader's agency
 
-    @property
-    def empty(self) -> bool:
-        return self.lead_agency_id is None and not self.others.exists()
-
 
 def reader_cases(user) -> ReaderCases:
     from sinergi.cases.models import Case, LeadTransfer, Referral
@@ -42,7 +38,7 @@ def reader_cases(user) -> ReaderCases:
     return ReaderCases(agency_id, others)
 
 
-def _region_filter(level: int, region: str, within: str) -> tuple[str, list]:
+def _region_filter(region: str, within: str) -> tuple[str, list]:
     if region:
         return " AND region = %s", [region]
     if within:
@@ -77,7 +73,7 @@ def _read(user, model, select_of, sums, keys, *, level, region, within, first, l
     reader = reader_cases(user)
     columns = ", ".join(keys)
     totals = ", ".join(f"SUM({c})" for c in sums)
-    region_sql, region_params = _region_filter(level, region, within)
+    region_sql, region_params = _region_filter(region, within)
     kinds_sql = ", ".join(["%s"] * len(kinds))
     where = f"level = %s AND month >= %s AND month <= %s AND kind IN ({kinds_sql}){region_sql}"
     where_params = [level, first, last, *kinds, *region_params]
