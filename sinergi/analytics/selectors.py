@@ -14,22 +14,21 @@ from sinergi.analytics.models import GraphEdge, GraphNodeLabel
 MAX_DRAWN_NODES = 400
 
 
-def _detail_parts(user) -> tuple[object | None, list[int], list[int]]:
-    """The cases whose details the reader may see, split for fast SQL: a subquery of the cases its agency leads
-    (or None), and the ids of the few others (accepted referrals); then the ids of those others whose
-    perpetrator organisations it may see. Both halves are `access.detail_cases` / `investigation_cases`."""
-    from sinergi.cases.models import Case
-
+def _detail_parts(user) -> tuple[object | None, object | None, list[int], list[int]]:
+    """`access.detail_cases` and `investigation_cases`, each split for fast SQL: a subquery of the cases the
+    reader's agency leads (None when the reader sees none), and the ids of the few others (referrals)."""
     reader = scope.reader_cases(user)
-    lead = None
+    lead_detail = lead_investigation = None
     if reader.lead_agency_id is not None:
-        lead = Case.objects.filter(lead_agency_id=reader.lead_agency_id).values("id")
+        led = {"lead_agency_id": reader.lead_agency_id}
+        lead_detail = access.detail_cases(user).filter(**led).values("id")
+        lead_investigation = access.investigation_cases(user).filter(**led).values("id")
     others = access.detail_cases(user).filter(id__in=reader.others.values("id"))
     detail = sorted(set(others.values_list("id", flat=True)))
     investigation = sorted(
         set(access.investigation_cases(user).filter(id__in=detail).values_list("id", flat=True))
     )
-    return lead, detail, investigation
+    return lead_detail, lead_investigation, detail, investigation
 
 
 def edge_scope(user) -> Q:
@@ -37,12 +36,12 @@ def edge_scope(user) -> Q:
     nothing = Q(pk__in=[])
     if not access.can_use_analytics(user):
         return nothing
-    lead, detail_ids, investigation_ids = _detail_parts(user)
+    lead_detail, lead_investigation, detail_ids, investigation_ids = _detail_parts(user)
     detail = Q(case_id__in=detail_ids) if detail_ids else nothing
     investigation = Q(case_id__in=investigation_ids) if investigation_ids else nothing
-    if lead is not None:
-        detail |= Q(case_id__in=lead)
-        investigation |= Q(case_id__in=lead)
+    if lead_detail is not None:
+        detail |= Q(case_id__in=lead_detail)
+        investigation |= Q(case_id__in=lead_investigation)
     scope_q = Q(part="parties", post_id__isnull=True) & detail
     scope_q |= Q(part="identity", person_id__in=access.visible_people(user).values("id")) & detail
     scope_q |= Q(part="investigation") & investigation

@@ -122,3 +122,21 @@ def test_a_reader_with_no_case_and_no_post_gets_empty_pages(rebuilt, client, sig
     signed_in(client, officer)
     for url in ("/analytics/", "/analytics/network/", "/analytics/hotspots/", "/analytics/priorities/"):
         assert client.get(url).status_code == 200
+
+
+def test_the_case_nodes_are_the_cases_whose_details_the_policy_shows(rebuilt):
+    from sinergi.analytics import access
+    from sinergi.cases import services as cases
+
+    s = rebuilt
+    accepted = cases.referral_create(
+        actor=s.a_worker, case=s.case_a1, to_agency=s.c_worker.agency, need="SHELTER", reason="Rumah aman."
+    )
+    cases.referral_accept(actor=s.c_worker, referral=accepted)
+    cases.referral_create(
+        actor=s.a_worker, case=s.case_a2, to_agency=s.b_worker.agency, need="INVESTIGATION", reason="Sidik."
+    )  # pending: B sees the case, not its details
+    for user in (s.a_worker, s.a_analyst, s.b_worker, s.c_worker):
+        shown = {key for key in _keys(user) if key.startswith("case:")}
+        detail = {f"case:{pk}" for pk in access.detail_cases(user).values_list("id", flat=True)}
+        assert shown == detail, user.username
