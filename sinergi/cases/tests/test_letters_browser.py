@@ -78,3 +78,13 @@ def test_letters_from_the_settings_page_to_the_downloaded_pdf(
     assert "SURAT RUJUKAN" in letter and "Nomor: B-002/BP3MI-KALSEL/" in letter
     assert "Sulastri" not in letter and "Korban 1" in letter
     context.close()
+
+    services.lead_transfer_request(
+        actor=cast.bp3mi.worker, case=case, to_agency=cast.uptd.agency, reason="Korban pulang ke daerah asal."
+    )
+    context, page = _signed_in(_browser, live_server, cast.uptd.worker)
+    page.goto("/cases/transfers/")
+    handover = _download(page, "[data-testid=letter-handover]", tmp_path)
+    assert "BERITA ACARA SERAH TERIMA" in handover and "Nomor: B-003/BP3MI-KALSEL/" in handover
+    assert "Yang menyerahkan" in handover and "Yang menerima" in handover
+    context.close()
