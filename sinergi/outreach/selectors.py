@@ -11,12 +11,8 @@ from django.http import Http404
 from sinergi.outreach.models import OutreachEvent
 
 
-def event_list(
-    *, user, region_prefix: str = "", since: date | None = None, until: date | None = None
-) -> QuerySet:
+def event_list(*, user, since: date | None = None, until: date | None = None) -> QuerySet:
     events = OutreachEvent.objects.restrict(user, "view").select_related("region", "agency")
-    if region_prefix:
-        events = events.filter(region_id__startswith=region_prefix)
     if since:
         events = events.filter(held_on__gte=since)
     if until:
