@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from sinergi.agencies.models import User
 from sinergi.audit.choices import AuditAction
-from sinergi.audit.services import audit_record
+from sinergi.audit.services import audit_record, audit_record_many
 from sinergi.core.errors import ApplicationError, ConflictError
 from sinergi.people import access, identifiers
 from sinergi.people import nik as nik_module
@@ -32,6 +32,7 @@ from sinergi.people.models import Person, PersonHandle, PersonPhone
 from sinergi.people.names import normalise_name
 from sinergi.regions.models import RegionCodeHistory
 
+NIK_TAKEN_MESSAGE = gettext_lazy("Your agency has already recorded a person with this NIK. Search for it instead.")
 MAX_ALIASES = 20
 MAX_PHONES = 10
 MAX_HANDLES = 20
@@ -187,8 +188,16 @@ def nik_warnings(parsed: nik_module.ParsedNik, *, birth_date: date | None, sex: 
     return found
 
 
+@dataclass
+class _Lookups:
+    """What validating many people at once reads once for all of them (person_bulk_create_in_transaction):
+    the district codes a NIK may start with. The NIKs the agency already holds are then checked in one query."""
+
+    districts: frozenset[str]
+
+
 def _validate(
-    data: PersonData, *, owner_agency_id: int, exclude_pk: int | None
+    data: PersonData, *, owner_agency_id: int, exclude_pk: int | None, lookups: _Lookups | None = None
 ) -> tuple[_Clean, list[NikWarning]]:
     errors: dict[str, list[str]] = {}
 
@@ -230,19 +239,25 @@ def _validate(
         except nik_module.NikError as exc:
             add("nik", str(NIK_ERROR_MESSAGES.get(exc.code, exc.message)))
         else:
-            if not RegionCodeHistory.objects.filter(digits=parsed.district_digits, level=3).exists():
+            if lookups is not None:
+                known_district = parsed.district_digits in lookups.districts
+            else:
+                known_district = RegionCodeHistory.objects.filter(
+                    digits=parsed.district_digits, level=3
+                ).exists()
+            if not known_district:
                 add("nik", str(NIK_ERROR_MESSAGES["nik_region_unknown"]) % {"code": parsed.region_code})
             else:
                 nik = parsed.nik
                 if "birth_date" not in errors and "sex" not in errors:
                     warnings = nik_warnings(parsed, birth_date=birth_date, sex=sex)
     nik_index = identifiers.nik_index(nik) if nik else ""
-    if nik_index:
+    if nik_index and lookups is None:
         duplicates = Person.objects.filter(owner_agency_id=owner_agency_id, nik_index=nik_index)
         if exclude_pk is not None:
             duplicates = duplicates.exclude(pk=exclude_pk)
         if duplicates.exists():
-            add("nik", _("Your agency has already recorded a person with this NIK. Search for it instead."))
+            add("nik", str(NIK_TAKEN_MESSAGE))
 
     passport = identifiers.normalise_passport(data.passport_number)
     if passport and not _PASSPORT.match(passport):
@@ -414,6 +429,93 @@ def person_create_in_transaction(
         changes={"fields": sorted(changed), **({"nik_mismatch_confirmed": True} if warnings else {})},
     )
     return person
+
+
+def person_bulk_create_in_transaction(
+    *, actor, items: list[PersonData]
+) -> list[Person | ValidationError | ApplicationError]:
+    """person_create_in_transaction() for many people at once (a spreadsheet import), inside the caller's
+    transaction: the same validation and the same audit entry per person, but what each person would look up
+    alone (its NIK's district, a NIK the agency already holds) read once for all, and the rows written in bulk.
+
+    Returns, item by item, the new Person or the refusal person_create would have raised for it (a
+    ValidationError, or NikMismatchWarning: a bulk caller cannot confirm a mismatch); nothing is written for a
+    refused item. A NIK given twice in `items` is refused the second time, as it would be one after the other.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("person_bulk_create_in_transaction() runs inside the caller's transaction.atomic()")
+    if not access.may_create_person(actor) or actor.agency_id is None:
+        raise ApplicationError(
+            _("Your role does not allow recording people."), code="permission_denied", status=403
+        )
+    lookups = _Lookups(districts=_district_digits())
+    results: list[Person | ValidationError | ApplicationError] = []
+    cleaned: dict[int, _Clean] = {}
+    for position, data in enumerate(items):
+        try:
+            clean, warnings = _validate(data, owner_agency_id=actor.agency_id, exclude_pk=None, lookups=lookups)
+            _check_warnings(warnings, confirm_nik_mismatch=False)
+        except (ValidationError, ApplicationError) as exc:
+            results.append(exc)
+            continue
+        results.append(ValidationError({}))  # replaced below once the NIK is known to be free
+        cleaned[position] = clean
+    wanted = {clean.nik_index for clean in cleaned.values() if clean.nik_index}
+    taken: set[str] = set()
+    chunk = sorted(wanted)
+    for start in range(0, len(chunk), 1000):
+        taken.update(
+            Person.objects.filter(
+                owner_agency_id=actor.agency_id, nik_index__in=chunk[start : start + 1000]
+            ).values_list("nik_index", flat=True)
+        )
+    people: list[tuple[int, Person, _Clean, list[str]]] = []
+    for position, clean in cleaned.items():
+        if clean.nik_index and clean.nik_index in taken:
+            results[position] = ValidationError({"nik": [str(NIK_TAKEN_MESSAGE)]})
+            continue
+        if clean.nik_index:
+            taken.add(clean.nik_index)
+        person = Person(owner_agency_id=actor.agency_id, created_by=actor)
+        changed = _apply(person, clean)
+        # The foreign keys are the actor's own agency and account and a Region instance: nothing to look up.
+        # Uniqueness of the NIK was checked above for all of them in one query (and the database enforces it).
+        person.full_clean(
+            exclude=["owner_agency", "created_by", "address_region"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        people.append((position, person, clean, changed))
+    Person.objects.bulk_create([person for _p, person, _c, _ch in people], batch_size=1000)
+    phones, handles = [], []
+    for position, person, clean, changed in people:
+        for e164, index, label in clean.phones:
+            phone = PersonPhone(person=person, number=e164, number_index=index, label=label)
+            phone.full_clean(exclude=["person"])
+            phones.append(phone)
+        for platform, text, normalised in clean.handles:
+            handle = PersonHandle(person=person, platform=platform, handle=text, handle_normalised=normalised)
+            handle.full_clean(exclude=["person"])
+            handles.append(handle)
+        if clean.phones:
+            changed.append("phones")
+        if clean.handles:
+            changed.append("handles")
+        results[position] = person
+    PersonPhone.objects.bulk_create(phones, batch_size=1000)
+    PersonHandle.objects.bulk_create(handles, batch_size=1000)
+    audit_record_many(
+        actor=actor,
+        action=AuditAction.CREATE,
+        objects=[person for _p, person, _c, _ch in people],
+        summary="person created",
+        changes=[{"fields": sorted(changed)} for _p, _person, _c, changed in people],
+    )
+    return results
+
+
+def _district_digits() -> frozenset[str]:
+    return frozenset(RegionCodeHistory.objects.filter(level=3).values_list("digits", flat=True).distinct())
 
 
 def person_update(

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
+
+from sinergi.core.errors import ApplicationError
 
 from sinergi.exchange.choices import RowOutcome
 from sinergi.exchange.imports.schema import RecordType
@@ -86,11 +90,57 @@ def _agency_person_by_nik(actor, nik: str):
 
 
 def apply_person(actor, values: dict):
-    from sinergi.people.services import person_create_in_transaction, person_update_in_transaction
+    from sinergi.people.services import person_create_in_transaction
 
     existing = _agency_person_by_nik(actor, values.get("nik", ""))
     if existing is None:
         return RowOutcome.CREATED, person_create_in_transaction(actor=actor, data=_person_data(values))
+    return _update_person(actor, existing, values)
+
+
+def apply_people(actor, rows: list[dict]) -> list:
+    """Many people rows at once: the new ones through the people service's bulk create (one query per lookup
+    for all of them, rows written in bulk, one audit entry per person), a NIK the agency already holds through
+    the update service row by row, each in its savepoint. Returns per row (outcome, record) or the refusal."""
+    from sinergi.people import identifiers
+    from sinergi.people.models import Person
+    from sinergi.people.services import person_bulk_create_in_transaction
+
+    indexes = {}
+    for position, values in enumerate(rows):
+        nik = values.get("nik", "")
+        if nik:
+            indexes[position] = identifiers.nik_index(nik)
+    known = {}
+    wanted = sorted(set(indexes.values()))
+    for start in range(0, len(wanted), 1000):
+        for person in Person.objects.filter(
+            owner_agency_id=actor.agency_id, nik_index__in=wanted[start : start + 1000]
+        ).prefetch_related("phones", "handles"):
+            known[person.nik_index] = person
+    results: list = [None] * len(rows)
+    new_positions = []
+    for position, values in enumerate(rows):
+        existing = known.get(indexes.get(position, ""))
+        if existing is None:
+            new_positions.append(position)
+            continue
+        try:
+            with transaction.atomic():
+                results[position] = _update_person(actor, existing, values)
+        except (ValidationError, ApplicationError, PermissionDenied) as exc:
+            results[position] = exc
+    created = person_bulk_create_in_transaction(
+        actor=actor, items=[_person_data(rows[position]) for position in new_positions]
+    )
+    for position, result in zip(new_positions, created, strict=True):
+        results[position] = result if isinstance(result, Exception) else (RowOutcome.CREATED, result)
+    return results
+
+
+def _update_person(actor, existing, values: dict):
+    from sinergi.people.services import person_update_in_transaction
+
     before = existing.version
     data = _person_data(values, base=existing)
     data.handles = [_handle(h) for h in existing.handles.all()]
@@ -180,6 +230,8 @@ APPLIERS = {
     RecordType.CASES: apply_case,
     RecordType.DEPARTURES: apply_departure,
 }
+# Record types whose rows are written many at once (the owning app has a bulk service); the others row by row.
+BULK_APPLIERS = {RecordType.PEOPLE: apply_people}
 SERVICE_FIELDS = {
     RecordType.PEOPLE: PERSON_FIELDS,
     RecordType.CASES: {**CASE_VICTIM_FIELDS, "reported_at": "tanggal_laporan", "intake_channel": "saluran",

@@ -26,7 +26,7 @@ from sinergi.audit.services import audit_record
 from sinergi.core.errors import ApplicationError
 from sinergi.exchange.choices import ImportStatus, RowOutcome
 from sinergi.exchange.imports import access
-from sinergi.exchange.imports.appliers import APPLIERS, SERVICE_FIELDS
+from sinergi.exchange.imports.appliers import APPLIERS, BULK_APPLIERS, SERVICE_FIELDS
 from sinergi.exchange.imports.messages import cell_message, file_message
 from sinergi.exchange.imports.reader import FileRefused, Sheet, Workbook, is_blank, read_workbook
 from sinergi.exchange.imports.rows import ParsedRow, parse_row
@@ -424,20 +424,25 @@ def _service_messages(batch: ImportBatch, exc: Exception) -> list[str]:
 def _apply(batch: ImportBatch, actor, items: list[_Row]) -> None:
     """Writes the rows through the services, each in a savepoint so that a refused row leaves nothing; the
     provenance of what was written is recorded with it."""
-    applier = APPLIERS[batch.record_type]
-    records = []
-    for item in items:
-        if item.outcome:
-            continue
+    todo = [item for item in items if not item.outcome]
+    bulk = BULK_APPLIERS.get(batch.record_type)
+    if bulk is not None:
         try:
-            with transaction.atomic():
-                outcome, obj = applier(actor, item.parsed.values)
-        except (ValidationError, ApplicationError) as exc:
-            item.outcome, item.messages = RowOutcome.REJECTED, _service_messages(batch, exc)
-            continue
-        except PermissionDenied:
+            results = bulk(actor, [item.parsed.values for item in todo])
+        except (ApplicationError, PermissionDenied) as exc:
+            # Refused for the whole file (the actor's role): every row says so.
+            results = [exc] * len(todo)
+    else:
+        results = [_apply_one(batch, actor, item) for item in todo]
+    records = []
+    for item, result in zip(todo, results, strict=True):
+        if isinstance(result, PermissionDenied):
             item.outcome, item.messages = RowOutcome.REJECTED, [_("Your role does not allow recording this.")]
             continue
+        if isinstance(result, ValidationError | ApplicationError):
+            item.outcome, item.messages = RowOutcome.REJECTED, _service_messages(batch, result)
+            continue
+        outcome, obj = result
         item.outcome = outcome
         records.append(
             ImportedRecord(
@@ -453,6 +458,15 @@ def _apply(batch: ImportBatch, actor, items: list[_Row]) -> None:
             )
         )
     ImportedRecord.objects.bulk_create(records, batch_size=500)
+
+
+def _apply_one(batch: ImportBatch, actor, item: _Row):
+    """One row through its applier in a savepoint: (outcome, record), or the refusal (nothing left of it)."""
+    try:
+        with transaction.atomic():
+            return APPLIERS[batch.record_type](actor, item.parsed.values)
+    except (ValidationError, ApplicationError, PermissionDenied) as exc:
+        return exc
 
 
 def _progress(batch_id: int, done: int) -> None:

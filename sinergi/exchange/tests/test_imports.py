@@ -172,16 +172,13 @@ def test_a_failed_commit_leaves_nothing_behind(importer, monkeypatch):
     batch = services.import_start(actor=importer, batch_id=batch.pk, commit=False)
     from sinergi.exchange.imports import appliers
 
-    real = appliers.apply_person
-    calls = []
+    real = appliers.apply_people
 
-    def crash_midway(actor, values):
-        calls.append(1)
-        if len(calls) == 20:
-            raise RuntimeError("the server went down")
-        return real(actor, values)
+    def crash_midway(actor, rows):
+        real(actor, rows[:20])  # the first 20 people are written, then the server goes down
+        raise RuntimeError("the server went down")
 
-    monkeypatch.setitem(appliers.APPLIERS, "people", crash_midway)
+    monkeypatch.setitem(appliers.BULK_APPLIERS, "people", crash_midway)
     batch = services.import_start(actor=importer, batch_id=batch.pk, commit=True)
     assert batch.status == ImportStatus.FAILED
     assert "Tidak ada yang disimpan" in batch.failure
