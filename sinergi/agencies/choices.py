@@ -48,3 +48,23 @@ LETTER_KIND_CODES: dict[str, str] = {
     LetterKind.CASE_SUMMARY: "RKS",
     LetterKind.HANDOVER: "BAST",
 }
+
+
+class ApiScope(models.TextChoices):
+    """What an integrated system's token may do on the API: `<area>:read` for GET, `<area>:write` for the
+    rest (sinergi.core.api.scopes). A person's token has no scopes: it acts as its user."""
+
+    CASES_READ = "cases:read", _("Read cases")
+    CASES_WRITE = "cases:write", _("Record cases and referrals")
+    PEOPLE_READ = "people:read", _("Read person records")
+    PEOPLE_WRITE = "people:write", _("Record people")
+    DETECTION_READ = "detection:read", _("Read screened posts")
+    DETECTION_WRITE = "detection:write", _("Screen posts")
+    EVENTS_READ = "events:read", _("Read and replay events")
+    AGREEMENTS_READ = "agreements:read", _("Read data-sharing agreements")
+    IMPORTS_WRITE = "imports:write", _("Import spreadsheets")
+    EXPORTS_READ = "exports:read", _("Download anonymised exports")
+    OUTREACH_READ = "outreach:read", _("Read outreach events")
+    OUTREACH_WRITE = "outreach:write", _("Record outreach events")
+    REGIONS_READ = "regions:read", _("Read regions")
+    AUDIT_READ = "audit:read", _("Read the audit trail")

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.agencies.choices import AgencyType, Role, UserKind
+from sinergi.agencies.choices import AgencyType, ApiScope, Role, UserKind
 from sinergi.agencies.letters import DEFAULT_PATTERN, pattern_problems
 from sinergi.agencies.models import Agency, User
 from sinergi.regions.choices import RegionLevel
@@ -85,6 +85,17 @@ class ApiTokenForm(forms.Form):
         # "" is "never": the service allows it only for an integrated system and a platform administrator.
         cleaned["expires_at"] = timezone.now() + timedelta(days=int(lifetime)) if lifetime else None
         return cleaned
+
+
+class TokenScopesForm(forms.Form):
+    """What an integrated system's new token may do on the API."""
+
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        choices=ApiScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only what the system needs: a request outside its scopes is refused."),
+    )
 
 
 class SystemTokenForm(ApiTokenForm):

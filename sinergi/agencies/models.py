@@ -206,6 +206,13 @@ class ApiToken(models.Model):
         blank=True,
         help_text=_("Only integrated systems, only set by a platform administrator."),
     )
+    scopes = models.JSONField(
+        _("scopes"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("What an integrated system's token may do (ApiScope); none for a person's own token."),
+    )
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_because = models.CharField(max_length=32, blank=True, help_text="A code: why the token stopped.")

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from sinergi.agencies.choices import LETTER_KIND_CODES, Role, UserKind
+from sinergi.agencies.choices import LETTER_KIND_CODES, ApiScope, Role, UserKind
 from sinergi.agencies.letters import letter_number
 from sinergi.agencies.models import (
     Agency,
@@ -767,6 +767,24 @@ def _api_token_expiry(
     return expires_at
 
 
+def _api_token_scopes(*, user: User, actor: User | None, scopes: list[str] | None) -> list[str] | None:
+    """An integrated system's token created by a person names its scopes; a person's own token has none (it
+    acts as its user). The command line (`actor=None`) may leave a system's token unscoped."""
+    if scopes is None:
+        if user.kind == UserKind.SYSTEM and actor is not None:
+            raise ApplicationError(
+                _("Choose what the integrated system may do with this token (its scopes)."),
+                code="scopes_required",
+            )
+        return None
+    if user.kind != UserKind.SYSTEM:
+        raise ApplicationError(_("Only an integrated system's token has scopes."), code="invalid_scopes")
+    chosen = sorted(set(scopes))
+    if not chosen or any(scope not in ApiScope.values for scope in chosen):
+        raise ApplicationError(_("Choose the scopes from the list."), code="invalid_scopes")
+    return chosen
+
+
 def api_token_create(
     *,
     user: User,
@@ -775,6 +793,7 @@ def api_token_create(
     otp_code: str = "",
     expires_at: datetime | None = None,
     no_expiry_reason: str = "",
+    scopes: list[str] | None = None,
 ) -> tuple[ApiToken, str]:
     """Creates a token and returns it with its secret, which is never stored and cannot be shown again.
 
@@ -783,6 +802,7 @@ def api_token_create(
     that outlives it. `actor=None` is the command line (`manage.py`), run by whoever holds the server.
     """
     no_expiry_reason = no_expiry_reason.strip()
+    scopes = _api_token_scopes(user=user, actor=actor, scopes=scopes)
     expires_at = _api_token_expiry(
         actor=actor, user=user, expires_at=expires_at, no_expiry_reason=no_expiry_reason
     )
@@ -805,6 +825,7 @@ def api_token_create(
         key_hash=_hash_token(raw),
         expires_at=expires_at,
         no_expiry_reason=no_expiry_reason,
+        scopes=scopes,
     )
     token.full_clean()
     with transaction.atomic():
@@ -819,6 +840,7 @@ def api_token_create(
                 "prefix": token.prefix,
                 "expires_at": expires_at.isoformat() if expires_at else None,
                 "no_expiry": bool(no_expiry_reason),
+                "scopes": scopes,
             },
         )
     return token, raw

@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 
 from sinergi.agencies import selectors, services
 from sinergi.agencies.choices import AgencyType, UserKind
-from sinergi.agencies.forms import AgencyForm, ApiTokenForm, LetterSettingsForm, SystemTokenForm, UserForm
+from sinergi.agencies.forms import (
+    AgencyForm,
+    ApiTokenForm,
+    LetterSettingsForm,
+    SystemTokenForm,
+    TokenScopesForm,
+    UserForm,
+)
 from sinergi.agencies.models import User
 from sinergi.core.errors import ApplicationError
 from sinergi.core.page_views import RestrictedPageView
@@ -183,6 +190,7 @@ class UserDetailView(UserPageView):
             "target": target,
             "tokens": selectors.api_token_list(owner=target),
             "token_form": _system_token_form(request.user)(auto_id="id_token_%s"),
+            "scopes_form": TokenScopesForm(auto_id="id_token_%s"),
         }
         return render(request, "agencies/user_detail.html", context)
 
@@ -290,8 +298,14 @@ class UserTokenCreateView(UserPageView):
             messages.error(request, _("Tokens are created here only for active integrated-system accounts."))
             return redirect("agencies:user_detail", user_id=target.pk)
         form = _system_token_form(request.user)(request.POST, auto_id="id_token_%s")
+        scopes_form = TokenScopesForm(request.POST, auto_id="id_token_%s")
         if not form.is_valid():
             messages.error(request, _("Give the token a name, a validity and a current code from your app."))
+            return redirect("agencies:user_detail", user_id=target.pk)
+        if not scopes_form.is_valid():
+            messages.error(
+                request, _("Choose what the integrated system may do with this token (its scopes).")
+            )
             return redirect("agencies:user_detail", user_id=target.pk)
         try:
             token, secret = services.api_token_create(
@@ -301,6 +315,7 @@ class UserTokenCreateView(UserPageView):
                 no_expiry_reason=form.cleaned_data.get("no_expiry_reason", ""),
                 otp_code=form.cleaned_data["otp_code"],
                 actor=request.user,
+                scopes=scopes_form.cleaned_data["scopes"],
             )
         except ApplicationError as error:
             messages.error(request, error.message)

@@ -30,7 +30,7 @@ Parts (what within a case) — `CaseView`, whose flags come from `policy.decide`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -174,6 +174,45 @@ def record_allowed(kind: str, action: str, user: Any, relation: str = "none") ->
     return bool(policy.decide(Kind(kind), policy.Action(action), reader_for(user, Relation(relation))))
 
 
+# The data-sharing agreements in force for a receiving agency, by granting agency (the lead of the cases they
+# cover): what the querysets below need to widen a participant's notes, documents and people the way
+# `policy.agreement_grants` widens one case. Registered by the app that keeps the agreements (exchange).
+GrantsByLead = Callable[[int], Mapping[int, tuple[policy.Grant, ...]]]
+_grants_by_lead_sources: list[GrantsByLead] = []
+
+
+def register_grants_by_lead(source: GrantsByLead) -> None:
+    if source not in _grants_by_lead_sources:
+        _grants_by_lead_sources.append(source)
+
+
+def grants_by_lead(agency_id: int | None) -> dict[int, tuple[policy.Grant, ...]]:
+    found: dict[int, tuple[policy.Grant, ...]] = {}
+    if agency_id is None:
+        return found
+    for source in _grants_by_lead_sources:
+        for lead, grants in source(agency_id).items():
+            found[lead] = (*found.get(lead, ()), *grants)
+    return found
+
+
+# Told once per CaseView when a data-sharing agreement shows its reader more than the relation does: the
+# exchange app, which holds the agreements, logs the disclosure in the audit trail.
+DisclosureHook = Callable[[Any, Any, frozenset[FieldGroup], tuple[policy.Grant, ...]], None]
+_disclosure_hooks: list[DisclosureHook] = []
+
+
+def register_disclosure_hook(hook: DisclosureHook) -> None:
+    if hook not in _disclosure_hooks:
+        _disclosure_hooks.append(hook)
+
+
+def _disclosed(view: CaseView, groups: frozenset[FieldGroup]) -> None:
+    grants = tuple(g for g in view.reader.grants if g.groups & groups)
+    for hook in _disclosure_hooks:
+        hook(view.user, view.case, groups, grants)
+
+
 def sensitivities_for(user: Any, relation: Relation | None) -> frozenset[str]:
     """Which note/document/event sensitivities the user may read on a case with this relation."""
     reader = reader_for(user, relation)
@@ -285,7 +324,11 @@ class CaseView:
     def groups(self) -> frozenset[FieldGroup]:
         """The field groups of the case this reader sees (`policy.redact` cuts the rest)."""
         decision = policy.decide(Kind.CASE, policy.Action.VIEW, self.reader)
-        return decision.groups if decision else frozenset()
+        groups = decision.groups if decision else frozenset()
+        granted = groups - policy.relation_groups(self.reader)
+        if granted:
+            _disclosed(self, granted)
+        return groups
 
     def party_facts(self, party: Any) -> policy.PartyFacts:
         return policy.PartyFacts(
@@ -479,6 +522,10 @@ def party_identity_q(user: Any) -> Q | None:
     if user.agency.type in INVESTIGATION_AGENCY_TYPES:
         participant_parts |= ~Q(role=PartyRole.VICTIM)
     participant = Q(case_id__in=accepted_cases) & participant_parts
+    # A data-sharing agreement granting identity shows the people of the granting agency's cases.
+    for granting, grants in grants_by_lead(agency_id).items():
+        if any(FieldGroup.IDENTITY in g.groups and Kind.PARTY in g.kinds for g in grants):
+            participant |= Q(case_id__in=accepted_cases, case__lead_agency_id=granting)
     if not may_see_children:
         participant &= ~Q(age_group="CHILD")
     return lead | participant
@@ -534,9 +581,23 @@ def _sensitive_q(user: Any, agency_id: int) -> Q:
     """Notes, documents and events by sensitivity: all on the cases the agency leads, the participant's
     sensitivities on those it holds an accepted referral on."""
     lead = Q(case__lead_agency_id=agency_id)
-    return lead | Q(
+    query = lead | Q(
         case_id__in=_accepted_case_ids(agency_id), sensitivity__in=participant_sensitivities(user)
     )
+    # A data-sharing agreement adds, on the granting agency's cases, the sensitivities of the groups it grants.
+    for granting, grants in grants_by_lead(agency_id).items():
+        reader = reader_for(user, Relation.PARTICIPANT)
+        reader = policy.Reader(
+            relation=reader.relation, roles=reader.roles, agency_type=reader.agency_type, grants=grants
+        )
+        decision = policy.decide(Kind.NOTE, policy.Action.VIEW, reader)
+        if decision:
+            query |= Q(
+                case__lead_agency_id=granting,
+                case_id__in=_accepted_case_ids(agency_id),
+                sensitivity__in=policy.sensitivity_visible(decision.groups),
+            )
+    return query
 
 
 def _detail_q(agency_id: int) -> Q:

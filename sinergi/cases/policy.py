@@ -114,6 +114,7 @@ class Grant:
 
     groups: frozenset[FieldGroup]
     kinds: frozenset[Kind] = frozenset({Kind.CASE, Kind.PARTY})
+    agreement_id: int | None = None  # which agreement, so that a disclosure under it can be logged
 
 
 @dataclass(frozen=True)

@@ -36,3 +36,27 @@ class DeliveryStatus(models.TextChoices):
     DELIVERED = "delivered", _("Delivered")
     WITHHELD = "withheld", _("Not sent: the receiver may not see it")
     DEAD = "dead", _("Given up after repeated failures")
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("Awaiting signature")
+    SIGNED = "signed", _("Signed")
+    REVOKED = "revoked", _("Revoked")
+
+
+class AgreementPurpose(models.TextChoices):
+    CASE_HANDLING = "case_handling", _("Case handling and referrals")
+    VICTIM_CARE = "victim_care", _("Victim care and recovery")
+    INVESTIGATION = "investigation", _("Investigation and prosecution")
+    PREVENTION = "prevention", _("Prevention of departures at risk")
+    STATISTICS = "statistics", _("Statistics and reporting")
+
+
+class SharedFieldGroup(models.TextChoices):
+    """The policy's field groups (sinergi.cases.policy.FieldGroup), named for people who sign agreements."""
+
+    IDENTITY = "identity", _("Identity (names, NIK, passport, birth date)")
+    CONTACTS = "contacts", _("Contacts (phones, addresses, accounts)")
+    NARRATIVE = "narrative", _("Narrative (the story, route, modus, destination)")
+    MEDICAL = "medical", _("Medical and psychosocial care")
+    INVESTIGATION = "investigation", _("Investigation (legal track, investigation notes)")

@@ -11,10 +11,13 @@ from sinergi.core.registry import NavEntry, register_nav, register_provider
 
 
 def _href(user: Any) -> str | None:
+    from sinergi.exchange.agreements.access import may_read_agreements
     from sinergi.exchange.imports.access import may_import_any
 
     # A user who may import nothing sees the module as still to come (core's placeholder).
-    if user is not None and (may_import_any(user) or getattr(user, "is_superuser", False)):
+    if user is not None and (
+        may_import_any(user) or may_read_agreements(user) or getattr(user, "is_superuser", False)
+    ):
         return reverse("exchange:index")
     return None
 
@@ -26,6 +29,14 @@ def _intake_matches(*, user: Any, data: Any) -> list:
 
 
 def register() -> None:
+    from sinergi.cases import access, policy
+    from sinergi.exchange.agreements.grants import agreement_source, grants_in_force, log_disclosure
+
+    # The access policy reads the data-sharing agreements in force and logs every disclosure made under one.
+    policy.register_agreement_source(agreement_source)
+    access.register_grants_by_lead(grants_in_force)
+    access.register_disclosure_hook(log_disclosure)
+
     # The intake's duplicate warning (sinergi.cases): people the user may view whom record linkage scores as
     # possibly the one being entered.
     register_provider("people.intake_matches", _intake_matches)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sinergi.exchange import views
+from sinergi.exchange.agreements.urls import urlpatterns as agreements_urlpatterns
 from sinergi.exchange.duplicates.urls import urlpatterns as duplicates_urlpatterns
 
 app_name = "exchange"
@@ -14,6 +15,7 @@ urlpatterns = [
     path("imports/<int:batch_id>/start/", views.import_start, name="import_start"),
     path("imports/<int:batch_id>/discard/", views.import_discard, name="import_discard"),
     *duplicates_urlpatterns,
+    *agreements_urlpatterns,
     path("subscriptions/", views.subscriptions, name="subscriptions"),
     path("subscriptions/<int:subscription_id>/stop/", views.subscription_stop, name="subscription_stop"),
 ]

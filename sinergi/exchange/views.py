@@ -41,13 +41,22 @@ def _require_importer(user) -> list[str]:
 
 @login_required
 def index(request):
+    from sinergi.exchange.agreements.access import may_read_agreements
     from sinergi.exchange.events.access import may_manage_subscriptions
 
     types = access.importable_types(request.user)
-    if not types and not request.user.is_superuser and not may_manage_subscriptions(request.user):
+    can_read_agreements = may_read_agreements(request.user)
+    if not (
+        types or request.user.is_superuser or may_manage_subscriptions(request.user) or can_read_agreements
+    ):
         raise PermissionDenied
     page = PeekPage(selectors.import_list(user=request.user), request.GET.get("page"), size=20)
-    context = {"page": page, "record_types": types, "can_subscribe": may_manage_subscriptions(request.user)}
+    context = {
+        "page": page,
+        "record_types": types,
+        "can_subscribe": may_manage_subscriptions(request.user),
+        "can_read_agreements": can_read_agreements or request.user.is_superuser,
+    }
     return render(request, "exchange/index.html", context)
 
 

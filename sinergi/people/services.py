@@ -32,7 +32,9 @@ from sinergi.people.models import Person, PersonHandle, PersonPhone
 from sinergi.people.names import normalise_name
 from sinergi.regions.models import RegionCodeHistory
 
-NIK_TAKEN_MESSAGE = gettext_lazy("Your agency has already recorded a person with this NIK. Search for it instead.")
+NIK_TAKEN_MESSAGE = gettext_lazy(
+    "Your agency has already recorded a person with this NIK. Search for it instead."
+)
 MAX_ALIASES = 20
 MAX_PHONES = 10
 MAX_HANDLES = 20
@@ -443,7 +445,9 @@ def person_bulk_create_in_transaction(
     refused item. A NIK given twice in `items` is refused the second time, as it would be one after the other.
     """
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("person_bulk_create_in_transaction() runs inside the caller's transaction.atomic()")
+        raise RuntimeError(
+            "person_bulk_create_in_transaction() runs inside the caller's transaction.atomic()"
+        )
     if not access.may_create_person(actor) or actor.agency_id is None:
         raise ApplicationError(
             _("Your role does not allow recording people."), code="permission_denied", status=403
@@ -453,7 +457,9 @@ def person_bulk_create_in_transaction(
     cleaned: dict[int, _Clean] = {}
     for position, data in enumerate(items):
         try:
-            clean, warnings = _validate(data, owner_agency_id=actor.agency_id, exclude_pk=None, lookups=lookups)
+            clean, warnings = _validate(
+                data, owner_agency_id=actor.agency_id, exclude_pk=None, lookups=lookups
+            )
             _check_warnings(warnings, confirm_nik_mismatch=False)
         except (ValidationError, ApplicationError) as exc:
             results.append(exc)

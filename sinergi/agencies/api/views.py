@@ -29,6 +29,8 @@ from sinergi.core.api.params import query_params
 
 
 class MeView(APIView):
+    api_scope = ""  # "who am I" needs no scope: any valid token may ask
+
     @extend_schema(operation_id="me_retrieve", responses=MeOutputSerializer, tags=["agencies"])
     def get(self, request):
         """The signed-in user (or the token's user): agency, roles, language."""

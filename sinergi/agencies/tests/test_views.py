@@ -264,7 +264,12 @@ def test_system_user_token_create_show_once_and_revoke(
         client,
         url=url,
         method="post",
-        data={"name": "SIMFONI", "lifetime": "90", "otp_code": pyotp.TOTP(secret).now()},
+        data={
+            "name": "SIMFONI",
+            "lifetime": "90",
+            "otp_code": pyotp.TOTP(secret).now(),
+            "scopes": ["cases:read"],
+        },
         denied=[(case_worker, 403), (other_admin, 404)],
         allowed=[(agency_admin, 200)],
         snapshot=db_snapshot(ApiToken.objects.filter(user=bridge)),
@@ -275,6 +280,12 @@ def test_system_user_token_create_show_once_and_revoke(
     assert secret.startswith(token.prefix) and secret not in str(ApiToken.objects.values_list())
     assert client.get("/api/v1/me/", headers={"Authorization": f"Bearer {secret}"}).json()["username"] == (
         "simfoni-bridge"
+    )
+    assert token.scopes == ["cases:read"]
+    # Outside its scopes: 403, whatever its roles would allow.
+    assert (
+        client.get("/api/v1/exchange/events/", headers={"Authorization": f"Bearer {secret}"}).status_code
+        == 403
     )
     # The detail page lists the token but never the secret again.
     from sinergi.core.testing.permissions import sign_in

@@ -12,6 +12,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from sinergi.core import registry
+from sinergi.core.api.scopes import required_scope
 
 
 class SessionAuthentication(authentication.SessionAuthentication):
@@ -52,6 +53,14 @@ class TokenAuthentication(authentication.BaseAuthentication):
         user, token = hooks.token_user(raw) if hooks is not None else (None, None)
         if user is None:
             raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
+        # An integrated system's token carries scopes; a person's token (scopes None) acts as its user.
+        granted = getattr(token, "scopes", None)
+        view = request.parser_context.get("view") if request.parser_context else None
+        needed = required_scope(view, request.method) if view is not None else None
+        if granted is not None and needed is not None and needed not in granted:
+            raise exceptions.PermissionDenied(
+                _("This token does not have the scope %(scope)s.") % {"scope": needed}
+            )
         return user, token
 
     def authenticate_header(self, request):
@@ -74,5 +83,11 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "A personal or integrated-system API token: `Authorization: Bearer sng_...`.",
+            "description": (
+                "A personal or integrated-system API token: `Authorization: Bearer sng_...`. A personal token "
+                "acts as its user. An integrated system's token is limited to the scopes it was given "
+                "(`<area>:read` for GET, `<area>:write` otherwise; each operation names its scope in "
+                "`x-required-scope`): a request outside them answers 403 `permission_denied`, an expired or "
+                "revoked token 401."
+            ),
         }

@@ -10,6 +10,9 @@ name an endpoint's own codes.
 
 from __future__ import annotations
 
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -48,3 +51,16 @@ def error_responses(*statuses: int, descriptions: dict[int, str] | None = None) 
         status: OpenApiResponse(response=ErrorSerializer, description=descriptions.get(status, ""))
         for status in statuses
     }
+
+
+class ScopedAutoSchema(AutoSchema):
+    """drf-spectacular's schema, with the scope an integrated system's token needs on every operation."""
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> Any:
+        from sinergi.core.api.scopes import required_scope
+
+        operation = super().get_operation(*args, **kwargs)
+        scope = required_scope(self.view, self.method) if operation is not None else None
+        if scope is not None:
+            operation["x-required-scope"] = scope
+        return operation

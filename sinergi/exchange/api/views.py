@@ -17,6 +17,7 @@ from sinergi.exchange.events.replay import events_after
 
 class EventReplayView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    api_scope = "events"  # replay from an offset: `events:read`
 
     @extend_schema(
         summary="Replay events",

@@ -31,8 +31,14 @@ def event_payload(event, system_user) -> dict | None:
             "lead_agency": case.lead_agency.code,
             "intake_channel": case.intake_channel,
             "destination_country": case.destination_country,
+            # Grouped fields: the receiver's relation, widened by a data-sharing agreement in force, decides.
+            "destination_city": case.destination_city,
+            "legal_stage": case.legal_stage,
         }
-        body["case"] = policy.redact(policy.Kind.CASE, summary, view.groups)
+        body["case"] = {
+            **policy.redact(policy.Kind.CASE, summary, view.groups),
+            "field_groups": sorted(view.groups),
+        }
         body["data"] = policy.redact(policy.Kind.CASE, body["data"], view.groups)
         if event.object_type == "cases.referral":
             body["referral"] = {"id": int(event.object_id)}

@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from sinergi.core.errors import ApplicationError
-
 from sinergi.exchange.choices import RowOutcome
 from sinergi.exchange.imports.schema import RecordType
 
