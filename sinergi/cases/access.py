@@ -127,6 +127,15 @@ def case_group_q(user: Any, group: FieldGroup) -> Q:
     return found
 
 
+def anonymised_export_q(user: Any) -> Q | None:
+    """The cases whose anonymised records `user` may export (`policy.may_export_anonymised`): those its
+    agency leads; None for none."""
+    agency_id = _agency_id(user)
+    if agency_id is None or not policy.may_export_anonymised(reader_for(user, Relation.LEAD)):
+        return None
+    return Q(lead_agency_id=agency_id)
+
+
 def relation_of(user: Any, case: Any) -> Relation | None:
     """How the user's agency stands to the case now, or None if it has no business with it."""
     from sinergi.cases.models import LeadTransfer, Referral

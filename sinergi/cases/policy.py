@@ -382,6 +382,15 @@ def redact(kind: Kind, values: Mapping[str, Any], groups: frozenset[FieldGroup])
     return {name: (None if name in hidden else value) for name, value in values.items()}
 
 
+# Anonymised, k-anonymous exports (HTCDS/CTDC dataset, statistical tables) carry counts and generalised
+# attributes, never a record: supervisors and analysts of the lead agency, of the cases it leads.
+ANONYMISED_EXPORT_ROLES: frozenset[str] = frozenset({Role.SUPERVISOR, Role.ANALYST})
+
+
+def may_export_anonymised(reader: Reader) -> bool:
+    return not reader.platform_admin and reader.has_role(ANONYMISED_EXPORT_ROLES)
+
+
 # (agency id, case id) -> the grants of the agreements in force for that agency on that case (case id None: the
 # grants that hold on every case the agency takes part in).
 AgreementSource = Callable[[int | None, int | None], Iterable[Grant]]

@@ -60,3 +60,15 @@ class SharedFieldGroup(models.TextChoices):
     NARRATIVE = "narrative", _("Narrative (the story, route, modus, destination)")
     MEDICAL = "medical", _("Medical and psychosocial care")
     INVESTIGATION = "investigation", _("Investigation (legal track, investigation notes)")
+
+
+class ExportKind(models.TextChoices):
+    CASES = "cases", _("Case-level dataset (HTCDS 2.0 / CTDC), with statistical tables")
+    STATISTICS = "statistics", _("Statistical tables only (XLSX and CSV)")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the background worker")
+    RUNNING = "running", _("Being prepared")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")

@@ -12,11 +12,15 @@ from sinergi.core.registry import NavEntry, register_nav, register_provider
 
 def _href(user: Any) -> str | None:
     from sinergi.exchange.agreements.access import may_read_agreements
+    from sinergi.exchange.exports.services import may_export
     from sinergi.exchange.imports.access import may_import_any
 
     # A user who may import nothing sees the module as still to come (core's placeholder).
     if user is not None and (
-        may_import_any(user) or may_read_agreements(user) or getattr(user, "is_superuser", False)
+        may_import_any(user)
+        or may_read_agreements(user)
+        or may_export(user)
+        or getattr(user, "is_superuser", False)
     ):
         return reverse("exchange:index")
     return None

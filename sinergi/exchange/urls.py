@@ -3,6 +3,7 @@ from django.urls import path
 from sinergi.exchange import views
 from sinergi.exchange.agreements.urls import urlpatterns as agreements_urlpatterns
 from sinergi.exchange.duplicates.urls import urlpatterns as duplicates_urlpatterns
+from sinergi.exchange.exports import views as export_views
 
 app_name = "exchange"
 urlpatterns = [
@@ -16,6 +17,9 @@ urlpatterns = [
     path("imports/<int:batch_id>/discard/", views.import_discard, name="import_discard"),
     *duplicates_urlpatterns,
     *agreements_urlpatterns,
+    path("exports/", export_views.export_list, name="exports"),
+    path("exports/<int:run_id>/", export_views.export_detail, name="export_detail"),
+    path("exports/<int:run_id>/download/", export_views.export_download, name="export_download"),
     path("subscriptions/", views.subscriptions, name="subscriptions"),
     path("subscriptions/<int:subscription_id>/stop/", views.subscription_stop, name="subscription_stop"),
 ]

@@ -43,11 +43,17 @@ def _require_importer(user) -> list[str]:
 def index(request):
     from sinergi.exchange.agreements.access import may_read_agreements
     from sinergi.exchange.events.access import may_manage_subscriptions
+    from sinergi.exchange.exports.services import may_export
 
     types = access.importable_types(request.user)
     can_read_agreements = may_read_agreements(request.user)
+    can_export = may_export(request.user)
     if not (
-        types or request.user.is_superuser or may_manage_subscriptions(request.user) or can_read_agreements
+        types
+        or request.user.is_superuser
+        or may_manage_subscriptions(request.user)
+        or can_read_agreements
+        or can_export
     ):
         raise PermissionDenied
     page = PeekPage(selectors.import_list(user=request.user), request.GET.get("page"), size=20)
@@ -56,6 +62,7 @@ def index(request):
         "record_types": types,
         "can_subscribe": may_manage_subscriptions(request.user),
         "can_read_agreements": can_read_agreements or request.user.is_superuser,
+        "can_export": can_export,
     }
     return render(request, "exchange/index.html", context)
 

@@ -60,7 +60,7 @@ class ScopedAutoSchema(AutoSchema):
         from sinergi.core.api.scopes import required_scope
 
         operation = super().get_operation(*args, **kwargs)
-        scope = required_scope(self.view, self.method) if operation is not None else None
-        if scope is not None:
+        scope = required_scope(self.view, self.method)
+        if operation is not None and scope is not None:
             operation["x-required-scope"] = scope
         return operation

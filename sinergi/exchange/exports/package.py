@@ -46,13 +46,14 @@ def descriptor(
         "created": created,
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
         "sinergi:anonymisation": report,
-        "resources": [_resource("cases", fields)]
+        "resources": ([_resource("cases", fields)] if fields else [])
         + ([_resource("statistics", stats_fields)] if stats_fields else []),
     }
 
 
 def data_package(*, name: str, title: str, fields, rows, report, created: str, stats=None) -> bytes:
-    """The zip: datapackage.json, cases.csv, statistics.csv and .xlsx (when given) and report.json."""
+    """The zip: datapackage.json, cases.csv (unless `fields` is None: statistics only), statistics.csv and
+    .xlsx (when given) and report.json."""
     from sinergi.exchange.exports.statistics import FIELDS as STATS_FIELDS
     from sinergi.exchange.exports.statistics import statistics_xlsx
 
@@ -63,13 +64,14 @@ def data_package(*, name: str, title: str, fields, rows, report, created: str, s
             "datapackage.json",
             json.dumps(
                 descriptor(
-                    name, title, list(fields), report=report_dict, created=created,
+                    name, title, list(fields or []), report=report_dict, created=created,
                     stats_fields=STATS_FIELDS if stats is not None else None,
                 ),
                 indent=2,
             ),
         )  # fmt: skip
-        archive.writestr("cases.csv", _csv(list(fields), rows))
+        if fields:
+            archive.writestr("cases.csv", _csv(list(fields), rows))
         if stats is not None:
             archive.writestr("statistics.csv", _csv(STATS_FIELDS, stats))
             archive.writestr("statistics.xlsx", statistics_xlsx(stats, title="Statistik"))
