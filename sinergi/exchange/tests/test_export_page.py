@@ -78,9 +78,7 @@ def test_who_may_export(client, signed_in, importer, analyst, other_agency):
 
 
 def test_a_large_agency_is_exported_by_the_worker(importer, analyst, monkeypatch):
-    from sinergi.exchange.exports import services
-
-    from sinergi.exchange.exports import tasks
+    from sinergi.exchange.exports import services, tasks
 
     cases(importer, 3)
     monkeypatch.setattr(services, "SYNC_CASES", 2)
