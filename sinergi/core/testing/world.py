@@ -89,6 +89,8 @@ def build_world(regions) -> World:
     event = _outreach_event(worker, province)
     _analytics_rebuilt()
     subscription_id = _subscription(polda)
+    agreement_id = _agreement(worker, polda)
+    run_id = _export_run(worker)
     ids = {
         "case_id": case.pk,
         "referral_id": referral.pk,
@@ -114,6 +116,8 @@ def build_world(regions) -> World:
         "module": "exchange",
         "batch_id": batch_id,
         "subscription_id": subscription_id,
+        "agreement_id": agreement_id,
+        "run_id": run_id,
         "record_type": "people",
         "fmt": "xlsx",
         "pair_id": pair_id,
@@ -185,6 +189,27 @@ def _subscription(agency) -> int:
         secret=new_secret(),
         event_types=["referral.sent"],
     ).pk
+
+
+def _agreement(worker, receiving) -> int:
+    """A draft data-sharing agreement of the worker's agency with the police (a draft grants nothing)."""
+    from sinergi.exchange.agreements.services import agreement_create
+
+    today = timezone.localdate()
+    return agreement_create(
+        actor=worker,
+        receiving_agency=receiving,
+        field_groups=["narrative"],
+        purpose="investigation",
+        valid_from=today,
+        valid_until=today + timedelta(days=30),
+    ).pk
+
+
+def _export_run(worker) -> int:
+    from sinergi.exchange.exports.services import export_request
+
+    return export_request(actor=worker, kind="statistics", k=11).pk
 
 
 def all_routes() -> list[str]:
