@@ -46,11 +46,21 @@ def test_only_a_platform_admin_gives_a_system_a_token_without_expiry(agency, age
     agency_code = pyotp.TOTP(enrol_totp(agency_admin)).now()
     with pytest.raises(ApplicationError, match="administrator platform"):
         services.api_token_create(
-            user=bridge, name="x", actor=agency_admin, otp_code=agency_code, no_expiry_reason="SIMFONI bridge"
+            user=bridge,
+            name="x",
+            actor=agency_admin,
+            otp_code=agency_code,
+            no_expiry_reason="SIMFONI bridge",
+            scopes=["cases:read"],
         )
     admin_code = pyotp.TOTP(enrol_totp(platform_admin)).now()
     token, _raw = services.api_token_create(
-        user=bridge, name="x", actor=platform_admin, otp_code=admin_code, no_expiry_reason="SIMFONI bridge"
+        user=bridge,
+        name="x",
+        actor=platform_admin,
+        otp_code=admin_code,
+        no_expiry_reason="SIMFONI bridge",
+        scopes=["cases:read"],
     )
     assert token.expires_at is None and token.no_expiry_reason == "SIMFONI bridge"
     entry = AuditEntry.objects.filter(summary__contains=f"API token {token.pk} created").get()
