@@ -3,12 +3,12 @@
 
     .venv/bin/python bench/imports.py                     # 100,000 rows, SQLite in a temporary directory
     .venv/bin/python bench/imports.py --rows 10000 --xlsx
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sinergi_bench_imports .venv/bin/python bench/imports.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sinergi_bench_import .venv/bin/python bench/imports.py
 
 The file is generated (Faker id_ID names, valid NIKs of South Kalimantan districts, phones written several ways,
 dates as "7 Agustus 2025" and 07/08/2025); the run goes through the product's services exactly as the page does
-(sinergi.exchange.imports.services: upload, preview = every row through person_create in a rolled-back
-transaction, commit = the same in one transaction). Output, one `name: value unit` line per figure:
+(sinergi.exchange.imports.services: upload, preview = the rows through the people service's bulk create in
+rolled-back transactions of 2,000 rows, commit = the same in one transaction). Output, one `name: value unit` line per figure:
 
     import_read_seconds      upload: reading the file, finding the header, mapping
     import_preview_seconds / import_preview_rate
