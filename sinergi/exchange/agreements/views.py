@@ -8,11 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from sinergi.core.errors import ApplicationError
+from sinergi.core.page_views import RestrictedPageView
 from sinergi.exchange.agreements import access, selectors, services
 from sinergi.exchange.agreements.forms import AgreementForm, RevokeForm
+from sinergi.exchange.models import SharingAgreement
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -54,43 +56,64 @@ def agreement_new(request):
     return render(request, "exchange/agreements/new.html", {"form": form}, status=status)
 
 
-@login_required
-def agreement_detail(request, agreement_id):
-    agreement = selectors.access_agreement_by_id(user=request.user, agreement_id=agreement_id)
-    context = {
-        "agreement": agreement,
-        "can_sign": agreement.status == "draft" and access.may_sign(request.user, agreement),
-        "can_revoke": agreement.status != "revoked" and access.may_revoke(request.user, agreement),
-        "revoke_form": RevokeForm(),
-    }
-    return render(request, "exchange/agreements/detail.html", context)
+class _AgreementPage(RestrictedPageView):
+    """A page over one agreement of the reader's agency (SharingAgreement.objects.restrict; 404 otherwise)."""
+
+    model = SharingAgreement
+    pk_url_kwarg = "agreement_id"
+
+    def check_role(self) -> None:
+        if not (access.may_read_agreements(self.request.user) or self.request.user.is_superuser):
+            raise PermissionDenied
+
+    def back(self):
+        return redirect("exchange:agreement_detail", agreement_id=self.object.pk)
 
 
-@login_required
-@require_POST
-def agreement_sign(request, agreement_id):
-    agreement = selectors.access_agreement_by_id(user=request.user, agreement_id=agreement_id)
-    try:
-        services.agreement_sign(actor=request.user, agreement=agreement)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The agreement is signed."))
-    return redirect("exchange:agreement_detail", agreement_id=agreement.pk)
+class AgreementDetailView(_AgreementPage):
+    def get(self, request, agreement_id):
+        agreement = self.object
+        context = {
+            "agreement": agreement,
+            "can_sign": agreement.status == "draft" and access.may_sign(request.user, agreement),
+            "can_revoke": agreement.status != "revoked" and access.may_revoke(request.user, agreement),
+            "revoke_form": RevokeForm(),
+        }
+        return render(request, "exchange/agreements/detail.html", context)
 
 
-@login_required
-@require_POST
-def agreement_revoke(request, agreement_id):
-    agreement = selectors.access_agreement_by_id(user=request.user, agreement_id=agreement_id)
-    form = RevokeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why the agreement is revoked."))
-        return redirect("exchange:agreement_detail", agreement_id=agreement.pk)
-    try:
-        services.agreement_revoke(actor=request.user, agreement=agreement, reason=form.cleaned_data["reason"])
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The agreement is revoked: from now on it grants nothing."))
-    return redirect("exchange:agreement_detail", agreement_id=agreement.pk)
+class AgreementSignView(_AgreementPage):
+    http_method_names = ["post"]
+
+    def post(self, request, agreement_id):
+        try:
+            services.agreement_sign(actor=request.user, agreement=self.object)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The agreement is signed."))
+        return self.back()
+
+
+class AgreementRevokeView(_AgreementPage):
+    http_method_names = ["post"]
+
+    def post(self, request, agreement_id):
+        form = RevokeForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Say why the agreement is revoked."))
+            return self.back()
+        try:
+            services.agreement_revoke(
+                actor=request.user, agreement=self.object, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The agreement is revoked: from now on it grants nothing."))
+        return self.back()
+
+
+agreement_detail = AgreementDetailView.as_view()
+agreement_sign = AgreementSignView.as_view()
+agreement_revoke = AgreementRevokeView.as_view()

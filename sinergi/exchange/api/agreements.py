@@ -10,12 +10,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sinergi.core.api.schema import error_responses
+from sinergi.core.api.viewsets import RestrictedAPIView
 from sinergi.exchange.agreements import access, selectors, services
 from sinergi.exchange.api.serializers import (
     AgreementInputSerializer,
     AgreementOutputSerializer,
     AgreementRevokeInputSerializer,
 )
+from sinergi.exchange.models import SharingAgreement
 
 
 class _AgreementsAPI(APIView):
@@ -49,17 +51,31 @@ class AgreementListView(_AgreementsAPI):
         return Response(AgreementOutputSerializer(agreement).data, status=status.HTTP_201_CREATED)
 
 
-class AgreementDetailView(_AgreementsAPI):
+class _OneAgreementAPI(RestrictedAPIView):
+    """One agreement of the caller's agency: SharingAgreement.objects.restrict + 404 (core.api.viewsets)."""
+
+    model = SharingAgreement
+    lookup_url_kwarg = "agreement_id"
+    permission_classes = [permissions.IsAuthenticated]
+    api_scope = "agreements"
+    serializer_class = AgreementOutputSerializer
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.get_object()  # an id out of scope answers 404 before the body is read
+
+
+class AgreementDetailView(_OneAgreementAPI):
     @extend_schema(
         summary="Read a data-sharing agreement",
         responses={200: AgreementOutputSerializer, **error_responses(401, 403, 404)},
     )
     def get(self, request, agreement_id):
-        agreement = selectors.access_agreement_by_id(user=request.user, agreement_id=agreement_id)
+        agreement = self.get_object()
         return Response(AgreementOutputSerializer(agreement).data)
 
 
-class AgreementSignView(_AgreementsAPI):
+class AgreementSignView(_OneAgreementAPI):
     @extend_schema(
         summary="Sign a data-sharing agreement",
         description="A supervisor of the granting agency who did not draft it.",
@@ -67,20 +83,20 @@ class AgreementSignView(_AgreementsAPI):
         responses={200: AgreementOutputSerializer, **error_responses(400, 401, 403, 404)},
     )
     def post(self, request, agreement_id):
-        agreement = selectors.access_agreement_by_id(user=request.user, agreement_id=agreement_id)
+        agreement = self.get_object()
         return Response(
             AgreementOutputSerializer(services.agreement_sign(actor=request.user, agreement=agreement)).data
         )
 
 
-class AgreementRevokeView(_AgreementsAPI):
+class AgreementRevokeView(_OneAgreementAPI):
     @extend_schema(
         summary="Revoke a data-sharing agreement",
         request=AgreementRevokeInputSerializer,
         responses={200: AgreementOutputSerializer, **error_responses(400, 401, 403, 404)},
     )
     def post(self, request, agreement_id):
-        agreement = selectors.access_agreement_by_id(user=request.user, agreement_id=agreement_id)
+        agreement = self.get_object()
         data = AgreementRevokeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         revoked = services.agreement_revoke(

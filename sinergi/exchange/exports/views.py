@@ -7,13 +7,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from sinergi.core.errors import ApplicationError
 from sinergi.core.htmx import is_htmx
+from sinergi.core.page_views import RestrictedPageView
 from sinergi.exchange.choices import ExportKind, ExportStatus
 from sinergi.exchange.exports import services
 from sinergi.exchange.models import ExportRun
@@ -51,13 +52,6 @@ def _require_exporter(user) -> None:
         raise PermissionDenied
 
 
-def _run_for(user, run_id) -> ExportRun:
-    run = ExportRun.objects.restrict(user).filter(pk=run_id).first()
-    if run is None:
-        raise Http404
-    return run
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def export_list(request):
@@ -77,33 +71,42 @@ def export_list(request):
     return render(request, "exchange/exports/list.html", {"form": form, "runs": runs}, status=status)
 
 
-@login_required
-def export_detail(request, run_id):
-    _require_exporter(request.user)
-    run = _run_for(request.user, run_id)
-    levels = [
-        (name, LEVEL_LABELS.get(level, level)) for name, level in (run.report.get("levels") or {}).items()
-    ]
-    context = {
-        "run": run,
-        "levels": levels,
-        "waiting": run.status in (ExportStatus.QUEUED, ExportStatus.RUNNING),
-    }
-    if is_htmx(request) and request.headers.get("HX-Target") == "export-status":
-        return render(request, "exchange/exports/_status.html", context)
-    return render(request, "exchange/exports/detail.html", context)
+class _ExportPage(RestrictedPageView):
+    """A page over one of the reader's own exports (ExportRun.objects.restrict; 404 otherwise)."""
+
+    model = ExportRun
+    pk_url_kwarg = "run_id"
+
+    def check_role(self) -> None:
+        _require_exporter(self.request.user)
 
 
-@login_required
-def export_download(request, run_id):
-    _require_exporter(request.user)
-    run = _run_for(request.user, run_id)
-    if run.status != ExportStatus.DONE or not run.package:
-        messages.error(request, _("This export is not ready."))
-        return redirect("exchange:export_detail", run_id=run.pk)
-    return FileResponse(
-        run.package.open("rb"),
-        as_attachment=True,
-        filename=run.package.name.rsplit("/", 1)[-1],
-        content_type="application/zip",
-    )
+class ExportDetailView(_ExportPage):
+    def get(self, request, run_id):
+        run = self.object
+        levels = [
+            (name, LEVEL_LABELS.get(level, level)) for name, level in (run.report.get("levels") or {}).items()
+        ]
+        waiting = run.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+        context = {"run": run, "levels": levels, "waiting": waiting}
+        if is_htmx(request) and request.headers.get("HX-Target") == "export-status":
+            return render(request, "exchange/exports/_status.html", context)
+        return render(request, "exchange/exports/detail.html", context)
+
+
+class ExportDownloadView(_ExportPage):
+    def get(self, request, run_id):
+        run = self.object
+        if run.status != ExportStatus.DONE or not run.package:
+            messages.error(request, _("This export is not ready."))
+            return redirect("exchange:export_detail", run_id=run.pk)
+        return FileResponse(
+            run.package.open("rb"),
+            as_attachment=True,
+            filename=run.package.name.rsplit("/", 1)[-1],
+            content_type="application/zip",
+        )
+
+
+export_detail = ExportDetailView.as_view()
+export_download = ExportDownloadView.as_view()

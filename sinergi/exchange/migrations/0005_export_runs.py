@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0004_token_scopes'),
+        ('agencies', '0005_token_scopes'),
         ('exchange', '0004_agreements'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

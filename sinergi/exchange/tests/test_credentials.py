@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from sinergi.agencies.choices import Role, UserKind
 from sinergi.agencies.models import ApiToken
 from sinergi.agencies.services import api_token_create
-from sinergi.core.testing.factories import UserFactory, enrol_totp
+from sinergi.core.testing.factories import AgencyFactory, UserFactory, enrol_totp
 
 
 @pytest.fixture
@@ -76,3 +76,29 @@ def test_the_schema_documents_the_scheme_and_the_scopes(client):
     assert bearer["scheme"] == "bearer" and "x-required-scope" in bearer["description"]
     assert schema["paths"]["/api/v1/exchange/events/"]["get"]["x-required-scope"] == "events:read"
     assert schema["paths"]["/api/v1/cases/"]["post"]["x-required-scope"] == "cases:write"
+
+
+def test_an_agreement_of_another_agency_is_a_404_on_the_api(admin, system, importer, other_agency):
+    from sinergi.exchange.agreements.services import agreement_create
+
+    outsider = UserFactory(username="kepala-lain", agency=other_agency, roles=[Role.SUPERVISOR])
+    today = timezone.localdate()
+    theirs = agreement_create(
+        actor=outsider, receiving_agency=importer.agency, field_groups=["narrative"], purpose="statistics",
+        valid_from=today, valid_until=today + timedelta(days=10),
+    )  # fmt: skip
+    mine = agreement_create(
+        actor=importer, receiving_agency=other_agency, field_groups=["medical"], purpose="victim_care",
+        valid_from=today, valid_until=today + timedelta(days=10),
+    )  # fmt: skip
+    api, _t = token(admin, system, ["agreements:read"])
+    assert api.get(f"/api/v1/exchange/agreements/{mine.pk}/").json()["field_groups"] == ["medical"]
+    assert api.get(f"/api/v1/exchange/agreements/{theirs.pk}/").status_code == 200  # received: readable
+    third = UserFactory(
+        username="kepala-ketiga", agency=AgencyFactory(code="ketiga"), roles=[Role.SUPERVISOR]
+    )
+    elsewhere = agreement_create(
+        actor=third, receiving_agency=other_agency, field_groups=["medical"], purpose="victim_care",
+        valid_from=today, valid_until=today + timedelta(days=10),
+    )  # fmt: skip
+    assert api.get(f"/api/v1/exchange/agreements/{elsewhere.pk}/").status_code == 404

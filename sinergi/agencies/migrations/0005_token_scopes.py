@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0003_token_expiry_and_growing_lockout'),
+        ('agencies', '0004_letters'),
     ]
 
     operations = [
