@@ -434,7 +434,7 @@ def person_create_in_transaction(
 
 
 def person_bulk_create_in_transaction(
-    *, actor, items: list[PersonData]
+    *, actor: User, items: list[PersonData]
 ) -> list[Person | ValidationError | ApplicationError]:
     """person_create_in_transaction() for many people at once (a spreadsheet import), inside the caller's
     transaction: the same validation and the same audit entry per person, but what each person would look up
@@ -493,7 +493,8 @@ def person_bulk_create_in_transaction(
         )
         people.append((position, person, clean, changed))
     Person.objects.bulk_create([person for _p, person, _c, _ch in people], batch_size=1000)
-    phones, handles = [], []
+    phones: list[PersonPhone] = []
+    handles: list[PersonHandle] = []
     for position, person, clean, changed in people:
         for e164, index, label in clean.phones:
             phone = PersonPhone(person=person, number=e164, number_index=index, label=label)
