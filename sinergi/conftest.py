@@ -39,6 +39,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the installation's language, as a background task or a new request does: a request
+    made by an earlier test with Accept-Language: en leaves English active in the thread (LocaleMiddleware
+    activates a language and nothing deactivates it), and a later test's stored messages came out in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _no_network(monkeypatch):
     """Tests never reach the network: any socket to a non-local address fails loudly."""
     import socket

@@ -28,13 +28,15 @@ def main() -> None:
     from django.db import transaction
 
     call_command("migrate", verbosity=0)
-    from sinergi.agencies.choices import AgencyType, UserKind
-    from sinergi.agencies.models import Agency, User
+    from sinergi.agencies.choices import AgencyType, Role, UserKind
+    from sinergi.agencies.models import Agency, User, UserRole
     from sinergi.audit.services import audit_record
     from sinergi.exchange.models import Subscription
 
     agency = Agency.objects.create(code="sistem-x", name="Sistem X", type=AgencyType.POLRI)
     system = User.objects.create(username="sistem-x-api", agency=agency, kind=UserKind.SYSTEM)
+    # A post event reaches only a receiver whose system user may read posts (cases.policy, POST rules).
+    UserRole.objects.create(user=system, role=Role.INVESTIGATOR)
     Subscription.objects.create(
         agency=agency,
         system_user=system,
@@ -43,13 +45,25 @@ def main() -> None:
         secret=secret,
         event_types=["post.flagged"],
     )
-    for number in range(count):
+    # The events name real posts: a receiver is told of a post only if it may read it.
+    from sinergi.detection.services import post_store_batch
+
+    analyst = User.objects.create(username="analis-x", agency=agency)
+    UserRole.objects.create(user=analyst, role=Role.ANALYST)
+    batch = post_store_batch(
+        actor=analyst,
+        results=[
+            {"text": f"Lowongan kerja ke Kamboja nomor {n}", "account": f"akun{n}"} for n in range(count)
+        ],
+        source="api",
+    )
+    for post_id in batch.posts.order_by("pk").values_list("pk", flat=True):
         with transaction.atomic():
             audit_record(
                 actor=None,
                 action="transition",
                 object_type="detection.screenedpost",
-                object_id=str(number + 1),
+                object_id=str(post_id),
                 summary="Post reviewed: confirm",
             )
 
