@@ -37,6 +37,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import benchdb  # noqa: E402 (bench/, beside this script)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/sinergi_bench_people"
 CHUNK = 20_000
 SEED = 20261128
@@ -47,33 +50,6 @@ AGENCY_SHARES = (
     ("bench-kbri-kl", 10),
 )
 PAGE = 25
-
-
-def _setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    import django
-
-    django.setup()
-
-
-def _ensure_database(url: str) -> None:
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    admin = psycopg.connect(
-        dbname="postgres",
-        user=config["USER"] or "postgres",
-        password=config["PASSWORD"] or None,
-        host=config["HOST"] or "127.0.0.1",
-        port=config["PORT"] or 5432,
-        autocommit=True,
-    )
-    with admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone()
-        if not exists:
-            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
 
 
 # Generation runs in worker processes (fork): each chunk is deterministic from its number, so the measuring
@@ -355,8 +331,8 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     if not url.startswith("postgres"):
         sys.exit("bench/people.py needs PostgreSQL (DATABASE_URL=postgres://...)")
-    _ensure_database(url)
-    _setup_django(url)
+    benchdb.ensure_database(url)
+    benchdb.setup_django(url)
 
     from django.core.management import call_command
     from django.db import connection

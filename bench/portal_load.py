@@ -98,24 +98,6 @@ def _env(url: str, var: Path) -> dict:
     return env
 
 
-def _ensure_database(url: str) -> None:
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    admin = psycopg.connect(
-        dbname="postgres",
-        user=config["USER"] or "postgres",
-        password=config["PASSWORD"] or None,
-        host=config["HOST"] or "127.0.0.1",
-        port=config["PORT"] or 5432,
-        autocommit=True,
-    )
-    with admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
-            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
-
-
 SETUP = """
 from sinergi.agencies.models import Agency
 from sinergi.regions.models import Region
@@ -292,7 +274,9 @@ def main() -> None:
     var.mkdir(parents=True, exist_ok=True)
     env = _env(url, var)
     sys.path.insert(0, str(ROOT))
-    _ensure_database(url)
+    import benchdb  # bench/, beside this script (not imported when gunicorn loads this module)
+
+    benchdb.ensure_database(url)
     _manage(env, "migrate", "--noinput", "-v", "0")
     _manage(env, "collectstatic", "--noinput", "-v", "0")
     _manage(env, "shell", "-v", "0", "-c", SETUP)
