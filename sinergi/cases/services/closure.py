@@ -26,6 +26,7 @@ from sinergi.cases.models import Case, CaseParty, Referral, Task
 from sinergi.cases.notifications import agency_handlers, notify
 from sinergi.cases.services._shared import _check_version, _event, _require_open, _require_relation
 from sinergi.cases.services.flow import case_move_in_transaction, flow_of
+from sinergi.cases.services.records import victim_status_write
 from sinergi.cases.services.referrals import referral_close_in_transaction
 from sinergi.core.errors import ApplicationError
 
@@ -114,17 +115,7 @@ def case_close(
         for party in victims:
             status = victim_statuses[party.pk]
             if status != party.victim_status or party.victim_status_by_id != actor.agency_id:
-                party.victim_status, party.victim_status_by = status, actor.agency
-                party.victim_status_at = timezone.now()
-                party.save(update_fields=["victim_status", "victim_status_by", "victim_status_at"])
-                _event(locked, CaseEventKind.VICTIM_STATUS, actor=actor, party_id=party.pk, status=status)
-                audit_record(
-                    actor=actor,
-                    action=AuditAction.UPDATE,
-                    obj=party,
-                    summary="victim status decided at closure",
-                    changes={"victim_status": status},
-                )
+                victim_status_write(actor, locked, party, status, summary="victim status decided at closure")
         closed = case_move_in_transaction(
             actor=actor, case=locked, to_stage=final.code, outcome=outcome, note=note
         )

@@ -212,19 +212,25 @@ def victim_status_set(*, actor, party, status: str) -> CaseParty:
         party = CaseParty.objects.select_for_update().get(pk=party.pk)
         if party.role != PartyRole.VICTIM or status not in VictimStatus.values:
             raise ApplicationError(_("Only a victim has a victim status."), code="validation_error")
-        party.victim_status = status
-        party.victim_status_by = actor.agency
-        party.victim_status_at = timezone.now()
-        party.save(update_fields=["victim_status", "victim_status_by", "victim_status_at"])
-        _event(locked, CaseEventKind.VICTIM_STATUS, actor=actor, party_id=party.pk, status=status)
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=party,
-            summary="victim status decided",
-            changes={"victim_status": status},
-        )
+        victim_status_write(actor, locked, party, status, summary="victim status decided")
     return party
+
+
+def victim_status_write(actor, case, party, status: str, *, summary: str) -> None:
+    """Writes a victim's status as decided by the actor's agency, with its timeline event and audit entry
+    (inside the caller's transaction, the case locked)."""
+    party.victim_status = status
+    party.victim_status_by = actor.agency
+    party.victim_status_at = timezone.now()
+    party.save(update_fields=["victim_status", "victim_status_by", "victim_status_at"])
+    _event(case, CaseEventKind.VICTIM_STATUS, actor=actor, party_id=party.pk, status=status)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=party,
+        summary=summary,
+        changes={"victim_status": status},
+    )
 
 
 def consent_record(*, actor, party, consent: str) -> CaseParty:
