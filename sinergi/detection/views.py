@@ -244,7 +244,7 @@ class CampaignDetailView(CampaignPageView):
             "campaign": campaign,
             "posts": posts,
             "representative": representative,
-            "review": _campaign_review_of(campaign),
+            "review": _review_of(campaign),
             "form": ReviewForm(),
             "can_review": can_review_posts(request.user),
             **(
@@ -260,27 +260,38 @@ class CampaignDetailView(CampaignPageView):
 campaign_detail = CampaignDetailView.as_view()
 
 
-def _campaign_review_of(campaign):
+def _review_of(target):
+    """The analyst's decision on a campaign or a post, or None before anyone reviewed it."""
     from sinergi.detection.models import Review
 
     try:
-        return campaign.review
+        return target.review
     except Review.DoesNotExist:
         return None
 
 
-class CampaignReviewView(CampaignPageView):
+class ReviewPanelView(RestrictedPageView):
+    """The review panel's POST, for a campaign and for a post alike: the decision goes through the page's
+    `record_review`, then the panel (HTMX) or the page (a redirect with the outcome as a message) shows it."""
+
     http_method_names = ["post"]
+    detail_url: str  # the page of the reviewed record
+    review_url: str  # this view's own address, where the panel's form posts
+
+    def record_review(self, *, actor, decision: str, reason: str) -> None:
+        raise NotImplementedError
+
+    def reviewed(self, pk: int):
+        """The record again after the decision, read as a page read does (its status may have moved)."""
+        raise NotImplementedError
 
     def post(self, request, pk):
-        campaign = self.object
         form = ReviewForm(request.POST)
         error = None
         if form.is_valid():
             try:
-                services.campaign_review(
+                self.record_review(
                     actor=request.user,
-                    campaign_id=campaign.pk,
                     decision=form.cleaned_data["decision"],
                     reason=form.cleaned_data["reason"],
                 )
@@ -289,23 +300,33 @@ class CampaignReviewView(CampaignPageView):
             else:
                 if not is_htmx(request):
                     messages.success(request, _("Decision recorded."))
-                    return redirect("detection:campaign", pk=campaign.pk)
+                    return redirect(self.detail_url, pk=self.object.pk)
                 form = ReviewForm()
-        campaign = selectors.access_campaign(user=request.user, pk=pk)
+        target = self.reviewed(pk)
         context = {
-            "campaign": campaign,
-            "review": _campaign_review_of(campaign),
+            "review": _review_of(target),
             "form": form,
             "error": error,
             "can_review": True,
-            "action_url": "detection:campaign_review",
-            "target": campaign,
+            "action_url": self.review_url,
+            "target": target,
         }
         if is_htmx(request):
             return render(request, "detection/_review_panel.html", context, status=200 if not error else 409)
         if error:
             messages.error(request, error)
-        return redirect("detection:campaign", pk=campaign.pk)
+        return redirect(self.detail_url, pk=target.pk)
+
+
+class CampaignReviewView(ReviewPanelView, CampaignPageView):
+    detail_url = "detection:campaign"
+    review_url = "detection:campaign_review"
+
+    def record_review(self, *, actor, decision: str, reason: str) -> None:
+        services.campaign_review(actor=actor, campaign_id=self.object.pk, decision=decision, reason=reason)
+
+    def reviewed(self, pk: int) -> Campaign:
+        return selectors.access_campaign(user=self.request.user, pk=pk)
 
 
 campaign_review = CampaignReviewView.as_view()
@@ -318,7 +339,7 @@ class PostDetailView(PostPageView):
         post = self.object
         context = {
             "post": post,
-            "review": _post_review_of(post),
+            "review": _review_of(post),
             "form": ReviewForm(),
             "can_review": can_review_posts(request.user),
             **selectors.case_action(user=request.user, detection_post=post.pk),
@@ -331,51 +352,15 @@ class PostDetailView(PostPageView):
 post_detail = PostDetailView.as_view()
 
 
-def _post_review_of(post):
-    from sinergi.detection.models import Review
+class PostReviewView(ReviewPanelView, PostPageView):
+    detail_url = "detection:post"
+    review_url = "detection:post_review"
 
-    try:
-        return post.review
-    except Review.DoesNotExist:
-        return None
+    def record_review(self, *, actor, decision: str, reason: str) -> None:
+        services.post_review(actor=actor, post_id=self.object.pk, decision=decision, reason=reason)
 
-
-class PostReviewView(PostPageView):
-    http_method_names = ["post"]
-
-    def post(self, request, pk):
-        post = self.object
-        form = ReviewForm(request.POST)
-        error = None
-        if form.is_valid():
-            try:
-                services.post_review(
-                    actor=request.user,
-                    post_id=post.pk,
-                    decision=form.cleaned_data["decision"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except ApplicationError as exc:
-                error = exc.message
-            else:
-                if not is_htmx(request):
-                    messages.success(request, _("Decision recorded."))
-                    return redirect("detection:post", pk=post.pk)
-                form = ReviewForm()
-        post = selectors.access_post(user=request.user, pk=pk)
-        context = {
-            "review": _post_review_of(post),
-            "form": form,
-            "error": error,
-            "can_review": True,
-            "action_url": "detection:post_review",
-            "target": post,
-        }
-        if is_htmx(request):
-            return render(request, "detection/_review_panel.html", context, status=200 if not error else 409)
-        if error:
-            messages.error(request, error)
-        return redirect("detection:post", pk=post.pk)
+    def reviewed(self, pk: int) -> ScreenedPost:
+        return selectors.access_post(user=self.request.user, pk=pk)
 
 
 post_review = PostReviewView.as_view()

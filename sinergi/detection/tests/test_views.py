@@ -110,21 +110,32 @@ def test_campaign_and_post_pages_matrix(client, signed_in, case_worker, analyst,
     assert signed_in(client, analyst).get(reverse("detection:campaign", args=[99999])).status_code == 404
 
 
-def test_review_matrix_changes_nothing_on_denial(client, signed_in, case_worker, read_only, analyst, stored):
-    url = reverse("detection:campaign_review", args=[stored.pk])
+def _reviewed(stored, kind):
+    """The campaign itself, or its first post: the two records the review panel decides on."""
+    return stored if kind == "campaign" else stored.posts.first()
+
+
+@pytest.mark.parametrize("kind", ["campaign", "post"])
+def test_review_matrix_changes_nothing_on_denial(
+    client, signed_in, case_worker, read_only, analyst, stored, kind
+):
+    target = _reviewed(stored, kind)
+    url = reverse(f"detection:{kind}_review", args=[target.pk])
     data = {"decision": "confirm", "reason": "Kamboja"}
+    audit_before = AuditEntry.objects.count()  # storing the batch wrote its own
     assert_denied(client.post(url, data))
     for user in (case_worker, read_only):
         assert signed_in(client, user).post(url, data).status_code == 404
     assert not Review.objects.exists()
-    assert not AuditEntry.objects.filter(object_type="detection.campaign").exists()
-    stored.refresh_from_db()
-    assert stored.status == ReviewStatus.NEW
+    assert AuditEntry.objects.count() == audit_before
+    target.refresh_from_db()
+    assert target.status == ReviewStatus.NEW
 
     response = signed_in(client, analyst).post(url, data)
     assert response.status_code == 302
-    stored.refresh_from_db()
-    assert stored.status == ReviewStatus.CONFIRMED
+    assert response["Location"] == reverse(f"detection:{kind}", args=[target.pk])
+    target.refresh_from_db()
+    assert target.status == ReviewStatus.CONFIRMED
 
 
 def test_upload_matrix(client, signed_in, case_worker, read_only, analyst):
@@ -194,8 +205,9 @@ def test_post_text_is_escaped(client, signed_in, analyst):
     assert "&lt;script&gt;" in body
 
 
-def test_htmx_review_returns_the_decided_panel(client, signed_in, analyst, stored):
-    url = reverse("detection:campaign_review", args=[stored.pk])
+@pytest.mark.parametrize("kind", ["campaign", "post"])
+def test_htmx_review_returns_the_decided_panel(client, signed_in, analyst, stored, kind):
+    url = reverse(f"detection:{kind}_review", args=[_reviewed(stored, kind).pk])
     response = signed_in(client, analyst).post(
         url, {"decision": "dismiss", "reason": "Iklan resmi"}, HTTP_HX_REQUEST="true"
     )
