@@ -3,12 +3,16 @@ reindexing. Private to the services package."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import datetime
+
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sinergi.agencies.models import Agency, User
 from sinergi.cases import access
 from sinergi.cases.access import WRITE_ROLES, Relation
 from sinergi.cases.choices import (
@@ -19,21 +23,24 @@ from sinergi.cases.models import (
     Case,
     CaseEvent,
     Note,
+    Referral,
 )
 from sinergi.core.errors import ApplicationError, ConflictError
 
 
-def _denied(message=None):
+def _denied(message: str | None = None) -> ApplicationError:
     return ApplicationError(
         message or _("You are not allowed to do this."), code="permission_denied", status=403
     )
 
 
-def _not_found():
+def _not_found() -> ApplicationError:
     return ApplicationError(_("Case not found."), code="not_found", status=404)
 
 
-def _require_relation(actor, case, *, allowed: tuple[Relation, ...], roles=WRITE_ROLES) -> Relation:
+def _require_relation(
+    actor: User, case: Case, *, allowed: tuple[Relation, ...], roles: Collection[str] = WRITE_ROLES
+) -> Relation:
     relation = access.relation_of(actor, case)
     if relation is None:
         raise _not_found()
@@ -42,12 +49,12 @@ def _require_relation(actor, case, *, allowed: tuple[Relation, ...], roles=WRITE
     return relation
 
 
-def _require_open(case):
+def _require_open(case: Case) -> None:
     if case.status != CaseStatus.OPEN:
         raise ApplicationError(_("The case is closed."), code="case_closed", status=409)
 
 
-def _check_version(case, expected_version):
+def _check_version(case: Case, expected_version: int | str | None) -> None:
     if expected_version is not None and int(expected_version) != case.version:
         raise ConflictError(
             _("Someone else changed this case while you were working on it. Reload it and try again."),
@@ -55,7 +62,7 @@ def _check_version(case, expected_version):
         )
 
 
-def _clean(obj, exclude=None):
+def _clean(obj: models.Model, exclude: Collection[str] | None = None) -> None:
     try:
         obj.full_clean(exclude=exclude)
     except ValidationError as exc:
@@ -66,7 +73,16 @@ def _clean(obj, exclude=None):
         ) from exc
 
 
-def _event(case, kind, *, actor=None, agency=None, sensitivity=Sensitivity.GENERAL, referral=None, **data):
+def _event(
+    case: Case,
+    kind: str,
+    *,
+    actor: User | None = None,
+    agency: Agency | None = None,
+    sensitivity: str = Sensitivity.GENERAL,
+    referral: Referral | None = None,
+    **data: object,
+) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case,
         kind=kind,
@@ -78,21 +94,27 @@ def _event(case, kind, *, actor=None, agency=None, sensitivity=Sensitivity.GENER
     )
 
 
-def _touch(case, *fields, at=None):
+def _touch(case: Case, *fields: str, at: datetime | None = None) -> None:
     """Saves the listed fields and bumps the optimistic-lock version (the caller holds the row lock)."""
     case.version += 1
     case.updated_at = at or timezone.now()
     case.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _first_action(case, at):
+def _first_action(case: Case, at: datetime) -> list[str]:
     if case.first_action_at is None:
         case.first_action_at = at
         return ["first_action_at"]
     return []
 
 
-def _reindex_case(case_id):
+def _mark_row(exc: Exception, name: str, index: int) -> None:
+    """Names the intake row a refusal belongs to (`party_index`, `organisation_index`, `referral_index`): the
+    intake page reads it back with getattr to put the messages on that row."""
+    setattr(exc, name, index)
+
+
+def _reindex_case(case_id: int) -> None:
     if connection.vendor == "postgresql":
         Case.objects.filter(pk=case_id).update(
             search_vector=SearchVector("reference", weight="A", config="simple")
@@ -100,6 +122,6 @@ def _reindex_case(case_id):
         )
 
 
-def _reindex_note(note_id):
+def _reindex_note(note_id: int) -> None:
     if connection.vendor == "postgresql":
         Note.objects.filter(pk=note_id).update(search_vector=SearchVector("text", config="simple"))

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sinergi.agencies.choices import Role
+from sinergi.agencies.models import User
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.cases.access import MANAGE_ROLES, Relation
@@ -19,13 +20,14 @@ from sinergi.cases.choices import (
 from sinergi.cases.locks import case_lock
 from sinergi.cases.models import (
     Approval,
+    Case,
 )
 from sinergi.cases.notifications import agency_supervisors, notify
 from sinergi.cases.services._shared import _event, _require_open, _require_relation
 from sinergi.core.errors import ApplicationError
 
 
-def approval_request(*, actor, case, kind: str, note: str = "") -> Approval:
+def approval_request(*, actor: User, case: Case, kind: str, note: str = "") -> Approval:
     """Asks the lead agency's supervisors to approve the assessment, the case plan or the closure."""
     if kind not in ApprovalKind.values:
         raise ApplicationError(_("Unknown approval."), code="validation_error")
@@ -62,7 +64,7 @@ def approval_request(*, actor, case, kind: str, note: str = "") -> Approval:
     return approval
 
 
-def approval_decide(*, actor, approval, approve: bool, note: str = "") -> Approval:
+def approval_decide(*, actor: User, approval: Approval, approve: bool, note: str = "") -> Approval:
     """A supervisor of the lead agency approves or rejects; nobody decides on their own request."""
     with transaction.atomic(durable=True):
         locked_case = case_lock(approval.case_id)

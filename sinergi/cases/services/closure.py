@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sinergi.agencies.models import User
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.cases import access
@@ -52,8 +53,8 @@ def referral_label(referral: Referral) -> str:
 
 def case_close(
     *,
-    actor,
-    case,
+    actor: User,
+    case: Case,
     outcome: str,
     referral_decisions: dict[int, Decision],
     task_decisions: dict[int, Decision],
@@ -123,7 +124,15 @@ def case_close(
     return closed
 
 
-def _check_decisions(actor, referrals, tasks, victims, referral_decisions, task_decisions, victim_statuses):
+def _check_decisions(
+    actor: User,
+    referrals: list[Referral],
+    tasks: list[Task],
+    victims: list[CaseParty],
+    referral_decisions: dict[int, Decision],
+    task_decisions: dict[int, Decision],
+    victim_statuses: dict[int, str],
+) -> None:
     """Every open item has a complete decision; otherwise one refusal that lists all that is missing."""
     fields: dict[str, list[str]] = {}
     named: list[str] = []
@@ -163,7 +172,7 @@ def _check_decisions(actor, referrals, tasks, victims, referral_decisions, task_
         )
 
 
-def _task_settle(actor, case, task: Task, decision: Decision) -> None:
+def _task_settle(actor: User, case: Case, task: Task, decision: Decision) -> None:
     task.done_at, task.done_by = timezone.now(), actor
     task.cancel_reason = decision.reason.strip()[:500] if decision.action == CANCEL else ""
     task.save(update_fields=["done_at", "done_by", "cancel_reason"])

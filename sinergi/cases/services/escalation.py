@@ -9,6 +9,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sinergi.agencies.models import User
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.cases.choices import (
@@ -77,7 +78,7 @@ def cases_escalate_overdue(*, now: datetime | None = None) -> dict[str, int]:
                     agency=referral.to_agency,
                 )
 
-                def params(referral=referral, what_code=what_code):
+                def params(referral: Referral = referral, what_code: str = what_code) -> dict[str, str]:
                     what = (
                         _("referral not answered in time (%(need)s)")
                         if what_code == "unanswered"
@@ -130,7 +131,7 @@ def cases_escalate_overdue(*, now: datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def notification_mark_read(*, actor, notification_ids: list[int]) -> int:
+def notification_mark_read(*, actor: User, notification_ids: list[int]) -> int:
     """Marks the actor's own notifications read."""
     from sinergi.cases.models import Notification
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sinergi.agencies.models import User
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.cases import access
@@ -41,15 +43,28 @@ from sinergi.cases.services._shared import (
 from sinergi.cases.services.records import _note_create
 from sinergi.core.errors import ApplicationError
 
+if TYPE_CHECKING:
+    from sinergi.regions.models import Region
 
-def flow_of(case) -> Flow:
+# A move's timeline data: "from" is a Python keyword, so it reaches _event's **data as a mapping, typed per key
+# so that no value can be taken for one of _event's named parameters.
+_Move = TypedDict("_Move", {"from": str, "to": str})
+_Closing = TypedDict("_Closing", {"from": str, "to": str, "outcome": str | None})
+
+
+def flow_of(case: Case) -> Flow:
     """The parsed flow version the case started with."""
     version = case.flow_version
     return parse_flow_cached(version.content, version.source)
 
 
 def flow_version_load(
-    *, text: str, source: str = "", province=None, actor=None, activate: bool = True
+    *,
+    text: str,
+    source: str = "",
+    province: Region | None = None,
+    actor: User | None = None,
+    activate: bool = True,
 ) -> FlowVersion:
     """Validates a flow file and stores it as a version (once per content and province); optionally makes it
     the active flow for new cases of that province (or nationally when `province` is None)."""
@@ -88,7 +103,7 @@ def flow_version_load(
     return version
 
 
-def flow_version_for_region(region) -> FlowVersion:
+def flow_version_for_region(region: Region | None) -> FlowVersion:
     """The active flow for new cases from `region`'s province, else the national one (loading the shipped
     default, or a province file named in settings.SINERGI_CASE_FLOW_FILES, the first time it is needed)."""
     from sinergi.regions.models import Region
@@ -113,7 +128,13 @@ def flow_version_for_region(region) -> FlowVersion:
 
 
 def case_transition(
-    *, actor, case, to_stage: str, expected_version: int | None = None, outcome: str = "", note: str = ""
+    *,
+    actor: User,
+    case: Case,
+    to_stage: str,
+    expected_version: int | None = None,
+    outcome: str = "",
+    note: str = "",
 ) -> Case:
     """Moves the case (care or legal track) along a transition its flow version allows, by an allowed agency
     type and role, after the approval the transition requires. Closing needs an outcome, and no referral or
@@ -131,7 +152,13 @@ def case_transition(
 
 
 def case_move_in_transaction(
-    *, actor, case, to_stage: str, expected_version: int | None = None, outcome: str = "", note: str = ""
+    *,
+    actor: User,
+    case: Case,
+    to_stage: str,
+    expected_version: int | None = None,
+    outcome: str = "",
+    note: str = "",
 ) -> Case:
     """case_transition's body on a case the caller's transaction has locked (the closure composes it)."""
     if not transaction.get_connection().in_atomic_block:
@@ -151,19 +178,21 @@ def case_move_in_transaction(
     current = locked.stage if target.track == Track.CARE else (locked.legal_stage or START)
     transition = flow.transition(current, to_stage, target.track)
     if transition is None:
+        current_stage = flow.stage(current)
         raise ApplicationError(
             _("The flow does not allow moving from “%(from)s” to “%(to)s”.")
-            % {"from": flow.stage(current).label if flow.stage(current) else current, "to": target.label},
+            % {"from": current_stage.label if current_stage else current, "to": target.label},
             code="transition_not_allowed",
         )
     allowed_relations = (
         (Relation.LEAD,) if transition.by == BY_LEAD else (Relation.LEAD, Relation.PARTICIPANT)
     )
-    if (
-        relation not in allowed_relations
-        or not actor.has_role(*transition.roles)
-        or (transition.agency_types is not None and actor.agency.type not in transition.agency_types)
-    ):
+    wrong_agency_type = False
+    if transition.agency_types is not None:
+        agency = actor.agency
+        assert agency is not None  # relation_of gives no relation to a user without an agency
+        wrong_agency_type = agency.type not in transition.agency_types
+    if relation not in allowed_relations or not actor.has_role(*transition.roles) or wrong_agency_type:
         raise ApplicationError(
             _("Your agency or role may not make this move in the flow."),
             code="transition_not_allowed",
@@ -191,7 +220,7 @@ def case_move_in_transaction(
             CaseEventKind.LEGAL_STEP,
             actor=actor,
             sensitivity=Sensitivity.INVESTIGATION,
-            **{"from": current, "to": target.code},
+            **_Move({"from": current, "to": target.code}),
         )
     else:
         changed = ["stage", "stage_entered_at", "stage_due_at", *_first_action(locked, now)]
@@ -218,7 +247,7 @@ def case_move_in_transaction(
             locked,
             CaseEventKind.CLOSED if target.final else CaseEventKind.TRANSITION,
             actor=actor,
-            **{"from": current, "to": target.code, "outcome": outcome or None},
+            **_Closing({"from": current, "to": target.code, "outcome": outcome or None}),
         )
     if note:
         _note_create(actor=actor, case=locked, text=note, sensitivity=Sensitivity.GENERAL)
@@ -232,7 +261,7 @@ def case_move_in_transaction(
     return locked
 
 
-def _require_nothing_open(case) -> None:
+def _require_nothing_open(case: Case) -> None:
     """A case is closed with its referrals and tasks settled; the closing page asks what happens to each."""
     from sinergi.cases.models import Referral, Task
 

@@ -4,6 +4,7 @@ in one transaction)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sinergi.agencies.choices import Role
+from sinergi.agencies.models import Agency, User
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.cases.access import MANAGE_ROLES, WRITE_ROLES
@@ -26,7 +28,7 @@ from sinergi.cases.models import (
     ReferenceCounter,
 )
 from sinergi.cases.notifications import notify
-from sinergi.cases.services._shared import _clean, _denied, _event, _reindex_case
+from sinergi.cases.services._shared import _clean, _denied, _event, _mark_row, _reindex_case
 from sinergi.cases.services.flow import flow_version_for_region
 from sinergi.cases.services.records import (
     UPDATABLE_FIELDS,
@@ -38,14 +40,14 @@ from sinergi.cases.services.referrals import referral_create_in_transaction
 from sinergi.core.errors import ApplicationError
 
 
-def _next_reference(agency, year: int) -> str:
+def _next_reference(agency: Agency, year: int) -> str:
     counter, _created = ReferenceCounter.objects.get_or_create(agency=agency, year=year)
     ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     number = ReferenceCounter.objects.values_list("last", flat=True).get(pk=counter.pk)
     return f"{agency.code.upper()}/{year}/{number:05d}"
 
 
-def case_intake(*, actor, **arguments) -> Case:
+def case_intake(*, actor: User, **arguments: Any) -> Case:
     """Registers a new case (see case_intake_in_transaction) in its own transaction."""
     with transaction.atomic(durable=True):
         return case_intake_in_transaction(actor=actor, **arguments)
@@ -53,18 +55,18 @@ def case_intake(*, actor, **arguments) -> Case:
 
 def case_intake_in_transaction(
     *,
-    actor,
+    actor: User,
     intake_channel: str,
     narrative: str = "",
     reported_at: datetime | None = None,
-    lead_agency=None,
-    assigned_to=None,
-    parties: list[dict] | None = None,
-    organisations: list[dict] | None = None,
-    referrals: list[dict] | None = None,
+    lead_agency: Agency | None = None,
+    assigned_to: User | None = None,
+    parties: list[dict[str, Any]] | None = None,
+    organisations: list[dict[str, Any]] | None = None,
+    referrals: list[dict[str, Any]] | None = None,
     source_post_id: int | None = None,
     source_screening_id: int | None = None,
-    **fields,
+    **fields: Any,
 ) -> Case:
     """Registers a new case from any channel with what is known now; it starts at the flow's first stage.
 
@@ -95,7 +97,9 @@ def case_intake_in_transaction(
     now = timezone.now()
     if assigned_to is None and actor.has_role(*WRITE_ROLES):
         assigned_to = actor
-    lead = lead_agency or actor.agency
+    agency = actor.agency
+    assert agency is not None  # the agency_id check above
+    lead = lead_agency or agency
     if lead.pk != actor.agency_id:
         # Registering on behalf of another agency would hand it a case it never saw: use a transfer instead.
         raise _denied(_("A case is registered by the agency that leads it; transfer the lead afterwards."))
@@ -108,8 +112,8 @@ def case_intake_in_transaction(
         stage = flow.initial(Track.CARE)
         reported = reported_at or now
         case = Case(
-            reference=_next_reference(actor.agency, timezone.localtime(now).year),
-            intake_agency=actor.agency,
+            reference=_next_reference(agency, timezone.localtime(now).year),
+            intake_agency=agency,
             intake_channel=intake_channel,
             narrative=narrative,
             reported_at=reported,
@@ -150,13 +154,13 @@ def case_intake_in_transaction(
             try:
                 _organisation_add(actor=actor, case=case, **entry)
             except ValidationError as exc:
-                exc.organisation_index = index
+                _mark_row(exc, "organisation_index", index)
                 raise
         for index, entry in enumerate(referrals or []):
             try:
                 referral_create_in_transaction(actor=actor, case=case, **entry)
             except ApplicationError as exc:
-                exc.referral_index = index
+                _mark_row(exc, "referral_index", index)
                 raise
         _link_sources(actor, case, post_id=source_post_id, screening_id=source_screening_id)
         _reindex_case(case.pk)
@@ -172,7 +176,7 @@ def case_intake_in_transaction(
     return case
 
 
-def _link_sources(actor, case: Case, *, post_id: int | None, screening_id: int | None) -> None:
+def _link_sources(actor: User, case: Case, *, post_id: int | None, screening_id: int | None) -> None:
     """Links the post or screening the case was opened from, inside the intake's transaction."""
     if not (post_id or screening_id):
         return

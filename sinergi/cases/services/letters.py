@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from sinergi.agencies.models import Agency, User
 from sinergi.agencies.services import letter_issue_in_transaction
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.core.errors import ApplicationError
 
 
-def letter_issue(*, actor, agency, kind: str, record) -> str:
+def letter_issue(*, actor: User, agency: Agency | None, kind: str, record: models.Model) -> str:
     """The letter number of `agency`'s letter of `kind` about `record` (a case, referral or transfer the caller
     found through the reader's CaseView); the print is written to the audit trail with that number."""
     if agency is None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sinergi.agencies.models import Agency, User
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.cases import access
@@ -32,6 +35,7 @@ from sinergi.cases.models import (
     CaseParty,
     Document,
     Note,
+    Referral,
     RouteEvent,
     ShareOverride,
     Task,
@@ -42,6 +46,7 @@ from sinergi.cases.services._shared import (
     _clean,
     _denied,
     _event,
+    _mark_row,
     _reindex_case,
     _reindex_note,
     _require_open,
@@ -50,6 +55,10 @@ from sinergi.cases.services._shared import (
 )
 from sinergi.core.errors import ApplicationError
 from sinergi.core.uploads import upload_inspect
+from sinergi.people.models import Person
+
+if TYPE_CHECKING:
+    from sinergi.people.services import PersonData
 
 # Fields of the case record that case_update may change (the rest belong to the flow or to intake).
 UPDATABLE_FIELDS = (
@@ -74,7 +83,9 @@ UPDATABLE_FIELDS = (
 )
 
 
-def _record_new_person(actor, data, *, confirm_nik_mismatch: bool = False, party_index: int = 0):
+def _record_new_person(
+    actor: User, data: PersonData, *, confirm_nik_mismatch: bool = False, party_index: int = 0
+) -> Person:
     """A new person recorded inside the calling case service's transaction; a ValidationError names the party
     (`party_index`) so that the intake page can put the messages on the right row."""
     from sinergi.people.services import person_create_in_transaction
@@ -82,11 +93,11 @@ def _record_new_person(actor, data, *, confirm_nik_mismatch: bool = False, party
     try:
         return person_create_in_transaction(actor=actor, data=data, confirm_nik_mismatch=confirm_nik_mismatch)
     except ValidationError as exc:
-        exc.party_index = party_index
+        _mark_row(exc, "party_index", party_index)
         raise
 
 
-def case_update(*, actor, case, expected_version: int | None, **fields) -> Case:
+def case_update(*, actor: User, case: Case, expected_version: int | None, **fields: Any) -> Case:
     """Changes the modus, route and narrative of a case (lead agency). `expected_version` is the version the
     user read: if someone changed the case since, ConflictError and nothing is saved."""
     unknown = set(fields) - set(UPDATABLE_FIELDS)
@@ -119,7 +130,7 @@ def case_update(*, actor, case, expected_version: int | None, **fields) -> Case:
     return locked
 
 
-def case_assign(*, actor, case, assignee, expected_version: int | None = None) -> Case:
+def case_assign(*, actor: User, case: Case, assignee: User, expected_version: int | None = None) -> Case:
     """Gives the case to a case worker of the lead agency, who is notified."""
     with transaction.atomic(durable=True):
         locked = case_lock(case.pk)
@@ -149,7 +160,9 @@ def case_assign(*, actor, case, assignee, expected_version: int | None = None) -
     return locked
 
 
-def _party_add(*, actor, case, person, role, age_group=AgeGroup.UNKNOWN, **extra) -> CaseParty:
+def _party_add(
+    *, actor: User, case: Case, person: Person, role: str, age_group: str = AgeGroup.UNKNOWN, **extra: Any
+) -> CaseParty:
     party = CaseParty(
         case=case,
         person=person,
@@ -173,14 +186,14 @@ def _party_add(*, actor, case, person, role, age_group=AgeGroup.UNKNOWN, **extra
 
 def case_party_add(
     *,
-    actor,
-    case,
+    actor: User,
+    case: Case,
     role: str,
-    person=None,
-    new_person=None,
+    person: Person | None = None,
+    new_person: PersonData | None = None,
     confirm_nik_mismatch: bool = False,
     age_group: str = AgeGroup.UNKNOWN,
-    **extra,
+    **extra: Any,
 ) -> CaseParty:
     """Links a person record to the case as victim, witness, suspect, recruiter or reporter (lead agency).
     A victim starts as a possible victim, decided by the lead agency. Instead of `person`, `new_person`
@@ -193,6 +206,7 @@ def case_party_add(
         _require_open(locked)
         if new_person is not None:
             person = _record_new_person(actor, new_person, confirm_nik_mismatch=confirm_nik_mismatch)
+        assert person is not None  # exactly one of person and new_person, checked above
         party = _party_add(actor=actor, case=locked, person=person, role=role, age_group=age_group, **extra)
         audit_record(
             actor=actor,
@@ -204,7 +218,7 @@ def case_party_add(
     return party
 
 
-def victim_status_set(*, actor, party, status: str) -> CaseParty:
+def victim_status_set(*, actor: User, party: CaseParty, status: str) -> CaseParty:
     """Records the victim's trafficking status and that the actor's agency decided it (lead or participant)."""
     with transaction.atomic(durable=True):
         locked = case_lock(party.case_id)
@@ -216,7 +230,7 @@ def victim_status_set(*, actor, party, status: str) -> CaseParty:
     return party
 
 
-def victim_status_write(actor, case, party, status: str, *, summary: str) -> None:
+def victim_status_write(actor: User, case: Case, party: CaseParty, status: str, *, summary: str) -> None:
     """Writes a victim's status as decided by the actor's agency, with its timeline event and audit entry
     (inside the caller's transaction, the case locked)."""
     party.victim_status = status
@@ -233,7 +247,7 @@ def victim_status_write(actor, case, party, status: str, *, summary: str) -> Non
     )
 
 
-def consent_record(*, actor, party, consent: str) -> CaseParty:
+def consent_record(*, actor: User, party: CaseParty, consent: str) -> CaseParty:
     """Records whether the victim agrees to their identity being shared with the other agencies on the case."""
     with transaction.atomic(durable=True):
         locked = case_lock(party.case_id)
@@ -256,7 +270,7 @@ def consent_record(*, actor, party, consent: str) -> CaseParty:
     return party
 
 
-def share_override(*, actor, party, agency, reason: str) -> ShareOverride:
+def share_override(*, actor: User, party: CaseParty, agency: Agency, reason: str) -> ShareOverride:
     """Shares a victim's identity with one agency without consent: explicit, with a reason, audited as
     SHARE_OVERRIDE (for example a child in danger, or an investigation that cannot wait)."""
     if not (reason or "").strip():
@@ -283,7 +297,7 @@ def share_override(*, actor, party, agency, reason: str) -> ShareOverride:
     return override
 
 
-def case_organisation_add(*, actor, case, name: str, kind: str, **extra) -> CaseOrganisation:
+def case_organisation_add(*, actor: User, case: Case, name: str, kind: str, **extra: Any) -> CaseOrganisation:
     """Records an organisation among the perpetrators: a placement company, a sponsor, an employer."""
     with transaction.atomic(durable=True):
         locked = case_lock(case.pk)
@@ -291,7 +305,7 @@ def case_organisation_add(*, actor, case, name: str, kind: str, **extra) -> Case
         return _organisation_add(actor=actor, case=locked, name=name, kind=kind, **extra)
 
 
-def _organisation_add(*, actor, case, name: str, kind: str, **extra) -> CaseOrganisation:
+def _organisation_add(*, actor: User, case: Case, name: str, kind: str, **extra: Any) -> CaseOrganisation:
     org = CaseOrganisation(case=case, name=name, kind=kind, added_by=actor, **extra)
     _clean(org)
     org.save()
@@ -313,7 +327,7 @@ def _organisation_add(*, actor, case, name: str, kind: str, **extra) -> CaseOrga
     return org
 
 
-def route_event_add(*, actor, case, kind: str, **fields) -> RouteEvent:
+def route_event_add(*, actor: User, case: Case, kind: str, **fields: Any) -> RouteEvent:
     """Records an HTCDS historic event (recruitment, transit, exploitation...) with place and date."""
     with transaction.atomic(durable=True):
         locked = case_lock(case.pk)
@@ -332,7 +346,7 @@ def route_event_add(*, actor, case, kind: str, **fields) -> RouteEvent:
     return event
 
 
-def _note_create(*, actor, case, text, sensitivity) -> Note:
+def _note_create(*, actor: User, case: Case, text: str, sensitivity: str) -> Note:
     note = Note(case=case, author=actor, agency=actor.agency, text=text.strip(), sensitivity=sensitivity)
     _clean(note, exclude=["search_vector"])
     note.save()
@@ -341,7 +355,7 @@ def _note_create(*, actor, case, text, sensitivity) -> Note:
     return note
 
 
-def note_add(*, actor, case, text: str, sensitivity: str = Sensitivity.GENERAL) -> Note:
+def note_add(*, actor: User, case: Case, text: str, sensitivity: str = Sensitivity.GENERAL) -> Note:
     """Adds a note. Its sensitivity decides who reads it; nobody writes a note of a kind they may not read."""
     if not (text or "").strip():
         raise ApplicationError(
@@ -364,7 +378,9 @@ def note_add(*, actor, case, text: str, sensitivity: str = Sensitivity.GENERAL) 
     return note
 
 
-def task_create(*, actor, case, title: str, owner, due_at: datetime, referral=None) -> Task:
+def task_create(
+    *, actor: User, case: Case, title: str, owner: User, due_at: datetime, referral: Referral | None = None
+) -> Task:
     """Creates a service task for someone of the actor's own agency, due at `due_at` (not in the past)."""
     if due_at <= timezone.now():
         raise ApplicationError(
@@ -420,7 +436,7 @@ def task_create(*, actor, case, title: str, owner, due_at: datetime, referral=No
     return task
 
 
-def task_complete(*, actor, task) -> Task:
+def task_complete(*, actor: User, task: Task) -> Task:
     """Marks a task done (someone of the agency that owns it)."""
     with transaction.atomic(durable=True):
         case, locked = task_lock(task.pk)
@@ -443,7 +459,12 @@ def task_complete(*, actor, task) -> Task:
 
 
 def document_upload(
-    *, actor, case, uploaded_file, title: str = "", sensitivity: str = Sensitivity.GENERAL
+    *,
+    actor: User,
+    case: Case,
+    uploaded_file: File[bytes],
+    title: str = "",
+    sensitivity: str = Sensitivity.GENERAL,
 ) -> Document:
     """Stores a document under MEDIA_ROOT (outside the web root, sealed by the storage) with its SHA-256, after
     `core.uploads` checked it; it is served only by a permission-checked view."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sinergi.agencies.models import Agency, User
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.cases import access
@@ -20,6 +22,7 @@ from sinergi.cases.choices import (
 )
 from sinergi.cases.locks import case_lock, referral_lock
 from sinergi.cases.models import (
+    Case,
     Referral,
     ReferralService,
 )
@@ -37,12 +40,12 @@ from sinergi.cases.services.flow import flow_of
 from sinergi.core.errors import ApplicationError
 
 
-def _referral_params(referral):
+def _referral_params(referral: Referral) -> Callable[[], dict[str, str]]:
     return lambda: {"agency": referral.to_agency.name, "need": referral.get_need_display()}
 
 
 def referral_create(
-    *, actor, case, to_agency, need: str, reason: str, due_at: datetime | None = None
+    *, actor: User, case: Case, to_agency: Agency, need: str, reason: str, due_at: datetime | None = None
 ) -> Referral:
     """The lead agency refers (part of) a case to another agency with a reason. The services are due by
     `due_at` (default: the flow's deadline for the need, e.g. 7 days under UU 21/2007 art. 52); the agency
@@ -71,7 +74,7 @@ def _referral_input_check(*, reason: str, due_at: datetime | None) -> None:
 
 
 def referral_create_in_transaction(
-    *, actor, case, to_agency, need: str, reason: str, due_at: datetime | None = None
+    *, actor: User, case: Case, to_agency: Agency, need: str, reason: str, due_at: datetime | None = None
 ) -> Referral:
     """referral_create's body, for a service that composes it (an intake sends its first referrals with the
     case, both or neither). `case` is locked (or created) by the caller's transaction."""
@@ -147,7 +150,7 @@ def referral_create_in_transaction(
     return referral
 
 
-def _addressee_check(actor, referral):
+def _addressee_check(actor: User, referral: Referral) -> None:
     if actor.agency_id != referral.to_agency_id:
         raise ApplicationError(
             _("Only the agency this referral is addressed to can answer it."),
@@ -158,7 +161,7 @@ def _addressee_check(actor, referral):
         raise _denied()
 
 
-def _lead_recipients(case):
+def _lead_recipients(case: Case) -> list[User]:
     recipients = list(agency_supervisors(case.lead_agency_id))
     if case.assigned_to_id:
         recipients.insert(0, case.assigned_to)
@@ -166,7 +169,14 @@ def _lead_recipients(case):
 
 
 def _referral_answer(
-    *, actor, referral, state: str, note: str, event_kind: str, notification_kind: str, closes: bool
+    *,
+    actor: User,
+    referral: Referral,
+    state: str,
+    note: str,
+    event_kind: str,
+    notification_kind: str,
+    closes: bool,
 ) -> Referral:
     """Records the addressed agency's answer to a pending referral and tells the lead."""
     with transaction.atomic(durable=True):
@@ -199,7 +209,7 @@ def _referral_answer(
     return locked
 
 
-def referral_accept(*, actor, referral, note: str = "") -> Referral:
+def referral_accept(*, actor: User, referral: Referral, note: str = "") -> Referral:
     """The addressed agency accepts a pending referral; from now on it sees the case's details it needs."""
     return _referral_answer(
         actor=actor,
@@ -212,7 +222,7 @@ def referral_accept(*, actor, referral, note: str = "") -> Referral:
     )
 
 
-def referral_decline(*, actor, referral, reason: str) -> Referral:
+def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referral:
     """The addressed agency declines a pending referral, with its reason; it loses sight of the case."""
     if not (reason or "").strip():
         raise ApplicationError(
@@ -230,7 +240,7 @@ def referral_decline(*, actor, referral, reason: str) -> Referral:
 
 
 def referral_report_services(
-    *, actor, referral, description: str, delivered_on: date | None = None
+    *, actor: User, referral: Referral, description: str, delivered_on: date | None = None
 ) -> ReferralService:
     """The receiving agency reports a service it delivered under an accepted referral."""
     if not (description or "").strip():
@@ -291,7 +301,7 @@ def referral_report_services(
 
 
 def _lead_closes_referral(
-    *, actor, referral, state: str, reason: str, allowed_from: tuple[str, ...]
+    *, actor: User, referral: Referral, state: str, reason: str, allowed_from: tuple[str, ...]
 ) -> Referral:
     with transaction.atomic(durable=True):
         case, locked = referral_lock(referral.pk)
@@ -302,7 +312,7 @@ def _lead_closes_referral(
 
 
 def referral_close_in_transaction(
-    *, actor, case, referral, state: str, reason: str, allowed_from: tuple[str, ...]
+    *, actor: User, case: Case, referral: Referral, state: str, reason: str, allowed_from: tuple[str, ...]
 ) -> Referral:
     """Done or revoked by the lead, inside the caller's transaction (the case and the referral are locked by
     it): a case closure settles its open referrals this way, all of them or none."""
@@ -341,7 +351,7 @@ def referral_close_in_transaction(
     return locked
 
 
-def referral_mark_done(*, actor, referral, note: str = "") -> Referral:
+def referral_mark_done(*, actor: User, referral: Referral, note: str = "") -> Referral:
     """The lead agency closes an accepted referral whose services are delivered."""
     return _lead_closes_referral(
         actor=actor,
@@ -352,7 +362,7 @@ def referral_mark_done(*, actor, referral, note: str = "") -> Referral:
     )
 
 
-def referral_revoke(*, actor, referral, reason: str) -> Referral:
+def referral_revoke(*, actor: User, referral: Referral, reason: str) -> Referral:
     """The lead agency withdraws a pending or accepted referral, with its reason."""
     if not (reason or "").strip():
         raise ApplicationError(

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sinergi.agencies.models import Agency, User
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.cases import access
@@ -18,6 +19,7 @@ from sinergi.cases.choices import (
 )
 from sinergi.cases.locks import case_lock, transfer_lock
 from sinergi.cases.models import (
+    Case,
     LeadTransfer,
     Referral,
 )
@@ -26,7 +28,7 @@ from sinergi.cases.services._shared import _denied, _event, _require_open, _requ
 from sinergi.core.errors import ApplicationError
 
 
-def lead_transfer_request(*, actor, case, to_agency, reason: str) -> LeadTransfer:
+def lead_transfer_request(*, actor: User, case: Case, to_agency: Agency, reason: str) -> LeadTransfer:
     """The lead agency asks another agency to take over the lead; that agency sees the case summary to decide."""
     if not (reason or "").strip():
         raise ApplicationError(
@@ -76,7 +78,7 @@ def lead_transfer_request(*, actor, case, to_agency, reason: str) -> LeadTransfe
     return transfer
 
 
-def _transfer_answer(*, actor, transfer, accept: bool, note: str) -> LeadTransfer:
+def _transfer_answer(*, actor: User, transfer: LeadTransfer, accept: bool, note: str) -> LeadTransfer:
     with transaction.atomic(durable=True):
         case, locked = transfer_lock(transfer.pk)
         if actor.agency_id != locked.to_agency_id:
@@ -96,12 +98,14 @@ def _transfer_answer(*, actor, transfer, accept: bool, note: str) -> LeadTransfe
         previous_lead = case.lead_agency
         if accept:
             _require_open(case)
-            case.lead_agency = actor.agency
+            new_lead = actor.agency
+            assert new_lead is not None  # the addressee check above: the actor's agency is to_agency
+            case.lead_agency = new_lead
             case.assigned_to = None
             _touch(case, "lead_agency", "assigned_to", at=now)
             # A referral to the new lead would now point at itself: it is done by the transfer.
             Referral.objects.filter(
-                case=case, to_agency=actor.agency, state__in=access.OPEN_REFERRAL_STATES
+                case=case, to_agency=new_lead, state__in=access.OPEN_REFERRAL_STATES
             ).update(
                 state=ReferralState.DONE, closed_at=now, closed_by=actor, close_reason="lead transferred"
             )
@@ -122,21 +126,27 @@ def _transfer_answer(*, actor, transfer, accept: bool, note: str) -> LeadTransfe
             changes={"state": locked.state},
         )
         what = _("transfer accepted") if accept else _("transfer declined")
+
+        def params() -> dict[str, str]:
+            answering = actor.agency
+            assert answering is not None  # the addressee check above
+            return {"what": what, "agency": answering.name}
+
         notify(
             agency_handlers(previous_lead.pk),
             kind=NotificationKind.TRANSFER,
             case=case,
-            params_fn=lambda: {"what": what, "agency": actor.agency.name},
+            params_fn=params,
         )
     return locked
 
 
-def lead_transfer_accept(*, actor, transfer, note: str = "") -> LeadTransfer:
+def lead_transfer_accept(*, actor: User, transfer: LeadTransfer, note: str = "") -> LeadTransfer:
     """The agency asked to take over accepts: it becomes the lead, the former lead loses access."""
     return _transfer_answer(actor=actor, transfer=transfer, accept=True, note=note)
 
 
-def lead_transfer_decline(*, actor, transfer, reason: str) -> LeadTransfer:
+def lead_transfer_decline(*, actor: User, transfer: LeadTransfer, reason: str) -> LeadTransfer:
     """The agency asked to take over declines, with its reason."""
     if not (reason or "").strip():
         raise ApplicationError(
