@@ -71,30 +71,32 @@ def index(request):
 @login_required
 def agency_create(request):
     _require_platform_admin(request.user)
-    form = AgencyForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agency = services.agency_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
-            messages.success(request, _("Agency %(code)s created.") % {"code": agency.code})
-            return redirect("agencies:index")
-    return render(request, "agencies/agency_form.html", {"form": form, "agency": None})
+    return _agency_form_page(request, agency=None)
 
 
 @login_required
 def agency_edit(request, code):
     _require_platform_admin(request.user)
     agency = selectors.access_agency(user=request.user, code=code, action="change")
+    return _agency_form_page(request, agency=agency)
+
+
+def _agency_form_page(request, *, agency):
+    """The platform administrator's agency form (its callers check the role): a new agency (`agency` None) or
+    an existing one."""
     form = AgencyForm(request.POST if request.method == "POST" else None, instance=agency)
     if request.method == "POST" and form.is_valid():
         try:
-            services.agency_update(actor=request.user, agency=agency, **form.cleaned_data)
+            if agency is None:
+                created = services.agency_create(actor=request.user, **form.cleaned_data)
+                done = _("Agency %(code)s created.") % {"code": created.code}
+            else:
+                services.agency_update(actor=request.user, agency=agency, **form.cleaned_data)
+                done = _("Agency saved.")
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
-            messages.success(request, _("Agency saved."))
+            messages.success(request, done)
             return redirect("agencies:index")
     return render(request, "agencies/agency_form.html", {"form": form, "agency": agency})
 
@@ -231,54 +233,57 @@ class UserEditView(UserPageView):
 user_edit = UserEditView.as_view()
 
 
-class UserDisableView(UserPageView):
+class UserActionView(UserPageView):
+    """A button on the account's page: one service call, its outcome as a message, and back to the page."""
+
+    def act(self, request, target: User) -> str:
+        """Calls the service and returns the message that says it is done (ApplicationError: it was refused)."""
+        raise NotImplementedError
+
     def post(self, request, user_id):
         target = self.object
         try:
-            services.user_disable(actor=request.user, user=target)
+            done = self.act(request, target)
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("The account is disabled and all its sessions have ended."))
+            messages.success(request, done)
         return redirect("agencies:user_detail", user_id=target.pk)
+
+
+class UserDisableView(UserActionView):
+    def act(self, request, target: User) -> str:
+        services.user_disable(actor=request.user, user=target)
+        return _("The account is disabled and all its sessions have ended.")
 
 
 user_disable = UserDisableView.as_view()
 
 
-class UserEnableView(UserPageView):
-    def post(self, request, user_id):
-        target = self.object
+class UserEnableView(UserActionView):
+    def act(self, request, target: User) -> str:
         services.user_enable(actor=request.user, user=target)
-        messages.success(request, _("The account is enabled again."))
-        return redirect("agencies:user_detail", user_id=target.pk)
+        return _("The account is enabled again.")
 
 
 user_enable = UserEnableView.as_view()
 
 
-class UserUnlockView(UserPageView):
-    def post(self, request, user_id):
-        target = self.object
+class UserUnlockView(UserActionView):
+    def act(self, request, target: User) -> str:
         services.user_unlock(actor=request.user, user=target)
-        messages.success(request, _("The account is unlocked; the user can sign in again."))
-        return redirect("agencies:user_detail", user_id=target.pk)
+        return _("The account is unlocked; the user can sign in again.")
 
 
 user_unlock = UserUnlockView.as_view()
 
 
-class UserTwoFactorResetView(UserPageView):
-    def post(self, request, user_id):
-        target = self.object
+class UserTwoFactorResetView(UserActionView):
+    def act(self, request, target: User) -> str:
         services.user_two_factor_reset(
             actor=request.user, user=target, base_url=request.build_absolute_uri("/")[:-1]
         )
-        messages.success(
-            request,
-            _("Two-factor authentication was reset. The user was e-mailed a link to set it up again."),
-        )
-        return redirect("agencies:user_detail", user_id=target.pk)
+        return _("Two-factor authentication was reset. The user was e-mailed a link to set it up again.")
 
 
 user_two_factor_reset = UserTwoFactorResetView.as_view()

@@ -210,10 +210,29 @@ def test_user_disable_matrix(client, agency_admin, colleague, case_worker, other
     assert not User.objects.get(pk=colleague.pk).is_active
 
 
+def test_user_enable_matrix(client, agency_admin, colleague, case_worker, other_admin):
+    from sinergi.agencies.services import user_disable
+
+    user_disable(actor=agency_admin, user=colleague)
+    responses = assert_permission_matrix(
+        client,
+        url=reverse("agencies:user_enable", args=[colleague.pk]),
+        method="post",
+        denied=[(case_worker, 403), (other_admin, 404)],
+        allowed=[(agency_admin, 302)],
+        snapshot=user_rows(colleague),
+    )
+    assert responses[agency_admin.username]["Location"] == reverse(
+        "agencies:user_detail", args=[colleague.pk]
+    )
+    assert User.objects.get(pk=colleague.pk).is_active
+
+
 def test_admin_cannot_disable_themselves(client, agency_admin, signed_in):
     signed_in(client, agency_admin)
-    client.post(reverse("agencies:user_disable", args=[agency_admin.pk]))
+    response = client.post(reverse("agencies:user_disable", args=[agency_admin.pk]), follow=True)
     assert User.objects.get(pk=agency_admin.pk).is_active
+    assert "msg-error" in response.content.decode()  # the refusal is said, not a success message
 
 
 def test_two_factor_reset_matrix(client, agency_admin, colleague, case_worker, other_admin):
