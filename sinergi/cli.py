@@ -3,8 +3,10 @@
 ``sinergi screen posts.jsonl -o results.jsonl [--store [--user NAME]] [--quiet]`` screens a JSONL file line by
 line (flat memory, progress bar on stderr, broken lines reported by number, output written atomically).
 ``sinergi evaluate [...]`` runs the corpus evaluation of the learned layer.
-``sinergi link records.csv -o clusters.csv --id COL --name COL [...]`` links person records
-(sinergi/exchange/linkage/command.py).
+``sinergi link records.csv -o clusters.csv --id COL --name COL [...]`` deduplicates the person records of one
+file (`id,cluster`); ``sinergi link first.csv second.csv -o pairs.csv --id COL --name COL [--one-to-one] [...]``
+links the records of one file to those of another, scoring only pairs across the two (Splink's link_only;
+`source,id,cluster`). Both forms are described in sinergi/exchange/linkage/command.py.
 
 Django is set up only for ``--store``, so screening works on any machine with the package installed.
 

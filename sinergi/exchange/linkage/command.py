@@ -60,7 +60,10 @@ def add_parser(subparsers) -> None:
         help="berkas CSV masukan (baris pertama: nama kolom); dua berkas: tautkan berkas pertama ke berkas kedua",
     )
     p.add_argument(
-        "-o", "--output", required=True, help="berkas CSV hasil id,cluster (ditulis utuh di akhir)"
+        "-o",
+        "--output",
+        required=True,
+        help="berkas CSV hasil id,cluster; dua berkas: source,id,cluster (ditulis utuh di akhir)",
     )
     p.add_argument("--id", required=True, dest="col_id", metavar="KOLOM", help="kolom id unik")
     p.add_argument("--name", required=True, dest="col_name", metavar="KOLOM", help="kolom nama lengkap")
