@@ -63,10 +63,12 @@ def _p95(samples: list[float]) -> float:
 def _prepare(url: str, cases: int, skip_load: bool, users: int) -> dict:
     os.environ["SECRET_KEY"] = BENCH_SECRET_KEY
     os.environ["SINERGI_FIELD_KEY"] = BENCH_FIELD_KEY
+    import benchdb  # bench/, beside this script
+
     import bench.cases as cases_bench
 
-    cases_bench._ensure_database(url)
-    cases_bench._setup_django(url)
+    benchdb.ensure_database(url)
+    benchdb.setup_django(url)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)

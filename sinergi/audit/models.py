@@ -1,7 +1,9 @@
 """The append-only audit trail: who did what to which record, when, from where.
 
-Each entry carries the SHA-256 of its own content and of the entry before it, so removing or altering a row
-breaks the chain at that point (`manage.py audit_verify`). On PostgreSQL a trigger also refuses UPDATE and
+Each entry carries the SHA-256 of its own content and of the entry before it in its chain, so removing or
+altering a row breaks the chain at that point (`manage.py audit_verify`). There are SINERGI_AUDIT_CHAINS chains
+side by side (decision 0014), so that concurrent writers need not take turns on one lock; the signed checkpoints
+anchor all their heads together. On PostgreSQL a trigger also refuses UPDATE and
 DELETE on the table. Entries hold ids and field names, never the personal data itself.
 """
 
@@ -73,6 +75,8 @@ class AuditEntry(models.Model):
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    # Which of the parallel chains the entry was appended to (0 for every entry written before there were several).
+    chain = models.PositiveSmallIntegerField(default=0)
     # Unique: each entry is followed by at most one, so even a writer that skipped the chain lock cannot fork it.
     prev_hash = models.CharField(max_length=64, unique=True)
     entry_hash = models.CharField(max_length=64, unique=True)
@@ -86,6 +90,8 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["actor", "at"], name="audit_actor_at_idx"),
+            # A writer reads its chain's head: the newest entry of one chain.
+            models.Index(fields=["chain", "id"], name="audit_chain_id_idx"),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.db.models import QuerySet
 
 from sinergi.audit.models import AuditEntry
-from sinergi.audit.services import GENESIS_HASH, HASHED_FIELDS, entry_digest
+from sinergi.audit.services import GENESIS_HASH, HASHED_FIELDS, chain_genesis, entry_digest
 
 
 def audit_entry_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[AuditEntry]:
@@ -38,10 +38,14 @@ def record_type_label(object_type: str) -> str:
 
 @dataclass(frozen=True)
 class ChainReport:
-    """The outcome of `audit_chain_verify`: intact, or the first broken link and what is wrong with it."""
+    """The outcome of `audit_chain_verify`: intact, or the first broken link and what is wrong with it.
+
+    `heads` maps each chain that holds entries (and chain 0 always) to its newest entry's hash, as far as
+    verified; `head` is chain 0's.
+    """
 
     count: int
-    head: str
+    heads: dict[int, str]
     broken_id: int | None = None
     problem: str = ""  # "altered", "broken_link" or "missing"
     detail: str = ""
@@ -50,39 +54,47 @@ class ChainReport:
     def intact(self) -> bool:
         return self.broken_id is None
 
+    @property
+    def head(self) -> str:
+        return self.heads[0]
+
 
 def audit_chain_verify(*, chunk_size: int = 5000) -> ChainReport:
-    """Recomputes every entry's digest in order and checks each links to the one before it.
+    """Recomputes every entry's digest in order and checks each links to the one before it in its chain.
 
     Stops at the first problem, which is one of:
-    - "altered": the stored content no longer matches the entry's own hash (someone edited a column);
-    - "missing": the entry points to a predecessor that is not in the table: the entry before it was deleted,
+    - "altered": the stored content no longer matches the entry's own hash (someone edited a column, the chain
+      number included);
+    - "missing": the entry points to a predecessor that is not in the trail: the entry before it was deleted,
       or rewritten with a new hash;
-    - "broken_link": the entry points to another entry than the one before it (rows reordered: prev_hash is
-      unique, so two entries can never follow the same one).
-    Deleting the newest entries leaves a shorter chain that is still intact: compare the reported head hash with
-    one kept outside the database to catch that.
+    - "broken_link": the entry points to another entry than the one before it in its chain (rows reordered, or
+      moved between chains: prev_hash is unique, so two entries can never follow the same one).
+    Deleting the newest entries leaves shorter chains that are still intact: the signed checkpoints
+    (checkpoints.py) catch that.
     """
     rows = AuditEntry.objects.order_by("id").values("id", "entry_hash", *HASHED_FIELDS)
-    previous_hash = GENESIS_HASH
-    previous_id: int | None = None
+    heads: dict[int, str] = {0: GENESIS_HASH}
+    previous_ids: dict[int, int] = {}
     count = 0
     for row in rows.iterator(chunk_size=chunk_size):
+        chain = row["chain"]
+        expected = heads.get(chain) or chain_genesis(chain)
         if entry_digest(row) != row["entry_hash"]:
             return ChainReport(
                 count=count,
-                head=previous_hash,
+                heads=heads,
                 broken_id=row["id"],
                 problem="altered",
                 detail="stored content does not match the entry's hash",
             )
-        if row["prev_hash"] != previous_hash:
+        if row["prev_hash"] != expected:
             exists = AuditEntry.objects.filter(entry_hash=row["prev_hash"]).exists()
+            previous_id = previous_ids.get(chain)
             after = f"entry {previous_id}" if previous_id is not None else "the start of the chain"
             if not exists:
                 return ChainReport(
                     count=count,
-                    head=previous_hash,
+                    heads=heads,
                     broken_id=row["id"],
                     problem="missing",
                     detail=(
@@ -92,11 +104,11 @@ def audit_chain_verify(*, chunk_size: int = 5000) -> ChainReport:
                 )
             return ChainReport(
                 count=count,
-                head=previous_hash,
+                heads=heads,
                 broken_id=row["id"],
                 problem="broken_link",
                 detail=f"it does not link to {after}",
             )
-        previous_hash, previous_id = row["entry_hash"], row["id"]
+        heads[chain], previous_ids[chain] = row["entry_hash"], row["id"]
         count += 1
-    return ChainReport(count=count, head=previous_hash)
+    return ChainReport(count=count, heads=heads)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+import random
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
@@ -17,12 +20,13 @@ from sinergi.audit.models import AuditEntry
 from sinergi.core.middleware import current_request_context
 
 GENESIS_HASH = "0" * 64
-# Any constant works: it names the one PostgreSQL advisory lock that serialises appends to the chain.
+# Any constant works: chain n's appends take turns on PostgreSQL advisory lock _CHAIN_LOCK_KEY + n.
 _CHAIN_LOCK_KEY = 727_100_001
 
 # Every stored column except the primary key and the digest itself. A test fails when a column is added to
 # AuditEntry without being added here, so no stored value can be altered without breaking the chain.
 HASHED_FIELDS = (
+    "chain",
     "prev_hash",
     "at",
     "actor_id",
@@ -62,8 +66,21 @@ def canonical_time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+@cache
+def chain_genesis(chain: int) -> str:
+    """The `prev_hash` of a chain's first entry: chain 0 keeps the zeros it always had, the others start from a
+    value of their own (prev_hash is unique, so no two chains may start from the same one)."""
+    if chain == 0:
+        return GENESIS_HASH
+    return hashlib.sha256(f"sinergi-audit-chain-{chain}".encode()).hexdigest()
+
+
 def entry_digest(values: dict[str, Any]) -> str:
-    """SHA-256 over the stored content of one entry, given as a mapping with every name in HASHED_FIELDS."""
+    """SHA-256 over the stored content of one entry, given as a mapping with every name in HASHED_FIELDS.
+
+    The chain number is hashed only when it is not 0, so the entries written before there were several chains
+    (all in chain 0) keep their digests; moving an entry to another chain changes its digest either way.
+    """
     payload = [
         values["prev_hash"],
         canonical_time(values["at"]),
@@ -77,6 +94,8 @@ def entry_digest(values: dict[str, Any]) -> str:
         canonical_json(values["changes"]),
         canonical_ip(values["ip_address"]),
     ]
+    if values["chain"]:
+        payload.append(values["chain"])
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -85,18 +104,46 @@ def object_label(obj: Any) -> tuple[str, str]:
     return obj._meta.label_lower, str(obj.pk)
 
 
-def _lock_chain() -> None:
-    """Makes appends take turns, so two transactions never link to the same predecessor (a fork).
+def _chain_count() -> int:
+    return max(1, int(getattr(settings, "SINERGI_AUDIT_CHAINS", 1)))
 
-    Held until the surrounding transaction ends: the next writer then reads the committed head.
+
+def _lock_chain() -> int:
+    """Takes one chain for this transaction and returns its number: appends to one chain take turns, so two
+    transactions never link to the same predecessor (a fork), while appends to different chains run side by side.
+
+    The lock is held until the surrounding transaction ends: the next writer of that chain then reads the
+    committed head. On PostgreSQL a writer takes the first free chain, trying first the one its connection took
+    last (still held if this transaction already appended, so one transaction stays on one chain and never
+    waits for a second lock while holding one); only when every chain is busy does it wait, for that one.
+    SQLite has one writer at a time anyway: one chain.
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-        elif connection.vendor == "sqlite":
+            count = _chain_count()
+            preferred = getattr(connection, "_sinergi_audit_chain", None)
+            if preferred is None or preferred >= count:
+                preferred = random.randrange(count)  # spreads the writers over the chains
+            for step in range(count):
+                chain = (preferred + step) % count
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY + chain])
+                if cursor.fetchone()[0]:
+                    break
+            else:
+                chain = preferred
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY + chain])
+            connection._sinergi_audit_chain = chain  # type: ignore[attr-defined]
+            return chain
+        if connection.vendor == "sqlite":
             # A write statement takes SQLite's database write lock now, before the head is read; a plain read
             # would leave two transactions reading the same head and the second failing at its insert.
             cursor.execute(f"UPDATE {AuditEntry._meta.db_table} SET id = id WHERE id = -1")  # noqa: S608
+        return 0
+
+
+def _chain_head(chain: int) -> str:
+    last = AuditEntry.objects.filter(chain=chain).order_by("-id").values_list("entry_hash", flat=True).first()
+    return last or chain_genesis(chain)
 
 
 def audit_record(
@@ -137,9 +184,8 @@ def audit_record(
         "ip_address": canonical_ip(ip_address),
     }
     with transaction.atomic():
-        _lock_chain()
-        last = AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
-        values["prev_hash"] = last or GENESIS_HASH
+        values["chain"] = _lock_chain()
+        values["prev_hash"] = _chain_head(values["chain"])
         values["at"] = timezone.now()
         entry = AuditEntry.objects.create(**values, entry_hash=entry_digest(values))
         listeners.notify(entry)
@@ -176,9 +222,8 @@ def audit_record_many(
         "ip_address": ip_address,
     }
     with transaction.atomic():
-        _lock_chain()
-        previous = AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
-        previous = previous or GENESIS_HASH
+        chain = _lock_chain()
+        previous = _chain_head(chain)
         entries = []
         for obj, change in zip(objects, changes, strict=True):
             object_type, object_id = object_label(obj)
@@ -187,6 +232,7 @@ def audit_record_many(
                 "object_type": str(object_type)[:60],
                 "object_id": str(object_id)[:64],
                 "changes": json.loads(json.dumps(change or {}, cls=DjangoJSONEncoder)),
+                "chain": chain,
                 "prev_hash": previous,
                 "at": timezone.now(),
             }

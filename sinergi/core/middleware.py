@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -98,6 +99,31 @@ class SecurityHeadersMiddleware:
         if (user is not None and user.is_authenticated) or getattr(response, "sinergi_no_store", False):
             response["Cache-Control"] = "no-store"
             response["Pragma"] = "no-cache"
+        return response
+
+
+# A session's idle expiry moves forward at most this often: saving the session row on every request (Django's
+# SESSION_SAVE_EVERY_REQUEST) cost a write and a commit per page, a bare view's largest part under load. The
+# session then ends between SESSION_COOKIE_AGE minus this and SESSION_COOKIE_AGE after the last request.
+SESSION_RENEW_SECONDS = 60
+_RENEWED_AT = "_sinergi_renewed_at"
+
+
+class SessionRenewalMiddleware:
+    """Renews a stored session's idle expiry when the last renewal is older than SESSION_RENEW_SECONDS (or the
+    session changed anyway), instead of on every request. Sits right after SessionMiddleware, which saves it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed or session.is_empty() or session.session_key is None:
+            return response  # a session this request did not read, or none stored (signed out): as Django
+        now = int(time.time())
+        if session.modified or now - session.get(_RENEWED_AT, 0) >= SESSION_RENEW_SECONDS:
+            session[_RENEWED_AT] = now  # marks it modified: SessionMiddleware saves it with a new expiry
         return response
 
 

@@ -40,3 +40,14 @@ def owner_execute(sql: str, params=()) -> None:
         cursor.execute(sql, params)
         if role:
             cursor.execute(f"SET ROLE {connection.ops.quote_name(role)}")
+
+
+def record_on_chain(monkeypatch, chain: int, **kwargs):
+    """One audit entry appended to `chain`, as a writer that found the others busy would (SQLite has one)."""
+    from sinergi.audit import services
+
+    monkeypatch.setattr(services, "_lock_chain", lambda: chain)
+    try:
+        return services.audit_record(**kwargs)
+    finally:
+        monkeypatch.undo()

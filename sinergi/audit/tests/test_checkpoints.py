@@ -35,7 +35,8 @@ def verify() -> tuple[int, str]:
 
 def test_an_untouched_trail_matches_its_checkpoint_and_may_grow(anchored, settings, case_worker):
     line = json.loads(Path(settings.SINERGI_AUDIT_CHECKPOINT_FILE).read_text())
-    assert line["last_id"] == anchored[-1].pk and line["head"] == anchored[-1].entry_hash
+    chain = anchored[-1].chain
+    assert line["format"] == 2 and line["heads"] == [[chain, anchored[-1].pk, anchored[-1].entry_hash, 5]]
     assert "checkpoint-key" not in str(line) and len(line["hmac"]) == 64
     audit_record(actor=case_worker, action=AuditAction.VIEW, obj=case_worker)
     status, output = verify()
@@ -61,8 +62,7 @@ def test_a_rebuilt_chain_is_reported(anchored, case_worker):
 def test_an_edited_checkpoint_file_is_reported(anchored, settings):
     path = settings.SINERGI_AUDIT_CHECKPOINT_FILE
     line = json.loads(Path(path).read_text())
-    line["last_id"] = anchored[2].pk
-    line["head"] = anchored[2].entry_hash
+    line["heads"] = [[anchored[2].chain, anchored[2].pk, anchored[2].entry_hash, 3]]
     with open(path, "a") as handle:
         handle.write(json.dumps(line) + "\n")
     status, output = verify()
@@ -79,3 +79,53 @@ def test_without_a_key_the_checkpoint_command_refuses_and_verify_says_so(setting
         call_command("audit_checkpoint", stdout=StringIO())
     status, output = verify()
     assert status == 0 and "no checkpoint key" in output
+
+
+def _checkpoint_of_three_chains(monkeypatch, case_worker):
+    from sinergi.audit.tests.helpers import record_on_chain
+
+    entries = [
+        record_on_chain(monkeypatch, index % 3, actor=case_worker, action=AuditAction.VIEW, obj=case_worker)
+        for index in range(9)
+    ]
+    call_command("audit_checkpoint", stdout=StringIO())
+    return entries
+
+
+def test_one_checkpoint_signs_every_chains_head(settings, tmp_path, case_worker, monkeypatch):
+    settings.SINERGI_AUDIT_CHECKPOINT_KEY = "checkpoint-key-kept-off-the-database"
+    settings.SINERGI_AUDIT_CHECKPOINT_FILE = str(tmp_path / "checkpoints.jsonl")
+    entries = _checkpoint_of_three_chains(monkeypatch, case_worker)
+    line = json.loads(Path(settings.SINERGI_AUDIT_CHECKPOINT_FILE).read_text())
+    assert line["heads"] == [[n, entries[6 + n].pk, entries[6 + n].entry_hash, 3] for n in range(3)]
+    assert verify()[0] == 0
+
+
+def test_a_tail_cut_from_one_chain_of_several_is_reported(settings, tmp_path, case_worker, monkeypatch):
+    settings.SINERGI_AUDIT_CHECKPOINT_KEY = "checkpoint-key-kept-off-the-database"
+    settings.SINERGI_AUDIT_CHECKPOINT_FILE = str(tmp_path / "checkpoints.jsonl")
+    entries = _checkpoint_of_three_chains(monkeypatch, case_worker)
+    tamper("DELETE FROM audit_auditentry WHERE id = %s", [entries[7].pk])  # chain 1's head; the rest intact
+    status, output = verify()
+    assert status == 1 and "checkpoint mismatch: cut" in output and "chain 1" in output
+
+
+def test_a_checkpoint_written_before_there_were_chains_still_checks(anchored, settings):
+    """A format-1 line (one chain, written by the single-chain code) is still read and its signature checked."""
+    from sinergi.audit.checkpoints import ChainHead, Checkpoint, _sign
+
+    path = Path(settings.SINERGI_AUDIT_CHECKPOINT_FILE)
+    old = Checkpoint(
+        at="2026-12-01T00:00:00+00:00",
+        heads=(ChainHead(0, anchored[-1].pk, anchored[-1].entry_hash, 5),),
+        format=1,
+    )
+    line = {**json.loads(old.payload()), "hmac": _sign(old)}
+    assert set(line) == {"format", "at", "last_id", "head", "count", "hmac"}
+    path.write_text(json.dumps(line) + "\n")
+    expected = 0 if anchored[-1].chain == 0 else 1  # on PostgreSQL the entries may sit on another chain
+    assert verify()[0] == expected
+    line["count"] = 4  # edited: the signature no longer matches
+    path.write_text(json.dumps(line) + "\n")
+    status, output = verify()
+    assert status == 1 and "bad_signature" in output

@@ -7,7 +7,13 @@ from django.db import transaction
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.models import AuditEntry
 from sinergi.audit.selectors import audit_chain_verify
-from sinergi.audit.services import GENESIS_HASH, HASHED_FIELDS, audit_record, entry_digest
+from sinergi.audit.services import (
+    GENESIS_HASH,
+    HASHED_FIELDS,
+    audit_record,
+    chain_genesis,
+    entry_digest,
+)
 from sinergi.core.middleware import RequestContext, _request_context
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +22,8 @@ pytestmark = pytest.mark.django_db
 def test_entries_form_a_chain_from_the_genesis(case_worker):
     first = audit_record(actor=case_worker, action=AuditAction.CREATE, obj=case_worker.agency)
     second = audit_record(actor=case_worker, action=AuditAction.VIEW, obj=case_worker)
-    assert first.prev_hash == GENESIS_HASH
+    assert first.prev_hash == chain_genesis(first.chain)
+    assert second.chain == first.chain  # one connection keeps to its chain while it is free
     assert second.prev_hash == first.entry_hash
     assert first.agency_id == case_worker.agency_id
     assert first.actor_label == "caseworker"
@@ -36,6 +43,7 @@ def test_changing_any_hashed_value_changes_the_digest(case_worker, field):
     )
     values = {name: getattr(entry, name) for name in HASHED_FIELDS}
     alternatives = {
+        "chain": entry.chain + 1,
         "prev_hash": "f" * 64,
         "actor_id": 999,
         "actor_label": "someone-else",
@@ -49,6 +57,31 @@ def test_changing_any_hashed_value_changes_the_digest(case_worker, field):
     }
     assert entry_digest(values) == entry.entry_hash
     assert entry_digest({**values, field: alternatives[field]}) != entry.entry_hash
+
+
+def test_chains_start_from_genesis_values_of_their_own():
+    starts = [chain_genesis(chain) for chain in range(16)]
+    assert starts[0] == GENESIS_HASH and len(set(starts)) == 16
+
+
+def test_chain_0_keeps_the_digest_of_the_entries_written_before_there_were_chains():
+    """A pinned digest, computed by the single-chain code: older trails still verify after the upgrade."""
+    values = {
+        "chain": 0,
+        "prev_hash": GENESIS_HASH,
+        "at": dt.datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=dt.UTC),
+        "actor_id": 7,
+        "actor_label": "caseworker",
+        "agency_id": 3,
+        "action": "view",
+        "object_type": "cases.case",
+        "object_id": "42",
+        "summary": "case viewed",
+        "changes": {"fields": ["stage"]},
+        "ip_address": "203.0.113.9",
+    }
+    assert entry_digest(values) == "52762e8af7c4ac3cfd3985d2f23a38ac53e197f5318bc5e846ad27e31c4f742b"
+    assert entry_digest({**values, "chain": 1}) != entry_digest(values)
 
 
 def test_values_are_stored_exactly_as_hashed(case_worker):

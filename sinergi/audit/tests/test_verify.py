@@ -167,3 +167,37 @@ def test_the_application_role_owns_nothing_and_cannot_mark_the_trail_disposable(
         connection.cursor() as cursor,
     ):
         cursor.execute("INSERT INTO audit_disposable DEFAULT VALUES")
+
+
+@pytest.fixture
+def interleaved(case_worker, monkeypatch):
+    """Entries on three chains, interleaved as concurrent writers leave them: 0, 1, 2, 0, 1, 2."""
+    from sinergi.audit.tests.helpers import record_on_chain
+
+    return [
+        record_on_chain(monkeypatch, index % 3, actor=case_worker, action=AuditAction.VIEW, obj=case_worker)
+        for index in range(6)
+    ]
+
+
+def test_interleaved_chains_are_intact_each_from_its_own_start(interleaved):
+    from sinergi.audit.services import chain_genesis
+
+    assert [entry.prev_hash for entry in interleaved[:3]] == [chain_genesis(n) for n in range(3)]
+    assert [entry.prev_hash for entry in interleaved[3:]] == [entry.entry_hash for entry in interleaved[:3]]
+    status, out, _ = verify()
+    assert status == 0 and out.startswith("chain intact (6 entries)")
+    assert f"head {interleaved[4].entry_hash} (chain 1)" in out
+
+
+def test_an_entry_moved_to_another_chain_is_altered(interleaved):
+    tamper("UPDATE audit_auditentry SET chain = 0 WHERE id = %s", [interleaved[4].pk])
+    status, _, err = verify()
+    assert status == 1 and f"chain broken at entry {interleaved[4].pk}: altered" in err
+
+
+def test_an_entry_deleted_from_one_chain_is_reported_in_that_chain(interleaved):
+    tamper("DELETE FROM audit_auditentry WHERE id = %s", [interleaved[1].pk])
+    status, _, err = verify()
+    assert status == 1 and f"chain broken at entry {interleaved[4].pk}: missing" in err
+    assert "the start of the chain" in err  # chain 1 lost its first entry

@@ -43,3 +43,31 @@ def test_pages_are_compressed_for_slow_lines(client, case_worker, signed_in):
     body = gzip.decompress(packed.content)
     assert b"<html" in body and len(packed.content) < len(plain.content) / 2
     assert packed["Cache-Control"] == "no-store"  # compression keeps the no-store of a signed-in page
+
+
+def test_the_idle_expiry_moves_at_most_once_a_minute_and_never_past_the_idle_time(
+    client, case_worker, signed_in
+):
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from sinergi.core.middleware import _RENEWED_AT, SESSION_RENEW_SECONDS
+
+    signed_in(client, case_worker)
+    client.get("/people/")
+    key = client.cookies["sessionid"].value
+    stored = Session.objects.get(pk=key)
+    client.get("/people/")
+    assert Session.objects.get(pk=key).expire_date == stored.expire_date  # within the minute: no write
+    # A minute later (the renewal stamp moved back), the next request moves the expiry forward again.
+    session = stored.get_decoded()
+    session[_RENEWED_AT] -= SESSION_RENEW_SECONDS
+    Session.objects.filter(pk=key).update(
+        session_data=Session.objects.encode(session), expire_date=stored.expire_date - timedelta(seconds=60)
+    )
+    assert client.get("/people/").status_code == 200
+    renewed = Session.objects.get(pk=key).expire_date
+    assert abs((renewed - timezone.now()).total_seconds() - settings.SESSION_COOKIE_AGE) < 5

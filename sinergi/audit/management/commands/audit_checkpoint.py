@@ -1,4 +1,4 @@
-"""`manage.py audit_checkpoint`: sign the audit chain's head and append it outside the database.
+"""`manage.py audit_checkpoint`: sign the audit chains' heads and append it outside the database.
 
 Run it periodically (cron, a systemd timer: every 5 minutes is a good default) with the key in the environment.
 """
@@ -18,6 +18,6 @@ class Command(BaseCommand):
             checkpoint = audit_checkpoint_write()
         except CheckpointKeyMissing as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(
-            f"checkpoint {checkpoint.count} entries, head {checkpoint.last_id} {checkpoint.head}"
-        )
+        self.stdout.write(f"checkpoint {checkpoint.count} entries in {len(checkpoint.heads)} chains")
+        for head in checkpoint.heads:
+            self.stdout.write(f"chain {head.chain}: {head.count} entries, head {head.last_id} {head.head}")

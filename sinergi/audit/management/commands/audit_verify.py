@@ -24,7 +24,8 @@ class Command(BaseCommand):
             )
             raise SystemExit(1)
         self.stdout.write(self.style.SUCCESS(f"chain intact ({report.count} entries)"))
-        self.stdout.write(f"head {report.head}")
+        for chain, head in sorted(report.heads.items()):
+            self.stdout.write(f"head {head}" if chain == 0 else f"head {head} (chain {chain})")
         try:
             anchored = audit_checkpoint_check()
         except CheckpointKeyMissing:
