@@ -32,6 +32,7 @@ from sinergi.cases.choices import (
     VisaType,
 )
 from sinergi.people.choices import Sex
+from sinergi.people.forms import nik_field, phone_field
 from sinergi.people.services import nationality_choices
 from sinergi.regions.widgets import RegionChoiceField
 
@@ -227,23 +228,26 @@ class IntakeForm(forms.Form):
         return fields
 
 
-class VictimForm(forms.Form):
+class IdentifierChecks:
+    """`clean_nik` and `clean_phone` for the forms that take a person's NIK or phone (a form without the field
+    never calls its check). They are checked with the other fields, so that every error shows in the same round."""
+
+    cleaned_data: dict
+
+    def clean_nik(self):
+        return checked_nik(self.cleaned_data.get("nik"))
+
+    def clean_phone(self):
+        return checked_phone(self.cleaned_data.get("phone"))
+
+
+class VictimForm(IdentifierChecks, forms.Form):
     """One victim: an existing person record (chosen in the confirmation step) or the details of a new one."""
 
     person = forms.IntegerField(required=False, widget=forms.HiddenInput)
     full_name = forms.CharField(label=_("Full name"), required=False, max_length=200)
-    nik = forms.CharField(
-        label=_("NIK"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-    phone = forms.CharField(
-        label=_("Phone number"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
-    )
+    nik = nik_field()
+    phone = phone_field()
     birth_date = forms.DateField(
         label=_("Birth date"),
         required=False,
@@ -269,13 +273,6 @@ class VictimForm(forms.Form):
         if value and value > timezone.localdate():
             raise forms.ValidationError(_("The birth date cannot be in the future."))
         return value
-
-    # The NIK and the phone are checked with the other fields, so that every error shows in the same round.
-    def clean_nik(self):
-        return checked_nik(self.cleaned_data.get("nik"))
-
-    def clean_phone(self):
-        return checked_phone(self.cleaned_data.get("phone"))
 
     def clean(self):
         data = super().clean()
@@ -332,7 +329,7 @@ def checked_phone(value) -> str:
     return value
 
 
-class SuspectForm(forms.Form):
+class SuspectForm(IdentifierChecks, forms.Form):
     """One suspect at intake: a person (a calo, a sponsor) or an organisation (a P3MI, an unnamed "PT")."""
 
     PERSON, ORGANISATION = "PERSON", "ORGANISATION"
@@ -353,18 +350,8 @@ class SuspectForm(forms.Form):
         initial=PerpetratorRole.RECRUITER,
         required=False,
     )
-    nik = forms.CharField(
-        label=_("NIK"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-    phone = forms.CharField(
-        label=_("Phone number"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
-    )
+    nik = nik_field()
+    phone = phone_field()
     organisation_kind = forms.ChoiceField(
         label=_("Kind of organisation"),
         choices=OrganisationKind.choices,
@@ -375,12 +362,6 @@ class SuspectForm(forms.Form):
 
     PERSON_FIELDS = ("nik", "phone")
     ORGANISATION_FIELDS = ("organisation_kind", "licence_number")
-
-    def clean_nik(self):
-        return checked_nik(self.cleaned_data.get("nik"))
-
-    def clean_phone(self):
-        return checked_phone(self.cleaned_data.get("phone"))
 
     def clean(self):
         data = super().clean()
@@ -426,20 +407,12 @@ class SuspectForm(forms.Form):
 SuspectFormSet = forms.formset_factory(SuspectForm, extra=1, max_num=20, absolute_max=20)
 
 
-class ReporterForm(forms.Form):
+class ReporterForm(IdentifierChecks, forms.Form):
     """Who reported the case, when it was not the victim (a neighbour, a relative, a village official)."""
 
     person = forms.IntegerField(required=False, widget=forms.HiddenInput)
     full_name = forms.CharField(label=_("Reporter's name"), required=False, max_length=200)
-    phone = forms.CharField(
-        label=_("Reporter's phone number"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
-    )
-
-    def clean_phone(self):
-        return checked_phone(self.cleaned_data.get("phone"))
+    phone = phone_field(_("Reporter's phone number"))
 
     def clean(self):
         data = super().clean()

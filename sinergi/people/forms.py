@@ -11,6 +11,27 @@ from sinergi.people.services import HandleInput, PersonData, PhoneInput, nationa
 from sinergi.regions.widgets import RegionChoiceField
 
 
+def nik_field(**kwargs) -> forms.CharField:
+    """A NIK as typed (checked by the form or the service): a phone keypad, no autocompletion of someone else's."""
+    return forms.CharField(
+        label=_("NIK"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        **kwargs,
+    )
+
+
+def phone_field(label=None) -> forms.CharField:
+    """A phone number as typed (normalised by the form or the service)."""
+    return forms.CharField(
+        label=label or _("Phone number"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+    )
+
+
 class PersonForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     aliases = forms.CharField(
@@ -29,13 +50,7 @@ class PersonForm(forms.Form):
         error_messages={"invalid": _("Enter a valid date.")},
     )
     birth_place = forms.CharField(label=_("Birth place"), max_length=120, required=False)
-    nik = forms.CharField(
-        label=_("NIK"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        help_text=_("16 digits, from the KTP or family card (KK)."),
-    )
+    nik = nik_field(help_text=_("16 digits, from the KTP or family card (KK)."))
     passport_number = forms.CharField(
         label=_("Passport number"),
         required=False,
@@ -69,12 +84,7 @@ class PersonForm(forms.Form):
 
 
 class PhoneForm(forms.Form):
-    number = forms.CharField(
-        label=_("Phone number"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
-    )
+    number = phone_field()
     label = forms.CharField(label=_("Label"), required=False, max_length=40)
 
 
