@@ -396,11 +396,18 @@ class CaseView:
         see replaced by the party's label. The one masking of pages and API (masking.mask_text underneath)."""
         return mask_parties(text or "", self._masked_parties)
 
+    def shown(self, records: Any) -> list[ShownRecord]:
+        """`records` of this case (notes, referrals, transfers) with their free text (`FREE_TEXT`) masked."""
+        return [
+            ShownRecord(record, **{name: self.mask(getattr(record, name)) for name in free_text_of(record)})
+            for record in records
+        ]
+
     def shown_notes(self, notes: Any = None) -> list[ShownRecord]:
         """`notes` (default: every note the reader may read, newest first) with their text masked (`mask`)."""
         if notes is None:
             notes = self.notes().order_by("-created_at", "-id")
-        return [ShownRecord(note, text=self.mask(note.text)) for note in notes]
+        return self.shown(notes)
 
     # Every list below reads through the model's restrict(): the same rule as a lookup by id or an API list.
     def notes(self) -> Any:
@@ -479,6 +486,34 @@ class CaseView:
             .filter(case_id=self.case.pk)
             .select_related("owner", "owner_agency")
         )
+
+
+# The free text that people write on a case's records, by model: it can name the case's people, so a reader who
+# may not see who they are reads it masked (CaseView.mask), on pages, in the API and in letters alike.
+FREE_TEXT: dict[str, tuple[str, ...]] = {
+    "note": ("text",),
+    "referral": ("reason", "answer_note", "close_reason"),
+    "leadtransfer": ("reason", "answer_note"),
+}
+
+
+def free_text_of(record: Any) -> tuple[str, ...]:
+    return FREE_TEXT[record._meta.model_name]
+
+
+def shown_across_cases(user: Any, records: Any) -> list[ShownRecord]:
+    """Records of several cases (an inbox: referrals, transfers) with their free text masked as `user` may read
+    each case (`CaseView.shown`, one CaseView per case). A case out of the user's scope masks everyone."""
+    views: dict[int, CaseView] = {}
+    shown = []
+    for record in records:
+        view = views.get(record.case_id)
+        if view is None:
+            case = record.case
+            view = case_view(user, case) or CaseView(case=case, user=user, relation=Relation.NONE)
+            views[record.case_id] = view
+        shown += view.shown([record])
+    return shown
 
 
 def case_view(user: Any, case: Any) -> CaseView | None:

@@ -257,7 +257,7 @@ def case_detail_data(view) -> dict:
         "parties": [party_data(view, pv) for pv in view.parties()],
         "organisations": list(view.organisations()),
         "route_events": list(view.route_events()),
-        "referrals": list(view.referrals().prefetch_related("services")),
+        "referrals": view.shown(view.referrals().prefetch_related("services")),
         "transitions": [
             {
                 "to_stage": stage.code,

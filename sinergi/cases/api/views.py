@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.cases import selectors, services
+from sinergi.cases.access import shown_across_cases
 from sinergi.cases.api import serializers as s
 from sinergi.cases.models import (
     Approval,
@@ -43,6 +44,11 @@ ERRORS = {
     429: OpenApiResponse(description="Too many requests: wait and try again"),
 }
 TAGS = ["cases"]
+
+
+def _shown(request, record):
+    """A referral or transfer with its free text masked as the caller may read its case (access.shown_across_cases)."""
+    return shown_across_cases(request.user, [record])[0]
 
 
 def _validated(serializer_class, data, **kwargs):
@@ -181,11 +187,13 @@ class CaseViewSet(RestrictedGenericViewSet):
         view = self._view(pk, audit=request.method == "GET")
         if request.method == "GET":
             return self.paged_response(
-                view.referrals().prefetch_related("services"), s.ReferralOutputSerializer
+                view.shown(view.referrals().prefetch_related("services")), s.ReferralOutputSerializer
             )
         data = _validated(s.ReferralInputSerializer, request.data)
         referral = services.referral_create(actor=request.user, case=view.case, **data)
-        return Response(s.ReferralOutputSerializer(referral).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.ReferralOutputSerializer(_shown(request, referral)).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(methods=["get"], responses=s.NoteOutputSerializer(many=True), tags=TAGS)
     @extend_schema(
@@ -271,7 +279,9 @@ class CaseViewSet(RestrictedGenericViewSet):
         view = self._view(pk)
         data = _validated(s.TransferInputSerializer, request.data)
         transfer = services.lead_transfer_request(actor=request.user, case=view.case, **data)
-        return Response(s.TransferOutputSerializer(transfer).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.TransferOutputSerializer(_shown(request, transfer)).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(methods=["get"], responses=s.ApprovalOutputSerializer(many=True), tags=TAGS)
     @extend_schema(
@@ -412,11 +422,12 @@ class ReferralViewSet(RestrictedGenericViewSet):
         page = self.paginate_queryset(
             selectors.referral_inbox(user=request.user).prefetch_related("services")
         )
+        page = shown_across_cases(request.user, page)
         return self.get_paginated_response(s.ReferralOutputSerializer(page, many=True).data)
 
     @extend_schema(responses={200: s.ReferralOutputSerializer, 404: ERRORS[404]}, tags=TAGS)
     def retrieve(self, request, pk=None):
-        return Response(s.ReferralOutputSerializer(self.get_object()).data)
+        return Response(s.ReferralOutputSerializer(_shown(request, self.get_object())).data)
 
     def _answer(self, request, pk, fn, serializer_class=None, **mapping):
         referral = self.get_object()
@@ -424,9 +435,11 @@ class ReferralViewSet(RestrictedGenericViewSet):
         kwargs = {target: data[source] for target, source in mapping.items() if source in data}
         result = fn(actor=request.user, referral=referral, **kwargs)
         if isinstance(result, Referral):
-            return Response(s.ReferralOutputSerializer(result).data)
+            return Response(s.ReferralOutputSerializer(_shown(request, result)).data)
         referral.refresh_from_db()
-        return Response(s.ReferralOutputSerializer(referral).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.ReferralOutputSerializer(_shown(request, referral)).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(
         request=s.NoteOptionalInputSerializer,
@@ -494,7 +507,8 @@ class TransferViewSet(RestrictedGenericViewSet):
 
     @extend_schema(responses=s.TransferOutputSerializer(many=True), tags=TAGS)
     def list(self, request):
-        return self.paged_response(selectors.transfer_inbox(user=request.user), s.TransferOutputSerializer)
+        transfers = shown_across_cases(request.user, selectors.transfer_inbox(user=request.user))
+        return self.paged_response(transfers, s.TransferOutputSerializer)
 
     @extend_schema(
         request=s.NoteOptionalInputSerializer,
@@ -508,7 +522,7 @@ class TransferViewSet(RestrictedGenericViewSet):
         transfer = services.lead_transfer_accept(
             actor=request.user, transfer=self.get_object(), note=data["note"]
         )
-        return Response(s.TransferOutputSerializer(transfer).data)
+        return Response(s.TransferOutputSerializer(_shown(request, transfer)).data)
 
     @extend_schema(
         request=s.ReasonInputSerializer, responses={200: s.TransferOutputSerializer, **ERRORS}, tags=TAGS
@@ -520,7 +534,7 @@ class TransferViewSet(RestrictedGenericViewSet):
         transfer = services.lead_transfer_decline(
             actor=request.user, transfer=self.get_object(), reason=data["reason"]
         )
-        return Response(s.TransferOutputSerializer(transfer).data)
+        return Response(s.TransferOutputSerializer(_shown(request, transfer)).data)
 
 
 class ApprovalViewSet(RestrictedGenericViewSet):

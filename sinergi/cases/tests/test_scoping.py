@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from sinergi.agencies.choices import Role
 from sinergi.cases import selectors, services
-from sinergi.cases.models import Case, Notification, Task
+from sinergi.cases.models import Case, Notification, Referral, Task
 from sinergi.conftest import sign_in
 from sinergi.core.testing.factories import UserFactory
 
@@ -152,6 +152,48 @@ def test_the_chronology_masks_the_victim_until_consent(cast, make_case, make_per
         assert "[" in body  # the role label stands where the name was
     services.consent_record(actor=cast.bp3mi.worker, party=CaseParty.objects.get(case=case), consent="GIVEN")
     assert "Rina Marlina" in client.get(f"/api/v1/cases/{case.pk}/").json()["narrative"]
+
+
+def test_referral_and_transfer_reasons_are_masked_for_the_pending_addressee_like_the_chronology(
+    cast, make_person
+):
+    case = _case_naming_rina(cast, make_person)
+    reason = "Rina Marlina (NIK 6371014101900001, HP 0812-3456-7890) perlu rumah aman di Banjarmasin."
+    referral = services.referral_create(
+        actor=cast.bp3mi.worker, case=case, to_agency=cast.uptd.agency, need="SHELTER", reason=reason
+    )
+    transfer = services.lead_transfer_request(
+        actor=cast.bp3mi.worker, case=case, to_agency=cast.uptd.agency, reason=reason
+    )
+    secrets = ("Marlina", "6371014101900001", "0812-3456-7890")
+
+    def shows(user, url):
+        response = api(user).get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        return "Banjarmasin" in body, [secret for secret in secrets if secret in body]
+
+    pending_urls = [
+        reverse("cases:referral_inbox"),
+        reverse("cases:detail", args=[case.pk]),
+        "/api/v1/referrals/",
+        f"/api/v1/referrals/{referral.pk}/",
+        f"/api/v1/cases/{case.pk}/",
+        f"/api/v1/cases/{case.pk}/referrals/",
+    ]
+    for url in pending_urls:
+        assert shows(cast.uptd.worker, url) == (True, []), url  # the reason is there, her identity is not
+    for url in (reverse("cases:transfer_inbox"), "/api/v1/transfers/"):
+        assert shows(cast.uptd.supervisor, url) == (True, []), url
+    shown = api(cast.uptd.worker).get(f"/api/v1/referrals/{referral.pk}/").json()["reason"]
+    label = shown[: shown.index("]") + 1]  # "[Korban 1]": the role label, as in the chronology
+    assert shown == f"{label} (NIK {label}, HP {label}) perlu rumah aman di Banjarmasin."
+    # The lead sees its own words; an accepted participant without consent still reads them masked.
+    assert shows(cast.bp3mi.worker, f"/api/v1/cases/{case.pk}/referrals/") == (True, list(secrets))
+    services.lead_transfer_decline(actor=cast.uptd.supervisor, transfer=transfer, reason="Belum bisa.")
+    services.referral_accept(actor=cast.uptd.worker, referral=referral)
+    assert shows(cast.uptd.worker, reverse("cases:detail", args=[case.pk])) == (True, [])
+    assert Referral.objects.get(pk=referral.pk).reason == reason  # masked when read, never when stored
 
 
 def test_the_intake_form_tells_the_writer_about_the_masking(cast):
@@ -319,6 +361,29 @@ def test_the_case_search_finds_no_case_by_a_name_the_reader_sees_masked(cast, ma
     assert found(cast.bp3mi.worker) == [case.pk]  # the lead sees who she is
     services.consent_record(actor=cast.bp3mi.worker, party=CaseParty.objects.get(case=case), consent="GIVEN")
     assert found(cast.uptd.worker) == [case.pk]
+
+
+@pytest.mark.parametrize("words", ["Marli", "arlina", "RINA MARL", "01410190", "3456-78"])
+def test_the_case_search_finds_no_case_by_part_of_a_name_or_number_the_reader_sees_masked(
+    cast, make_person, words
+):
+    """SQLite matches inside words (LIKE), PostgreSQL whole words: on both, part of a masked name finds
+    nothing, because the participant's search runs over what it reads."""
+    from django.db import connection
+
+    from sinergi.cases.models import CaseParty
+
+    case = _case_naming_rina(cast, make_person)
+    services.referral_accept(actor=cast.uptd.worker, referral=refer(case, cast, cast.uptd))
+
+    def found(q=words):
+        return list(selectors.case_list(user=cast.uptd.worker, filters={"q": q}).values_list("pk", flat=True))
+
+    assert found() == []
+    assert found(f"{words} Johor") == [] and found("Johor") == [case.pk]
+    services.consent_record(actor=cast.bp3mi.worker, party=CaseParty.objects.get(case=case), consent="GIVEN")
+    if connection.vendor == "sqlite":  # the words do match the stored text: only the masking kept them out
+        assert found() == [case.pk]
 
 
 def test_the_case_search_page_as_a_pending_addressee_shows_nothing_for_the_victims_name(cast, make_person):

@@ -178,10 +178,10 @@ def _detail_context(
     victims = case.parties.filter(role=PartyRole.VICTIM)
     context["victim_count"] = victims.count()
     context["has_child"] = victims.filter(age_group=AgeGroup.CHILD).exists()
-    referrals = list(view.referrals().prefetch_related("services"))
+    referrals = view.shown(view.referrals().prefetch_related("services"))
     context["referrals"] = referrals
     context["my_referrals"] = [r for r in referrals if r.to_agency_id == user.agency_id]
-    transfers = list(view.transfers())
+    transfers = view.shown(view.transfers())
     if not view.is_lead:
         # An addressee answers pending requests; the ones it already answered are on its timeline.
         transfers = [t for t in transfers if t.state == TransferState.PENDING]

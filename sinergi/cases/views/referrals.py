@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from sinergi.agencies.selectors import agency_list
 from sinergi.cases import selectors, services
-from sinergi.cases.access import WRITE_ROLES
+from sinergi.cases.access import WRITE_ROLES, shown_across_cases
 from sinergi.cases.forms import (
     OptionalNoteForm,
     ReferralForm,
@@ -168,6 +168,7 @@ def referral_inbox(request):
     else:
         referrals = selectors.referral_inbox(user=request.user).select_related("case__lead_agency")
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = shown_across_cases(request.user, page.object_list)
     return render(
         request,
         "cases/referral_inbox.html",

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from sinergi.agencies.selectors import agency_list
 from sinergi.cases import selectors, services
+from sinergi.cases.access import shown_across_cases
 from sinergi.cases.forms import (
     OptionalNoteForm,
     TransferRequestForm,
@@ -88,5 +89,5 @@ def transfer_inbox(request):
     return render(
         request,
         "cases/transfer_inbox.html",
-        {"transfers": transfers},
+        {"transfers": shown_across_cases(request.user, transfers)},
     )

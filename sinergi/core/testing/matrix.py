@@ -13,7 +13,8 @@ holds a PENDING referral), `build_relations` adds one reader per relation and ro
 - admin: the platform administrator.
 
 The victim gets a name no other record bears, a NIK and a phone number, and the narrative names her, so the
-scan has something to find.
+scan has something to find; so do the reason of the pending referral and of a pending lead transfer to the same
+agency (free text written to an addressee, which it must read masked).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ NARRATIVE = (
     f"{VICTIM_NAME} dihubungi lewat 0812-0555-9876 oleh perekrut bernama Bang Jago; "
     "dijanjikan kerja admin di Phnom Penh, paspor ditahan."
 )
+REASON = f"Mohon diselidiki: {VICTIM_NAME} (NIK {VICTIM_NIK}, HP 0812-0555-9876) minta pendampingan."
 # What the scan looks for, per field group (the NIK and phone as typed anywhere, with or without separators).
 SECRETS: dict[FieldGroup, tuple[str, ...]] = {
     FieldGroup.IDENTITY: (VICTIM_NAME, VICTIM_NIK, "81205559876", "0812-0555-9876"),
@@ -129,6 +131,12 @@ def build_relations(world: World) -> list[MatrixReader]:
     case.refresh_from_db()
     back = cases.lead_transfer_request(actor=former, case=case, to_agency=lead, reason="Kembali.")
     cases.lead_transfer_accept(actor=worker, transfer=back)
+    # Free text written to the pending addressee names the victim: its inbox, worklist and the case summary
+    # must show her masked (it has not accepted, and she has not consented).
+    pending_agency = world.users["investigator"].agency
+    case.refresh_from_db()
+    case.referrals.filter(to_agency=pending_agency).update(reason=REASON)
+    cases.lead_transfer_request(actor=worker, case=case, to_agency=pending_agency, reason=REASON)
     outsider = agency_user("m-disnaker", AgencyType.DISNAKER)
 
     staff = {
@@ -169,3 +177,34 @@ def leaked(body: str, reader: MatrixReader) -> list[str]:
             continue
         found += [secret for secret in secrets if secret in body]
     return found
+
+
+def case_records_snapshot():
+    """A callable giving the state a denied write must leave unchanged (the case records, people, outbox)."""
+    from sinergi.cases.models import (
+        Approval,
+        Case,
+        CaseParty,
+        Document,
+        LeadTransfer,
+        Note,
+        Notification,
+        Referral,
+        Task,
+    )
+    from sinergi.core.testing.permissions import db_snapshot
+    from sinergi.people.models import Person
+
+    return db_snapshot(
+        Case.objects.all(),
+        Referral.objects.all(),
+        Task.objects.all(),
+        CaseParty.objects.all(),
+        LeadTransfer.objects.all(),
+        Approval.objects.all(),
+        Person.objects.all(),
+        Note,
+        Document,
+        Notification,
+        audit=False,
+    )

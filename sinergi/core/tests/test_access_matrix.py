@@ -22,8 +22,14 @@ import pytest
 from django.test import Client
 
 from sinergi.conftest import sign_in
-from sinergi.core.testing.matrix import CASE_SCOPED, NARRATIVE, VICTIM_NAME, build_relations, leaked
-from sinergi.core.testing.permissions import db_snapshot
+from sinergi.core.testing.matrix import (
+    CASE_SCOPED,
+    NARRATIVE,
+    VICTIM_NAME,
+    build_relations,
+    case_records_snapshot,
+    leaked,
+)
 from sinergi.core.testing.world import all_routes, build_world, url_for
 
 pytestmark = pytest.mark.django_db
@@ -36,35 +42,6 @@ SKIP = ("/accounts/logout/", "/i18n/setlang/")
 def matrix(regions, django_capture_on_commit_callbacks):
     world = build_world(regions)
     return world, build_relations(world)
-
-
-def _snapshot():
-    from sinergi.cases.models import (
-        Approval,
-        Case,
-        CaseParty,
-        Document,
-        LeadTransfer,
-        Note,
-        Notification,
-        Referral,
-        Task,
-    )
-    from sinergi.people.models import Person
-
-    return db_snapshot(
-        Case.objects.all(),
-        Referral.objects.all(),
-        Task.objects.all(),
-        CaseParty.objects.all(),
-        LeadTransfer.objects.all(),
-        Approval.objects.all(),
-        Person.objects.all(),
-        Note,
-        Document,
-        Notification,
-        audit=False,
-    )
 
 
 def _body(response) -> str:
@@ -83,7 +60,7 @@ def test_every_url_answers_each_relation_as_the_policy_says(matrix, capsys):
         }
     )
     case_pages = {f"/cases/{world.ids['case_id']}/", f"/api/v1/cases/{world.ids['case_id']}/"}
-    snapshot = _snapshot()
+    snapshot = case_records_snapshot()
     problems: list[str] = []
     requests = leaks = unexpected = 0
     for reader in readers:
