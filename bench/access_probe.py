@@ -463,7 +463,8 @@ def _named_checks(port: int, readers: dict[str, Reader], world) -> dict[str, str
     for status, headers, data in answers:
         text = body_text(headers, data)
         rows = json.loads(data).get("results", []) if "json" in headers.get("content-type", "") else []
-        found += (200 <= status < 300) and bool(rows or surname in text or VICTIM_NIK in text)
+        # The page echoes the surname searched for in its search box: a person shown is her full name or NIK.
+        found += (200 <= status < 300) and bool(rows or VICTIM_NAME in text or VICTIM_NIK in text)
     results["admin_people_search_found"] = f"{found} answers"
     return results
 
