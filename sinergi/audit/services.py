@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from sinergi.audit import listeners
 from sinergi.audit.models import AuditEntry
+from sinergi.core.bulk import bulk_insert, new_instance
 from sinergi.core.middleware import current_request_context
 
 GENESIS_HASH = "0" * 64
@@ -200,7 +201,7 @@ def audit_record_many(
     summary: str,
     changes: list[dict[str, Any]],
 ) -> list[AuditEntry]:
-    """One entry per object, as `audit_record` would append them one after another, in one insert: a bulk
+    """One entry per object, as `audit_record` would append them one after another, in one COPY: a bulk
     service (a spreadsheet import) keeps one entry per record without paying a lock and a head read for each.
 
     Runs in the caller's transaction; the listeners are told of every entry, in order.
@@ -237,8 +238,8 @@ def audit_record_many(
                 "at": timezone.now(),
             }
             previous = entry_digest(values)
-            entries.append(AuditEntry(**values, entry_hash=previous))
-        created = AuditEntry.objects.bulk_create(entries, batch_size=1000)
+            entries.append(new_instance(AuditEntry, **values, entry_hash=previous))
+        created = bulk_insert(entries)
         for entry in created:
             listeners.notify(entry)
         return created

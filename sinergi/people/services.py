@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from sinergi.agencies.models import User
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record, audit_record_many
+from sinergi.core.bulk import bulk_insert, new_instance
 from sinergi.core.errors import ApplicationError, ConflictError
 from sinergi.people import access, identifiers
 from sinergi.people import nik as nik_module
@@ -40,6 +41,7 @@ MAX_PHONES = 10
 MAX_HANDLES = 20
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 _PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
+_SEXES = frozenset(Sex.values)
 
 # Codes in babel's territory list that are not ISO 3166-1 countries (continents, unions, "unknown"...).
 _NOT_COUNTRIES = frozenset(
@@ -193,9 +195,11 @@ def nik_warnings(parsed: nik_module.ParsedNik, *, birth_date: date | None, sex: 
 @dataclass
 class _Lookups:
     """What validating many people at once reads once for all of them (person_bulk_create_in_transaction):
-    the district codes a NIK may start with. The NIKs the agency already holds are then checked in one query."""
+    the district codes a NIK may start with, and today's date. The NIKs the agency already holds are then
+    checked in one query."""
 
     districts: frozenset[str]
+    today: date
 
 
 def _validate(
@@ -222,10 +226,10 @@ def _validate(
         add("aliases", _("At most %(n)d aliases can be recorded.") % {"n": MAX_ALIASES})
 
     sex = data.sex or Sex.UNKNOWN
-    if sex not in Sex.values:
+    if sex not in _SEXES:
         add("sex", _("Choose the sex from the list."))
 
-    today = timezone.localdate()
+    today = lookups.today if lookups is not None else timezone.localdate()
     birth_date = data.birth_date
     if birth_date is not None:
         if birth_date > today:
@@ -433,12 +437,22 @@ def person_create_in_transaction(
     return person
 
 
+def person_bulk_create_check(
+    *, actor: User, items: list[PersonData]
+) -> list[ValidationError | ApplicationError | None]:
+    """What person_bulk_create_in_transaction() would do with `items`, writing nothing (the preview of an
+    import): item by item, None for a person it would create, or the refusal it would return. The same
+    validation and lookups as the create, so the preview cannot promise what the commit then refuses."""
+    return [result if isinstance(result, Exception) else None for result in _bulk_validate(actor, items)]
+
+
 def person_bulk_create_in_transaction(
     *, actor: User, items: list[PersonData]
 ) -> list[Person | ValidationError | ApplicationError]:
     """person_create_in_transaction() for many people at once (a spreadsheet import), inside the caller's
     transaction: the same validation and the same audit entry per person, but what each person would look up
-    alone (its NIK's district, a NIK the agency already holds) read once for all, and the rows written in bulk.
+    alone (its NIK's district, a NIK the agency already holds) read once for all, and the rows written in bulk
+    (COPY on PostgreSQL, sinergi.core.bulk).
 
     Returns, item by item, the new Person or the refusal person_create would have raised for it (a
     ValidationError, or NikMismatchWarning: a bulk caller cannot confirm a mismatch); nothing is written for a
@@ -448,69 +462,56 @@ def person_bulk_create_in_transaction(
         raise RuntimeError(
             "person_bulk_create_in_transaction() runs inside the caller's transaction.atomic()"
         )
-    if not access.may_create_person(actor) or actor.agency_id is None:
-        raise ApplicationError(
-            _("Your role does not allow recording people."), code="permission_denied", status=403
-        )
-    lookups = _Lookups(districts=_district_digits())
+    checked = _bulk_validate(actor, items)
     results: list[Person | ValidationError | ApplicationError] = []
-    cleaned: dict[int, _Clean] = {}
-    for position, data in enumerate(items):
-        try:
-            clean, warnings = _validate(
-                data, owner_agency_id=actor.agency_id, exclude_pk=None, lookups=lookups
-            )
-            _check_warnings(warnings, confirm_nik_mismatch=False)
-        except (ValidationError, ApplicationError) as exc:
-            results.append(exc)
-            continue
-        results.append(ValidationError({}))  # replaced below once the NIK is known to be free
-        cleaned[position] = clean
-    wanted = {clean.nik_index for clean in cleaned.values() if clean.nik_index}
-    taken: set[str] = set()
-    chunk = sorted(wanted)
-    for start in range(0, len(chunk), 1000):
-        taken.update(
-            Person.objects.filter(
-                owner_agency_id=actor.agency_id, nik_index__in=chunk[start : start + 1000]
-            ).values_list("nik_index", flat=True)
-        )
     people: list[tuple[int, Person, _Clean, list[str]]] = []
-    for position, clean in cleaned.items():
-        if clean.nik_index and clean.nik_index in taken:
-            results[position] = ValidationError({"nik": [str(NIK_TAKEN_MESSAGE)]})
+    now = timezone.now()
+    blank = _blank_person()
+    for position, result in enumerate(checked):
+        if isinstance(result, Exception):
+            results.append(result)
             continue
-        if clean.nik_index:
-            taken.add(clean.nik_index)
-        person = Person(owner_agency_id=actor.agency_id, created_by=actor)
-        changed = _apply(person, clean)
-        # The foreign keys are the actor's own agency and account and a Region instance: nothing to look up.
-        # Uniqueness of the NIK was checked above for all of them in one query (and the database enforces it).
-        person.full_clean(
-            exclude=["owner_agency", "created_by", "address_region"],
-            validate_unique=False,
-            validate_constraints=False,
+        values = {name: getattr(result, name) for name in _SCALAR_FIELDS}
+        region = values.pop("address_region")
+        person = new_instance(
+            Person,
+            **values,
+            address_region_id=getattr(region, "pk", None),
+            owner_agency_id=actor.agency_id,
+            created_by_id=actor.pk,
+            created_at=now,
+            updated_at=now,
         )
-        people.append((position, person, clean, changed))
-    Person.objects.bulk_create([person for _p, person, _c, _ch in people], batch_size=1000)
+        # What _apply() would report on a new Person: the fields given a value other than the default.
+        changed = [
+            name for name in _SCALAR_FIELDS if name not in _DERIVED and getattr(result, name) != blank[name]
+        ]
+        people.append((position, person, result, changed))
+        results.append(person)
+    bulk_insert([person for _p, person, _c, _ch in people])
     phones: list[PersonPhone] = []
     handles: list[PersonHandle] = []
-    for position, person, clean, changed in people:
+    for _position, person, clean, changed in people:
         for e164, index, label in clean.phones:
-            phone = PersonPhone(person=person, number=e164, number_index=index, label=label)
-            phone.full_clean(exclude=["person"])
-            phones.append(phone)
+            phones.append(
+                new_instance(PersonPhone, person_id=person.pk, number=e164, number_index=index, label=label)
+            )
         for platform, text, normalised in clean.handles:
-            handle = PersonHandle(person=person, platform=platform, handle=text, handle_normalised=normalised)
-            handle.full_clean(exclude=["person"])
-            handles.append(handle)
+            handles.append(
+                new_instance(
+                    PersonHandle,
+                    person_id=person.pk,
+                    platform=platform,
+                    handle=text,
+                    handle_normalised=normalised,
+                )
+            )
         if clean.phones:
             changed.append("phones")
         if clean.handles:
             changed.append("handles")
-        results[position] = person
-    PersonPhone.objects.bulk_create(phones, batch_size=1000)
-    PersonHandle.objects.bulk_create(handles, batch_size=1000)
+    bulk_insert(phones)
+    bulk_insert(handles)
     audit_record_many(
         actor=actor,
         action=AuditAction.CREATE,
@@ -519,6 +520,52 @@ def person_bulk_create_in_transaction(
         changes=[{"fields": sorted(changed)} for _p, _person, _c, changed in people],
     )
     return results
+
+
+def _bulk_validate(actor: User, items: list[PersonData]) -> list[_Clean | ValidationError | ApplicationError]:
+    """The validation of person_create for many items: the clean values of each, or its refusal. What each
+    would look up alone (its NIK's district, a NIK the agency already holds) is read once for all.
+
+    _validate() checks every rule the model's fields state (lengths, choices, dates), so no full_clean() runs
+    per person: a test compares the two on refused input (test_services.py)."""
+    if not access.may_create_person(actor) or actor.agency_id is None:
+        raise ApplicationError(
+            _("Your role does not allow recording people."), code="permission_denied", status=403
+        )
+    lookups = _Lookups(districts=_district_digits(), today=timezone.localdate())
+    results: list[_Clean | ValidationError | ApplicationError] = []
+    for data in items:
+        try:
+            clean, warnings = _validate(
+                data, owner_agency_id=actor.agency_id, exclude_pk=None, lookups=lookups
+            )
+            _check_warnings(warnings, confirm_nik_mismatch=False)
+        except (ValidationError, ApplicationError) as exc:
+            results.append(exc)
+            continue
+        results.append(clean)
+    wanted = sorted({r.nik_index for r in results if isinstance(r, _Clean) and r.nik_index})
+    taken: set[str] = set()
+    for start in range(0, len(wanted), 1000):
+        taken.update(
+            Person.objects.filter(
+                owner_agency_id=actor.agency_id, nik_index__in=wanted[start : start + 1000]
+            ).values_list("nik_index", flat=True)
+        )
+    for position, result in enumerate(results):
+        if not isinstance(result, _Clean) or not result.nik_index:
+            continue
+        if result.nik_index in taken:
+            results[position] = ValidationError({"nik": [str(NIK_TAKEN_MESSAGE)]})
+        else:
+            taken.add(result.nik_index)
+    return results
+
+
+@lru_cache(maxsize=1)
+def _blank_person() -> dict[str, object]:
+    blank = Person()
+    return {name: getattr(blank, name) for name in _SCALAR_FIELDS}
 
 
 def _district_digits() -> frozenset[str]:

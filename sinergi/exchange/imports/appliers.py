@@ -97,13 +97,16 @@ def apply_person(actor, values: dict):
     return _update_person(actor, existing, values)
 
 
-def apply_people(actor, rows: list[dict]) -> list:
+def apply_people(actor, rows: list[dict], *, write: bool = True) -> list:
     """Many people rows at once: the new ones through the people service's bulk create (one query per lookup
     for all of them, rows written in bulk, one audit entry per person), a NIK the agency already holds through
-    the update service row by row, each in its savepoint. Returns per row (outcome, record) or the refusal."""
+    the update service row by row, each in its savepoint. Returns per row (outcome, record) or the refusal.
+
+    With `write=False` (the preview) the new ones only go through the bulk create's check, which writes
+    nothing, and their record is None; the updates run as for the commit (the preview rolls them back)."""
     from sinergi.people import identifiers
     from sinergi.people.models import Person
-    from sinergi.people.services import person_bulk_create_in_transaction
+    from sinergi.people.services import person_bulk_create_check, person_bulk_create_in_transaction
 
     indexes = {}
     for position, values in enumerate(rows):
@@ -129,9 +132,11 @@ def apply_people(actor, rows: list[dict]) -> list:
                 results[position] = _update_person(actor, existing, values)
         except (ValidationError, ApplicationError, PermissionDenied) as exc:
             results[position] = exc
-    created = person_bulk_create_in_transaction(
-        actor=actor, items=[_person_data(rows[position]) for position in new_positions]
-    )
+    items = [_person_data(rows[position]) for position in new_positions]
+    if write:
+        created: list = person_bulk_create_in_transaction(actor=actor, items=items)
+    else:
+        created = person_bulk_create_check(actor=actor, items=items)
     for position, result in zip(new_positions, created, strict=True):
         results[position] = result if isinstance(result, Exception) else (RowOutcome.CREATED, result)
     return results

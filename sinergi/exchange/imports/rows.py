@@ -137,11 +137,16 @@ def parse_cell(col: Column, value: Any, regions: dict[str, Any]) -> Any:
     return names[raw.lower()]
 
 
+@lru_cache(maxsize=8)
+def _columns_by_key(record_type: str) -> dict[str, Column]:
+    return {c.key: c for c in columns_of(record_type)}
+
+
 def parse_row(
     record_type: str, number: int, row: list[Any], mapping: dict[int, str], regions: dict
 ) -> ParsedRow:
     parsed = ParsedRow(number=number)
-    by_key = {c.key: c for c in columns_of(record_type)}
+    by_key = _columns_by_key(record_type)
     for position, key in mapping.items():
         col = by_key[key]
         value = row[position] if position < len(row) else None

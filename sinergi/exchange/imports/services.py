@@ -1,9 +1,10 @@
 """Writes of a spreadsheet import: upload, column mapping, preview (a dry run), commit, discard.
 
-The preview runs every row through the owning app's own service (people, cases, departure screening) inside a
-transaction that is then rolled back, so it reports exactly what the commit will do, row by row. The commit runs
-the same code in one durable transaction: a refusal, a crash or a killed worker leaves nothing behind. A file of
-more than SYNC_ROWS rows runs in the background worker; the page polls its progress.
+The preview reports, row by row, what the commit will do from the commit's own code: new people through the
+people service's bulk check (its validation and lookups, no write), the other rows through their service in a
+transaction that is then rolled back. The commit runs the same code in one durable transaction, writing: a
+refusal, a crash or a killed worker leaves nothing behind. A file of more than SYNC_ROWS rows runs in the
+background worker; the page polls its progress. See docs/decisions/0008-spreadsheet-import.md.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
+from sinergi.core.bulk import bulk_insert, new_instance
 from sinergi.core.errors import ApplicationError
 from sinergi.exchange.choices import ImportStatus, RowOutcome
 from sinergi.exchange.imports import access
@@ -421,20 +423,22 @@ def _service_messages(batch: ImportBatch, exc: Exception) -> list[str]:
     return out or [_("The row was refused.")]
 
 
-def _apply(batch: ImportBatch, actor, items: list[_Row]) -> None:
+def _apply(batch: ImportBatch, actor, items: list[_Row], *, write: bool) -> None:
     """Writes the rows through the services, each in a savepoint so that a refused row leaves nothing; the
-    provenance of what was written is recorded with it."""
+    provenance of what was written is recorded with it. With `write=False` (the preview, whose transaction is
+    rolled back) a record type with a bulk service only checks its new rows, and no provenance is written."""
     todo = [item for item in items if not item.outcome]
     bulk = BULK_APPLIERS.get(batch.record_type)
     if bulk is not None:
         try:
-            results = bulk(actor, [item.parsed.values for item in todo])
+            results = bulk(actor, [item.parsed.values for item in todo], write=write)
         except (ApplicationError, PermissionDenied) as exc:
             # Refused for the whole file (the actor's role): every row says so.
             results = [exc] * len(todo)
     else:
         results = [_apply_one(batch, actor, item) for item in todo]
     records = []
+    now = timezone.now()
     for item, result in zip(todo, results, strict=True):
         if isinstance(result, PermissionDenied):
             item.outcome, item.messages = RowOutcome.REJECTED, [_("Your role does not allow recording this.")]
@@ -444,20 +448,23 @@ def _apply(batch: ImportBatch, actor, items: list[_Row]) -> None:
             continue
         outcome, obj = result
         item.outcome = outcome
-        records.append(
-            ImportedRecord(
-                agency_id=batch.agency_id,
-                record_type=batch.record_type,
-                row_key=item.key,
-                batch=batch,
-                object_type=obj._meta.label_lower,
-                object_id=str(obj.pk),
-                filename=batch.filename,
-                sheet_name=batch.sheet_name,
-                row_number=item.parsed.number,
+        if write:
+            records.append(
+                new_instance(
+                    ImportedRecord,
+                    agency_id=batch.agency_id,
+                    record_type=batch.record_type,
+                    row_key=item.key,
+                    batch_id=batch.pk,
+                    object_type=obj._meta.label_lower,
+                    object_id=str(obj.pk),
+                    filename=batch.filename,
+                    sheet_name=batch.sheet_name,
+                    row_number=item.parsed.number,
+                    created_at=now,
+                )
             )
-        )
-    ImportedRecord.objects.bulk_create(records, batch_size=500)
+    bulk_insert(records)
 
 
 def _apply_one(batch: ImportBatch, actor, item: _Row):
@@ -497,7 +504,7 @@ def import_run(*, batch_id: int) -> ImportBatch | None:
                 for start in range(0, len(planned), PREVIEW_CHUNK):
                     chunk = planned[start : start + PREVIEW_CHUNK]
                     with contextlib.suppress(_DryRun), transaction.atomic():
-                        _apply(batch, actor, chunk)
+                        _apply(batch, actor, chunk, write=False)
                         raise _DryRun
                     _progress(batch.pk, start + len(chunk))
                 _finish(batch, planned, ImportStatus.PREVIEWED)
@@ -520,7 +527,7 @@ def import_run(*, batch_id: int) -> ImportBatch | None:
 
 def _commit(batch: ImportBatch, actor, planned: list[_Row]) -> None:
     with transaction.atomic(durable=True):
-        _apply(batch, actor, planned)
+        _apply(batch, actor, planned, write=True)
         counts = _counts(planned)
         audit_record(
             actor=actor,
@@ -542,14 +549,17 @@ def _counts(planned: list[_Row]) -> dict[str, int]:
 
 def _finish(batch: ImportBatch, planned: list[_Row], status: str) -> None:
     ImportRowResult.objects.filter(batch_id=batch.pk).delete()
-    ImportRowResult.objects.bulk_create(
-        (
-            ImportRowResult(
-                batch_id=batch.pk, row_number=i.parsed.number, outcome=i.outcome, messages=i.messages
+    bulk_insert(
+        [
+            new_instance(
+                ImportRowResult,
+                batch_id=batch.pk,
+                row_number=i.parsed.number,
+                outcome=i.outcome,
+                messages=i.messages,
             )
             for i in planned
-        ),
-        batch_size=2000,
+        ]
     )
     now = timezone.now()
     ImportBatch.objects.filter(pk=batch.pk).update(

@@ -174,8 +174,9 @@ def test_a_failed_commit_leaves_nothing_behind(importer, monkeypatch):
 
     real = appliers.apply_people
 
-    def crash_midway(actor, rows):
-        real(actor, rows[:20])  # the first 20 people are written, then the server goes down
+    def crash_midway(actor, rows, *, write):
+        assert write
+        real(actor, rows[:20], write=write)  # the first 20 people are written, then the server goes down
         raise RuntimeError("the server went down")
 
     monkeypatch.setitem(appliers.BULK_APPLIERS, "people", crash_midway)
@@ -239,3 +240,30 @@ def test_roles_without_the_right_cannot_import(regions, agency):
         )
     assert type(refused.value).__name__ == "PermissionDenied"
     assert ImportBatch.objects.count() == 0
+
+
+def test_the_preview_promises_what_the_commit_does_and_writes_nothing(importer):
+    run(importer, "people", "a.csv", csv_bytes([["nama", "nik"], ["Siti Rahayu", NIK_SITI]]))
+    data = csv_bytes(
+        [
+            ["Nama", "NIK", "No HP", "Tempat lahir"],
+            ["Siti Rahayu", NIK_SITI, "0812 3456 7890", "Banjarmasin"],  # known NIK: an update
+            ["Budi Santoso", NIK_BUDI, "0813-5555-6666", ""],  # new
+            ["Rina", "", "12", ""],  # a phone that is no phone
+            ["Tono", "", "", ""],  # new, no NIK
+        ]
+    )
+    batch = services.import_upload(actor=importer, record_type="people", name="b.csv", data=data)
+    written = (Person.objects.count(), AuditEntry.objects.count(), ImportedRecord.objects.count())
+    batch = services.import_start(actor=importer, batch_id=batch.pk, commit=False)
+    assert (Person.objects.count(), AuditEntry.objects.count(), ImportedRecord.objects.count()) == written
+    promised = outcomes(batch)
+    assert [promised[n][0] for n in (2, 3, 4, 5)] == ["updated", "created", "rejected", "created"]
+    assert "telepon" in promised[4][1][0].lower()  # in Indonesian, naming the column
+    batch = services.import_start(actor=importer, batch_id=batch.pk, commit=True)
+    assert outcomes(batch) == promised
+    assert Person.objects.count() == 3
+    assert ImportedRecord.objects.filter(batch=batch).count() == 3
+    assert (
+        AuditEntry.objects.filter(object_type="people.person").count() == 4
+    )  # 2 created, 1 updated, 1 before

@@ -15,9 +15,11 @@ from sinergi.core.errors import ApplicationError
 from sinergi.people.models import Person, PersonPhone
 from sinergi.people.nik import nik_build
 from sinergi.people.services import (
+    HandleInput,
     NikMismatchWarning,
     PersonData,
     PhoneInput,
+    person_bulk_create_check,
     person_bulk_create_in_transaction,
     person_create,
 )
@@ -86,3 +88,73 @@ def test_a_role_that_may_not_record_people_is_refused_for_all(analyst, regions):
     with pytest.raises(ApplicationError):
         _bulk(analyst, [_person(1)])
     assert Person.objects.count() == 0
+
+
+def _refusals(results) -> list:
+    return [
+        (type(r).__name__, sorted(getattr(r, "message_dict", None) or getattr(r, "fields", None) or {}))
+        if isinstance(r, Exception)
+        else None
+        for r in results
+    ]
+
+
+def test_the_check_answers_what_the_create_then_does_and_writes_nothing(case_worker, regions):
+    person_create(actor=case_worker, data=_person(0, nik=NIK_WOMAN_1990))
+    items = [
+        _person(1),
+        _person(2, nik=NIK_WOMAN_1990),
+        _person(3, full_name=""),
+        _person(4, birth_date=date(1991, 5, 5)),
+        _person(5, phones=[PhoneInput("12")]),
+        _person(6),
+        _person(7, nik=nik_build("637101", date(1990, 1, 10), "F", 106)),  # the NIK of item 6
+    ]
+    entries = AuditEntry.objects.count()
+    checked = person_bulk_create_check(actor=case_worker, items=items)
+    assert Person.objects.count() == 1 and AuditEntry.objects.count() == entries
+    created = _bulk(case_worker, items)
+    assert _refusals(checked) == _refusals(created)
+    assert [r is None for r in checked] == [isinstance(r, Person) for r in created]
+    assert [r is None for r in checked] == [True, False, False, False, False, True, False]
+
+
+def test_people_written_in_bulk_pass_the_models_own_validation(case_worker, regions):
+    """The bulk create runs no full_clean(): _validate() must hold every rule of the model's fields, so people
+    at the limits of every field, once written and read back, are valid models."""
+    longest = _person(
+        1,
+        full_name="A" * 200,
+        aliases=[f"Alias {n} " + "b" * 180 for n in range(20)],
+        birth_place="Martapura " * 12,
+        passport_number="C" + "1" * 19,
+        nationality="MY",
+        address_detail="Jl. " + "x" * 500,
+        phones=[PhoneInput(f"0812-3456-{7100 + n}", label="L" * 60) for n in range(10)],
+        handles=[HandleInput(platform="facebook", handle="h" * 200)],
+    )
+    results = _bulk(case_worker, [longest, _person(2, sex="", birth_date=None, nik="", phones=[])])
+    assert all(isinstance(r, Person) for r in results), results
+    for person in Person.objects.filter(pk__in=[r.pk for r in results]):
+        person.full_clean()
+        for phone in person.phones.all():
+            phone.full_clean()
+        for handle in person.handles.all():
+            handle.full_clean()
+    stored = Person.objects.get(pk=results[0].pk)
+    assert stored.passport_number == "C" + "1" * 19 and stored.nik == _person(1).nik  # decrypted back
+    assert len(stored.aliases) == 20 and stored.phones.count() == 10
+
+
+def test_the_audit_entry_names_the_same_fields_as_a_single_create(case_worker, regions):
+    data = {
+        "full_name": "Dewi Lestari",
+        "birth_place": "Banjarmasin",
+        "nationality": "ID",
+        "passport_number": "C1234567",
+        "handles": [HandleInput(platform="facebook", handle="dewi.l")],
+    }
+    single = person_create(actor=case_worker, data=_person(1, **data))
+    (bulk,) = _bulk(case_worker, [_person(2, **data)])
+    changes = dict(AuditEntry.objects.filter(object_type="people.person").values_list("object_id", "changes"))
+    assert changes[str(bulk.pk)] == changes[str(single.pk)]
