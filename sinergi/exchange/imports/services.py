@@ -548,19 +548,7 @@ def _counts(planned: list[_Row]) -> dict[str, int]:
 
 
 def _finish(batch: ImportBatch, planned: list[_Row], status: str) -> None:
-    ImportRowResult.objects.filter(batch_id=batch.pk).delete()
-    bulk_insert(
-        [
-            new_instance(
-                ImportRowResult,
-                batch_id=batch.pk,
-                row_number=i.parsed.number,
-                outcome=i.outcome,
-                messages=i.messages,
-            )
-            for i in planned
-        ]
-    )
+    _store_row_results(batch, planned)
     now = timezone.now()
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=status,
@@ -569,6 +557,30 @@ def _finish(batch: ImportBatch, planned: list[_Row], status: str) -> None:
         done_rows=len(planned),
         heartbeat_at=now,
         **({"committed_at": now} if status == ImportStatus.COMMITTED else {}),
+    )
+
+
+def _store_row_results(batch: ImportBatch, planned: list[_Row]) -> None:
+    """Replaces the batch's row results by `planned`'s, writing only the rows that differ: the commit of a file
+    mostly confirms its preview, and rewriting 100,000 identical rows cost a fifth of the commit."""
+    wanted = {i.parsed.number: (i.outcome, list(map(str, i.messages))) for i in planned}
+    stored = {
+        number: (outcome, messages)
+        for number, outcome, messages in ImportRowResult.objects.filter(batch_id=batch.pk).values_list(
+            "row_number", "outcome", "messages"
+        )
+    }
+    stale = sorted(number for number, result in stored.items() if wanted.get(number) != result)
+    for start in range(0, len(stale), 1000):
+        ImportRowResult.objects.filter(batch_id=batch.pk, row_number__in=stale[start : start + 1000]).delete()
+    bulk_insert(
+        [
+            new_instance(
+                ImportRowResult, batch_id=batch.pk, row_number=number, outcome=outcome, messages=messages
+            )
+            for number, (outcome, messages) in wanted.items()
+            if stored.get(number) != (outcome, messages)
+        ]
     )
 
 

@@ -261,9 +261,22 @@ def test_the_preview_promises_what_the_commit_does_and_writes_nothing(importer):
     assert [promised[n][0] for n in (2, 3, 4, 5)] == ["updated", "created", "rejected", "created"]
     assert "telepon" in promised[4][1][0].lower()  # in Indonesian, naming the column
     batch = services.import_start(actor=importer, batch_id=batch.pk, commit=True)
-    assert outcomes(batch) == promised
+    assert outcomes(batch) == promised and batch.row_results.count() == 4
     assert Person.objects.count() == 3
     assert ImportedRecord.objects.filter(batch=batch).count() == 3
     assert (
         AuditEntry.objects.filter(object_type="people.person").count() == 4
     )  # 2 created, 1 updated, 1 before
+
+
+def test_a_second_preview_replaces_the_row_results_of_the_first(importer):
+    data = csv_bytes([["Nama", "No HP"], ["Rina", "12"], ["Tono", "0813-5555-6666"], ["Dewi", ""]])
+    batch = services.import_upload(actor=importer, record_type="people", name="a.csv", data=data)
+    batch = services.import_start(actor=importer, batch_id=batch.pk, commit=False)
+    assert [o for o, _m in outcomes(batch).values()] == ["rejected", "created", "created"]
+    services.import_mapping_set(actor=importer, batch_id=batch.pk, mapping={0: "nama_lengkap"})  # no phones
+    batch = services.import_start(actor=importer, batch_id=batch.pk, commit=False)
+    assert outcomes(batch) == {2: ("created", []), 3: ("created", []), 4: ("created", [])}
+    assert batch.row_results.count() == 3
+    batch = services.import_start(actor=importer, batch_id=batch.pk, commit=True)
+    assert batch.row_results.count() == 3 and Person.objects.count() == 3
