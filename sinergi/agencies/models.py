@@ -198,6 +198,11 @@ class ApiToken(models.Model):
         max_length=12, db_index=True, help_text="First characters, to recognise a token."
     )
     key_hash = models.CharField(max_length=64, unique=True)
+    credential_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="A keyed hash of the owner's password hash and second factor when the token was made.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
     no_expiry_reason = models.CharField(

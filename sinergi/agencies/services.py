@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -741,6 +742,33 @@ def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+def api_token_credential_fingerprint(user: User, *, secret: str | None = None) -> str:
+    """A keyed hash of what `user` signs in with: their password hash (salted anew by every change, however it
+    is made: profile, reset, Django's admin, `manage.py changepassword`) and their second factor's secret.
+
+    A token carries the value of its creation and stops when the user's differs, so no path that changes a
+    credential has to remember to revoke tokens. Keyed (SECRET_KEY), so the stored value reveals nothing
+    about the password hash; the migration that added it fills it in for the tokens that existed.
+    """
+    return salted_hmac(
+        "sinergi.agencies.api-token-credential",
+        f"{user.pk}\0{user.password}\0{user.totp_secret}",
+        secret=secret,
+        algorithm="sha256",
+    ).hexdigest()
+
+
+def _api_token_credential_holds(token: ApiToken) -> bool:
+    # SECRET_KEY_FALLBACKS as for sessions: rotating the key does not end every token at once.
+    secrets_in_use = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return bool(token.credential_fingerprint) and any(
+        hmac.compare_digest(
+            token.credential_fingerprint, api_token_credential_fingerprint(token.user, secret=s)
+        )
+        for s in secrets_in_use
+    )
+
+
 def _api_token_expiry(
     *, actor: User | None, user: User, expires_at: datetime | None, no_expiry_reason: str
 ) -> datetime | None:
@@ -823,6 +851,7 @@ def api_token_create(
         name=name,
         prefix=raw[:12],
         key_hash=_hash_token(raw),
+        credential_fingerprint=api_token_credential_fingerprint(user),
         expires_at=expires_at,
         no_expiry_reason=no_expiry_reason,
         scopes=scopes,
@@ -876,6 +905,8 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
 def api_token_authenticate(*, raw: str) -> tuple[User | None, ApiToken | None]:
     token = ApiToken.objects.select_related("user", "user__agency").filter(key_hash=_hash_token(raw)).first()
     if token is None or not token.is_valid or not token.user.is_active:
+        return None, None
+    if not _api_token_credential_holds(token):
         return None, None
     if token.user.agency is not None and not token.user.agency.is_active:
         return None, None

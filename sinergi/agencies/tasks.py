@@ -4,27 +4,29 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import override
-from django_tasks import task
+from django_tasks import TaskContext, task
+
+from sinergi.core.mail import mail_send_once
 
 
-@task()
-def send_password_reset_email(user_id: int, domain: str, use_https: bool) -> bool:
-    """E-mails one staff member the link to choose a new password.
+@task(takes_context=True)
+def send_password_reset_email(context: TaskContext, user_id: int, domain: str, use_https: bool) -> bool:
+    """E-mails one staff member the link to choose a new password, once per request for it.
 
     The token is made here, in the worker, so that it is never stored in the task queue; the request that
-    asked for it answered at once and in the same time whether or not the address has an account.
+    asked for it answered at once and in the same time whether or not the address has an account. The mail is
+    keyed by this task's result id, which a re-run after a killed worker keeps: it is not sent twice.
     """
     from sinergi.agencies.forms import PasswordResetForm
 
     user = PasswordResetForm.reachable_users().filter(pk=user_id).first()
     if user is None or not user.email:
         return False
-    context = {
+    mail_context = {
         "email": user.email,
         "domain": domain,
         "site_name": domain,
@@ -34,17 +36,21 @@ def send_password_reset_email(user_id: int, domain: str, use_https: bool) -> boo
         "protocol": "https" if use_https else "http",
     }
     with override(user.preferred_language or settings.LANGUAGE_CODE):
-        subject = "".join(render_to_string("agencies/email/password_reset_subject.txt", context).splitlines())
-        body = render_to_string("agencies/email/password_reset.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False)
-    return True
+        subject = "".join(
+            render_to_string("agencies/email/password_reset_subject.txt", mail_context).splitlines()
+        )
+        body = render_to_string("agencies/email/password_reset.txt", mail_context)
+    return mail_send_once(
+        key=f"password-reset:{context.task_result.id}", subject=subject, body=body, to=[user.email]
+    )
 
 
 @task()
 def send_unlock_email(user_id: int, base_url: str) -> bool:
     """E-mails the owner of a just-locked account the link that lifts the lock (made here, never queued).
 
-    A second run for the same lock sends the same link again, which is harmless: it still lifts only that lock.
+    One mail per lock, keyed by the user and the lock's end: a re-run of the task (killed worker) or a second
+    task for the same lock sends nothing more; a later, longer lock gets its own mail.
     """
     from django.urls import reverse
 
@@ -59,5 +65,6 @@ def send_unlock_email(user_id: int, base_url: str) -> bool:
     with override(user.preferred_language or settings.LANGUAGE_CODE):
         subject = "".join(render_to_string("agencies/email/unlock_subject.txt", context).splitlines())
         body = render_to_string("agencies/email/unlock.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False)
-    return True
+    return mail_send_once(
+        key=f"unlock:{user.pk}:{user.locked_until.isoformat()}", subject=subject, body=body, to=[user.email]
+    )

@@ -29,3 +29,16 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"worker {self.worker_id} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class MailHandOff(models.Model):
+    """One e-mail a background task sends at most once (sinergi/core/mail.py). `key` names the job by ids only
+    (e.g. the task's result id, or a lock's user and end), never an address; `sent_at` is set once the mail
+    server took the message."""
+
+    key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -65,7 +65,7 @@ def expired_leases_requeue(*, now=None) -> dict[str, int]:
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    from sinergi.core.models import WorkerHeartbeat
+    from sinergi.core.models import MailHandOff, WorkerHeartbeat
 
     now = now or timezone.now()
     alive = set(
@@ -91,6 +91,8 @@ def expired_leases_requeue(*, now=None) -> dict[str, int]:
         )
         logger.warning("task %s queued again: its worker stopped beating", result.pk)
     WorkerHeartbeat.objects.filter(beat_at__lt=now - timedelta(days=1)).delete()
+    # A task runs again within minutes of its worker's death: a week of sent-mail keys is plenty.
+    MailHandOff.objects.filter(created_at__lt=now - timedelta(days=7)).delete()
     return {"requeued": requeued, "failed": failed}
 
 

@@ -1,7 +1,10 @@
 """Issue 14 points 1 and 2: tokens expire and die with the credentials behind them; brute force is slowed per
 client, locks grow instead of lasting for good, and the real owner can lift a lock with the e-mailed link."""
 
+import io
 import re
+from smtplib import SMTPException
+from unittest import mock
 
 import pyotp
 import pytest
@@ -9,13 +12,18 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from sinergi.agencies import services
 from sinergi.agencies.choices import Role
 from sinergi.agencies.models import ApiToken, User
+from sinergi.agencies.tasks import send_password_reset_email, send_unlock_email
 from sinergi.audit.models import AuditEntry
 from sinergi.core.errors import ApplicationError
+from sinergi.core.models import MailHandOff
 from sinergi.core.testing.factories import SystemUserFactory, UserFactory, enrol_totp
+from sinergi.core.testing.tasks import DB_TASKS, claimed_by_a_dead_worker, run_worker
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Sinergi-test-pass-1"
@@ -129,6 +137,79 @@ def test_a_2fa_reset_and_disabling_end_the_users_tokens(client, case_worker, age
     assert reasons == {"two_factor_reset", "account_disabled"}
 
 
+def test_a_password_set_outside_the_services_ends_the_token_too(client, case_worker, monkeypatch):
+    """Django admin's form, `manage.py changepassword` and a shell's set_password() revoke nothing: the
+    token stops because its credential fingerprint no longer matches (checked at authentication)."""
+    from django.contrib.auth.forms import AdminPasswordChangeForm
+    from django.contrib.auth.management.commands import changepassword
+    from django.core.management import call_command
+
+    _admin_token, admin_raw = services.api_token_create(user=case_worker, name="admin")
+    _command_token, command_raw = services.api_token_create(user=case_worker, name="command")
+    _shell_token, shell_raw = services.api_token_create(user=case_worker, name="shell")
+    assert me(client, admin_raw) == me(client, command_raw) == me(client, shell_raw) == 200
+
+    form = AdminPasswordChangeForm(
+        case_worker, {"password1": "Admin-chosen-pass-3", "password2": "Admin-chosen-pass-3"}
+    )
+    assert form.is_valid(), form.errors
+    form.save()
+    assert me(client, admin_raw) == 401
+
+    # Django's command asks twice through getpass; the second token was made after the admin's change.
+    _command_token, command_raw = services.api_token_create(user=case_worker, name="command")
+    assert me(client, command_raw) == 200
+    monkeypatch.setattr(changepassword.getpass, "getpass", lambda prompt="": "Command-chosen-pass-4")
+    call_command("changepassword", case_worker.username, stdout=io.StringIO())
+    assert me(client, command_raw) == 401
+
+    _shell_token, shell_raw = services.api_token_create(user=case_worker, name="shell")
+    user = User.objects.get(pk=case_worker.pk)
+    user.set_password("Command-chosen-pass-4")  # the same password again: a new salt, a new hash
+    user.save(update_fields=["password"])
+    assert me(client, shell_raw) == 401
+    assert not ApiToken.objects.filter(user=case_worker).exclude(revoked_because="").exists()
+
+
+def test_a_second_factor_removed_outside_the_services_ends_the_token(client, case_worker):
+    enrol_totp(case_worker)
+    _token, raw = services.api_token_create(user=case_worker, name="t")
+    assert me(client, raw) == 200
+    User.objects.filter(pk=case_worker.pk).update(totp_secret="", totp_confirmed_at=None)
+    assert me(client, raw) == 401
+
+
+def test_a_disabled_account_s_token_stops_even_when_disabled_directly(client, case_worker):
+    _token, raw = services.api_token_create(user=case_worker, name="t")
+    User.objects.filter(pk=case_worker.pk).update(is_active=False)
+    assert me(client, raw) == 401
+
+
+def test_the_fingerprint_is_keyed_and_survives_a_key_rotation_with_fallback(client, case_worker, settings):
+    token, raw = services.api_token_create(user=case_worker, name="t")
+    assert case_worker.password not in token.credential_fingerprint
+    assert len(token.credential_fingerprint) == 64
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY = "rotated-" + old_key
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    assert me(client, raw) == 200
+    settings.SECRET_KEY_FALLBACKS = []
+    assert me(client, raw) == 401
+
+
+def test_the_migration_fingerprints_the_tokens_that_existed(client, case_worker):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("sinergi.agencies.migrations.0006_token_credential_fingerprint")
+    _token, raw = services.api_token_create(user=case_worker, name="old")
+    ApiToken.objects.update(credential_fingerprint="")
+    assert me(client, raw) == 401  # a token without a fingerprint is refused
+    migration.fingerprint_live_tokens(apps, None)
+    assert me(client, raw) == 200
+
+
 def test_another_users_otp_does_not_make_a_token(case_worker, agency):
     colleague = UserFactory(username="colleague", agency=agency, roles=[Role.CASE_WORKER])
     enrol_totp(case_worker)
@@ -218,3 +299,64 @@ def test_a_forged_or_junk_unlock_link_changes_nothing(client, case_worker):
     for token in ("x1", "W3sidSI6IDF9XQ:1abc:zzz"):
         assert client.post(reverse("accounts:unlock", args=[token])).status_code == 400
     assert User.objects.get(pk=case_worker.pk).is_locked
+
+
+# --- reset and unlock mails are sent once however often their task runs ------------------------------------
+
+
+@pytest.fixture
+def db_tasks(settings):
+    settings.TASKS = DB_TASKS
+
+
+def _run_twice(result_id) -> None:
+    """Runs the queued task, then again as after a worker killed between the hand-off and recording success."""
+    run_worker()
+    assert DBTaskResult.objects.get(pk=result_id).status == TaskResultStatus.SUCCESSFUL
+    claimed_by_a_dead_worker(result_id)
+    run_worker()
+    stored = DBTaskResult.objects.get(pk=result_id)
+    assert stored.status == TaskResultStatus.SUCCESSFUL and stored.worker_ids[-1] == "w-new"
+    assert stored.return_value is False  # the re-run found the mail handed off already
+
+
+def test_a_reset_mail_is_not_sent_twice_when_its_task_runs_again(db_tasks, case_worker):
+    result = send_password_reset_email.enqueue(user_id=case_worker.pk, domain="testserver", use_https=False)
+    _run_twice(result.id)
+    assert len(mail.outbox) == 1 and "/accounts/password/reset/" in mail.outbox[0].body
+    # A second request for a reset is a second job: it gets its own mail.
+    send_password_reset_email.enqueue(user_id=case_worker.pk, domain="testserver", use_https=False)
+    run_worker()
+    assert len(mail.outbox) == 2
+
+
+def test_an_unlock_mail_is_sent_once_per_lock(db_tasks, case_worker):
+    User.objects.filter(pk=case_worker.pk).update(
+        locked_until=timezone.now() + timezone.timedelta(minutes=15)
+    )
+    result = send_unlock_email.enqueue(user_id=case_worker.pk, base_url="http://testserver")
+    _run_twice(result.id)
+    # The same lock queued twice (two failed attempts racing) still makes one mail.
+    send_unlock_email.enqueue(user_id=case_worker.pk, base_url="http://testserver")
+    run_worker()
+    assert len(mail.outbox) == 1 and "/accounts/unlock/" in mail.outbox[0].body
+    # A new, longer lock is a new mail.
+    User.objects.filter(pk=case_worker.pk).update(
+        locked_until=timezone.now() + timezone.timedelta(minutes=30)
+    )
+    send_unlock_email.enqueue(user_id=case_worker.pk, base_url="http://testserver")
+    run_worker()
+    assert len(mail.outbox) == 2
+
+
+def test_a_mail_not_handed_off_is_sent_by_the_re_run(db_tasks, case_worker):
+
+    result = send_password_reset_email.enqueue(user_id=case_worker.pk, domain="testserver", use_https=False)
+    with mock.patch("sinergi.core.mail.send_mail", side_effect=SMTPException("relay down")):
+        run_worker()
+    assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.FAILED
+    assert MailHandOff.objects.get().sent_at is None  # not marked: still to be sent
+    claimed_by_a_dead_worker(result.id)
+    run_worker()
+    assert len(mail.outbox) == 1 and MailHandOff.objects.get().sent_at is not None
+    assert case_worker.email not in MailHandOff.objects.get().key

@@ -16,11 +16,10 @@ from sinergi.cases.choices import NotificationKind
 from sinergi.cases.models import Notification
 from sinergi.cases.tasks import send_notification_emails
 from sinergi.core import worker as worker_module
+from sinergi.core.testing.tasks import DB_TASKS, claimed_by_a_dead_worker, run_worker
 from sinergi.core.worker import ResilientWorker, expired_leases_requeue, heartbeat
 
 pytestmark = pytest.mark.django_db
-
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "bulk"]}}
 
 
 @pytest.fixture
@@ -33,37 +32,6 @@ def notifications(user, count=2) -> list[int]:
         Notification.objects.create(recipient=user, kind=NotificationKind.REFERRAL, message=f"Rujukan {n}").pk
         for n in range(count)
     ]
-
-
-def run_worker(queue="default", **kwargs) -> ResilientWorker:
-    worker = ResilientWorker(
-        queue_names=[queue],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id=kwargs.pop("worker_id", "w-new"),
-        excluded_queue_names=[],
-        beat_in_background=False,  # the test database lives in this thread only
-    )
-    # The test database lives inside this test's transaction: on PostgreSQL, the worker's closing of old or broken
-    # connections would end that transaction and leave it retrying on a closed connection for ever.
-    with (
-        mock.patch.object(worker_module, "HEARTBEAT_SECONDS", 0),
-        mock.patch.object(worker_module, "close_old_connections", lambda: None),
-        mock.patch.object(worker_module.connections, "close_all", lambda: None),
-    ):
-        worker.run()
-    return worker
-
-
-def claimed_by_a_dead_worker(result_id, *, attempts=1) -> None:
-    DBTaskResult.objects.filter(pk=result_id).update(
-        status=TaskResultStatus.RUNNING,
-        started_at=timezone.now() - timedelta(minutes=5),
-        worker_ids=[f"dead-{n}" for n in range(attempts)],
-    )
 
 
 def test_a_task_left_running_by_a_killed_worker_runs_again_and_sends_each_mail_once(db_tasks, case_worker):
