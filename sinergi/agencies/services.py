@@ -742,7 +742,7 @@ def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def api_token_credential_fingerprint(user: User, *, secret: str | None = None) -> str:
+def api_token_credential_fingerprint(user: User, *, secret: str | bytes | None = None) -> str:
     """A keyed hash of what `user` signs in with: their password hash (salted anew by every change, however it
     is made: profile, reset, Django's admin, `manage.py changepassword`) and their second factor's secret.
 

@@ -66,11 +66,15 @@ def post_upload(*, actor: User, name: str, data: bytes) -> PostBatch:
 def post_upload_process(*, batch_id: int) -> PostBatch | None:
     """The worker's half of an upload: screens the queued file and stores all its posts, or none.
 
-    Safe to run twice: only a batch still waiting is claimed. The file is removed once handled either way (the
-    posts are in the database, or were refused); a refusal is kept on the batch for the user to read.
+    Safe to run twice: a batch is claimed while it still has its file, i.e. waiting, or left "running" by a
+    worker killed midway (core/worker.py runs the task again once that worker's lease has expired). The store
+    is one transaction, so such a batch has nothing written yet; a finished one (stored or refused) has lost
+    its file and is left alone. The file is removed once handled either way; a refusal is kept on the batch.
     """
-    claimed = PostBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
-        status=BatchStatus.RUNNING
+    claimed = (
+        PostBatch.objects.filter(pk=batch_id, status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING])
+        .exclude(upload="")
+        .update(status=BatchStatus.RUNNING)
     )
     batch = PostBatch.objects.select_related("created_by").filter(pk=batch_id).first()
     if not claimed or batch is None:

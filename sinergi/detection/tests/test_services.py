@@ -255,6 +255,17 @@ def test_an_upload_waits_for_the_worker_which_stores_it_once(analyst):
     assert again.status == BatchStatus.DONE and ScreenedPost.objects.count() == 2
 
 
+def test_an_upload_left_running_by_a_killed_worker_is_stored_by_the_re_run(analyst):
+    batch = services.post_upload(
+        actor=analyst, name="posts.jsonl", data=jsonl({"text": RISKY}, {"text": SAFE})
+    )
+    # What a worker killed in the middle leaves: the batch claimed, nothing stored (one transaction).
+    PostBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING)
+    done = services.post_upload_process(batch_id=batch.pk)
+    assert done.status == BatchStatus.DONE and done.stored_count == 2 and not done.upload
+    assert ScreenedPost.objects.count() == 2
+
+
 def test_an_upload_the_worker_cannot_store_fails_whole_and_says_why(analyst):
     batch = services.post_upload(
         actor=analyst, name="posts.jsonl", data=jsonl({"text": RISKY}, {"text": SAFE})
