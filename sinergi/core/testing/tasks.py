@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from datetime import timedelta
+from pathlib import Path
 from unittest import mock
 
+from django.core.mail.backends.filebased import EmailBackend as FileBackend
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -45,3 +49,21 @@ def claimed_by_a_dead_worker(result_id, *, attempts=1) -> None:
         started_at=timezone.now() - timedelta(minutes=5),
         worker_ids=[f"dead-{n}" for n in range(attempts)],
     )
+
+
+class HangingFileBackend(FileBackend):
+    """The file e-mail backend of a worker run in a subprocess by a test, which hangs on the message after the
+    first `SINERGI_TEST_MAIL_HANG_AFTER` (as a mail server that stops answering) after saying so in a file
+    `hanging`, so that the test kills the worker in the middle of its task at a known point."""
+
+    delivered = 0
+
+    def send_messages(self, email_messages):
+        hang_after = int(os.environ.get("SINERGI_TEST_MAIL_HANG_AFTER", "0") or 0)
+        for message in email_messages:
+            if hang_after and HangingFileBackend.delivered >= hang_after:
+                (Path(self.file_path) / "hanging").write_text("waiting to be killed\n")
+                threading.Event().wait()
+            super().send_messages([message])
+            HangingFileBackend.delivered += 1
+        return len(email_messages)
