@@ -1,7 +1,11 @@
 """The landing page for signed-in staff, the pages of modules still to come, and the error pages."""
 
+import sys
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseServerError
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
@@ -75,7 +79,28 @@ def csrf_failure(request, reason=""):
 
 
 def server_error(request):
+    # Django calls this inside the `except` of the failed request. A database that is down or restarting is
+    # not a bug: the client gets 503 with Retry-After, as when the server sheds load (core/shedding.py).
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return _database_unavailable(request)
     if _is_api(request):
         return json_error_response("server_error", 500)
     # Rendered without the request's context processors: the error may have come from the database.
     return HttpResponseServerError(loader.get_template("core/error_500.html").render())
+
+
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def _database_unavailable(request) -> HttpResponse:
+    if _is_api(request):
+        response: HttpResponse = json_error_response("service_unavailable", 503)
+    else:
+        response = HttpResponse(
+            str(_("Sinergi is briefly unavailable. Please try again in a few seconds.")),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    response["Retry-After"] = str(settings.SINERGI_SHED_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response

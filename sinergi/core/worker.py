@@ -80,16 +80,18 @@ def expired_leases_requeue(*, now=None) -> dict[str, int]:
     for result in stale:
         if result.worker_ids and result.worker_ids[-1] in alive:
             continue
-        if len(result.worker_ids) >= MAX_ATTEMPTS:
-            failed += DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
-                status=TaskResultStatus.FAILED, finished_at=now
-            )
-            logger.error("task %s failed: its worker died %s times", result.pk, len(result.worker_ids))
-            continue
-        requeued += DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
-            status=TaskResultStatus.READY
+        # Conditional on the row still being what was read: another worker's sweep may have been first.
+        still_stale = DBTaskResult.objects.filter(
+            pk=result.pk, status=TaskResultStatus.RUNNING, worker_ids=result.worker_ids
         )
-        logger.warning("task %s queued again: its worker stopped beating", result.pk)
+        if len(result.worker_ids) >= MAX_ATTEMPTS:
+            if still_stale.update(status=TaskResultStatus.FAILED, finished_at=now):
+                failed += 1
+                logger.error("task %s failed: its worker died %s times", result.pk, len(result.worker_ids))
+            continue
+        if still_stale.update(status=TaskResultStatus.READY):
+            requeued += 1
+            logger.warning("task %s queued again: its worker stopped beating", result.pk)
     WorkerHeartbeat.objects.filter(beat_at__lt=now - timedelta(days=1)).delete()
     # A task runs again within minutes of its worker's death: a week of sent-mail keys is plenty.
     MailHandOff.objects.filter(created_at__lt=now - timedelta(days=7)).delete()

@@ -54,6 +54,7 @@ def default_message(code: str, **params) -> str:
             else _("Too many requests. Try again later.")
         ),
         "server_error": _("Something went wrong on the server. The error has been recorded."),
+        "service_unavailable": _("Sinergi is briefly unavailable. Please try again in a few seconds."),
         "bad_request": _("The request could not be understood."),
     }
     return messages.get(code, _("The request failed."))

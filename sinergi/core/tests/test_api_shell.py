@@ -132,6 +132,23 @@ def test_html_error_pages_are_translated_and_api_crash_is_json(client, signed_in
     assert html_crash.status_code == 500 and b"<html" in html_crash.content
 
 
+def test_a_database_outage_answers_503_with_retry_after_not_a_crash(rf):
+    from django.db import OperationalError
+
+    from sinergi.core.views import server_error
+
+    try:
+        raise OperationalError("connection to server failed: Connection refused")
+    except OperationalError:
+        # Django calls the handler inside the `except` of the failed request.
+        page = server_error(rf.get("/cases/", HTTP_ACCEPT_LANGUAGE="id"))
+        api = server_error(rf.get("/api/v1/cases/"))
+    assert page.status_code == 503 and page["Retry-After"]
+    assert "tidak tersedia sebentar" in page.content.decode()
+    assert api.status_code == 503 and b'"code": "service_unavailable"' in api.content
+    assert server_error(rf.get("/cases/")).status_code == 500  # any other failure stays a 500
+
+
 def test_stale_csrf_token_gets_a_friendly_page(case_worker):
     from django.test import Client
 
