@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/crash.py                  # about ten minutes on the 2-core machine
     .venv/bin/python bench/crash.py --seconds 90 --users 6
+    .venv/bin/python bench/crash.py --memory-only    # only the last part: memory around a 20,000-post upload
 
 What runs, all of it private to this script and removed afterwards:
 
@@ -741,6 +742,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=120, help="how long the clients write")
     parser.add_argument("--users", type=int, default=8)
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, cluster)")
+    parser.add_argument(
+        "--memory-only", action="store_true", help="only the bulk worker's memory and e-mail wait"
+    )
     parser.add_argument("--client", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
@@ -751,11 +755,12 @@ def main() -> None:
     try:
         plan = stack.start()
         _log(f"stack up in {root}: PostgreSQL :{PG_PORT}, gunicorn :{WEB_PORT}, workers {stack.worker_ids}")
-        events = _crash_phase(stack, plan, args.seconds)
-        _log("clients done; waiting for the queues to empty")
-        settle = _settle(600)
-        _say("crash_settle", f"{settle:.0f}", "s (until no task waits or runs)")
-        _check(stack, events)
+        if not args.memory_only:
+            events = _crash_phase(stack, plan, args.seconds)
+            _log("clients done; waiting for the queues to empty")
+            settle = _settle(900)
+            _say("crash_settle", f"{settle:.0f}", "s (until no task waits or runs)")
+            _check(stack, events)
         _memory_phase(stack, plan)
         _say("load_average", f"{os.getloadavg()[0]:.1f}", "(one minute, at the end; 2 cores)")
     finally:

@@ -205,6 +205,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sinergi <noreply@sinergi.loc
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "bulk"]}}
 # The queue of the long tasks; the demo (local settings) keeps them on "default", served by its one worker.
 SINERGI_BULK_QUEUE = env_str("SINERGI_BULK_QUEUE", "bulk")
+# Queues whose tasks the worker runs each in a forked process, so that their memory returns (core/worker.py).
+SINERGI_WORKER_ISOLATED_QUEUES = env_list("SINERGI_WORKER_ISOLATED_QUEUES", ["bulk"])
 # Load shedding (core/shedding.py): a request the proxy stamped more than this long ago gets 503 (0: never).
 SINERGI_SHED_AFTER_MS = env_int("SINERGI_SHED_AFTER_MS", 1000)
 SINERGI_SHED_RETRY_AFTER = env_int("SINERGI_SHED_RETRY_AFTER", 2)

@@ -12,8 +12,12 @@ What it adds to `db_worker` (issue 14 point 9):
   than `LEASE_SECONDS` (killed, machine lost) is put back in the queue by the next worker that looks, up to
   `MAX_ATTEMPTS` runs; after that it is marked failed. Tasks must therefore be idempotent: a re-run finishes the
   work without doing twice what was done.
-- **Memory is handed back** after each task (`gc.collect()` and glibc's `malloc_trim`), so a worker that
-  screened a 20,000-post upload does not keep hundreds of MiB afterwards.
+- **Memory is handed back** after each task (`gc.collect()` and glibc's `malloc_trim`). That is not enough
+  after a large task (Python keeps fragmented arenas: a worker that screened 20,000 posts kept ~370 MiB,
+  bench/crash.py), so the tasks of the queues in SINERGI_WORKER_ISOLATED_QUEUES (the bulk queue) run in a
+  forked child process, whose memory goes back to the system when it exits. The parent keeps beating meanwhile
+  (the lease holds), the child dies with its parent (a killed worker leaves no orphan still working), and a
+  child that dies by itself (out of memory) has its task queued again like a dead worker's.
 - Long work goes to its own queue (SINERGI_BULK_QUEUE, "bulk"; the demo keeps one queue) and its own worker,
   so it never holds e-mails behind it.
 """
@@ -24,6 +28,8 @@ import contextlib
 import ctypes
 import gc
 import logging
+import os
+import signal
 import threading
 import time
 from datetime import timedelta
@@ -40,6 +46,9 @@ MAX_ATTEMPTS = 3
 BACKOFF_MAX_SECONDS = 30
 
 _DATABASE_DOWN = (OperationalError, InterfaceError)
+# The exit status of a task's child process that lost the database (EX_TEMPFAIL).
+_CHILD_DATABASE_DOWN = 75
+_PR_SET_PDEATHSIG = 1
 
 
 def _release_memory() -> None:
@@ -101,9 +110,10 @@ def expired_leases_requeue(*, now=None) -> dict[str, int]:
 class ResilientWorker(Worker):
     """`db_worker`'s loop with a heartbeat, lease recovery, database back-off and memory release."""
 
-    def __init__(self, *, beat_in_background: bool = True, **kwargs):
+    def __init__(self, *, beat_in_background: bool = True, isolated_queues: tuple[str, ...] = (), **kwargs):
         super().__init__(**kwargs)
         self.beat_in_background = beat_in_background
+        self.isolated_queues = set(isolated_queues)
         self._stop_beating = threading.Event()
         self._last_sweep = 0.0
         # Tasks this worker claimed when the database went away mid-task: queued again once it is back.
@@ -156,12 +166,53 @@ class ResilientWorker(Worker):
 
     def run_task(self, db_task_result) -> None:
         try:
-            super().run_task(db_task_result)
+            if db_task_result.queue_name in self.isolated_queues:
+                self._run_in_child(db_task_result)
+            else:
+                super().run_task(db_task_result)
         except _DATABASE_DOWN:
             self._orphans.add(db_task_result.pk)
             raise
         finally:
             _release_memory()
+
+    def _run_in_child(self, db_task_result) -> None:
+        """Runs the task in a forked process (its memory is returned when it exits); waits for it."""
+        from django_tasks.base import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+
+        connections.close_all()  # a connection must never be shared across a fork: each side opens its own
+        pid = os.fork()
+        if pid == 0:  # the child
+            status = 0
+            try:
+                with contextlib.suppress(OSError, AttributeError):
+                    ctypes.CDLL("libc.so.6").prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the parent decides when to stop
+                super().run_task(db_task_result)
+            except _DATABASE_DOWN:
+                status = _CHILD_DATABASE_DOWN
+            except BaseException:
+                logger.exception("task %s: its process failed", db_task_result.pk)
+                status = 1
+            finally:
+                with contextlib.suppress(Exception):
+                    connections.close_all()
+                os._exit(status)
+        self._run_tasks += 1
+        _pid, wait_status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(wait_status)
+        if code == 0:
+            return
+        if code == _CHILD_DATABASE_DOWN:
+            raise OperationalError(f"task {db_task_result.pk}: its process lost the database")
+        # Killed (out of memory) or crashed before recording an outcome: like a dead worker's task.
+        logger.error("task %s: its process ended with %s; queued again", db_task_result.pk, code)
+        running = DBTaskResult.objects.filter(pk=db_task_result.pk, status=TaskResultStatus.RUNNING)
+        if len(db_task_result.worker_ids) >= MAX_ATTEMPTS:
+            running.update(status=TaskResultStatus.FAILED, finished_at=timezone.now())
+        else:
+            running.update(status=TaskResultStatus.READY)
 
     def run(self) -> None:
         logger.info("worker %s starting on queues %s", self.worker_id, ",".join(self.queue_names))

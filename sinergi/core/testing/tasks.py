@@ -53,16 +53,18 @@ def claimed_by_a_dead_worker(result_id, *, attempts=1) -> None:
 
 class HangingFileBackend(FileBackend):
     """The file e-mail backend of a worker run in a subprocess by a test, which hangs on the message after the
-    first `SINERGI_TEST_MAIL_HANG_AFTER` (as a mail server that stops answering) after saying so in a file
-    `hanging`, so that the test kills the worker in the middle of its task at a known point."""
+    first `SINERGI_TEST_MAIL_HANG_AFTER` (as a mail server that stops answering) after writing its process id
+    in a file `hanging`, so that the test kills the worker in the middle of its task at a known point. It hangs
+    once: the run after the kill goes through."""
 
     delivered = 0
 
     def send_messages(self, email_messages):
         hang_after = int(os.environ.get("SINERGI_TEST_MAIL_HANG_AFTER", "0") or 0)
         for message in email_messages:
-            if hang_after and HangingFileBackend.delivered >= hang_after:
-                (Path(self.file_path) / "hanging").write_text("waiting to be killed\n")
+            marker = Path(self.file_path) / "hanging"
+            if hang_after and HangingFileBackend.delivered >= hang_after and not marker.exists():
+                marker.write_text(str(os.getpid()))  # once: the run after the kill goes through
                 threading.Event().wait()
             super().send_messages([message])
             HangingFileBackend.delivered += 1

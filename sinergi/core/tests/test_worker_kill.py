@@ -69,7 +69,15 @@ def handed_over_database(tmp_path, settings):
     return hand_over, rows, update
 
 
-def start_worker(url: str, mail_dir: Path, worker_id: str, *, hang_after: int = 0, batch: bool = False):
+def start_worker(
+    url: str,
+    mail_dir: Path,
+    worker_id: str,
+    *,
+    hang_after: int = 0,
+    batch: bool = False,
+    queue: str = "default",
+):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "sinergi.core.testing.worker_settings",
@@ -79,6 +87,7 @@ def start_worker(url: str, mail_dir: Path, worker_id: str, *, hang_after: int = 
         "PYTHONPATH": str(ROOT),
     }
     command = [sys.executable, "manage.py", "worker", "--worker-id", worker_id, "--interval", "0.1"]
+    command += ["--queue-name", queue]
     command += ["--batch"] if batch else []
     return subprocess.Popen(  # noqa: S603 (this interpreter, manage.py and fixed arguments)
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
@@ -99,6 +108,30 @@ def mails(mail_dir: Path) -> list[str]:
             continue
         found += [m for m in path.read_text().split("\n" + "-" * 79 + "\n") if m.strip()]
     return found
+
+
+def wait_for_hang(process, mail_dir: Path) -> int:
+    """The id of the process that hangs on the second e-mail, once it does."""
+    deadline = time.monotonic() + 120  # a bound on a broken run, not the test's clock
+    while not (mail_dir / "hanging").exists() or not (mail_dir / "hanging").read_text():
+        assert process.poll() is None, process.stdout.read().decode()
+        assert time.monotonic() < deadline, "the worker never reached the second e-mail"
+        time.sleep(0.05)
+    return int((mail_dir / "hanging").read_text())
+
+
+def notifications(user) -> list[int]:
+    return [
+        Notification.objects.create(
+            recipient=user, kind=NotificationKind.REFERRAL, message=f"Pemberitahuan {n}"
+        ).pk
+        for n in range(3)
+    ]
+
+
+def each_sent_once(mail_dir: Path) -> bool:
+    sent = mails(mail_dir)
+    return sorted(n for m in sent for n in re.findall(r"\nPemberitahuan (\d)\n", m)) == ["0", "1", "2"]
 
 
 def test_a_worker_killed_mid_task_has_its_task_run_again_and_every_mail_sent_once(
@@ -151,3 +184,30 @@ def test_a_worker_killed_mid_task_has_its_task_run_again_and_every_mail_sent_onc
     sent = mails(mail_dir)
     # Each notification's message once, none twice, none lost.
     assert sorted(n for m in sent for n in re.findall(r"\nPemberitahuan (\d)\n", m)) == ["0", "1", "2"]
+
+
+def test_a_bulk_task_runs_in_a_child_process_whose_death_queues_it_again(
+    handed_over_database, tmp_path, case_worker, settings
+):
+    """The bulk queue's tasks run in a forked child (its memory returns when it exits): a child killed (as by
+    the out-of-memory killer) has its task queued again by its living parent, which runs it once more."""
+    from sinergi.cases.tasks import send_notification_emails
+
+    hand_over, rows, _update = handed_over_database
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    settings.TASKS = DB_TASKS
+    send_notification_emails.using(queue_name="bulk").enqueue(notification_ids=notifications(case_worker))
+    worker = start_worker(hand_over(), mail_dir, "parent", hang_after=1, batch=True, queue="bulk")
+    try:
+        child = wait_for_hang(worker, mail_dir)
+        assert child != worker.pid  # the task runs in another process
+        os.kill(child, signal.SIGKILL)
+        output, _ = worker.communicate(timeout=180)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert worker.returncode == 0, output.decode()
+    status, worker_ids = task_state(rows)
+    assert status == "SUCCESSFUL" and worker_ids == ["parent", "parent"]
+    assert each_sent_once(mail_dir)

@@ -1,5 +1,6 @@
 """`manage.py worker`: the background worker (django-tasks' `db_worker` options), resilient (core/worker.py)."""
 
+from django.conf import settings
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from sinergi.core.worker import ResilientWorker
@@ -30,6 +31,7 @@ class Command(DbWorkerCommand):
         queue_names = queue_name.split(",")
         excluded = exclude_queues.split(",") if exclude_queues else []
         worker = ResilientWorker(
+            isolated_queues=tuple(settings.SINERGI_WORKER_ISOLATED_QUEUES),
             queue_names=queue_names,
             interval=interval,
             batch=batch,
