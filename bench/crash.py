@@ -495,7 +495,7 @@ def _crash_phase(stack: Stack, plan: dict, seconds: int) -> dict:
         time.sleep(max(0.0, started + offset - time.monotonic()))
 
     # 1. The bulk worker, killed while it screens 20,000 posts; the service manager starts another.
-    big = _analyst_upload(plan, "crash-big", BIG_UPLOAD)
+    big = _analyst_upload(plan, "crash-big", plan["big_posts"])
     _wait(lambda: _batch_status(big) == "running", 300, "the big upload to start")
     time.sleep(3)
     events["bulk_killed"] = stack.worker_kill("bulk")
@@ -635,7 +635,7 @@ def _check(stack: Stack, events: dict) -> None:
         and events["bulk_killed"] in task.worker_ids
         and task.worker_ids[-1] != events["bulk_killed"]
         and big.status == "done"
-        and ScreenedPost.objects.filter(batch=big).count() == big.total_count == BIG_UPLOAD
+        and ScreenedPost.objects.filter(batch=big).count() == big.total_count
     )
     _say(
         "crash_task_rerun",
@@ -755,13 +755,15 @@ def main() -> None:
     try:
         plan = stack.start()
         _log(f"stack up in {root}: PostgreSQL :{PG_PORT}, gunicorn :{WEB_PORT}, workers {stack.worker_ids}")
+        plan["big_posts"] = args.big_posts
         if not args.memory_only:
             events = _crash_phase(stack, plan, args.seconds)
             _log("clients done; waiting for the queues to empty")
             settle = _settle(900)
             _say("crash_settle", f"{settle:.0f}", "s (until no task waits or runs)")
             _check(stack, events)
-        _memory_phase(stack, plan)
+        if not args.no_memory:
+            _memory_phase(stack, plan)
         _say("load_average", f"{os.getloadavg()[0]:.1f}", "(one minute, at the end; 2 cores)")
     finally:
         stack.stop()
