@@ -33,9 +33,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Self, TypeVar
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from sinergi.agencies.choices import Role
@@ -693,7 +693,7 @@ class RestrictedQuerySetMixin:
 
     scope_kind: Kind
 
-    def restrict(self, user: Any, action: str = "view") -> Any:
+    def restrict(self, user: Any, action: str = "view") -> Self:
         query = scope_q(self.scope_kind, user, action)
         if query is None:
             return self.none()  # type: ignore[attr-defined]
@@ -757,7 +757,10 @@ def access_party_by_id(user: Any, party_id: Any, *, action: str = "view") -> Any
 # --- one redaction for pages and API ----------------------------------------------------------------------
 
 
-def with_reader_details(user: Any, cases: Any) -> Any:
+_Cases = TypeVar("_Cases", bound=QuerySet[Any])
+
+
+def with_reader_details(user: Any, cases: _Cases) -> _Cases:
     """Annotates each case of a list with whether the reader's agency leads it or holds an accepted referral:
     what `case_groups` needs to redact a list row without a query per row."""
     from django.db.models import BooleanField, Exists, OuterRef, Value, When

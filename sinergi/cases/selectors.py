@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -12,13 +13,13 @@ from typing import Any
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Choices, Exists, F, Field, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sinergi.agencies.choices import AgencyType, Role
-from sinergi.agencies.models import Agency
+from sinergi.agencies.models import Agency, User
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.cases import access, policy
@@ -79,7 +80,7 @@ def _overdue_q(now: datetime) -> Q:
     return Q(status=CaseStatus.OPEN) & (Q(stage_due_at__lt=now) | Exists(late_referral) | Exists(late_task))
 
 
-def _parse_date(value) -> date | None:
+def _parse_date(value: object) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, date):
@@ -90,7 +91,7 @@ def _parse_date(value) -> date | None:
         return None
 
 
-def case_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
+def case_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
     """The cases the user may see, newest report first, narrowed by `filters`:
     stage, legal_stage, status, lead_agency (id), origin_region (code; includes the regions below it),
     destination_country, exploitation_type, recruitment_channel, recruitment_app, visa_type, channel,
@@ -98,7 +99,7 @@ def case_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
     Unknown or malformed values are ignored rather than failing the page."""
     filters = filters or {}
     # List rows never show the narrative, and the search vector is only for the database: neither is fetched.
-    qs = access.with_reader_details(
+    qs: QuerySet[Case] = access.with_reader_details(
         user,
         Case.objects.restrict(user, "view").select_related(*LIST_RELATED).defer("narrative", "search_vector"),
     )
@@ -149,7 +150,7 @@ def _json_list_contains(field: str, code: str) -> Q:
     return Q(**{f"{field}__icontains": f'"{code}"'})
 
 
-def _investigation_visible_q(user) -> Q:
+def _investigation_visible_q(user: User) -> Q:
     lead = Q(lead_agency_id=user.agency_id)
     if user.agency and user.agency.type in access.INVESTIGATION_AGENCY_TYPES:
         accepted = Referral.objects.filter(to_agency_id=user.agency_id, state=ReferralState.ACCEPTED)
@@ -157,7 +158,7 @@ def _investigation_visible_q(user) -> Q:
     return lead
 
 
-def case_search(*, user, query: str, queryset: QuerySet[Case] | None = None) -> QuerySet[Case]:
+def case_search(*, user: User, query: str, queryset: QuerySet[Case] | None = None) -> QuerySet[Case]:
     """Full-text search over the narratives and notes the user may read: the lead agency searches everything,
     a participant the narrative and the notes of the kinds its agency may read, a pending agency nothing.
     PostgreSQL full-text search (GIN indexes); SQLite falls back to matching every word with LIKE."""
@@ -221,7 +222,9 @@ def case_search(*, user, query: str, queryset: QuerySet[Case] | None = None) -> 
     return found.exclude(id__in=masked) if masked else found
 
 
-def _cases_matching_only_inside_masked_words(user, words, cases, sensitivities) -> list[int]:
+def _cases_matching_only_inside_masked_words(
+    user: User, words: list[str], cases: QuerySet[Case], sensitivities: frozenset[str]
+) -> list[int]:
     """SQLite's LIKE matches inside words, so "Marli" finds a narrative naming "Rina Marlina" (and a piece of a
     NIK or phone finds the number) where the reader reads "[Korban 1]": the whole-word exclusion above misses
     it. So, on the cases found where the reader may not see someone's identity, the words are matched again,
@@ -232,7 +235,7 @@ def _cases_matching_only_inside_masked_words(user, words, cases, sensitivities) 
     if visible is not None:
         hidden = hidden.exclude(visible)
     words = [word.lower() for word in words]
-    out = []
+    out: list[int] = []
     for case in Case.objects.filter(id__in=hidden.values("case_id")):
         view = access.case_view(user, case)
         if view is None:
@@ -250,7 +253,7 @@ def _cases_matching_only_inside_masked_words(user, words, cases, sensitivities) 
     return out
 
 
-def _cases_naming_hidden_parties(user, words: list[str], cases: QuerySet[Case]) -> list[int]:
+def _cases_naming_hidden_parties(user: User, words: list[str], cases: QuerySet[Case]) -> list[int]:
     """The cases among `cases` where a searched word is a word of the recorded name, or the NIK, passport or
     phone, of a party whose identity `user` may not see. The narrative and notes that reader reads have exactly
     those masked (CaseView.mask, masking.MIN_NAME_WORD), so the search must not find the case by them either:
@@ -291,7 +294,7 @@ def _cases_naming_hidden_parties(user, words: list[str], cases: QuerySet[Case]) 
     return sorted(set(hidden.filter(hit).values_list("case_id", flat=True)))
 
 
-def case_detail(*, user, case_id, audit: bool = True) -> CaseView:
+def case_detail(*, user: User, case_id: int | str, audit: bool = True) -> CaseView:
     """The case as this user may see it (Http404 when out of scope). Every call is written to the audit trail."""
     case = access.access_case_by_id(user, case_id)
     view = access.case_view(user, case)
@@ -317,16 +320,18 @@ class TimelineEntry:
     event_id: int
 
 
-def _choice(choices, value: str) -> str:
+def _choice(choices: type[Choices], value: str) -> str:
     """The label of a stored choice value (the value itself if the choices no longer know it)."""
     return str(dict(choices.choices).get(value, value))
 
 
 def _case_field_label(name: str) -> str:
     try:
-        return str(Case._meta.get_field(name).verbose_name)
+        field = Case._meta.get_field(name)
     except FieldDoesNotExist:
         return name.replace("_", " ")
+    assert isinstance(field, Field)  # the timeline names the case's own fields, never a reverse relation
+    return str(field.verbose_name)
 
 
 def _stage_label(flow: Flow, code: str | None) -> str:
@@ -395,7 +400,7 @@ def case_available_transitions(*, view: CaseView) -> list[tuple[Transition, Stag
     if case.status != CaseStatus.OPEN or view.relation not in (Relation.LEAD, Relation.PARTICIPANT):
         return []
     flow = flow_of(case)
-    result = []
+    result: list[tuple[Transition, Stage]] = []
     for track, current in ((Track.CARE, case.stage), (Track.LEGAL, case.legal_stage)):
         for transition in flow.transitions_from(current, track):
             if transition.by == BY_LEAD and view.relation != Relation.LEAD:
@@ -404,7 +409,9 @@ def case_available_transitions(*, view: CaseView) -> list[tuple[Transition, Stag
                 continue
             if transition.agency_types is not None and user.agency.type not in transition.agency_types:
                 continue
-            result.append((transition, flow.stage(transition.target)))
+            target = flow.stage(transition.target)
+            assert target is not None  # the flow parser refuses a transition to an unknown stage
+            result.append((transition, target))
     return result
 
 
@@ -441,7 +448,7 @@ def case_expected_referrals(*, view: CaseView) -> list[ExpectedReferral]:
     ]
 
 
-def referral_eligible_agencies(*, case, need: str) -> QuerySet[Agency]:
+def referral_eligible_agencies(*, case: Case, need: str) -> QuerySet[Agency]:
     """Agencies that may receive a referral for `need` under the case's flow (never the lead itself)."""
     rule = flow_of(case).needs.get(need)
     if rule is None:
@@ -453,7 +460,7 @@ def referral_eligible_agencies(*, case, need: str) -> QuerySet[Agency]:
     )
 
 
-def referral_inbox(*, user) -> QuerySet[Referral]:
+def referral_inbox(*, user: User) -> QuerySet[Referral]:
     """Referrals awaiting an answer from the user's agency, oldest deadline first."""
     if getattr(user, "agency_id", None) is None or not user.has_role(*access.VIEW_ROLES):
         return Referral.objects.none()
@@ -464,7 +471,7 @@ def referral_inbox(*, user) -> QuerySet[Referral]:
     )
 
 
-def referrals_in_service(*, user) -> QuerySet[Referral]:
+def referrals_in_service(*, user: User) -> QuerySet[Referral]:
     """Referrals the user's agency accepted on open cases and still owes services for, soonest due first."""
     if getattr(user, "agency_id", None) is None or not user.has_role(*access.VIEW_ROLES):
         return Referral.objects.none()
@@ -476,7 +483,7 @@ def referrals_in_service(*, user) -> QuerySet[Referral]:
     )
 
 
-def transfer_inbox(*, user) -> QuerySet[LeadTransfer]:
+def transfer_inbox(*, user: User) -> QuerySet[LeadTransfer]:
     """Lead transfers awaiting an answer from the user's agency."""
     if getattr(user, "agency_id", None) is None or not user.has_role(*access.MANAGE_ROLES):
         return LeadTransfer.objects.none()
@@ -496,7 +503,7 @@ class OverdueItem:
     escalated: bool = False
 
 
-def overdue_list(*, user, now: datetime | None = None) -> list[OverdueItem]:
+def overdue_list(*, user: User, now: datetime | None = None) -> list[OverdueItem]:
     """Everything late that the user's agency is responsible for or leads: referrals unanswered or with services
     overdue, open tasks past due, and cases past their stage deadline; most overdue first. Each row reads
     through its model's restrict(): an agency whose referral ended, or that handed the lead on, sees none of
@@ -504,13 +511,13 @@ def overdue_list(*, user, now: datetime | None = None) -> list[OverdueItem]:
     return deadline_list(user=user, until=now or timezone.now())
 
 
-def due_soon_list(*, user, now: datetime | None = None, days: int = 7) -> list[OverdueItem]:
+def due_soon_list(*, user: User, now: datetime | None = None, days: int = 7) -> list[OverdueItem]:
     """The same deadlines as `overdue_list`, not yet passed but falling within the next `days` days."""
     now = now or timezone.now()
     return deadline_list(user=user, since=now, until=now + timedelta(days=days))
 
 
-def deadline_list(*, user, until: datetime, since: datetime | None = None) -> list[OverdueItem]:
+def deadline_list(*, user: User, until: datetime, since: datetime | None = None) -> list[OverdueItem]:
     """Open deadlines of the user's agency (see `overdue_list`) falling before `until` (and from `since`)."""
     agency_id = getattr(user, "agency_id", None)
     if agency_id is None or not user.has_role(*access.VIEW_ROLES):
@@ -568,7 +575,7 @@ def deadline_list(*, user, until: datetime, since: datetime | None = None) -> li
     return items
 
 
-def approval_inbox(*, user) -> QuerySet[Approval]:
+def approval_inbox(*, user: User) -> QuerySet[Approval]:
     """Approvals awaiting a supervisor's decision on open cases the user's agency leads, oldest request first;
     empty for anyone but a supervisor (the one who decides, `CaseView.can_decide_approvals`)."""
     if not getattr(user, "is_authenticated", False) or not user.has_role(Role.SUPERVISOR):
@@ -581,7 +588,7 @@ def approval_inbox(*, user) -> QuerySet[Approval]:
     )
 
 
-def my_open_tasks(*, user) -> QuerySet[Task]:
+def my_open_tasks(*, user: User) -> QuerySet[Task]:
     """The user's own open tasks on open cases the user may still see, soonest due first."""
     return (
         Task.objects.restrict(user, "view")
@@ -591,7 +598,7 @@ def my_open_tasks(*, user) -> QuerySet[Task]:
     )
 
 
-def cases_awaiting_action(*, user) -> QuerySet[Case]:
+def cases_awaiting_action(*, user: User) -> QuerySet[Case]:
     """Open cases assigned to the user on which nobody has taken a first handling step yet, oldest first."""
     return (
         case_list(user=user, filters={"status": CaseStatus.OPEN, "mine": "1"})
@@ -600,7 +607,7 @@ def cases_awaiting_action(*, user) -> QuerySet[Case]:
     )
 
 
-def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notification]:
+def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
     """The user's own notifications, newest first; one about a case the user may no longer open is not shown."""
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
@@ -634,7 +641,7 @@ DUPLICATE_CHECKS_PER_WINDOW = 30
 DUPLICATE_CHECK_WINDOW = timedelta(minutes=10)
 
 
-def duplicate_check_allowed(user) -> bool:
+def duplicate_check_allowed(user: User) -> bool:
     """Counts one duplicate check of this user; False once the user has used up the window's checks."""
     from sinergi.core import throttle
 
@@ -671,7 +678,7 @@ def _duplicate_filters(
 
 
 def case_intake_duplicates(
-    *, user, nik: str = "", phone: str = "", full_name: str = "", birth_date: date | None = None
+    *, user: User, nik: str = "", phone: str = "", full_name: str = "", birth_date: date | None = None
 ) -> DuplicateResult:
     """Probable duplicates of a report about to be registered: parties sharing the NIK or a phone number (exact,
     through the blind indexes) or the same name and birth date.
@@ -738,7 +745,7 @@ class DurationStat:
     mean_hours: float | None
 
 
-def _durations(pairs) -> DurationStat:
+def _durations(pairs: Iterable[tuple[datetime | None, datetime | None]]) -> DurationStat:
     hours = [(end - start).total_seconds() / 3600 for start, end in pairs if start and end and end >= start]
     if not hours:
         return DurationStat(count=0, median_hours=None, mean_hours=None)
@@ -749,11 +756,11 @@ def _durations(pairs) -> DurationStat:
     )
 
 
-def _reads_all_metrics(user) -> bool:
+def _reads_all_metrics(user: User) -> bool:
     return user.is_superuser or bool(user.agency and user.agency.type == AgencyType.GUGUS_TUGAS)
 
 
-def may_read_metrics(user) -> bool:
+def may_read_metrics(user: User) -> bool:
     """Whether metrics_agencies() holds any agency for this user, decided without a query (the menu asks)."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -762,18 +769,20 @@ def may_read_metrics(user) -> bool:
     )
 
 
-def metrics_agencies(*, user) -> QuerySet[Agency]:
+def metrics_agencies(*, user: User) -> QuerySet[Agency]:
     """Agencies whose handling metrics the user may read: their own; all for the task force and platform staff.
     The metrics are counts and durations, no case content."""
     if not may_read_metrics(user):
         return Agency.objects.none()
     if _reads_all_metrics(user):
         return Agency.objects.all()
-    return Agency.objects.filter(pk=user.agency_id)
+    agency_id = user.agency_id
+    assert agency_id is not None  # may_read_metrics: a reader who is not the task force reads its own agency
+    return Agency.objects.filter(pk=agency_id)
 
 
 def case_metrics(
-    *, user, agency: Agency, start: date, end: date, now: datetime | None = None
+    *, user: User, agency: Agency, start: date, end: date, now: datetime | None = None
 ) -> dict[str, Any]:
     """Handling metrics of one agency for cases reported / referrals sent between start and end (inclusive):
     time from report to first action, time to accept a referral, time to repatriation, share of referrals
