@@ -76,14 +76,29 @@ def _roles_for(action: str) -> frozenset[str]:
 
 
 def case_scope_q(user: Any, action: str = "view") -> Q | None:
-    """The Q selecting the cases `user` may `action`, or None for none at all."""
-    from sinergi.cases.models import LeadTransfer, Referral
+    """The Q selecting the cases `user` may `action`, or None for none at all.
 
+    Kept on the user object for the rest of the request (a case page restricts a dozen record lists, each
+    through this scope): it depends only on the agency, the activity and the roles, which the user object
+    already holds for as long as it lives. The subqueries inside stay lazy, so each use reads the rows anew.
+    """
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     agency_id = _agency_id(user)
     if agency_id is None or not user.has_role(*_roles_for(action)):
         return None
+    built = getattr(user, "_sinergi_case_scope", None)
+    if built is None or built[0] != agency_id:
+        built = (agency_id, {})
+        user._sinergi_case_scope = built
+    if action not in built[1]:
+        built[1][action] = _case_scope_q(agency_id, action)
+    return built[1][action]
+
+
+def _case_scope_q(agency_id: int, action: str) -> Q:
+    from sinergi.cases.models import LeadTransfer, Referral
+
     lead = Q(lead_agency_id=agency_id)
     if action == "manage":
         return lead

@@ -182,6 +182,8 @@ def _detail_context(
     context["referrals"] = referrals
     context["my_referrals"] = [r for r in referrals if r.to_agency_id == user.agency_id]
     transfers = view.shown(view.transfers())
+    # The letters list every transfer the reader may see; the section below only those still to answer.
+    context["letter_transfers"] = transfers
     if not view.is_lead:
         # An addressee answers pending requests; the ones it already answered are on its timeline.
         transfers = [t for t in transfers if t.state == TransferState.PENDING]

@@ -1,4 +1,4 @@
-"""The Python <select> writes exactly what Django's widget templates write."""
+"""The Python <select>, <input> and <textarea> write exactly what Django's widget templates write."""
 
 import pytest
 from django import forms
@@ -56,3 +56,52 @@ def test_the_project_uses_the_python_select():
     from django.forms.renderers import get_default_renderer
 
     assert isinstance(get_default_renderer(), SinergiFormRenderer)
+
+
+class Inputs(forms.Form):
+    name = forms.CharField(
+        max_length=20, help_text="x", widget=forms.TextInput(attrs={"hx-get": "/a?b=1&c=2"})
+    )
+    count = forms.IntegerField(min_value=0, required=False)
+    amount = forms.DecimalField(required=False)
+    mail = forms.EmailField(required=False)
+    secret = forms.CharField(widget=forms.PasswordInput(render_value=True), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, initial=3)
+    on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    at = forms.DateTimeField(required=False)
+    agree = forms.BooleanField(required=False)
+    upload = forms.FileField(required=False)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "disabled": True}), required=False)
+    safe = forms.CharField(widget=forms.Textarea, initial=mark_safe("<b>kept</b>"), required=False)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {
+            "name": 'Siti "A" <b> & co',
+            "count": "7",
+            "amount": "1.50",
+            "mail": "a@b.c",
+            "secret": "s<e>",
+            "version": "4",
+            "on": "2026-01-02",
+            "at": "2026-01-02 03:04",
+            "agree": "on",
+            "text": "line\n<script>x</script>",
+            "safe": "",
+        },
+        {"count": "not a number", "on": "2026-13-45", "text": "0"},
+    ],
+)
+def test_input_and_textarea_html_is_byte_for_byte_django_s(data, settings):
+    settings.USE_THOUSAND_SEPARATOR = True  # `{{ value }}` localises numbers: the Python path must too
+    form = Inputs(data)
+    for name in form.fields:
+        fast = form[name].as_widget(attrs={"aria-describedby": "x_help", "aria-invalid": "true"})
+        form.renderer = DjangoTemplates()
+        slow = form[name].as_widget(attrs={"aria-describedby": "x_help", "aria-invalid": "true"})
+        form.renderer = SinergiFormRenderer()
+        assert fast == slow, name
+        assert "<input" in fast or "<textarea" in fast
