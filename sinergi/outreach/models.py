@@ -30,7 +30,7 @@ def can_plan_outreach(user) -> bool:
     return _active_staff(user) and bool(user.agency_id) and user.has_role(*OUTREACH_WRITE_ROLES)
 
 
-class OutreachEventQuerySet(models.QuerySet):
+class OutreachEventQuerySet(models.QuerySet["OutreachEvent"]):
     def restrict(self, user, action: str = "view") -> OutreachEventQuerySet:
         """Events `user` may "view" or "change".
 

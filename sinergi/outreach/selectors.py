@@ -8,10 +8,13 @@ from django.db.models import Count, Max, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 
+from sinergi.agencies.models import User
 from sinergi.outreach.models import OutreachEvent
 
 
-def event_list(*, user, since: date | None = None, until: date | None = None) -> QuerySet:
+def event_list(
+    *, user: User, since: date | None = None, until: date | None = None
+) -> QuerySet[OutreachEvent]:
     events = OutreachEvent.objects.restrict(user, "view").select_related("region", "agency")
     if since:
         events = events.filter(held_on__gte=since)
@@ -20,7 +23,7 @@ def event_list(*, user, since: date | None = None, until: date | None = None) ->
     return events
 
 
-def access_event_by_id(user, event_id, action: str = "view") -> OutreachEvent:
+def access_event_by_id(user: User, event_id: int | str, action: str = "view") -> OutreachEvent:
     """The event if the user may `action` it, else 404 exactly like a missing one."""
     try:
         pk = int(event_id)
@@ -37,11 +40,13 @@ def access_event_by_id(user, event_id, action: str = "view") -> OutreachEvent:
     return event
 
 
-def may_read_attendance(user, event: OutreachEvent) -> bool:
+def may_read_attendance(user: User, event: OutreachEvent) -> bool:
     return OutreachEvent.objects.restrict(user, "attendance").filter(pk=event.pk).exists()
 
 
-def coverage_by_regency(*, user, since: date | None = None, until: date | None = None) -> dict[str, dict]:
+def coverage_by_regency(
+    *, user: User, since: date | None = None, until: date | None = None
+) -> dict[str, dict[str, int | str]]:
     """Held events per regency ("63.71"): how many, how many participants, the last date."""
     from django.utils import timezone
 
@@ -61,7 +66,7 @@ def coverage_by_regency(*, user, since: date | None = None, until: date | None =
     }
 
 
-def last_outreach_by_district(*, user) -> dict[str, date]:
+def last_outreach_by_district(*, user: User) -> dict[str, date]:
     """The date of the last held event per district ("63.71.01"), an event in one of its villages included."""
     from django.utils import timezone
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from sinergi.agencies.models import Agency, User
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.core.errors import ApplicationError
@@ -61,7 +62,7 @@ def _check(data: EventData) -> dict[str, int]:
         if not isinstance(value, int) or value < 0 or value > 100_000:
             raise ApplicationError(_("Participant counts are whole numbers from 0."), code="bad_count")
         counts[field] = value
-    if data.held_on > timezone.localdate() and sum(counts.values()):
+    if data.held_on > timezone.localdate() and any(counts.values()):
         raise ApplicationError(
             _("The event on %(date)s has not happened yet: record participants after it is held.")
             % {"date": data.held_on.isoformat()},
@@ -71,9 +72,7 @@ def _check(data: EventData) -> dict[str, int]:
     return counts
 
 
-def _partners(data: EventData, actor):
-    from sinergi.agencies.models import Agency
-
+def _partners(data: EventData, actor: User) -> list[Agency]:
     ids = set(data.partner_agency_ids or []) - {actor.agency_id}
     partners = list(Agency.objects.filter(pk__in=ids, is_active=True))
     if len(partners) != len(ids):
@@ -93,19 +92,21 @@ def _apply(event: OutreachEvent, data: EventData, region: Region, counts: dict[s
     event.participants_total = sum(counts.values())
 
 
-def _require_planner(actor) -> None:
+def _require_planner(actor: User) -> None:
     if not can_plan_outreach(actor):
         raise ApplicationError(_("You may not plan outreach."), code="forbidden", status=403)
 
 
-def outreach_event_create(*, actor, data: EventData) -> OutreachEvent:
+def outreach_event_create(*, actor: User, data: EventData) -> OutreachEvent:
     """Plans (a future date) or records (a past one) an outreach event of the actor's agency."""
     _require_planner(actor)
     region = _region(data.region_code)
     counts = _check(data)
+    agency_id = actor.agency_id
+    assert agency_id is not None  # _require_planner: only a member of an agency plans outreach
     with transaction.atomic(durable=True):
         partners = _partners(data, actor)
-        event = OutreachEvent(agency_id=actor.agency_id, created_by=actor)
+        event = OutreachEvent(agency_id=agency_id, created_by=actor)
         _apply(event, data, region, counts)
         event.full_clean()
         event.save()
@@ -120,7 +121,7 @@ def outreach_event_create(*, actor, data: EventData) -> OutreachEvent:
     return event
 
 
-def outreach_event_update(*, actor, event_id: int, data: EventData) -> OutreachEvent:
+def outreach_event_update(*, actor: User, event_id: int, data: EventData) -> OutreachEvent:
     """Changes an event of the actor's agency (for instance: records the participants once it is held)."""
     _require_planner(actor)
     region = _region(data.region_code)
@@ -174,7 +175,7 @@ def _file_problem(code: str) -> str:
     }[code]
 
 
-def attendance_import(*, actor, event_id: int, name: str, data: bytes) -> int:
+def attendance_import(*, actor: User, event_id: int, name: str, data: bytes) -> int:
     """Adds the attendees of a CSV/XLSX list to an event: every row, or none with every broken row named."""
     _require_planner(actor)
     event = OutreachEvent.objects.restrict(actor, "change").filter(pk=event_id).first()

@@ -11,6 +11,7 @@ reporter stays anonymous even to someone reading the audit trail.
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -28,6 +29,9 @@ from sinergi.portal import codes
 from sinergi.portal.choices import ReportStatus
 from sinergi.portal.images import CleanPhoto
 from sinergi.portal.models import InboundMessage, OutboxMessage, Report, ReportAddition, ReportPhoto
+
+if TYPE_CHECKING:
+    from sinergi.regions.models import Region
 
 MAX_TEXT_CHARS = 5_000
 MAX_SHORT_CHARS = 300
@@ -50,7 +54,7 @@ def report_submit(
     channel: str,
     what_happened: str,
     where_text: str = "",
-    region=None,
+    region: Region | None = None,
     who: str = "",
     contact_name: str = "",
     contact_phone: str = "",
@@ -68,8 +72,10 @@ def report_submit(
             _("Tell us what happened."), code="validation_error", fields={"what_happened": [_("Required.")]}
         )
     code = codes.new_code()
+    digest = codes.code_hash(code)
+    assert digest is not None  # a code just made is well formed
     report = Report(
-        code_hash=codes.code_hash(code),
+        code_hash=digest,
         submission_hash=codes.token_hash(submission_token) if submission_token else None,
         channel=channel,
         what_happened=text[:MAX_TEXT_CHARS],
@@ -127,7 +133,9 @@ def report_status(report: Report) -> str:
     return ReportStatus.CLOSED if report.case.status == CaseStatus.CLOSED else ReportStatus.IN_PROGRESS
 
 
-def report_add_information(*, report: Report, text: str, photos: list[CleanPhoto] | None = None):
+def report_add_information(
+    *, report: Report, text: str, photos: list[CleanPhoto] | None = None
+) -> ReportAddition:
     """Adds what the reporter remembered later; it reaches the case as a note (and documents for photos)."""
     text = (text or "").strip()[:MAX_TEXT_CHARS]
     if not text and not photos:
@@ -180,7 +188,7 @@ def _narrative(report: Report) -> str:
     return "\n\n".join(parts)
 
 
-def _reporter_party(report: Report) -> list[dict]:
+def _reporter_party(report: Report) -> list[dict[str, object]]:
     from sinergi.cases.choices import PartyRole
     from sinergi.people.services import PersonData, PhoneInput
 
@@ -273,6 +281,7 @@ def _forward(report: Report) -> None:
     from sinergi.portal.routing import intake_actor
 
     case = report.case
+    assert case is not None  # report_intake forwards only a report registered as a case
     actor = intake_actor(case.lead_agency)
     with override("id"):
         for addition in report.additions.filter(forwarded_at__isnull=True):
@@ -286,12 +295,14 @@ def _forward(report: Report) -> None:
         for photo in report.photos.filter(forwarded_at__isnull=True):
             with photo.file.open("rb") as handle:
                 data = handle.read()
+            stored_name = photo.file.name
+            assert stored_name is not None  # the file was just opened
             document_upload(
                 actor=actor,
                 case=case,
                 title=_("Photo from the reporter (portal)"),
                 uploaded_file=SimpleUploadedFile(
-                    photo.file.name.rsplit("/", 1)[-1], data, content_type=photo.content_type
+                    stored_name.rsplit("/", 1)[-1], data, content_type=photo.content_type
                 ),
             )
             photo.file.delete(save=False)
