@@ -9,7 +9,17 @@ aggregates: a figure counts only rows the reader could open one by one.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sinergi.agencies.choices import Role
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from sinergi.agencies.models import User
+    from sinergi.cases.models import Case
+    from sinergi.cases.policy import FieldGroup
+    from sinergi.people.models import Person
 
 ANALYTICS_ROLES = frozenset(
     {
@@ -31,14 +41,14 @@ def can_use_analytics(user) -> bool:
     return _active(user) and (user.is_superuser or (bool(user.agency_id) and user.has_role(*ANALYTICS_ROLES)))
 
 
-def visible_cases(user):
+def visible_cases(user: User) -> QuerySet[Case]:
     """Cases the reader may see at all: the base of every count."""
     from sinergi.cases.models import Case
 
     return Case.objects.restrict(user, "view")
 
 
-def _cases_with(user, group):
+def _cases_with(user: User, group: FieldGroup) -> QuerySet[Case]:
     from sinergi.cases.access import case_group_q
 
     if not _active(user) or not user.agency_id:
@@ -46,7 +56,7 @@ def _cases_with(user, group):
     return visible_cases(user).filter(case_group_q(user, group))
 
 
-def detail_cases(user):
+def detail_cases(user: User) -> QuerySet[Case]:
     """Cases whose details (parties, route) the reader may see: the policy's NARRATIVE group (CaseView's
     `can_see_details`): lead or accepted referral, not an agency still deciding a pending referral."""
     from sinergi.cases.policy import FieldGroup
@@ -54,7 +64,7 @@ def detail_cases(user):
     return _cases_with(user, FieldGroup.NARRATIVE)
 
 
-def investigation_cases(user):
+def investigation_cases(user: User) -> QuerySet[Case]:
     """Cases whose perpetrator organisations the reader may see: the policy's INVESTIGATION group (CaseView's
     `can_see_investigation`)."""
     from sinergi.cases.policy import FieldGroup
@@ -62,7 +72,7 @@ def investigation_cases(user):
     return _cases_with(user, FieldGroup.INVESTIGATION)
 
 
-def visible_people(user):
+def visible_people(user: User) -> QuerySet[Person]:
     from sinergi.people.models import Person
 
     return Person.objects.restrict(user, "view")

@@ -12,17 +12,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import connection
 
 from sinergi.analytics import access, aggregates
 from sinergi.analytics.models import CaseDuration, CaseMonthly
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from sinergi.cases.models import Case
+
 
 @dataclass(frozen=True)
 class ReaderCases:
     lead_agency_id: int | None  # None: the reader sees no case its agency leads
-    others: object  # Case queryset: visible, not led by the reader's agency
+    others: QuerySet[Case]  # visible, not led by the reader's agency
 
 
 def reader_cases(user) -> ReaderCases:

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from sinergi.agencies.models import User
 from sinergi.analytics import access, dbwork, graph, nodes, scope
 from sinergi.analytics.models import GraphEdge, GraphNodeLabel
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    _Ints = npt.NDArray[np.int64]
 
 MAX_DRAWN_NODES = 400
 
 
-def _detail_parts(user) -> tuple[object | None, object | None, list[int], list[int]]:
+def _detail_parts(user: User) -> tuple[object | None, object | None, list[int], list[int]]:
     """`access.detail_cases` and `investigation_cases`, each split for fast SQL: a subquery of the cases the
     reader's agency leads (None when the reader sees none), and the ids of the few others (referrals)."""
     reader = scope.reader_cases(user)
@@ -31,7 +40,7 @@ def _detail_parts(user) -> tuple[object | None, object | None, list[int], list[i
     return lead_detail, lead_investigation, detail, investigation
 
 
-def edge_scope(user) -> Q:
+def edge_scope(user: User) -> Q:
     """The GraphEdge rows `user` may see, decided again at every read (see models.GraphEdge.part)."""
     nothing = Q(pk__in=[])
     if not access.can_use_analytics(user):
@@ -55,11 +64,11 @@ class StoredNames:
     """Names of a reader's network: `node_ids[v]` is vertex v's node id (ascending). Keys are made or read
     (sinergi/analytics/nodes.py) only when asked for, and kept."""
 
-    def __init__(self, node_ids):
+    def __init__(self, node_ids: _Ints) -> None:
         self.node_ids = node_ids
         self._keys: dict[int, str] = {}
 
-    def keys(self, vertices) -> list[str]:
+    def keys(self, vertices: Sequence[int]) -> list[str]:
         ids = [int(self.node_ids[v]) for v in vertices]
         self._keys.update(nodes.keys_of([i for i in ids if i not in self._keys]))
         return [self._keys[i] for i in ids]
@@ -77,7 +86,7 @@ class StoredNames:
         return None
 
 
-def _edge_arrays(user):
+def _edge_arrays(user: User) -> tuple[_Ints, _Ints, _Ints]:
     """(source node ids, target node ids, date ordinals) of the reader's links, as numpy arrays: read with
     a binary COPY on PostgreSQL (no Python object per row), fetched on SQLite."""
     import numpy as np
@@ -116,7 +125,7 @@ def _edge_arrays(user):
     return table["a"].astype(np.int64), table["b"].astype(np.int64), table["c"].astype(np.int64)
 
 
-def network_for(user) -> graph.Network:
+def network_for(user: User) -> graph.Network:
     """The reader's network: only links from cases and posts the reader may see.
 
     The links come as integer arrays; numpy numbers the nodes met (ascending node ids), gives each node the
@@ -170,7 +179,7 @@ def kind_label(kind: str) -> str:
     return maker() if maker else kind
 
 
-def node_labels(user, keys: list[str]) -> dict[str, NodeInfo]:
+def node_labels(user: User, keys: list[str]) -> dict[str, NodeInfo]:
     """Labels of the nodes the reader is shown: case references, names only of people the reader may see,
     phone numbers masked to their last four digits."""
     from django.urls import reverse
@@ -235,7 +244,7 @@ class GroupView:
     communities: list[int]
 
 
-def network_summary(user, *, limit: int = 20) -> tuple[graph.Network, list[GroupView]]:
+def network_summary(user: User, *, limit: int = 20) -> tuple[graph.Network, list[GroupView]]:
     """The reader's groups ranked by size and recency, each with its brokers and community sizes."""
     network = network_for(user)
     groups = graph.groups(network, limit=limit)
@@ -254,7 +263,9 @@ def network_summary(user, *, limit: int = 20) -> tuple[graph.Network, list[Group
     ]
 
 
-def group_elements(user, network: graph.Network, group: graph.Group) -> list[dict]:
+def group_elements(
+    user: User, network: graph.Network, group: graph.Group
+) -> list[dict[str, dict[str, str | int]]]:
     """Cytoscape elements (nodes and edges) of one group, at most MAX_DRAWN_NODES nodes."""
     keys = group.nodes[:MAX_DRAWN_NODES]
     kept = set(keys)
@@ -263,7 +274,7 @@ def group_elements(user, network: graph.Network, group: graph.Group) -> list[dic
     for number, part in enumerate(group.communities, start=1):
         for key in part:
             community_of[key] = number
-    elements = [
+    elements: list[dict[str, dict[str, str | int]]] = [
         {
             "data": {
                 "id": key,
@@ -286,7 +297,17 @@ def group_elements(user, network: graph.Network, group: graph.Group) -> list[dic
     return elements
 
 
-def node_records(user, key: str) -> dict:
+class CaseRef(TypedDict):
+    id: int
+    reference: str
+
+
+class NodeRecords(TypedDict):
+    cases: list[CaseRef]
+    posts: list[int]
+
+
+def node_records(user: User, key: str) -> NodeRecords:
     """The cases and posts (the reader may see) behind one node."""
     node = nodes.node_id(key)
     rows = GraphEdge.objects.filter(edge_scope(user)).filter(Q(source_id=node) | Q(target_id=node))
