@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404
 
-from sinergi.exchange.models import ImportBatch, ImportRowResult
+from sinergi.agencies.models import User
+from sinergi.exchange.models import Delivery, ImportBatch, ImportRowResult, Subscription
 
 
-def import_list(*, user):
+def import_list(*, user: User) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.restrict(user, "view").select_related("created_by")
 
 
-def import_get(*, user, batch_id) -> ImportBatch:
+def import_get(*, user: User, batch_id: int | str) -> ImportBatch:
     try:
         batch_id = int(batch_id)
     except (TypeError, ValueError):
@@ -25,15 +27,13 @@ def import_get(*, user, batch_id) -> ImportBatch:
     return found
 
 
-def import_rows(*, batch: ImportBatch, outcome: str = ""):
+def import_rows(*, batch: ImportBatch, outcome: str = "") -> QuerySet[ImportRowResult]:
     rows = ImportRowResult.objects.filter(batch=batch)
     return rows.filter(outcome=outcome) if outcome else rows
 
 
-def subscription_list(*, user):
+def subscription_list(*, user: User) -> QuerySet[Subscription]:
     from django.db.models import Count, Q
-
-    from sinergi.exchange.models import Subscription
 
     return (
         Subscription.objects.restrict(user, "view")
@@ -46,9 +46,7 @@ def subscription_list(*, user):
     )
 
 
-def delivery_list(*, user):
-    from sinergi.exchange.models import Delivery, Subscription
-
+def delivery_list(*, user: User) -> QuerySet[Delivery]:
     return (
         Delivery.objects.filter(subscription__in=Subscription.objects.restrict(user, "view"))
         .select_related("event", "subscription")

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sinergi.agencies.models import Agency, User
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.core.errors import ApplicationError
@@ -22,8 +23,8 @@ MAX_YEARS = 5
 
 def agreement_create(
     *,
-    actor,
-    receiving_agency,
+    actor: User,
+    receiving_agency: Agency | None,
     field_groups: list[str],
     purpose: str,
     valid_from: date,
@@ -53,8 +54,10 @@ def agreement_create(
             errors["valid_until"] = [_("An agreement runs for at most %(n)d years.") % {"n": MAX_YEARS}]
     if errors:
         raise ValidationError(errors)
+    assert receiving_agency is not None  # refused above without one
     agreement = SharingAgreement(
-        granting_agency_id=actor.agency_id,
+        # django-stubs wants a value; an actor without an agency gets None, which full_clean() below refuses.
+        granting_agency_id=actor.agency_id,  # type: ignore[misc]
         receiving_agency=receiving_agency,
         field_groups=sorted(groups),
         purpose=purpose,
@@ -86,7 +89,7 @@ def _locked(agreement_id: int) -> SharingAgreement:
     return SharingAgreement.objects.select_for_update().get(pk=agreement_id)
 
 
-def agreement_sign(*, actor, agreement: SharingAgreement) -> SharingAgreement:
+def agreement_sign(*, actor: User, agreement: SharingAgreement) -> SharingAgreement:
     """A supervisor of the granting agency, not the drafter, signs: from then (and from `valid_from`) the
     receiving agency sees the field groups granted."""
     with transaction.atomic(durable=True):
@@ -113,7 +116,7 @@ def agreement_sign(*, actor, agreement: SharingAgreement) -> SharingAgreement:
     return locked
 
 
-def agreement_revoke(*, actor, agreement: SharingAgreement, reason: str) -> SharingAgreement:
+def agreement_revoke(*, actor: User, agreement: SharingAgreement, reason: str) -> SharingAgreement:
     """Ends an agreement (a draft or a signed one) at once and for good."""
     reason = (reason or "").strip()
     if not reason:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 from django.http import Http404
 
 from sinergi.agencies.choices import Role
+from sinergi.agencies.models import User
 from sinergi.exchange.models import CandidatePair, LinkRun
 from sinergi.exchange.models.linkage import LinkRunStatus, PairBand, PairStatus
 from sinergi.people.choices import PersonAction
 from sinergi.people.models import Person
+
+if TYPE_CHECKING:
+    from sinergi.people.services import PersonData
 
 REVIEW_ROLES = (
     Role.CASE_WORKER,
@@ -22,20 +28,20 @@ RUN_ROLES = (Role.SUPERVISOR, Role.AGENCY_ADMIN)
 QUEUES = ("review", "match", "decided")
 
 
-def _staff(user) -> bool:
+def _staff(user: User) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def may_review_duplicates(user) -> bool:
+def may_review_duplicates(user: User) -> bool:
     """Whether the user may open the review page (what they see there is still limited to their people)."""
     return _staff(user) and (user.is_superuser or user.has_role(*REVIEW_ROLES))
 
 
-def may_request_link_run(user) -> bool:
+def may_request_link_run(user: User) -> bool:
     return _staff(user) and (user.is_superuser or user.has_role(*RUN_ROLES))
 
 
-def pair_list(*, user, queue: str = "review") -> QuerySet[CandidatePair]:
+def pair_list(*, user: User, queue: str = "review") -> QuerySet[CandidatePair]:
     """The pairs of a queue: "review" (unsure, undecided), "match" (likely, undecided), "decided"."""
     visible = Person.objects.restrict(user, PersonAction.VIEW).values("pk")
     pairs = CandidatePair.objects.filter(person_a__in=visible, person_b__in=visible)
@@ -53,7 +59,7 @@ def pair_list(*, user, queue: str = "review") -> QuerySet[CandidatePair]:
     )
 
 
-def pair_get(*, user, pair_id, for_decision: bool = False) -> CandidatePair:
+def pair_get(*, user: User, pair_id: int | str, for_decision: bool = False) -> CandidatePair:
     """One pair the user may see (and, `for_decision`, decide: may change at least one of the two); else 404."""
     try:
         pk = int(pair_id)
@@ -84,7 +90,7 @@ def latest_model_run() -> LinkRun | None:
     return LinkRun.objects.filter(status=LinkRunStatus.DONE, trained=True).exclude(model_file="").first()
 
 
-def same_person(*, user, person: Person) -> list[Person]:
+def same_person(*, user: User, person: Person) -> list[Person]:
     """The other records the user may view that merges say are this same person (following merge chains)."""
     merged = CandidatePair.objects.filter(status=PairStatus.MERGED)
     seen = {person.pk}
@@ -107,7 +113,7 @@ def same_person(*, user, person: Person) -> list[Person]:
 MAX_INTAKE_CANDIDATES = 50
 
 
-def intake_duplicates(*, user, data) -> list[tuple[Person, float, str]]:
+def intake_duplicates(*, user: User, data: PersonData) -> list[tuple[Person, float, str]]:
     """People the user may view who may be the person being entered: (person, probability, band), best first.
 
     For the intake duplicate warning. `data` is a `sinergi.people.services.PersonData` (as typed: the NIK and
@@ -151,7 +157,7 @@ def intake_duplicates(*, user, data) -> list[tuple[Person, float, str]]:
     if not candidates:
         return []
 
-    def record(person) -> dict:
+    def record(person: Person) -> dict[str, str | None]:
         phones = [p.number for p in person.phones.all()]
         return {
             "unique_id": str(person.pk),
@@ -160,7 +166,7 @@ def intake_duplicates(*, user, data) -> list[tuple[Person, float, str]]:
             "birth_date": person.birth_date.isoformat() if person.birth_date else None,
             "nik": person.nik or None,
             "phone": phones[0] if phones else None,
-            "region": person.address_region.code if person.address_region_id else None,
+            "region": person.address_region.code if person.address_region else None,  # select_related
         }
 
     region = getattr(data.address_region, "code", None)

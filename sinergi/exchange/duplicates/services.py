@@ -8,18 +8,25 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sinergi.agencies.models import User
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.core.errors import ApplicationError, ConflictError
 from sinergi.exchange.duplicates import selectors
 from sinergi.exchange.models import CandidatePair, LinkRun
 from sinergi.exchange.models.linkage import LinkRunStatus, PairBand, PairStatus
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sinergi.exchange.linkage.pipeline import LinkResult
 
 logger = logging.getLogger(__name__)
 DECISIONS = {"merge": PairStatus.MERGED, "keep_apart": PairStatus.KEPT_APART}
@@ -31,7 +38,7 @@ def linkage_dir() -> Path:
     return Path(getattr(settings, "SINERGI_LINKAGE_DIR", Path(settings.VAR_DIR) / "linkage"))
 
 
-def link_run_request(*, actor) -> LinkRun:
+def link_run_request(*, actor: User) -> LinkRun:
     """Queues a linkage run over the whole people table; the worker runs it (`tasks.run_linkage`)."""
     if not selectors.may_request_link_run(actor):
         raise ApplicationError(_("Only supervisors and agency administrators can start a linkage run."),
@@ -51,7 +58,7 @@ def _enqueue(run_id: int) -> None:
     run_linkage.enqueue(run_id)
 
 
-def _people_frame():
+def _people_frame() -> pd.DataFrame:
     import pandas as pd
 
     from sinergi.people.models import Person, PersonPhone
@@ -76,7 +83,7 @@ def _people_frame():
                 person.birth_date.isoformat() if person.birth_date else "",
                 person.nik or "",
                 phones.get(person.pk, ""),
-                person.address_region.code if person.address_region_id else "",
+                person.address_region.code if person.address_region else "",  # select_related
             )
         )
     return pd.DataFrame(rows, columns=["unique_id", "name", "sex", "birth_date", "nik", "phone", "region"])
@@ -138,7 +145,7 @@ def link_run_execute(*, run_id: int) -> LinkRun:
     return run
 
 
-def _store_pairs(run: LinkRun, result) -> int:
+def _store_pairs(run: LinkRun, result: LinkResult | None) -> int:
     """Replaces the undecided pairs; decided pairs keep their decision (their row wins the unique constraint)."""
     CandidatePair.objects.filter(status=PairStatus.PENDING).delete()
     if result is None or result.pairs.empty:
@@ -166,7 +173,9 @@ def _store_pairs(run: LinkRun, result) -> int:
     return stored
 
 
-def _decide(*, actor, pair_id, version, status: str, summary: str, expect_pending: bool) -> CandidatePair:
+def _decide(
+    *, actor: User, pair_id: int | str, version: int, status: str, summary: str, expect_pending: bool
+) -> CandidatePair:
     with transaction.atomic(durable=True):
         pair = selectors.pair_get(user=actor, pair_id=pair_id, for_decision=True)
         pair = CandidatePair.objects.select_for_update().get(pk=pair.pk)
@@ -198,7 +207,7 @@ def _decide(*, actor, pair_id, version, status: str, summary: str, expect_pendin
     return pair
 
 
-def pair_decide(*, actor, pair_id, decision: str, version: int) -> CandidatePair:
+def pair_decide(*, actor: User, pair_id: int | str, decision: str, version: int) -> CandidatePair:
     """Records that the two records are one person ("merge") or two ("keep_apart")."""
     if decision not in DECISIONS:
         raise ApplicationError(
@@ -215,7 +224,7 @@ def pair_decide(*, actor, pair_id, decision: str, version: int) -> CandidatePair
     )
 
 
-def pair_undo(*, actor, pair_id, version: int) -> CandidatePair:
+def pair_undo(*, actor: User, pair_id: int | str, version: int) -> CandidatePair:
     """Undoes a merge (or a keep-apart): the pair is undecided again and back in its queue."""
     return _decide(
         actor=actor,

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from sinergi.agencies.choices import UserKind
+from sinergi.agencies.models import User
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.exchange.choices import EventType
@@ -25,7 +26,7 @@ def new_secret() -> str:
 
 
 def subscription_create(
-    *, actor, name: str, endpoint_url: str, system_user, event_types: list[str]
+    *, actor: User, name: str, endpoint_url: str, system_user: User | None, event_types: list[str]
 ) -> Subscription:
     """Subscribes an integrated system of the actor's agency to events; the secret is on the returned object
     (`subscription.secret`) to be shown once to the administrator."""
@@ -49,9 +50,12 @@ def subscription_create(
         errors["name"] = [_("Give the subscription a name.")]
     if errors:
         raise ValidationError(errors)
+    assert system_user is not None  # refused above without one
     with transaction.atomic(durable=True):
         subscription = Subscription(
-            agency_id=system_user.agency_id,
+            # django-stubs wants a value; a system user without an agency gives None, which full_clean()
+            # below refuses.
+            agency_id=system_user.agency_id,  # type: ignore[misc]
             system_user=system_user,
             name=name.strip()[:120],
             endpoint_url=endpoint_url,
@@ -71,7 +75,7 @@ def subscription_create(
     return subscription
 
 
-def subscription_deactivate(*, actor, subscription_id: int) -> Subscription:
+def subscription_deactivate(*, actor: User, subscription_id: int) -> Subscription:
     with transaction.atomic(durable=True):
         subscription = (
             Subscription.objects.restrict(actor, "change")

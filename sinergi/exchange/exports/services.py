@@ -5,6 +5,7 @@ the background worker for a large one."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from sinergi.agencies.models import User
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.core.errors import ApplicationError
@@ -19,6 +21,12 @@ from sinergi.exchange.choices import ExportKind, ExportStatus
 from sinergi.exchange.exports.htcds import FIELDS, anonymised_dataset, victim_records
 from sinergi.exchange.exports.package import data_package
 from sinergi.exchange.exports.statistics import statistics_rows
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from sinergi.cases.models import Case
+    from sinergi.exchange.models import ExportRun
 
 logger = logging.getLogger(__name__)
 
@@ -29,13 +37,13 @@ MAX_K = 100
 SYNC_CASES = 2000
 
 
-def may_export(user) -> bool:
+def may_export(user: User) -> bool:
     from sinergi.cases.access import anonymised_export_q
 
     return bool(getattr(user, "is_authenticated", False) and user.is_active and anonymised_export_q(user))
 
 
-def _cases(actor):
+def _cases(actor: User) -> QuerySet[Case]:
     from sinergi.cases.access import anonymised_export_q
     from sinergi.cases.models import Case
 
@@ -45,9 +53,9 @@ def _cases(actor):
     return Case.objects.filter(query)
 
 
-def _checked_k(k) -> int:
+def _checked_k(k: int | str | None) -> int:
     try:
-        value = int(k)
+        value = int(k) if k is not None else 0
     except (TypeError, ValueError):
         value = 0
     if not MIN_K <= value <= MAX_K:
@@ -59,7 +67,9 @@ def _checked_k(k) -> int:
     return value
 
 
-def htcds_export(*, actor, k: int = DEFAULT_K, kind: str = ExportKind.CASES) -> tuple[bytes, dict]:
+def htcds_export(
+    *, actor: User, k: int = DEFAULT_K, kind: str = ExportKind.CASES
+) -> tuple[bytes, dict[str, object]]:
     """The zipped data package and the anonymisation report (what was generalised, how many suppressed)."""
     if not may_export(actor):
         raise PermissionDenied
@@ -92,7 +102,7 @@ def htcds_export(*, actor, k: int = DEFAULT_K, kind: str = ExportKind.CASES) -> 
                   "statistics_rows": len(stats), "statistics_hidden": sum(1 for r in stats if r["victims"] is None)}  # fmt: skip
 
 
-def export_request(*, actor, kind: str, k):
+def export_request(*, actor: User, kind: str, k: int | str | None) -> ExportRun:
     """Asks for an export: built at once for an agency with few cases, else queued for the background worker."""
     from sinergi.exchange.exports.tasks import run_export
     from sinergi.exchange.models import ExportRun
@@ -101,7 +111,9 @@ def export_request(*, actor, kind: str, k):
         raise PermissionDenied
     if kind not in ExportKind.values:
         raise ApplicationError(_("Choose the export from the list."), code="invalid_kind")
-    run = ExportRun(agency_id=actor.agency_id, requested_by=actor, kind=kind, k=_checked_k(k))
+    agency_id = actor.agency_id
+    assert agency_id is not None  # may_export: anonymised_export_q gives nothing to a user without an agency
+    run = ExportRun(agency_id=agency_id, requested_by=actor, kind=kind, k=_checked_k(k))
     run.full_clean()
     run.save()
     if _cases(actor).count() <= SYNC_CASES:
@@ -112,7 +124,7 @@ def export_request(*, actor, kind: str, k):
     return run
 
 
-def export_run(*, run_id: int):
+def export_run(*, run_id: int) -> ExportRun:
     """Builds a queued export (now, or in the worker): the package file and its report, or a failure."""
     from sinergi.exchange.models import ExportRun
 
@@ -142,7 +154,7 @@ def export_run(*, run_id: int):
     return run
 
 
-def _export_failed(run, message: str) -> None:
+def _export_failed(run: ExportRun, message: str) -> None:
     from sinergi.exchange.models import ExportRun
 
     ExportRun.objects.filter(pk=run.pk).update(

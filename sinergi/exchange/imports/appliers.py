@@ -6,7 +6,9 @@ propagates to the runner, which reports it on the row. No applier writes a model
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,6 +17,21 @@ from django.utils import timezone
 from sinergi.core.errors import ApplicationError
 from sinergi.exchange.choices import RowOutcome
 from sinergi.exchange.imports.schema import RecordType
+
+if TYPE_CHECKING:
+    from django.db import models
+
+    from sinergi.agencies.models import User
+
+    # What writing one row gave: (outcome, the record written), or the owning service's refusal.
+    RowResult = tuple[str, models.Model] | ValidationError | ApplicationError | PermissionDenied
+    Applier = Callable[[User, dict[str, Any]], tuple[str, models.Model]]
+
+    class BulkApplier(Protocol):
+        def __call__(
+            self, actor: User, rows: list[dict[str, Any]], *, write: bool = True
+        ) -> list[RowResult]: ...
+
 
 # Service field names -> import column keys, so that a service's message lands on the user's column.
 PERSON_FIELDS = {
@@ -229,14 +246,14 @@ def apply_departure(actor, values: dict):
     return RowOutcome.CREATED, screening
 
 
-APPLIERS = {
+APPLIERS: dict[str, Applier] = {
     RecordType.PEOPLE: apply_person,
     RecordType.CASES: apply_case,
     RecordType.DEPARTURES: apply_departure,
 }
 # Record types whose rows are written many at once (the owning app has a bulk service); the others row by row.
-BULK_APPLIERS = {RecordType.PEOPLE: apply_people}
-SERVICE_FIELDS = {
+BULK_APPLIERS: dict[str, BulkApplier] = {RecordType.PEOPLE: apply_people}
+SERVICE_FIELDS: dict[str, dict[str, str]] = {
     RecordType.PEOPLE: PERSON_FIELDS,
     RecordType.CASES: {**CASE_VICTIM_FIELDS, "reported_at": "tanggal_laporan", "intake_channel": "saluran",
                        "destination_country": "negara_tujuan", "narrative": "kronologi"},

@@ -14,6 +14,7 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -22,6 +23,7 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from sinergi.agencies.models import User
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.core.bulk import bulk_insert, new_instance
@@ -42,6 +44,10 @@ from sinergi.exchange.imports.schema import (
 )
 from sinergi.exchange.models import ImportBatch, ImportedRecord, ImportMapping, ImportRowResult
 
+if TYPE_CHECKING:
+    from sinergi.exchange.imports.appliers import RowResult
+    from sinergi.regions.models import Region
+
 logger = logging.getLogger(__name__)
 
 SYNC_ROWS = 300
@@ -56,7 +62,7 @@ def _refused(exc: FileRefused) -> ApplicationError:
     return ApplicationError(file_message(exc.code, exc.params), code=f"import_{exc.code}")
 
 
-def _batch_for(actor, batch_id, action: str = "change") -> ImportBatch:
+def _batch_for(actor: User, batch_id: int, action: str = "change") -> ImportBatch:
     batch = ImportBatch.objects.restrict(actor, action).filter(pk=batch_id).first()
     if batch is None:
         raise Http404
@@ -73,7 +79,7 @@ class Layout:
 
 
 def find_layout(
-    workbook: Workbook, record_type: str, *, sheet_name: str = "", saved: dict | None = None
+    workbook: Workbook, record_type: str, *, sheet_name: str = "", saved: dict[str, str] | None = None
 ) -> Layout:
     """The sheet to read (the one asked for, else the visible sheet whose header names most fields) and its
     header: the row among the first ones that names most fields. An empty header cell takes the name above it
@@ -108,7 +114,7 @@ def find_layout(
     return Layout(sheet=sheet, header_index=index, headers=headers)
 
 
-def _looks_like_a_name(cell) -> bool:
+def _looks_like_a_name(cell: object) -> bool:
     text = str(cell).strip()
     return (
         isinstance(cell, str)
@@ -137,14 +143,16 @@ def _saved_mapping(agency_id: int, record_type: str) -> dict[str, str]:
     return dict(saved.mapping) if saved else {}
 
 
-def import_upload(*, actor, record_type: str, name: str, data: bytes) -> ImportBatch:
+def import_upload(*, actor: User, record_type: str, name: str, data: bytes) -> ImportBatch:
     """Reads an uploaded spreadsheet and keeps it for mapping: the sheet and header are found, the columns mapped
     from the agency's saved mapping and the field names. A file that cannot be read is refused, nothing kept."""
     if record_type not in RecordType.values or not access.may_import(actor, record_type):
         raise PermissionDenied
+    agency_id = actor.agency_id
+    assert agency_id is not None  # may_import: only a member of an agency imports
     try:
         workbook = read_workbook(name, data)
-        saved = _saved_mapping(actor.agency_id, record_type)
+        saved = _saved_mapping(agency_id, record_type)
         layout = find_layout(workbook, record_type, saved=saved)
     except FileRefused as exc:
         raise _refused(exc) from exc
@@ -191,7 +199,7 @@ def _load(batch: ImportBatch) -> tuple[Workbook, Layout]:
     )
 
 
-def import_sheet_choose(*, actor, batch_id: int, sheet_name: str) -> ImportBatch:
+def import_sheet_choose(*, actor: User, batch_id: int, sheet_name: str) -> ImportBatch:
     """Reads another visible sheet of the workbook: its header and automatic mapping replace the current ones."""
     batch = _batch_for(actor, batch_id)
     if (
@@ -219,7 +227,7 @@ def import_sheet_choose(*, actor, batch_id: int, sheet_name: str) -> ImportBatch
 
 
 def import_mapping_set(
-    *, actor, batch_id: int, mapping: dict[int, str], save_for_agency: bool = True
+    *, actor: User, batch_id: int, mapping: dict[int, str], save_for_agency: bool = True
 ) -> ImportBatch:
     """Sets which column holds which field. Refused when a field is chosen for two columns or a required field
     for none. Saved for the agency, the mapping is proposed again for its next file of the same kind."""
@@ -285,7 +293,7 @@ def is_stale(batch: ImportBatch) -> bool:
     return batch.running and beat < timezone.now() - STALE_AFTER
 
 
-def import_start(*, actor, batch_id: int, commit: bool) -> ImportBatch:
+def import_start(*, actor: User, batch_id: int, commit: bool) -> ImportBatch:
     """Starts the preview (`commit=False`) or, after a preview, the commit: now for a small file, in the
     background worker for a large one. An interrupted run can be started again (nothing of it was kept)."""
     from sinergi.exchange.imports.tasks import run_import
@@ -293,7 +301,7 @@ def import_start(*, actor, batch_id: int, commit: bool) -> ImportBatch:
     batch = _batch_for(actor, batch_id)
     if not access.may_import(actor, batch.record_type):
         raise PermissionDenied
-    allowed = (
+    allowed: list[str] = (
         [ImportStatus.PREVIEWED]
         if commit
         else [ImportStatus.MAPPING, ImportStatus.PREVIEWED, ImportStatus.FAILED]
@@ -318,7 +326,7 @@ def import_start(*, actor, batch_id: int, commit: bool) -> ImportBatch:
     return batch
 
 
-def import_discard(*, actor, batch_id: int) -> ImportBatch:
+def import_discard(*, actor: User, batch_id: int) -> ImportBatch:
     """Cancels an import that was not saved and removes its file."""
     batch = _batch_for(actor, batch_id)
     if batch.status == ImportStatus.COMMITTED or (batch.running and not is_stale(batch)):
@@ -350,7 +358,7 @@ class _Row:
     object_id: str = ""
 
 
-def _data_rows(layout: Layout) -> list[tuple[int, list]]:
+def _data_rows(layout: Layout) -> list[tuple[int, list[Any]]]:
     """(row number as Excel shows it, cells) of every non-empty row under the header."""
     start = layout.header_index + 1
     return [
@@ -360,11 +368,11 @@ def _data_rows(layout: Layout) -> list[tuple[int, list]]:
     ]
 
 
-def _plan(batch: ImportBatch, rows: list[tuple[int, list]]) -> list[_Row]:
+def _plan(batch: ImportBatch, rows: list[tuple[int, list[Any]]]) -> list[_Row]:
     """Parses every row and finds, before anything is written, what is wrong in the file itself: bad cells,
     rows repeated inside the file, rows already imported from an earlier file."""
     mapping = {int(k): v for k, v in batch.mapping.items()}
-    regions: dict = {}
+    regions: dict[str, Region | None] = {}
     planned: list[_Row] = []
     by_key: dict[str, int] = {}
     by_nik: dict[str, int] = {}
@@ -409,7 +417,7 @@ def _service_messages(batch: ImportBatch, exc: Exception) -> list[str]:
         col = column(batch.record_type, key) if key else None
         return str(col.label) if col else ""
 
-    fields: dict = {}
+    fields: dict[str, list[str]] = {}
     message = ""
     if isinstance(exc, ValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
@@ -423,7 +431,7 @@ def _service_messages(batch: ImportBatch, exc: Exception) -> list[str]:
     return out or [_("The row was refused.")]
 
 
-def _apply(batch: ImportBatch, actor, items: list[_Row], *, write: bool) -> None:
+def _apply(batch: ImportBatch, actor: User, items: list[_Row], *, write: bool) -> None:
     """Writes the rows through the services, each in a savepoint so that a refused row leaves nothing; the
     provenance of what was written is recorded with it. With `write=False` (the preview, whose transaction is
     rolled back) a record type with a bulk service only checks its new rows, and no provenance is written."""
@@ -431,7 +439,7 @@ def _apply(batch: ImportBatch, actor, items: list[_Row], *, write: bool) -> None
     bulk = BULK_APPLIERS.get(batch.record_type)
     if bulk is not None:
         try:
-            results = bulk(actor, [item.parsed.values for item in todo], write=write)
+            results: list[RowResult] = bulk(actor, [item.parsed.values for item in todo], write=write)
         except (ApplicationError, PermissionDenied) as exc:
             # Refused for the whole file (the actor's role): every row says so.
             results = [exc] * len(todo)
@@ -467,7 +475,7 @@ def _apply(batch: ImportBatch, actor, items: list[_Row], *, write: bool) -> None
     bulk_insert(records)
 
 
-def _apply_one(batch: ImportBatch, actor, item: _Row):
+def _apply_one(batch: ImportBatch, actor: User, item: _Row) -> RowResult:
     """One row through its applier in a savepoint: (outcome, record), or the refusal (nothing left of it)."""
     try:
         with transaction.atomic():
@@ -525,7 +533,7 @@ def import_run(*, batch_id: int) -> ImportBatch | None:
     return batch
 
 
-def _commit(batch: ImportBatch, actor, planned: list[_Row]) -> None:
+def _commit(batch: ImportBatch, actor: User, planned: list[_Row]) -> None:
     with transaction.atomic(durable=True):
         _apply(batch, actor, planned, write=True)
         counts = _counts(planned)

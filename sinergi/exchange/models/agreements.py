@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from sinergi.exchange.choices import AgreementPurpose, AgreementStatus, SharedFieldGroup
 
 
-class SharingAgreementQuerySet(models.QuerySet):
+class SharingAgreementQuerySet(models.QuerySet["SharingAgreement"]):
     def restrict(self, user, action: str = "view") -> SharingAgreementQuerySet:
         """The agreements of the user's agency, as granting or receiving side, for those who may read them
         (sinergi.exchange.agreements.access); platform administrators read every agency's."""

@@ -12,7 +12,7 @@ from sinergi.core.fields import EncryptedTextField
 from sinergi.exchange.choices import DeliveryStatus, EventType
 
 
-class SubscriptionQuerySet(models.QuerySet):
+class SubscriptionQuerySet(models.QuerySet["Subscription"]):
     def restrict(self, user, action: str = "view") -> SubscriptionQuerySet:
         """An agency's administrators see and manage their agency's subscriptions; platform administrators
         see every agency's and manage them too (they set up the integrations)."""

@@ -15,7 +15,7 @@ def export_upload_to(instance, filename: str) -> str:
     return f"exchange/exports/{instance.agency_id}/{filename}"
 
 
-class ExportRunQuerySet(models.QuerySet):
+class ExportRunQuerySet(models.QuerySet["ExportRun"]):
     def restrict(self, user, action: str = "view") -> ExportRunQuerySet:
         """A user's own exports, within the agency whose cases they are of, while they may still export."""
         from sinergi.exchange.exports.services import may_export

@@ -20,7 +20,7 @@ def import_upload_to(instance, filename: str) -> str:
     return f"exchange/imports/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
 
 
-class ImportBatchQuerySet(models.QuerySet):
+class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
     def restrict(self, user, action: str = "view") -> ImportBatchQuerySet:
         """Imports `user` may see or act on: those of the user's own agency (the file holds the agency's own
         records); platform administrators see every agency's imports but run none."""
