@@ -391,12 +391,20 @@ def _client(plan: dict) -> None:
                 status, location = type(error).__name__, ""
                 connection.close()
                 connection = HTTPConnection("127.0.0.1", WEB_PORT, timeout=60)
+            done_at = time.time()
             with lock:
                 if kind == "list":
                     reads[0 if status == 200 else 1] += 1
                 else:
                     writes.append(
-                        {"kind": kind, "token": token, "status": status, "location": location, "at": sent_at}
+                        {
+                            "kind": kind,
+                            "token": token,
+                            "status": status,
+                            "location": location,
+                            "at": sent_at,
+                            "done": done_at,
+                        }
                     )
 
     threads = [threading.Thread(target=user, args=(i, key)) for i, key in enumerate(plan["sessions"])]
@@ -503,14 +511,14 @@ def _crash_phase(stack: Stack, plan: dict, seconds: int) -> dict:
     _log(f"SIGKILL bulk worker {events['bulk_killed']} while batch {big} was {_batch_status(big)}")
     stack.worker_start("bulk")
     # 2. A gunicorn worker: the master starts another.
-    at(0.25 * seconds)
+    at(0.2 * seconds)
     victim = _children(stack.server.pid)[0]
     os.kill(victim, signal.SIGKILL)
     events["gunicorn_killed"] = victim
     events["gunicorn_killed_at"] = time.time()
     _log(f"SIGKILL gunicorn worker {victim}")
     # 3. The default background worker, whatever it was doing; started again.
-    at(0.4 * seconds)
+    at(0.3 * seconds)
     running = query(
         "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING' AND worker_ids ? %s",
         (stack.worker_ids["default"],),
@@ -519,7 +527,7 @@ def _crash_phase(stack: Stack, plan: dict, seconds: int) -> dict:
     _log(f"SIGKILL default worker {events['default_killed']} ({running} task(s) running)")
     stack.worker_start("default")
     # 4. PostgreSQL, all of it, after a checkpoint of the audit chain; down for 10 s, then recovered.
-    at(0.5 * seconds)
+    at(0.4 * seconds)
     _manage(stack.env, "audit_checkpoint", check=True, stdout=subprocess.DEVNULL)
     events["workers_before_outage"] = {queue: process.pid for queue, process in stack.workers.items()}
     stack.cluster.kill()
@@ -590,7 +598,7 @@ def _check(stack: Stack, events: dict) -> None:
     # Outside the outage (with a few seconds of recovery) and the gunicorn kill, nothing may fail.
     windows = [(events["outage_started"] - 1, events["outage_ended"] + 3)]
     windows.append((events["gunicorn_killed_at"] - 1, events["gunicorn_killed_at"] + 1))
-    outside = [w for w in failed if not any(start <= w["at"] <= end for start, end in windows)]
+    outside = [w for w in failed if not any(w["at"] <= end and w["done"] >= start for start, end in windows)]
     _say("crash_writes_refused_outside_the_kills", len(outside), "writes")
     if outside:
         _log(f"refused outside the kills: {outside[:5]}")
@@ -744,6 +752,13 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, cluster)")
     parser.add_argument(
         "--memory-only", action="store_true", help="only the bulk worker's memory and e-mail wait"
+    )
+    parser.add_argument("--no-memory", action="store_true", help="only the kills and their checks")
+    parser.add_argument(
+        "--big-posts",
+        type=int,
+        default=BIG_UPLOAD,
+        help="posts of the upload whose worker is killed mid-task",
     )
     parser.add_argument("--client", help=argparse.SUPPRESS)
     args = parser.parse_args()
