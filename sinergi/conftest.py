@@ -81,6 +81,36 @@ def regions(db):
     return Region.objects
 
 
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """`core.testing.world.build_world` built once for a whole test module instead of once per test.
+
+    It is built inside a transaction that stays open until the module ends and is then rolled back; each test's
+    own transaction (the `db` fixture) is a savepoint inside it and rolls back what that test wrote, so every
+    test of the module starts from the same world, as if it had built it itself. Only for modules whose tests
+    use `db` (a `transactional_db` test would empty the tables under the open transaction). Marked as a test
+    case's transaction, as Django's TestCase.setUpTestData does, so the services' durable atomic blocks run in it.
+    """
+    from django.db import transaction
+
+    from sinergi.core.testing.world import build_world
+    from sinergi.regions.models import Region
+    from sinergi.regions.services import regions_load
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer._from_testcase = True
+        outer.__enter__()
+        try:
+            if not Region.objects.filter(code="63").exists():
+                regions_load(provinces=TEST_PROVINCES)
+            # Nothing the world's services hand to on_commit runs: the transaction never commits.
+            yield build_world(Region.objects)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
 def agency(db):
     return AgencyFactory(code="bp3mi-kalsel", name="BP3MI Kalimantan Selatan", type=AgencyType.BP3MI)

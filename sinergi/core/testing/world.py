@@ -4,6 +4,9 @@ Used by the tests that walk the whole site (junk input, the browser tour): a BP3
 supervisor) leads a case with a victim, a referral to the police, a note, a task and a document; a post with
 its campaign and contact; a departure screening; an outreach event; the analytics tables rebuilt; a read-only colleague; the platform
 administrator.
+
+A test module takes it from the `module_world` fixture (sinergi/conftest.py): built once for the module, each
+test still starting from it as built.
 """
 
 from __future__ import annotations

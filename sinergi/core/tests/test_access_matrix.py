@@ -30,7 +30,7 @@ from sinergi.core.testing.matrix import (
     case_records_snapshot,
     leaked,
 )
-from sinergi.core.testing.world import all_routes, build_world, url_for
+from sinergi.core.testing.world import all_routes, url_for
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +38,10 @@ pytestmark = pytest.mark.django_db
 SKIP = ("/accounts/logout/", "/i18n/setlang/")
 
 
-@pytest.fixture
-def matrix(regions, django_capture_on_commit_callbacks):
-    world = build_world(regions)
-    return world, build_relations(world)
+@pytest.fixture(scope="module")
+def matrix(module_world):
+    """The readers are added to the module's world once, inside its transaction (rolled back with it)."""
+    return module_world, build_relations(module_world)
 
 
 def _body(response) -> str:

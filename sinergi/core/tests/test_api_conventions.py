@@ -16,7 +16,6 @@ from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 
 from sinergi.conftest import sign_in
-from sinergi.core.testing.world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +37,8 @@ def schema():
 
 
 @pytest.fixture
-def world(regions, django_capture_on_commit_callbacks):
-    return build_world(regions)
+def world(module_world):
+    return module_world
 
 
 def _list_operations(schema):

@@ -12,7 +12,6 @@ from django.test import Client
 from sinergi.agencies.choices import Role
 from sinergi.conftest import sign_in
 from sinergi.core.testing.factories import UserFactory
-from sinergi.core.testing.world import build_world
 
 pytestmark = pytest.mark.django_db
 HREF = re.compile(r'href="(/[^"#]*)"')
@@ -22,8 +21,8 @@ MAX_PAGES = 150
 
 
 @pytest.mark.parametrize("who", ["worker", "investigator", "admin", "reader", "outreach"])
-def test_every_link_shown_opens(regions, who):
-    world = build_world(regions)
+def test_every_link_shown_opens(module_world, who):
+    world = module_world
     users = {
         **world.users,
         "reader": UserFactory(
