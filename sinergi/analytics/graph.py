@@ -79,7 +79,7 @@ class _Index(Mapping[str, int]):
         return iter(self._network.keys)
 
     def __len__(self) -> int:
-        return self._network.graph.vcount()
+        return int(self._network.graph.vcount())
 
 
 @dataclass
@@ -125,7 +125,7 @@ def from_arrays(
     return Network(graph=graph, kind_codes=kind_codes, kinds=kinds, seen=seen, names=names)
 
 
-def build(nodes: dict[str, dict], edges: Iterable[tuple[str, str]]) -> Network:
+def build(nodes: dict[str, dict[str, str]], edges: Iterable[tuple[str, str]]) -> Network:
     """A network of `nodes` (key -> {"kind":, "seen": ISO date or ""}) and undirected `edges`.
 
     Duplicate edges and self-loops are dropped; an edge naming an unknown key is an error of the caller.

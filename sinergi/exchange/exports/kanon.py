@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 Ladder = Sequence[Callable[[object], object]]
 
@@ -25,26 +26,28 @@ class Report:
     level_names: dict[str, str] = field(default_factory=dict)
 
 
-def _key(record: dict, quasi: Sequence[str], ladders: dict[str, Ladder], levels: dict[str, int]) -> tuple:
+def _key(
+    record: dict[str, Any], quasi: Sequence[str], ladders: dict[str, Ladder], levels: dict[str, int]
+) -> tuple[Any, ...]:
     return tuple(ladders[q][levels[q]](record.get(q)) for q in quasi)
 
 
 def anonymise(
-    records: list[dict],
+    records: list[dict[str, Any]],
     *,
     quasi: Sequence[str],
     ladders: dict[str, Ladder],
     k: int,
     suppression_budget: float = 0.05,
     level_names: dict[str, Sequence[str]] | None = None,
-) -> tuple[list[dict], Report]:
+) -> tuple[list[dict[str, Any]], Report]:
     """The records with their quasi-identifiers generalised and the rest suppressed, and what was done."""
     if k < 1:
         raise ValueError("k must be at least 1")
     levels = dict.fromkeys(quasi, 0)
     budget = int(len(records) * suppression_budget)
 
-    def small_groups() -> tuple[Counter, int]:
+    def small_groups() -> tuple[Counter[tuple[Any, ...]], int]:
         counts = Counter(_key(r, quasi, ladders, levels) for r in records)
         return counts, sum(n for n in counts.values() if n < k)
 
