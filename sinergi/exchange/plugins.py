@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.core.demo import register_demo_seeder
 from sinergi.core.registry import NavEntry, register_nav, register_provider
 
 
@@ -44,6 +45,8 @@ def register() -> None:
     # The intake's duplicate warning (sinergi.cases): people the user may view whom record linkage scores as
     # possibly the one being entered.
     register_provider("people.intake_matches", _intake_matches)
+    # A few agreements between the demo agencies, so that the agreements page and the grants have something.
+    register_demo_seeder("exchange", "sinergi.exchange.demo:seed", phase="apps", order=5)
     register_nav(
         NavEntry(key="exchange", label=_("Data exchange"), order=40, href=_href, path_prefix="/exchange/")
     )

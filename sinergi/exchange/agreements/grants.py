@@ -8,24 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sinergi.cases.policy import FieldGroup, Grant, Kind
-
-# An agreement covers the case and what hangs on it that carries field groups.
-GRANTED_KINDS = frozenset({Kind.CASE, Kind.PARTY, Kind.PERSON, Kind.NOTE, Kind.DOCUMENT})
+from sinergi.cases.policy import FieldGroup, Grant
+from sinergi.exchange.agreements.purposes import purpose_scope
 
 
 def grants_in_force(receiving_agency_id: int) -> Mapping[int, tuple[Grant, ...]]:
-    """{granting agency id: its grants in force} for this receiving agency (signed, between the dates)."""
+    """{granting agency id: its grants in force} for this receiving agency (signed, between the dates): the
+    field groups each names, cut to what its purpose justifies, on the kinds of record its purpose covers."""
     from sinergi.exchange.models import SharingAgreement
 
     found: dict[int, tuple[Grant, ...]] = {}
     rows = SharingAgreement.objects.in_force().filter(receiving_agency_id=receiving_agency_id)
-    for pk, granting, groups in rows.values_list("pk", "granting_agency_id", "field_groups"):
-        grant = Grant(
-            groups=frozenset(FieldGroup(g) for g in groups if g in FieldGroup.__members__.values()),
-            kinds=GRANTED_KINDS,
-            agreement_id=pk,
-        )
+    for pk, granting, groups, purpose in rows.values_list(
+        "pk", "granting_agency_id", "field_groups", "purpose"
+    ):
+        scope = purpose_scope(purpose)
+        named = frozenset(FieldGroup(g) for g in groups if g in FieldGroup.__members__.values())
+        grant = Grant(groups=named & scope.groups, kinds=scope.kinds, agreement_id=pk)
         found[granting] = (*found.get(granting, ()), grant)
     return found
 

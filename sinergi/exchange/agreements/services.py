@@ -15,7 +15,8 @@ from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.core.errors import ApplicationError
 from sinergi.exchange.agreements import access
-from sinergi.exchange.choices import AgreementStatus, SharedFieldGroup
+from sinergi.exchange.agreements.purposes import groups_beyond_purpose
+from sinergi.exchange.choices import AgreementPurpose, AgreementStatus, SharedFieldGroup
 from sinergi.exchange.models import SharingAgreement
 
 MAX_YEARS = 5
@@ -31,8 +32,9 @@ def agreement_create(
     valid_until: date,
     reference: str = "",
 ) -> SharingAgreement:
-    """Drafts an agreement by which the actor's agency grants `receiving_agency` the field groups named. It
-    grants nothing until a supervisor of the actor's agency other than the actor signs it."""
+    """Drafts an agreement by which the actor's agency grants `receiving_agency` the field groups named, each of
+    which its purpose must justify (agreements.purposes). It grants nothing until a supervisor of the actor's
+    agency other than the actor signs it."""
     if not access.may_draft_agreements(actor):
         raise PermissionDenied
     errors: dict[str, list[str]] = {}
@@ -41,6 +43,16 @@ def agreement_create(
         errors["field_groups"] = [_("Choose at least one field group.")]
     elif any(g not in SharedFieldGroup.values for g in groups):
         errors["field_groups"] = [_("Choose the field groups from the list.")]
+    elif purpose not in AgreementPurpose.values:
+        errors["purpose"] = [_("Choose the purpose from the list.")]
+    elif beyond := groups_beyond_purpose(purpose, groups):
+        errors["field_groups"] = [
+            _("The purpose “%(purpose)s” does not justify sharing: %(groups)s.")
+            % {
+                "purpose": AgreementPurpose(purpose).label,
+                "groups": "; ".join(str(SharedFieldGroup(g).label) for g in beyond),
+            }
+        ]
     if receiving_agency is None or receiving_agency.pk == actor.agency_id:
         errors["receiving_agency"] = [_("Choose another agency: an agency does not share with itself.")]
     elif not receiving_agency.is_active:

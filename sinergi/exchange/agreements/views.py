@@ -14,6 +14,7 @@ from sinergi.core.errors import ApplicationError
 from sinergi.core.page_views import RestrictedPageView
 from sinergi.exchange.agreements import access, selectors, services
 from sinergi.exchange.agreements.forms import AgreementForm, RevokeForm
+from sinergi.exchange.agreements.purposes import purpose_table
 from sinergi.exchange.models import SharingAgreement
 
 
@@ -53,7 +54,8 @@ def agreement_new(request):
             )
             return redirect("exchange:agreement_detail", agreement_id=agreement.pk)
     status = 400 if form.errors else 200
-    return render(request, "exchange/agreements/new.html", {"form": form}, status=status)
+    context = {"form": form, "purposes": purpose_table()}
+    return render(request, "exchange/agreements/new.html", context, status=status)
 
 
 class _AgreementPage(RestrictedPageView):

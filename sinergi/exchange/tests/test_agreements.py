@@ -47,13 +47,13 @@ def shared_case(importer, carer):
     return case
 
 
-def draft(importer, receiving, groups=("investigation",), **kwargs):
+def draft(importer, receiving, groups=("investigation",), purpose="investigation", **kwargs):
     today = timezone.localdate()
     return services.agreement_create(
         actor=importer,
         receiving_agency=receiving,
         field_groups=list(groups),
-        purpose="victim_care",
+        purpose=purpose,
         valid_from=kwargs.get("valid_from", today),
         valid_until=kwargs.get("valid_until", today + timedelta(days=30)),
     )
@@ -169,3 +169,83 @@ def test_the_pages_refuse_bad_input_and_other_agencies(
     signed_in(client, carer)  # a case worker of the receiving agency: no agreements pages
     assert client.get("/exchange/agreements/").status_code == 403
     assert SharingAgreement.objects.get().status == "draft"
+
+
+def test_a_group_the_purpose_does_not_justify_is_refused_and_nothing_is_written(importer, carer):
+    with pytest.raises(ValidationError) as refused:
+        draft(importer, carer.agency, groups=["narrative", "investigation"], purpose="victim_care")
+    (message,) = refused.value.message_dict["field_groups"]
+    assert "Penyidikan" in message and "Kronologi" not in message  # names only the group beyond the purpose
+    with pytest.raises(ValidationError) as refused:
+        draft(importer, carer.agency, groups=["narrative"], purpose="marketing")
+    assert set(refused.value.message_dict) == {"purpose"}
+    assert (
+        SharingAgreement.objects.count() == 0
+        and not AuditEntry.objects.filter(summary="data-sharing agreement drafted").exists()
+    )
+
+
+def test_the_purpose_narrows_what_an_agreement_grants_even_one_written_before_the_rule(
+    importer, signer, carer, shared_case
+):
+    agreement = draft(importer, carer.agency, groups=["narrative"], purpose="statistics")
+    services.agreement_sign(actor=signer, agreement=agreement)
+    # As an agreement drafted before purposes narrowed grants: statistics naming the investigation too.
+    SharingAgreement.objects.filter(pk=agreement.pk).update(field_groups=["investigation", "narrative"])
+    view = case_view(carer, shared_case)
+    assert not view.can_see_investigation  # beyond the purpose: not granted
+    assert not view.notes().filter(sensitivity="INVESTIGATION").exists()
+    SharingAgreement.objects.filter(pk=agreement.pk).update(purpose="investigation")
+    view = case_view(carer, shared_case)
+    assert view.can_see_investigation
+    assert [n.text for n in view.notes()] == ["Catatan penyidikan."]
+
+
+def test_a_statistics_agreement_shows_no_notes_and_no_identity(importer, signer, carer, shared_case):
+    from sinergi.cases.policy import FieldGroup, Kind
+    from sinergi.exchange.agreements.grants import grants_in_force
+
+    services.agreement_sign(
+        actor=signer, agreement=draft(importer, carer.agency, groups=["narrative"], purpose="statistics")
+    )
+    (grant,) = grants_in_force(carer.agency_id)[importer.agency_id]
+    assert grant.groups == {FieldGroup.NARRATIVE} and grant.kinds == {Kind.CASE}
+    with pytest.raises(ValidationError):
+        draft(importer, carer.agency, groups=["identity"], purpose="statistics")
+
+
+def test_the_drafting_page_shows_what_each_purpose_justifies_and_refuses_more(
+    client, signed_in, importer, carer
+):
+    signed_in(client, importer)
+    page = client.get("/exchange/agreements/new/").content.decode()
+    assert 'data-testid="purpose-table"' in page and "Statistik dan pelaporan" in page
+    response = client.post(
+        "/exchange/agreements/new/",
+        {
+            "receiving_agency": carer.agency_id,
+            "field_groups": ["medical", "identity"],
+            "purpose": "statistics",
+            "valid_from": timezone.localdate().isoformat(),
+            "valid_until": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code == 400 and SharingAgreement.objects.count() == 0
+    assert "tidak membenarkan" in response.content.decode()
+
+
+def test_the_demo_seeds_agreements_signed_awaiting_and_revoked(regions):
+    from io import StringIO
+    from random import Random
+
+    from sinergi.core.demo import demo_seed
+    from sinergi.exchange import demo
+    from sinergi.regions.services import regions_load
+
+    regions_load(provinces=("35", "33", "32", "71", "61", "65"), max_level=3)
+    demo_seed(people=5, stdout=StringIO(), load_regions=False, app_seeders=False)
+    summary = demo.seed(rng=Random(1), stdout=StringIO())
+    assert summary == {"agreements": 5, "signed": 3, "draft": 1, "revoked": 1}
+    statuses = sorted(SharingAgreement.objects.values_list("status", flat=True))
+    assert statuses == ["draft", "revoked", "signed", "signed", "signed"]
+    assert all(a.signed_by_id != a.created_by_id for a in SharingAgreement.objects.exclude(status="draft"))
