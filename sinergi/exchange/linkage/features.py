@@ -9,7 +9,9 @@
 | `sex` | "F"/"M": as entered, else from the NIK (day + 40 for women) |
 | `dob` | ISO birth date: as entered (several formats), else the one the NIK encodes |
 | `nik` | the digits of the identity number (6-20 of them; a NIK with a typo still compares by edit |
-|       | distance); birth date, sex and region are read only from 16-digit NIKs; Excel's "3.17E+15" is dropped |
+|       | distance); birth date, sex and region are read only from 16-digit NIKs; Excel's "3.17E+15" is dropped, |
+|       | and so is a NIK that contradicts its own record (another sex, or a birth date more than a year away |
+|       | from the one entered): it is a family member's number written in the wrong record, not this person's |
 | `phone` | E.164 (`sinergi.people.identifiers.normalise_phone`, with a fast path for Indonesian mobiles) |
 | `region` | the district code digits (6), from the address region if given, else the NIK's prefix; the |
 |          | comparison reads the hierarchy from it: district, regency (4 digits), province (2) |
@@ -17,6 +19,9 @@
 |          | RT/RW numbers without zeros, No./Kel./Desa/Kec./Kab./Kota markers dropped) and its distinct place |
 |          | words (no Jl., RT, RW or numbers: every address has those) |
 | `postcode` | the digits of the postal code (3-10 of them) |
+
+`name_frequencies(features)` estimates how common each whole name is from how common its words are
+(`tf_name_key`, the term frequency the exact-name comparison is adjusted by; see its docstring).
 
 Values are normalised once per distinct value, so a million rows with shared names, dates and household phones
 cost far less than a million calls.
@@ -28,6 +33,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from sinergi.exchange.linkage.names import name_key
@@ -69,6 +75,8 @@ _ADDRESS_GENERIC = frozenset({"jl", "gg", "rt", "rw", "dusun", "perum", "blok", 
 # "RT.003/RW.05", "RT 3 RW 5", "rt003rw005": the neighbourhood numbers, written together or apart.
 _RT_RW = re.compile(r"(?<![a-z])(rt|rw)[\s.:]*0*(\d+)")
 _ADDRESS_SPLIT = re.compile(r"[^0-9a-z]+")
+# A NIK's birth date further than this from the one entered is not a typo in either: another person's NIK.
+_NIK_DATE_TOLERANCE_DAYS = 400
 _DATE_FORMATS = (
     re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
     re.compile(r"^(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})$"),
@@ -205,11 +213,25 @@ def prepare(frame: pd.DataFrame, *, today: date | None = None) -> pd.DataFrame:
     nik = nik.where(nik.str.len().between(6, 20) & ~raw_nik.str.contains("e", case=False, na=False))
     nik16 = nik.where(nik.str.len() == 16)
     nik_dob, nik_sex, nik_region = _nik_parts(nik16.fillna(""), today)
-    out["nik"] = nik.astype("object")
-
     sex = _map_unique(_text(frame, "sex"), normalise_sex)
-    out["sex"] = sex.where(sex.notna(), nik_sex).astype("object")
     dob = _map_unique(_text(frame, "birth_date"), normalise_birth_date)
+    # A NIK that says another sex, or a birth date more than a typo or a year away from the entered one, is
+    # a family member's number written in this record (it happens with one Kartu Keluarga for a household):
+    # compared as it is, it would make the two relatives one person. Neither it nor its parts are used.
+    days_apart = (
+        pd.to_datetime(dob, errors="coerce") - pd.to_datetime(nik_dob, errors="coerce")
+    ).dt.days.abs()
+    other_sex = sex.notna() & nik_sex.notna() & (sex.fillna("") != nik_sex.fillna(""))
+    foreign = other_sex | (days_apart > _NIK_DATE_TOLERANCE_DAYS)
+    nik = nik.where(~foreign)
+    nik16 = nik16.where(~foreign)
+    nik_dob, nik_sex, nik_region = (
+        nik_dob.where(~foreign),
+        nik_sex.where(~foreign),
+        nik_region.where(~foreign),
+    )
+    out["nik"] = nik.astype("object")
+    out["sex"] = sex.where(sex.notna(), nik_sex).astype("object")
     out["dob"] = dob.where(dob.notna(), nik_dob).astype("object")
     out["phone"] = _map_unique(_text(frame, "phone"), normalise_phone).astype("object")
     region = _map_unique(_text(frame, "region"), normalise_region)
@@ -219,3 +241,26 @@ def prepare(frame: pd.DataFrame, *, today: date | None = None) -> pd.DataFrame:
     out["address_tokens"] = address.map(_address_words)
     out["postcode"] = _map_unique(_text(frame, "postcode"), normalise_postcode).astype("object")
     return out.where(out.notna(), None)
+
+
+def name_frequencies(features: pd.DataFrame) -> pd.DataFrame:
+    """`name_key`, `tf_name_key`: the estimated share of records whose whole name is that key.
+
+    Splink's own term frequency counts how often the key occurs, which for a name held by one person recorded
+    twice says 2/N: as common as a name two different people share, although "wasis hakim" written twice is
+    almost always one person and "maria" twice often two (Splink issue 2035: frequencies counted on data
+    with duplicates). A name's frequency among people is estimated instead from its words, which recur across
+    many people: the share of names with that many words times each word's share of all words (words chosen
+    independently). Three rare words give a tiny frequency, a common single name a large one.
+    """
+    keys = features["name_key"].dropna()
+    tokens = features["name_tokens"][keys.index]
+    lengths = tokens.map(len)
+    words = tokens.explode().dropna()
+    word_share = words.value_counts(normalize=True)
+    length_share = lengths.value_counts(normalize=True)
+    distinct = pd.DataFrame({"name_key": keys, "length": lengths}).drop_duplicates("name_key")
+    distinct_words = distinct.assign(word=distinct.name_key.str.split(" ")).explode("word")
+    log_share = np.log(distinct_words.word.map(word_share).fillna(word_share.min()).astype(float))
+    log_tf = log_share.groupby(level=0).sum() + np.log(distinct.length.map(length_share).astype(float))
+    return pd.DataFrame({"name_key": distinct.name_key, "tf_name_key": np.exp(log_tf)}).reset_index(drop=True)

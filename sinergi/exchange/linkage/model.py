@@ -2,15 +2,18 @@
 
 Comparisons (each on the columns made by features.py):
 
-- name: exact key (term-frequency adjusted: "siti aminah" says less than "wahyuningsih"), same words in another
-  order, Jaro-Winkler >= 0.94, one name's words all in the other's (single names, a dropped surname),
-  Jaro-Winkler >= 0.85, one word in common, else;
+- name: exact key (term-frequency adjusted by the frequency its words give, `features.name_frequencies`:
+  "siti aminah" says less than "wasis hakim santoso"), same words in another order, Jaro-Winkler >= 0.94, one
+  name's words all in the other's with the same first name (a dropped middle name or surname), the same but
+  another first name (a shared family name), Jaro-Winkler >= 0.85, the same first name, another word in
+  common, else;
 - birth date: exact, one digit typed wrong or swapped, within a month, within a year, else;
 - NIK: exact, one digit wrong or two swapped, else (a NIK shared by two people is a known error: the other
   fields outvote it);
-- contact: phone and region together (same phone and district, same phone, same district with another
-  phone, same district, regency, province, ...): the Kemendagri hierarchy read from the codes, and one
-  comparison rather than two because a household shares both its number and its district;
+- contact: phone and region together (same phone and district, same phone — each with the same first name
+  or another —, same district with another phone, same district, regency, province, ...): the Kemendagri
+  hierarchy read from the codes, and one comparison rather than two because a household shares both its
+  number and its district (and a relative's first name differs);
 - sex: exact, else;
 - address (optional): exact normalised text, Jaro-Winkler >= 0.9, two place words in common, else;
 - postcode (optional): exact, one digit wrong or two swapped, else.
@@ -19,8 +22,8 @@ A column a file does not have is null on every record: its comparison sits at it
 the other comparisons decide as before.
 
 Candidate pairs come from the blocking rules in `BLOCKING_RULES`: any pair sharing a NIK, a phone, a birth
-date with the first or last name word, the name words in any order, a birth date and district, the first or
-last name word and district, the first or last name word or the birth date and postcode, the same address, or
+date with the first letter of the first name or with the last name word, the name words in any order, a birth
+date and regency, the first or last name word and regency, the first or last name word or the birth date and postcode, the same address, or
 the same first 12 letters of the address and postcode.
 
 A model is saved as Splink's own JSON (`<name>.json`) beside a version record (`<name>.version.json`: version,
@@ -44,7 +47,7 @@ import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
 from splink.internals.exceptions import SplinkException
 
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 MODEL_KIND = "sinergi-id-person"
 TRAINED_DIR = Path(__file__).resolve().parent / "trained"
 DEFAULT_MODEL = TRAINED_DIR / "default.json"
@@ -60,12 +63,14 @@ logger = logging.getLogger(__name__)
 BLOCKING_RULES = [
     block_on("nik"),
     block_on("phone"),
-    block_on("dob", "name_first"),
+    # The first letter only: "Yunita" / "Yiunita", "Lil" / "Lili" born the same day.
+    block_on("dob", "substr(name_first, 1, 1)"),
     block_on("dob", "name_last"),
     block_on("name_sorted"),
-    block_on("dob", "region"),
-    block_on("name_first", "region"),
-    block_on("name_last", "region"),
+    # The regency (4 digits), not the district: a record moved within the regency, or written to it only.
+    block_on("dob", "substr(region, 1, 4)"),
+    block_on("name_first", "substr(region, 1, 4)"),
+    block_on("name_last", "substr(region, 1, 4)"),
     block_on("name_first", "postcode"),
     block_on("name_last", "postcode"),
     block_on("dob", "postcode"),
@@ -80,6 +85,20 @@ def _name_comparison(term_frequencies: bool):
     exact = cll.ExactMatchLevel("name_key")
     if term_frequencies:
         exact = exact.configure(tf_adjustment_column="name_key")
+    # A household shares its family name, so "Karimah" inside "Hafshah Kamaria Karimah" says less than
+    # "Ahmad Virman" inside "Ahmad Virman Santoso": separate levels for a shared first (given) name.
+    same_first = cll.ExactMatchLevel("name_first")
+    # Random pairs are most of what is compared (training samples millions of them) and array operations
+    # cost far more than string equality: each array level sits behind a cheap condition it implies (one
+    # name's words inside the other's puts the shorter one's first word among the other's words).
+    first_inside = cll.CustomLevel(
+        "strpos(concat(' ', name_key_r, ' '), concat(' ', name_first_l, ' ')) > 0"
+        " or strpos(concat(' ', name_key_l, ' '), concat(' ', name_first_r, ' ')) > 0",
+        base_dialect_str="duckdb",
+    )
+    family = cll.CustomLevel(
+        "name_last_l = name_last_r or name_first_l = name_last_r or name_last_l = name_first_r"
+    )
     return cl.CustomComparison(
         output_column_name="name",
         comparison_description="Indonesian-aware name key",
@@ -88,9 +107,15 @@ def _name_comparison(term_frequencies: bool):
             exact,
             cll.ExactMatchLevel("name_sorted").configure(label_for_charts="same words, other order"),
             cll.JaroWinklerLevel("name_key", 0.94),
-            cll.ArraySubsetLevel("name_tokens").configure(label_for_charts="words of one inside the other"),
+            cll.And(same_first, cll.ArraySubsetLevel("name_tokens")).configure(
+                label_for_charts="words of one inside the other, same first name"
+            ),
+            cll.And(first_inside, cll.ArraySubsetLevel("name_tokens")).configure(
+                label_for_charts="words of one inside the other, another first name"
+            ),
             cll.JaroWinklerLevel("name_key", 0.85),
-            cll.ArrayIntersectLevel("name_tokens", 1),
+            same_first.configure(label_for_charts="the same first name, other words"),
+            family.configure(label_for_charts="the same last name, or one's first the other's last"),
             cll.ElseLevel(),
         ],
     )
@@ -105,6 +130,9 @@ def _contact_comparison():
     )
     province = "substr(region_l, 1, 2) = substr(region_r, 1, 2)"
     phone = "phone_l = phone_r"
+    # A household shares its phone too: the same number says less when the first names differ (one of
+    # the family), so the phone levels are split by the first name.
+    same_first = cll.Or(cll.ExactMatchLevel("name_first"), cll.JaroWinklerLevel("name_first", 0.9))
     return cl.CustomComparison(
         output_column_name="contact",
         comparison_description="phone and Kemendagri region hierarchy",
@@ -112,8 +140,16 @@ def _contact_comparison():
             cll.CustomLevel(
                 "(phone_l is null or phone_r is null) and (region_l is null or region_r is null)"
             ).configure(is_null_level=True, label_for_charts="nothing to compare"),
-            cll.CustomLevel(f"{phone} and {district}", label_for_charts="same phone, same district"),
-            cll.CustomLevel(f"{phone}", label_for_charts="same phone"),
+            cll.And(cll.CustomLevel(f"{phone} and {district}"), same_first).configure(
+                label_for_charts="same phone, same district, same first name"
+            ),
+            cll.CustomLevel(
+                f"{phone} and {district}", label_for_charts="same phone, same district, other first name"
+            ),
+            cll.And(cll.CustomLevel(phone), same_first).configure(
+                label_for_charts="same phone, same first name"
+            ),
+            cll.CustomLevel(f"{phone}", label_for_charts="same phone, other first name"),
             cll.CustomLevel(
                 f"{district} and phone_l <> phone_r", label_for_charts="same district, other phone"
             ),
@@ -147,7 +183,15 @@ def settings(*, term_frequencies: bool = True, link_type: str = "dedupe_only") -
                 comparison_levels=[
                     cll.NullLevel("nik"),
                     cll.ExactMatchLevel("nik"),
-                    cll.DamerauLevenshteinLevel("nik", 1),
+                    # One digit wrong or two swapped leaves the first or the last four digits as they were:
+                    # checked first, it spares the edit distance on almost every pair.
+                    cll.And(
+                        cll.CustomLevel(
+                            "left(nik_l, 4) = left(nik_r, 4) or right(nik_l, 4) = right(nik_r, 4)"
+                            " or length(nik_l) < 9"
+                        ),
+                        cll.DamerauLevenshteinLevel("nik", 1),
+                    ).configure(label_for_charts="one digit wrong or two swapped"),
                     cll.ElseLevel(),
                 ],
             ),

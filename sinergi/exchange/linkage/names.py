@@ -72,7 +72,9 @@ class NameKey:
 
     @property
     def first(self) -> str:
-        return self.tokens[0] if self.tokens else ""
+        """The first name after Muhammad, which many write, abbreviate or leave out: "Muhammad Yusuf" and
+        "Yusuf" have the same first name (Muhammad itself when it is the only name)."""
+        return next((t for t in self.tokens if t != MUHAMMAD), self.tokens[0] if self.tokens else "")
 
     @property
     def last(self) -> str:

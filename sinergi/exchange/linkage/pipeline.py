@@ -17,7 +17,7 @@ import pyarrow as pa
 from splink import Linker
 
 from sinergi.exchange.linkage import model as linkage_model
-from sinergi.exchange.linkage.features import FEATURE_COLUMNS, LIST_COLUMNS
+from sinergi.exchange.linkage.features import FEATURE_COLUMNS, LIST_COLUMNS, name_frequencies
 
 BACKENDS = ("duckdb", "spark")
 # Splink names each source of a link_only run after its table; "src_1" and "src_2" become sources "1" and "2".
@@ -115,6 +115,17 @@ def _register(db_api, features: pd.DataFrame, name: str):
     return db_api.register(table, table_name=name)
 
 
+def _register_name_frequencies(db_api, linker: Linker, features: pd.DataFrame, other: pd.DataFrame | None):
+    """Gives Splink the name frequencies estimated from the words (features.name_frequencies) instead of the
+    ones it would count itself; both sources together when there are two."""
+    frame = features if other is None else pd.concat([features, other], ignore_index=True)
+    table = pa.Table.from_pandas(name_frequencies(frame), preserve_index=False)
+    if db_api.sql_dialect.sql_dialect_str == "spark":
+        table = db_api.spark.createDataFrame(table.to_pandas())
+    lookup = db_api.register(table, table_name="__sinergi_tf_name_key")
+    linker.table_management.register_term_frequency_lookup(lookup, "name_key")
+
+
 def _noop(_stage: str) -> None:
     return None
 
@@ -161,15 +172,19 @@ def link(
     version = None
     if train:
         linker = Linker(records, linkage_model.settings(link_type=link_type), log_level=None)
+        _register_name_frequencies(db_api, linker, features, other)
         on_stage("train")
         linkage_model.train(linker)
     else:
+        term_frequencies = rows >= linkage_model.MIN_TRAIN_ROWS
         settings, version = linkage_model.load(
             model_path or linkage_model.DEFAULT_MODEL,
-            term_frequencies=rows >= linkage_model.MIN_TRAIN_ROWS,
+            term_frequencies=term_frequencies,
             link_type=link_type,
         )
         linker = Linker(records, settings, log_level=None)
+        if term_frequencies:
+            _register_name_frequencies(db_api, linker, features, other)
     on_stage("predict")
     predictions = linker.inference.predict(threshold_match_probability=review_probability)
     sources = "" if other is None else ", source_dataset_l, source_dataset_r"

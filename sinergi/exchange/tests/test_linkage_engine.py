@@ -83,6 +83,35 @@ def test_entered_values_win_over_the_nik_and_regions_keep_their_level():
     assert (b.nik, b.sex, b.dob, b.region) == (None, "F", None, "637101")
 
 
+def test_a_nik_that_contradicts_its_record_is_someone_elses_and_is_not_used():
+    mother = nik_build("637101", date(1970, 8, 15), "F", 12)
+    frame = pd.DataFrame(
+        {
+            "unique_id": ["son", "daughter", "typo"],
+            "name": ["Budi", "Rina", "Rina"],
+            "nik": [mother, mother, mother],
+            "sex": ["L", "P", "P"],
+            "birth_date": ["", "2001-02-03", "1970-08-16"],  # the last one: a day out, a typo, kept
+        }
+    )
+    son, daughter, typo = prepare(frame).itertuples()
+    assert (son.nik, son.dob, son.region) == (None, None, None)  # another sex
+    assert (daughter.nik, daughter.dob, daughter.region) == (None, "2001-02-03", None)  # 31 years apart
+    assert (typo.nik, typo.dob, typo.region) == (mother, "1970-08-16", "637101")
+
+
+def test_a_names_frequency_comes_from_its_words_not_from_its_copies():
+    from sinergi.exchange.linkage.features import name_frequencies
+
+    names = ["Siti", "Siti", "Siti Aminah", "Wasis Hakim Santoso", "Wasis Hakim Santoso", "Budi Santoso"]
+    features = prepare(pd.DataFrame({"unique_id": range(len(names)), "name": names}))
+    tf = dict(name_frequencies(features).itertuples(index=False))
+    # Written twice, both: yet three words are far rarer than one common single name.
+    assert tf["wasis hakim santoso"] < tf["siti"] / 10
+    assert tf["siti amina"] < tf["siti"] and set(tf) == set(features.name_key)
+    assert name_key("Muhammad Yusuf").first == name_key("Yusuf").first == "yusuf"
+
+
 def test_phones_become_e164_whatever_the_format():
     forms = ["0812-3456-7890", "+62 812 3456 7890", "6281234567890", "(0812) 3456 7890"]
     assert {normalise_phone(f) for f in forms} == {"+6281234567890"}
