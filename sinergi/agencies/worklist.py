@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from sinergi.agencies import selectors
 from sinergi.agencies.choices import AgencyType, Role, UserKind
 from sinergi.agencies.models import Agency, UserRole
-from sinergi.core.registry import WorkItem, WorkSection
+from sinergi.core.registry import WorkItem, WorkSection, counted_head
 
 SHOWN_ITEMS = 5
 
@@ -26,7 +26,7 @@ def _user_items(users: Any) -> tuple[WorkItem, ...]:
             href=reverse("agencies:user_detail", args=[user.pk]),
             detail=f"{user.username} · {user.agency.name}" if user.agency_id else user.username,
         )
-        for user in users[:SHOWN_ITEMS]
+        for user in users
     )
 
 
@@ -34,24 +34,28 @@ def worklist_sections(user: Any) -> list[WorkSection]:
     if not selectors.can_manage_users(user):
         return []
     staff = selectors.user_list(user=user, action="change").filter(is_active=True, kind=UserKind.PERSON)
-    locked = staff.filter(locked_until__gt=timezone.now())
-    without_second_factor = staff.filter(totp_confirmed_at__isnull=True)
+    # `agency` comes along for the items' detail line; one query per section (counted_head).
+    staff = staff.select_related("agency")
+    locked_count, locked = counted_head(staff.filter(locked_until__gt=timezone.now()), SHOWN_ITEMS)
+    unsecured_count, without_second_factor = counted_head(
+        staff.filter(totp_confirmed_at__isnull=True), SHOWN_ITEMS
+    )
     sections = [
         WorkSection(
             key="locked_accounts",
             title=_("Locked accounts"),
-            count=locked.count(),
+            count=locked_count,
             href=reverse("agencies:user_list"),
             action=_("Manage the accounts"),
             items=_user_items(locked),
-            tone="urgent" if locked.exists() else "",
+            tone="urgent" if locked else "",
             empty=_("No account is locked."),
             order=10,
         ),
         WorkSection(
             key="no_second_factor",
             title=_("Accounts without two-factor sign-in"),
-            count=without_second_factor.count(),
+            count=unsecured_count,
             href=reverse("agencies:user_list"),
             action=_("Manage the accounts"),
             items=_user_items(without_second_factor),
@@ -63,23 +67,24 @@ def worklist_sections(user: Any) -> list[WorkSection]:
         has_admin = UserRole.objects.filter(
             user__agency_id=OuterRef("pk"), user__is_active=True, role=Role.AGENCY_ADMIN
         )
-        orphans = (
+        orphan_count, orphans = counted_head(
             Agency.objects.restrict(user, "change")
             .filter(is_active=True)
             .exclude(type=AgencyType.PLATFORM)
             .filter(~Exists(has_admin))
-            .order_by("name")
+            .order_by("name"),
+            SHOWN_ITEMS,
         )
         sections.append(
             WorkSection(
                 key="agencies_without_admin",
                 title=_("Agencies without an administrator"),
-                count=orphans.count(),
+                count=orphan_count,
                 href=reverse("agencies:index"),
                 action=_("See the agencies"),
                 items=tuple(
                     WorkItem(label=agency.name, href=reverse("agencies:user_create"), detail=agency.code)
-                    for agency in orphans[:SHOWN_ITEMS]
+                    for agency in orphans
                 ),
                 empty=_("Every agency has an administrator."),
                 order=30,

@@ -31,9 +31,9 @@ from sinergi.cases.choices import (
     VictimStatus,
     VisaType,
 )
+from sinergi.core.countries import nationality_choices
 from sinergi.people.choices import Sex
 from sinergi.people.forms import nik_field, phone_field
-from sinergi.people.services import nationality_choices
 from sinergi.regions.widgets import RegionChoiceField
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -814,7 +814,7 @@ class ClosureForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome of the case"), choices=with_blank(ClosureReason.choices))
     note = LimitedText(label=_("Closing note (optional)"), required=False, max_length=5000, rows=3)
 
-    def __init__(self, *args, referrals=(), tasks=(), victims=(), agency_id=None, **kwargs):
+    def __init__(self, *args, referrals=(), tasks=(), victims=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.referrals, self.tasks, self.victims = list(referrals), list(tasks), list(victims)
         for referral in self.referrals:
@@ -832,12 +832,9 @@ class ClosureForm(forms.Form):
                 label=_("Reason for revoking"), required=False, max_length=5000, rows=2
             )
         for task in self.tasks:
-            choices = [("CANCEL", _("Cancel it"))]
-            if task.owner_agency_id == agency_id:
-                choices.insert(0, ("DONE", _("Done")))
             self.fields[f"task-{task.pk}"] = forms.ChoiceField(
                 label=_("Task: %(title)s") % {"title": task.title},
-                choices=choices,
+                choices=[("DONE", _("Done")), ("CANCEL", _("Cancel it"))],
                 widget=forms.RadioSelect,
                 error_messages={"required": _("Choose what happens to this task.")},
             )

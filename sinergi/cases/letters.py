@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from sinergi.cases.access import CaseView, PartyView, mask_parties
 from sinergi.cases.choices import PartyRole
-from sinergi.cases.templatetags.cases import choice_labels, country_name, regency_of, stage_label
+from sinergi.cases.templatetags.cases import choice_labels, regency_of, stage_label
+from sinergi.core.countries import country_name
 
 TEMPLATE = "sinergi/cases/typst/letter.typ"
 LETTER_LANGUAGE = "id"

@@ -365,6 +365,9 @@ def case_timeline(*, view: CaseView) -> list[TimelineEntry]:
         ):
             if event.kind == CaseEventKind.CREATED:
                 detail = _stage_label(flow, data.get("stage"))
+            elif not data.get("from") or data.get("from") == "start":
+                # The first step of a track (the legal track opens at its first stage) has no stage before it.
+                detail = _("started at %(stage)s") % {"stage": _stage_label(flow, data.get("to"))}
             else:
                 detail = f"{_stage_label(flow, data.get('from'))} → {_stage_label(flow, data.get('to'))}"
         elif event.referral_id:
@@ -565,9 +568,12 @@ def deadline_list(*, user: User, until: datetime, since: datetime | None = None)
                 escalated=task.escalated_at is not None,
             )
         )
-    for case in Case.objects.restrict(user, "view").filter(
-        window("stage_due_at"), lead_agency_id=agency_id, status=CaseStatus.OPEN
-    )[:500]:
+    # The flow version comes along: a stage deadline is labelled with its stage's name from the case's flow.
+    for case in (
+        Case.objects.restrict(user, "view")
+        .filter(window("stage_due_at"), lead_agency_id=agency_id, status=CaseStatus.OPEN)
+        .select_related("flow_version")[:500]
+    ):
         items.append(
             OverdueItem(kind="stage", case=case, due_at=case.stage_due_at, responsible_agency_id=agency_id)
         )

@@ -2,11 +2,14 @@
 
 Every section reads through the case selectors, so through `restrict()`: a referral addressed to the agency, an
 approval on a case it leads, a deadline it is responsible for, a task of the user's own. Items name a case by its
-reference and what is to be done, never a person (the worklist is shown before anyone opens a case).
+reference and what is to be done, never a person (the worklist is shown before anyone opens a case). Each section
+is one query (`counted_head`: its first rows and its count together); the overdue and this week's deadlines share
+the three queries of one `deadline_list`.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.urls import reverse
@@ -18,7 +21,7 @@ from sinergi.agencies.choices import Role
 from sinergi.cases import selectors
 from sinergi.cases.access import MANAGE_ROLES, VIEW_ROLES, WRITE_ROLES
 from sinergi.cases.selectors import OverdueItem
-from sinergi.core.registry import WorkItem, WorkSection
+from sinergi.core.registry import WorkItem, WorkSection, counted_head
 
 SHOWN_ITEMS = 5
 
@@ -67,8 +70,7 @@ def worklist_sections(user: Any) -> list[WorkSection]:
     now = timezone.now()
     sections: list[WorkSection] = []
 
-    referrals = selectors.referral_inbox(user=user)
-    referral_count = referrals.count()
+    referral_count, referrals = counted_head(selectors.referral_inbox(user=user), SHOWN_ITEMS)
     sections.append(
         WorkSection(
             key="referrals",
@@ -85,20 +87,20 @@ def worklist_sections(user: Any) -> list[WorkSection]:
                     due_at=referral.accept_by,
                     overdue=referral.accept_by < now,
                 )
-                for referral in referrals[:SHOWN_ITEMS]
+                for referral in referrals
             ),
-            tone="urgent" if any(r.accept_by < now for r in referrals[:SHOWN_ITEMS]) else "",
+            tone="urgent" if any(r.accept_by < now for r in referrals) else "",
             empty=_("No referral awaits your agency's answer."),
             order=10,
         )
     )
 
-    in_service = selectors.referrals_in_service(user=user)
+    in_service_count, in_service = counted_head(selectors.referrals_in_service(user=user), SHOWN_ITEMS)
     sections.append(
         WorkSection(
             key="services_owed",
             title=_("Accepted referrals: services to deliver"),
-            count=in_service.count(),
+            count=in_service_count,
             href=reverse("cases:referral_inbox") + "?accepted=1",
             action=_("See the accepted referrals"),
             items=tuple(
@@ -110,7 +112,7 @@ def worklist_sections(user: Any) -> list[WorkSection]:
                     due_at=referral.due_at,
                     overdue=referral.due_at < now,
                 )
-                for referral in in_service[:SHOWN_ITEMS]
+                for referral in in_service
             ),
             empty=_("Your agency owes no services on an accepted referral."),
             order=15,
@@ -118,12 +120,12 @@ def worklist_sections(user: Any) -> list[WorkSection]:
     )
 
     if user.has_role(Role.SUPERVISOR):
-        approvals = selectors.approval_inbox(user=user)
+        approval_count, approvals = counted_head(selectors.approval_inbox(user=user), SHOWN_ITEMS)
         sections.append(
             WorkSection(
                 key="approvals",
                 title=_("Approvals awaiting your decision"),
-                count=approvals.count(),
+                count=approval_count,
                 href=reverse("cases:approval_inbox"),
                 action=_("Decide"),
                 items=tuple(
@@ -136,7 +138,7 @@ def worklist_sections(user: Any) -> list[WorkSection]:
                             "name": approval.requested_by.get_full_name() or approval.requested_by.username,
                         },
                     )
-                    for approval in approvals[:SHOWN_ITEMS]
+                    for approval in approvals
                 ),
                 empty=_("No approval awaits your decision."),
                 order=20,
@@ -144,8 +146,7 @@ def worklist_sections(user: Any) -> list[WorkSection]:
         )
 
     if user.has_role(*MANAGE_ROLES):
-        transfers = selectors.transfer_inbox(user=user)
-        transfer_count = transfers.count()
+        transfer_count, transfers = counted_head(selectors.transfer_inbox(user=user), SHOWN_ITEMS)
         if transfer_count:
             sections.append(
                 WorkSection(
@@ -160,13 +161,15 @@ def worklist_sections(user: Any) -> list[WorkSection]:
                             href=reverse("cases:transfer_inbox"),
                             detail=_("from %(agency)s") % {"agency": transfer.from_agency.name},
                         )
-                        for transfer in transfers[:SHOWN_ITEMS]
+                        for transfer in transfers
                     ),
                     order=25,
                 )
             )
 
-    overdue = selectors.overdue_list(user=user, now=now)
+    week = selectors.deadline_list(user=user, until=now + timedelta(days=7))
+    overdue = [item for item in week if item.due_at < now]
+    due_soon = [item for item in week if item.due_at >= now]
     sections.append(
         WorkSection(
             key="overdue",
@@ -180,7 +183,6 @@ def worklist_sections(user: Any) -> list[WorkSection]:
             order=30,
         )
     )
-    due_soon = selectors.due_soon_list(user=user, now=now)
     sections.append(
         WorkSection(
             key="due_soon",
@@ -196,12 +198,12 @@ def worklist_sections(user: Any) -> list[WorkSection]:
     )
 
     if user.has_role(*WRITE_ROLES):
-        tasks = selectors.my_open_tasks(user=user)
+        task_count, tasks = counted_head(selectors.my_open_tasks(user=user), SHOWN_ITEMS)
         sections.append(
             WorkSection(
                 key="tasks",
                 title=_("My tasks"),
-                count=tasks.count(),
+                count=task_count,
                 href=reverse("cases:my_work") + "#tasks",
                 action=_("See my tasks"),
                 items=tuple(
@@ -212,19 +214,19 @@ def worklist_sections(user: Any) -> list[WorkSection]:
                         due_at=task.due_at,
                         overdue=task.due_at < now,
                     )
-                    for task in tasks[:SHOWN_ITEMS]
+                    for task in tasks
                 ),
                 empty=_("You have no open task."),
                 order=50,
             )
         )
     if user.has_role(*MANAGE_ROLES):
-        waiting = selectors.cases_awaiting_action(user=user)
+        waiting_count, waiting = counted_head(selectors.cases_awaiting_action(user=user), SHOWN_ITEMS)
         sections.append(
             WorkSection(
                 key="awaiting_action",
                 title=_("Cases assigned to me, not yet acted on"),
-                count=waiting.count(),
+                count=waiting_count,
                 href=reverse("cases:my_work") + "#awaiting",
                 action=_("See these cases"),
                 items=tuple(
@@ -234,24 +236,24 @@ def worklist_sections(user: Any) -> list[WorkSection]:
                         detail=_("reported on %(date)s")
                         % {"date": date_format(timezone.localtime(case.reported_at), "j M Y")},
                     )
-                    for case in waiting[:SHOWN_ITEMS]
+                    for case in waiting
                 ),
                 empty=_("Every case assigned to you has had a first step."),
                 order=60,
             )
         )
 
-    unread = selectors.notification_list(user=user, unread_only=True)
+    unread_count, unread = counted_head(selectors.notification_list(user=user, unread_only=True), 3)
     sections.append(
         WorkSection(
             key="notifications",
             title=_("New notifications"),
-            count=unread.count(),
+            count=unread_count,
             href=reverse("cases:notifications") + "?unread=1",
             action=_("Read the notifications"),
             items=tuple(
                 WorkItem(label=note.message, href=reverse("cases:notifications") + "?unread=1")
-                for note in unread[:3]
+                for note in unread
             ),
             empty=_("No new notification."),
             order=70,

@@ -243,6 +243,19 @@ class WorkSection:
     order: int = 100
 
 
+def counted_head(queryset: Any, limit: int) -> tuple[int, list[Any]]:
+    """The first `limit` rows of `queryset` and how many rows it has in all, in one query: the total is a window
+    count over the whole filtered set, computed before the LIMIT (PostgreSQL and SQLite both have it). A
+    worklist section is one query this way, instead of a COUNT and a SELECT. A DISTINCT queryset would count
+    its rows before they are made distinct, so it gets the two queries."""
+    from django.db.models import Count, Window
+
+    if queryset.query.distinct:
+        return queryset.count(), list(queryset[:limit])
+    rows = list(queryset.annotate(_worklist_total=Window(Count("pk")))[:limit])
+    return (rows[0]._worklist_total if rows else 0), rows
+
+
 WorklistProvider = Callable[[Any], list[WorkSection]]
 _worklist: dict[str, tuple[int, WorklistProvider]] = {}
 

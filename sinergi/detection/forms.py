@@ -164,7 +164,7 @@ QUESTION_LABELS = {
 def _country_choices(language: str) -> list[tuple[str, str]]:
     """Destinations abroad: the ISO countries (not CLDR's pseudo-locales and groupings such as "Zona Euro"),
     without Indonesia itself."""
-    from sinergi.people.services import nationality_choices
+    from sinergi.core.countries import nationality_choices
 
     return [(code, name) for code, name in nationality_choices(language or "id") if code != "ID"]
 

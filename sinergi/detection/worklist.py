@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from sinergi.core.registry import WorkItem, WorkSection
+from sinergi.core.registry import WorkItem, WorkSection, counted_head
 from sinergi.detection import selectors
 from sinergi.detection.choices import ReviewStatus
 from sinergi.detection.models import can_review_posts
@@ -20,12 +20,14 @@ SHOWN_ITEMS = 5
 def worklist_sections(user: Any) -> list[WorkSection]:
     if not can_review_posts(user):
         return []
-    queue = selectors.campaign_queue(user=user, filters={"status": ReviewStatus.NEW})
+    count, queue = counted_head(
+        selectors.campaign_queue(user=user, filters={"status": ReviewStatus.NEW}), SHOWN_ITEMS
+    )
     return [
         WorkSection(
             key="review_queue",
             title=_("Campaigns to review"),
-            count=queue.count(),
+            count=count,
             href=reverse("detection:index") + f"?status={ReviewStatus.NEW}",
             action=_("Review the queue"),
             items=tuple(
@@ -37,7 +39,7 @@ def worklist_sections(user: Any) -> list[WorkSection]:
                     % {"risk": campaign.get_highest_risk_display(), "posts": campaign.post_count},
                     on=campaign.last_seen,
                 )
-                for campaign in queue[:SHOWN_ITEMS]
+                for campaign in queue
             ),
             empty=_("No campaign waits for a review."),
             order=10,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sinergi.core.registry import WorkItem, WorkSection
+from sinergi.core.registry import WorkItem, WorkSection, counted_head
 from sinergi.outreach import selectors
 from sinergi.outreach.models import can_plan_outreach
 
@@ -24,7 +24,7 @@ def _items(events: Any) -> tuple[WorkItem, ...]:
             detail=event.region.name if event.region_id else "",
             on=event.held_on,
         )
-        for event in events[:SHOWN_ITEMS]
+        for event in events
     )
 
 
@@ -33,13 +33,17 @@ def worklist_sections(user: Any) -> list[WorkSection]:
         return []
     today = timezone.localdate()
     own = selectors.event_list(user=user).filter(agency_id=user.agency_id)
-    planned = own.filter(held_on__gte=today).order_by("held_on", "id")
-    unrecorded = own.filter(held_on__lt=today, participants_total=0).order_by("-held_on", "-id")
+    planned_count, planned = counted_head(
+        own.filter(held_on__gte=today).order_by("held_on", "id"), SHOWN_ITEMS
+    )
+    unrecorded_count, unrecorded = counted_head(
+        own.filter(held_on__lt=today, participants_total=0).order_by("-held_on", "-id"), SHOWN_ITEMS
+    )
     return [
         WorkSection(
             key="outreach_planned",
             title=_("Planned outreach events"),
-            count=planned.count(),
+            count=planned_count,
             href=reverse("outreach:index"),
             action=_("See the outreach events"),
             items=_items(planned),
@@ -49,7 +53,7 @@ def worklist_sections(user: Any) -> list[WorkSection]:
         WorkSection(
             key="outreach_unrecorded",
             title=_("Held events without participants recorded"),
-            count=unrecorded.count(),
+            count=unrecorded_count,
             href=reverse("outreach:index"),
             action=_("Record the participants"),
             items=_items(unrecorded),

@@ -6,8 +6,9 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.core.countries import nationality_choices
 from sinergi.people.choices import Sex, SocialPlatform
-from sinergi.people.services import HandleInput, PersonData, PhoneInput, nationality_choices
+from sinergi.people.services import HandleInput, PersonData, PhoneInput
 from sinergi.regions.widgets import RegionChoiceField
 
 

@@ -25,6 +25,7 @@ from sinergi.agencies.models import User
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record, audit_record_many
 from sinergi.core.bulk import bulk_insert, new_instance
+from sinergi.core.countries import is_country
 from sinergi.core.errors import ApplicationError, ConflictError
 from sinergi.people import access, identifiers
 from sinergi.people import nik as nik_module
@@ -43,11 +44,6 @@ EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 _PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
 _SEXES = frozenset(Sex.values)
 
-# Codes in babel's territory list that are not ISO 3166-1 countries (continents, unions, "unknown"...).
-_NOT_COUNTRIES = frozenset(
-    {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"}
-)
-
 NIK_ERROR_MESSAGES = {
     "nik_format": gettext_lazy("A NIK has exactly 16 digits."),
     "nik_region": gettext_lazy(
@@ -61,32 +57,6 @@ NIK_ERROR_MESSAGES = {
     ),
     "nik_serial": gettext_lazy("The last 4 digits of the NIK cannot be 0000."),
 }
-
-
-@lru_cache(maxsize=4)
-def _countries(language: str) -> dict[str, str]:
-    import babel
-
-    try:
-        territories = babel.Locale.parse(language.replace("-", "_")).territories
-    except (babel.UnknownLocaleError, ValueError):
-        territories = babel.Locale("id").territories
-    return {
-        code: name
-        for code, name in territories.items()
-        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
-    }
-
-
-def nationality_choices(language: str = "id") -> list[tuple[str, str]]:
-    """ISO 3166-1 alpha-2 countries with their names in `language` (Indonesian by default), Indonesia first."""
-    countries = _countries(language)
-    rest = sorted(((code, name) for code, name in countries.items() if code != "ID"), key=lambda c: c[1])
-    return [("ID", countries["ID"]), *rest]
-
-
-def nationality_name(code: str, language: str = "id") -> str:
-    return _countries(language).get(code, code)
 
 
 @dataclass
@@ -270,7 +240,7 @@ def _validate(
         add("passport_number", _("A passport number has 5 to 20 letters and digits."))
 
     nationality = (data.nationality or "").strip().upper()
-    if nationality not in _countries("id"):
+    if not is_country(nationality):
         add("nationality", _("Choose the nationality from the list."))
 
     birth_place = (data.birth_place or "").strip()

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from sinergi.core.countries import nationality_name
 from sinergi.core.errors import ApplicationError, ConflictError
 from sinergi.core.htmx import is_htmx
 from sinergi.core.page_views import RestrictedPageView
@@ -38,7 +39,6 @@ from sinergi.people.selectors import (
 )
 from sinergi.people.services import (
     NikMismatchWarning,
-    nationality_name,
     person_create,
     person_delete,
     person_reveal,

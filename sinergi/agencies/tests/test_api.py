@@ -1,7 +1,5 @@
 """/api/v1/me/, /api/v1/agencies/, /api/v1/users/: the UI's rules through the session and through tokens."""
 
-import functools
-
 import pytest
 from django.utils import timezone
 
@@ -9,6 +7,7 @@ from sinergi.agencies.choices import AgencyType, Role
 from sinergi.agencies.models import Agency, ApiToken, User, UserRole
 from sinergi.agencies.services import api_token_create, api_token_revoke
 from sinergi.core.testing.factories import SystemUserFactory, UserFactory
+from sinergi.core.testing.openapi import assert_matches_schema
 from sinergi.core.testing.permissions import assert_permission_matrix, db_snapshot, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -184,35 +183,6 @@ def test_schema_is_valid(client, case_worker):
 
 
 # --- responses match the published OpenAPI schema ---------------------------------------------------------
-
-
-@functools.cache
-def _openapi() -> dict:
-    from drf_spectacular.generators import SchemaGenerator
-
-    return _nullable_to_jsonschema(SchemaGenerator().get_schema(request=None, public=True))
-
-
-def _nullable_to_jsonschema(node):
-    """OpenAPI 3.0 `nullable: true` is not JSON Schema; turn it into `anyOf [..., null]`."""
-    if isinstance(node, list):
-        return [_nullable_to_jsonschema(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    converted = {key: _nullable_to_jsonschema(value) for key, value in node.items() if key != "nullable"}
-    if node.get("nullable"):
-        return {"anyOf": [converted, {"type": "null"}]}
-    return converted
-
-
-def assert_matches_schema(response, path: str, method: str = "get") -> None:
-    import jsonschema
-
-    spec = _openapi()
-    operation = spec["paths"][path][method]
-    content = operation["responses"][str(response.status_code)]["content"]["application/json"]["schema"]
-    root = {"allOf": [content], "components": spec["components"]}
-    jsonschema.validate(response.json(), root)
 
 
 def test_responses_match_the_schema(client, agency_admin, colleague, platform_admin, other_agency):

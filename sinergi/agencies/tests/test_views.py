@@ -8,7 +8,7 @@ from django.utils import timezone
 from sinergi.agencies.choices import AgencyType, Role, UserKind
 from sinergi.agencies.models import Agency, ApiToken, RecoveryCode, User, UserRole
 from sinergi.audit.models import AuditEntry
-from sinergi.core.testing.factories import SystemUserFactory, UserFactory, enrol_totp
+from sinergi.core.testing.factories import AgencyFactory, SystemUserFactory, UserFactory, enrol_totp
 from sinergi.core.testing.permissions import assert_permission_matrix, db_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,16 @@ def test_directory_filters_by_type_and_search(client, case_worker, other_agency,
     assert other_agency.name in html and case_worker.agency.name not in html
     html = client.get(reverse("agencies:index"), {"q": "kalsel", "type": "NONSENSE"}).content.decode()
     assert case_worker.agency.name in html and other_agency.name not in html
+
+
+def test_the_directory_names_an_embassys_country_in_the_readers_language(client, case_worker, signed_in):
+    AgencyFactory(code="kbri-riyadh", name="KBRI Riyadh", type=AgencyType.KBRI, country="SA")
+    signed_in(client, case_worker)
+    html = client.get(reverse("agencies:index")).content.decode()
+    assert "<td>Arab Saudi</td>" in html and "<td>SA</td>" not in html
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("agencies:index")).content.decode()
+    assert "<td>Saudi Arabia</td>" in html
 
 
 # --- agencies: platform administrator only ---------------------------------------------------------------

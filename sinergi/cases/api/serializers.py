@@ -392,6 +392,37 @@ class TransitionInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
+class ReferralClosureDecisionSerializer(serializers.Serializer):
+    referral = serializers.IntegerField(help_text="An open referral of the case.")
+    action = serializers.ChoiceField(
+        [("DONE", "Done (accepted referrals only)"), ("REVOKE", "Revoked, with a reason")]
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class TaskClosureDecisionSerializer(serializers.Serializer):
+    task = serializers.IntegerField(help_text="An open task of the case, of any agency.")
+    action = serializers.ChoiceField([("DONE", "Done"), ("CANCEL", "Cancelled, with a reason")])
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class VictimFinalStatusSerializer(serializers.Serializer):
+    party = serializers.IntegerField(help_text="A victim of the case (its case-party id).")
+    status = serializers.ChoiceField(VictimStatus.choices)
+
+
+class CaseCloseInputSerializer(serializers.Serializer):
+    """Everything the closing page asks, in one request: a decision for each open referral and task, and each
+    victim's final status. Items not listed count as undecided."""
+
+    outcome = serializers.ChoiceField(ClosureReason.choices)
+    version = serializers.IntegerField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    referrals = ReferralClosureDecisionSerializer(many=True, required=False, default=list)
+    tasks = TaskClosureDecisionSerializer(many=True, required=False, default=list)
+    victims = VictimFinalStatusSerializer(many=True, required=False, default=list)
+
+
 class AssignInputSerializer(serializers.Serializer):
     assignee = serializers.IntegerField()
     version = serializers.IntegerField(required=False)

@@ -152,6 +152,35 @@ class CaseViewSet(RestrictedGenericViewSet):
         return self._detail_response(self._view(pk))
 
     @extend_schema(
+        request=s.CaseCloseInputSerializer, responses={200: s.CaseDetailSerializer, **ERRORS}, tags=TAGS
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Closes the case (lead agency) as the closing page does, in one transaction: each open referral done
+        or revoked with a reason, each open task done or cancelled with a reason, each victim's final status,
+        then the flow's final stage (after the supervisor's approval of the closure); the agencies that took
+        part are told. Anything open without a complete decision refuses the whole closure, changing nothing:
+        400 `closure_decision_required`, the message naming each item, `fields` keyed `referral-<id>`,
+        `task-<id>`, `victim-<party id>`."""
+        view = self._view(pk)
+        data = _validated(s.CaseCloseInputSerializer, request.data)
+        services.case_close(
+            actor=request.user,
+            case=view.case,
+            outcome=data["outcome"],
+            note=data["note"].strip(),
+            expected_version=data.get("version"),
+            referral_decisions={
+                d["referral"]: services.Decision(d["action"], d["reason"].strip()) for d in data["referrals"]
+            },
+            task_decisions={
+                d["task"]: services.Decision(d["action"], d["reason"].strip()) for d in data["tasks"]
+            },
+            victim_statuses={d["party"]: d["status"] for d in data["victims"]},
+        )
+        return self._detail_response(self._view(pk))
+
+    @extend_schema(
         request=s.AssignInputSerializer, responses={200: s.CaseDetailSerializer, **ERRORS}, tags=TAGS
     )
     @action(detail=True, methods=["post"])

@@ -90,9 +90,7 @@ def case_close(
             .filter(case=locked, role=PartyRole.VICTIM)
             .order_by("id")
         )
-        _check_decisions(
-            actor, referrals, tasks, victims, referral_decisions, task_decisions, victim_statuses
-        )
+        _check_decisions(referrals, tasks, victims, referral_decisions, task_decisions, victim_statuses)
         involved = {
             r.to_agency_id: r
             for r in Referral.objects.filter(
@@ -125,7 +123,6 @@ def case_close(
 
 
 def _check_decisions(
-    actor: User,
     referrals: list[Referral],
     tasks: list[Task],
     victims: list[CaseParty],
@@ -133,7 +130,8 @@ def _check_decisions(
     task_decisions: dict[int, Decision],
     victim_statuses: dict[int, str],
 ) -> None:
-    """Every open item has a complete decision; otherwise one refusal that lists all that is missing."""
+    """Every open item has a complete decision; otherwise one refusal that lists all that is missing. The lead
+    may mark any agency's task done at closure: it answers for the whole case and knows what was delivered."""
     fields: dict[str, list[str]] = {}
     named: list[str] = []
     for referral in referrals:
@@ -153,8 +151,6 @@ def _check_decisions(
         key = f"task-{task.pk}"
         if decision is None or decision.action not in (DONE, CANCEL):
             fields[key] = [_("Choose: done, or cancelled with a reason.")]
-        elif decision.action == DONE and task.owner_agency_id != actor.agency_id:
-            fields[key] = [_("Only the agency that owns this task marks it done; cancel it with a reason.")]
         elif decision.action == CANCEL and not decision.reason.strip():
             fields[key] = [_("Give the reason for cancelling.")]
         else:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sinergi.agencies.choices import Role
@@ -46,15 +45,6 @@ def choice_labels(values, choices_name: str) -> str:
         return ""
     labels = dict(enum.choices)
     return ", ".join(str(labels.get(value, value)) for value in values)
-
-
-@register.filter
-def country_name(code: str) -> str:
-    from sinergi.people.services import nationality_name
-
-    if not code:
-        return ""
-    return nationality_name(code, (get_language() or "id")[:2])
 
 
 @register.filter

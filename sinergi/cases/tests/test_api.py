@@ -310,3 +310,101 @@ def test_api_refusals_speak_the_users_language(cast):
     assert (
         "not valid" in english["error"]["message"] and "YYYY-MM-DD" in english["error"]["fields"]["start"][0]
     )
+
+
+# --- closing through the API ---------------------------------------------------------------------------------------
+
+
+def _closable(cast, make_case):
+    """A case with an accepted referral, a pending one, a task of another agency, and the closure approved."""
+    case = make_case()
+    accepted = services.referral_create(
+        actor=cast.bp3mi.worker, case=case, to_agency=cast.uptd.agency, need="SHELTER", reason="Rumah aman"
+    )
+    services.referral_accept(actor=cast.uptd.worker, referral=accepted)
+    pending = services.referral_create(
+        actor=cast.bp3mi.worker, case=case, to_agency=cast.polda.agency, need="INVESTIGATION", reason="Calo"
+    )
+    task = services.task_create(
+        actor=cast.uptd.worker,
+        case=case,
+        title="Pendampingan psikologis",
+        owner=cast.uptd.worker,
+        due_at=timezone.now() + timedelta(days=2),
+    )
+    approval = services.approval_request(actor=cast.bp3mi.worker, case=case, kind="CLOSURE")
+    services.approval_decide(actor=cast.bp3mi.supervisor, approval=approval, approve=True)
+    case.refresh_from_db()
+    return case, accepted, pending, task
+
+
+def test_close_endpoint_settles_everything_in_one_call(cast, make_case):
+    from sinergi.cases.choices import CaseStatus, ReferralState, VictimStatus
+    from sinergi.core.testing.openapi import assert_matches_schema
+
+    case, accepted, pending, task = _closable(cast, make_case)
+    victim = case.parties.get(role="VICTIM")
+    body = {
+        "outcome": "SERVICES_COMPLETED",
+        "version": case.version,
+        "referrals": [
+            {"referral": accepted.pk, "action": "DONE"},
+            {"referral": pending.pk, "action": "REVOKE", "reason": "Tidak diperlukan"},
+        ],
+        # Another agency's task: the lead may mark it done at closure, as the closing page offers.
+        "tasks": [{"task": task.pk, "action": "DONE"}],
+        "victims": [{"party": victim.pk, "status": VictimStatus.CONFIRMED}],
+    }
+    response = check_matrix(
+        request=lambda c: c.post(f"/api/v1/cases/{case.pk}/close/", body, content_type="application/json"),
+        permitted=cast.bp3mi.worker,
+        wrong_role=cast.bp3mi.reader,
+        wrong_agency=cast.kbri.worker,
+        ok_status=200,
+    )
+    assert_matches_schema(response, "/api/v1/cases/{id}/close/", "post")
+    assert response.json()["summary"]["status"] == CaseStatus.CLOSED
+    assert Referral.objects.get(pk=accepted.pk).state == ReferralState.DONE
+    assert Referral.objects.get(pk=pending.pk).state == ReferralState.REVOKED
+    task.refresh_from_db()
+    assert task.done_at is not None and task.cancel_reason == "" and task.done_by == cast.bp3mi.worker
+    victim.refresh_from_db()
+    assert victim.victim_status == VictimStatus.CONFIRMED
+    assert Notification.objects.filter(
+        recipient=cast.uptd.worker, case=case, message__contains="menutup"
+    ).exists()
+
+
+def test_close_endpoint_refuses_an_undecided_referral_naming_it_and_changes_nothing(cast, make_case):
+    case, accepted, pending, task = _closable(cast, make_case)
+    victim = case.parties.get(role="VICTIM")
+    before = _state()
+    refused = sign_in(Client(), cast.bp3mi.worker).post(
+        f"/api/v1/cases/{case.pk}/close/",
+        {
+            "outcome": "SERVICES_COMPLETED",
+            "referrals": [{"referral": accepted.pk, "action": "DONE"}],
+            "tasks": [{"task": task.pk, "action": "CANCEL"}],
+            "victims": [{"party": victim.pk, "status": "CONFIRMED"}],
+        },
+        content_type="application/json",
+    )
+    assert refused.status_code == 400, refused.content
+    error = refused.json()["error"]
+    assert error["code"] == "closure_decision_required"
+    assert "rujukan Penyidikan ke Subdit TPPO Polda Kalsel" in error["message"], error["message"]
+    assert set(error["fields"]) == {f"referral-{pending.pk}", f"task-{task.pk}"}
+    assert _state() == before
+    # A participant agency (the shelter that accepted) may read the case but not close it.
+    participant = sign_in(Client(), cast.uptd.worker).post(
+        f"/api/v1/cases/{case.pk}/close/", {"outcome": "OTHER"}, content_type="application/json"
+    )
+    assert participant.status_code == 403, participant.content
+    # A malformed body is a validation error, not a 500.
+    malformed = sign_in(Client(), cast.bp3mi.worker).post(
+        f"/api/v1/cases/{case.pk}/close/",
+        {"outcome": "OTHER", "tasks": [{"task": "x", "action": "LATER"}]},
+        content_type="application/json",
+    )
+    assert malformed.status_code == 400 and malformed.json()["error"]["code"] == "validation_error"
+    assert _state() == before

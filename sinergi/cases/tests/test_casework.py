@@ -366,3 +366,38 @@ def test_a_405_under_the_api_stays_json(cast):
     response = client_for(cast.bp3mi.worker).delete("/api/v1/cases/duplicates/")
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_at_closure_the_lead_may_mark_another_agencys_task_done(cast, make_case):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    case = make_case()
+    task = services.task_create(
+        actor=cast.bp3mi.worker,
+        case=case,
+        title="Laporan pendampingan",
+        owner=cast.bp3mi.worker,
+        due_at=timezone.now() + timedelta(days=2),
+    )
+    Task.objects.filter(pk=task.pk).update(owner_agency=cast.uptd.agency, owner=cast.uptd.worker)
+    approve_closure(cast, case)
+    case.refresh_from_db()
+    client = client_for(cast.bp3mi.worker)
+    url = reverse("cases:close", args=[case.pk])
+    page = client.get(url).content.decode()
+    assert f'name="task-{task.pk}" value="DONE"' in page
+    victim = case.parties.get(role=PartyRole.VICTIM)
+    response = client.post(
+        url,
+        {
+            "version": case.version,
+            "outcome": "SERVICES_COMPLETED",
+            f"task-{task.pk}": "DONE",
+            f"victim-{victim.pk}": VictimStatus.CONFIRMED,
+        },
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.done_at is not None and task.cancel_reason == "" and task.done_by == cast.bp3mi.worker

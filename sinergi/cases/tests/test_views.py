@@ -295,6 +295,21 @@ def test_timeline_lists_events_the_viewer_may_see(cast, shared_case):
     )
 
 
+def test_the_first_step_of_the_legal_track_reads_as_a_start_not_a_dash(cast, make_case):
+    case = make_case()
+    referral = services.referral_create(
+        actor=cast.bp3mi.worker, case=case, to_agency=cast.polda.agency, need="INVESTIGATION", reason="Calo"
+    )
+    services.referral_accept(actor=cast.polda.worker, referral=referral)
+    police = UserFactory(username="penyidik", agency=cast.polda.agency, roles=[Role.INVESTIGATOR])
+    services.case_transition(actor=police, case=case, to_stage="police_report")
+    services.case_transition(actor=police, case=case, to_stage="investigation")
+    body = client_for(cast.bp3mi.worker).get(reverse("cases:timeline", args=[case.pk])).content.decode()
+    assert "dimulai pada Laporan polisi" in body
+    assert "Laporan polisi → Penyidikan" in body
+    assert "— →" not in body
+
+
 # --- actions ----------------------------------------------------------------------------------------------------
 
 

@@ -154,3 +154,43 @@ def test_accepted_referrals_stay_on_the_addressees_worklist_until_done(cast, mak
     services.referral_report_services(actor=cast.polda.worker, referral=referral, description="Disidik.")
     services.referral_mark_done(actor=cast.bp3mi.worker, referral=referral)
     assert counts(cast.polda.worker)["services_owed"] == 0
+
+
+def test_the_home_page_reads_each_section_in_one_query(cast, make_case, django_assert_max_num_queries):
+    """Counts and first rows come together (registry.counted_head), so the queries do not grow with the work:
+    the session, the user and the roles, then one query per section (the overdue and this week's deadlines share
+    three), whatever the number of rows."""
+
+    def add_work(n):
+        for _ in range(n):
+            case = make_case()
+            services.referral_create(
+                actor=cast.bp3mi.worker, case=case, to_agency=cast.uptd.agency, need="SHELTER", reason="Aman."
+            )
+            services.approval_request(actor=cast.bp3mi.worker, case=case, kind="ASSESSMENT")
+            services.task_create(
+                actor=cast.bp3mi.worker,
+                case=case,
+                title="Hubungi keluarga",
+                owner=cast.bp3mi.worker,
+                due_at=timezone.now() + timedelta(days=2),
+            )
+
+    add_work(2)
+    supervisor, worker = client_for(cast.bp3mi.supervisor), client_for(cast.bp3mi.worker)
+    for client in (supervisor, worker):
+        client.get(reverse("core:home"))
+    with django_assert_max_num_queries(20):
+        assert supervisor.get(reverse("core:home")).status_code == 200
+    add_work(5)
+    with django_assert_max_num_queries(20):
+        assert supervisor.get(reverse("core:home")).status_code == 200
+    with django_assert_max_num_queries(16):
+        html = worker.get(reverse("core:home")).content.decode()
+    # Seven tasks: the count is of them all, the list shows the first five.
+    sections = {section.key: section for section in registry.worklist_for(cast.bp3mi.worker)}
+    assert sections["tasks"].count == 7 and len(sections["tasks"].items) == 5
+    # The two deadline sections split one read the same way as the deadline pages' selectors.
+    assert sections["due_soon"].count == len(selectors.due_soon_list(user=cast.bp3mi.worker)) >= 14
+    assert sections["overdue"].count == len(selectors.overdue_list(user=cast.bp3mi.worker))
+    assert 'data-testid="work-tasks"' in html

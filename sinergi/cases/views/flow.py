@@ -61,7 +61,6 @@ def _closure_form(request, view, data=None) -> ClosureForm:
         referrals=view.referrals().filter(state__in=OPEN_REFERRAL_STATES).select_related("to_agency"),
         tasks=view.tasks().filter(done_at__isnull=True).select_related("owner_agency"),
         victims=victims,
-        agency_id=request.user.agency_id,
     )
 
 

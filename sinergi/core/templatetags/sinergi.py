@@ -8,6 +8,14 @@ from django.forms import BoundField, CheckboxInput, CheckboxSelectMultiple, Radi
 register = template.Library()
 
 
+@register.filter
+def country_name(code: str) -> str:
+    """`agency.country|country_name` → "Malaysia" (in the reader's language)."""
+    from sinergi.core.countries import country_name as name
+
+    return name(code)
+
+
 @register.simple_tag(takes_context=True)
 def query_replace(context, **changes) -> str:
     """The current query string with some parameters replaced (None or "" removes one), for pagination links.

@@ -39,7 +39,7 @@ def _plain(value: Any) -> Any:
 
 @lru_cache(maxsize=2)
 def _country_names() -> dict[str, str]:
-    from sinergi.people.services import nationality_choices
+    from sinergi.core.countries import nationality_choices
 
     names: dict[str, str] = {}
     for language in ("en", "id"):

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone, translation
 
 from sinergi.audit.models import AuditEntry
+from sinergi.core.countries import nationality_choices
 from sinergi.core.errors import ApplicationError, ConflictError
 from sinergi.people.models import Person, PersonHandle, PersonPhone
 from sinergi.people.services import (
@@ -17,7 +18,6 @@ from sinergi.people.services import (
     NikMismatchWarning,
     PersonData,
     PhoneInput,
-    nationality_choices,
     person_create,
     person_delete,
     person_reveal,
