@@ -435,11 +435,34 @@ def grouped_agencies(agencies) -> list:
     return BLANK + sorted(groups.items())
 
 
+class AgencyNeedSelect(forms.Select):
+    """The agency <select> of a referral whose options say which needs each agency receives and its province
+    (`data-needs`, `data-province`), so that cases/intake.js narrows the list to the chosen need and proposes
+    the one agency of the province; without JavaScript the whole list shows and the form checks the pair."""
+
+    def __init__(self, *args, targets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = targets
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        if value and self.targets is not None:
+            from sinergi.cases.selectors import province_of
+
+            agency = self.targets.by_id.get(int(value))
+            if agency is not None:
+                option["attrs"]["data-needs"] = " ".join(sorted(self.targets.needs_of[agency.pk]))
+                option["attrs"]["data-province"] = province_of(agency.jurisdiction_id)
+        return option
+
+
 class IntakeReferralForm(forms.Form):
-    """One first referral sent with the intake; a row left empty sends nothing."""
+    """One first referral sent with the intake; a row left empty sends nothing. The agency must receive the need
+    under the new case's flow (checked here, so that the error shows with the others, and again by the
+    service)."""
 
     need = forms.ChoiceField(label=_("Need"), required=False, choices=with_blank(ReferralNeed.choices))
-    to_agency = forms.ChoiceField(label=_("Refer to"), required=False)
+    to_agency = forms.ChoiceField(label=_("Refer to"), required=False, widget=AgencyNeedSelect)
     reason = LimitedText(label=_("Reason"), required=False, max_length=5000, rows=2)
     due_at = forms.DateTimeField(
         label=_("Services due by"),
@@ -449,9 +472,15 @@ class IntakeReferralForm(forms.Form):
         help_text=_("Leave empty to use the deadline the flow sets for this need."),
     )
 
-    def __init__(self, *args, agencies=(), **kwargs):
+    def __init__(self, *args, targets=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_agency"].choices = grouped_agencies(agencies)
+        self.targets = targets
+        field = self.fields["to_agency"]
+        field.choices = grouped_agencies(targets.agencies if targets is not None else ())
+        field.widget.targets = targets
+        field.widget.attrs["data-need-from"] = self.add_prefix("need")
+        if targets is not None and targets.province:
+            field.widget.attrs["data-home-province"] = targets.province
 
     def clean(self):
         data = super().clean()
@@ -461,6 +490,9 @@ class IntakeReferralForm(forms.Form):
         for name in ("need", "to_agency", "reason"):
             if name not in self.errors and not (data.get(name) or "").strip():
                 self.add_error(name, required)
+        need, agency = data.get("need"), data.get("to_agency")
+        if need and agency and self.targets is not None and not self.targets.eligible(int(agency), need):
+            self.add_error("to_agency", _("This agency does not receive this need."))
         return data
 
     def is_empty(self) -> bool:

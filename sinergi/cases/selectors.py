@@ -8,6 +8,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
@@ -45,8 +46,10 @@ from sinergi.cases.models import (
     Task,
 )
 from sinergi.cases.services import flow_of
+from sinergi.regions.models import Region
 
 __all__ = [
+    "IntakeReferralTargets",
     "approval_inbox",
     "case_available_transitions",
     "case_detail",
@@ -60,9 +63,11 @@ __all__ = [
     "deadline_list",
     "due_soon_list",
     "flow_of",
+    "intake_referral_targets",
     "my_open_tasks",
     "notification_list",
     "overdue_list",
+    "province_of",
     "referral_eligible_agencies",
     "referral_inbox",
     "referrals_in_service",
@@ -460,6 +465,62 @@ def referral_eligible_agencies(*, case: Case, need: str) -> QuerySet[Agency]:
         Agency.objects.filter(is_active=True, type__in=rule.agency_types)
         .exclude(pk=case.lead_agency_id)
         .order_by("name")
+    )
+
+
+def province_of(region_code: str | None) -> str:
+    """The province part of a dotted Kemendagri code ("63.71.02" → "63"); "" for none."""
+    return (region_code or "").split(".")[0]
+
+
+@dataclass(frozen=True)
+class IntakeReferralTargets:
+    """Who the first referrals of a new case may go to, under the flow the case will get: each agency with the
+    needs it may receive, and the province whose only agency serving a need is proposed for it."""
+
+    agencies: list[Agency]
+    needs_of: dict[int, frozenset[str]]
+    province: str
+
+    @cached_property
+    def by_id(self) -> dict[int, Agency]:
+        return {agency.pk: agency for agency in self.agencies}
+
+    def eligible(self, agency_id: int, need: str) -> bool:
+        return need in self.needs_of.get(agency_id, frozenset())
+
+    def proposed(self, need: str) -> Agency | None:
+        """The agency to preselect for `need`: the only one of the province that serves it, else None (a choice
+        between two is the user's, and an agency elsewhere is never guessed)."""
+        local = [
+            a
+            for a in self.agencies
+            if self.eligible(a.pk, need) and self.province and province_of(a.jurisdiction_id) == self.province
+        ]
+        return local[0] if len(local) == 1 else None
+
+
+def intake_referral_targets(*, user: User, region: Region | None = None) -> IntakeReferralTargets:
+    """The agencies a new case's first referrals may go to (active, in the user's view, not the user's own), with
+    the needs each may receive under the flow of the case's region (its origin if known, else the user's
+    agency's jurisdiction), the same rule `referral_create` applies."""
+    from sinergi.agencies.selectors import agency_list
+    from sinergi.cases.flow import parse_flow_cached
+    from sinergi.cases.services import flow_version_for_region
+
+    agency = user.agency
+    if agency is None:
+        return IntakeReferralTargets(agencies=[], needs_of={}, province="")
+    region = region or agency.jurisdiction
+    version = flow_version_for_region(region)
+    flow = parse_flow_cached(version.content, version.source)
+    agencies = list(agency_list(user=user).filter(is_active=True).exclude(pk=agency.pk))
+    needs_of = {
+        other.pk: frozenset(need for need, rule in flow.needs.items() if other.type in rule.agency_types)
+        for other in agencies
+    }
+    return IntakeReferralTargets(
+        agencies=agencies, needs_of=needs_of, province=province_of(region.pk if region else "")
     )
 
 

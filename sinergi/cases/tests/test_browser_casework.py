@@ -205,3 +205,72 @@ def test_closure_settles_what_is_open_and_sets_the_victims_status(open_as, cast,
     page.click("[data-testid=section-parties-open]")
     assert "Korban terkonfirmasi" in page.locator("#section-parties").inner_text()
     shot(page, "case-closed")
+
+
+def test_intake_narrows_agencies_to_the_need_and_proposes_the_provinces_only_one(open_as, cast):
+    from sinergi.cases.tests.test_casework import in_provinces
+
+    other_police = in_provinces(cast)
+    page = open_as(cast.bp3mi.worker)
+    page.goto("/cases/intake/")
+    agencies = "#id_referrals-0-to_agency"
+
+    def choosable():
+        return set(
+            page.locator(f"{agencies} option:not([disabled])").evaluate_all(
+                "els => els.filter(e => e.value).map(e => e.textContent)"
+            )
+        )
+
+    # Investigation: the police only, and the one of South Kalimantan chosen, with a word saying so.
+    page.select_option("#id_referrals-0-need", "INVESTIGATION")
+    assert choosable() == {cast.polda.agency.name, other_police.name}
+    assert page.input_value(agencies) == str(cast.polda.agency.pk)
+    note = page.locator("[data-testid=intake-referral-row]").first.locator("[data-testid=agency-proposed]")
+    assert note.is_visible() and "satu-satunya instansi" in note.inner_text()
+    shot(page, "intake-agency-proposed")
+    # Shelter: two agencies of the province receive it, so the choice is the user's.
+    page.select_option("#id_referrals-0-need", "SHELTER")
+    assert choosable() == {cast.uptd.agency.name, cast.dinsos.agency.name}
+    assert page.input_value(agencies) == "" and note.is_hidden()
+    # A choice the user made stays when it still fits the need.
+    page.select_option(agencies, str(cast.dinsos.agency.pk))
+    page.select_option("#id_referrals-0-need", "URGENT_FIRST_AID")
+    assert page.input_value(agencies) == str(cast.dinsos.agency.pk) and note.is_hidden()
+
+    # A suspect named "PT ..." becomes a company, and the row says why; the user's own choice is kept after.
+    page.fill("#id_suspects-0-name", "PT Maju Sejahtera Abadi")
+    assert page.is_checked("#id_suspects-0-kind_1")
+    assert page.locator("#id_suspects-0-organisation_kind").is_visible()
+    assert page.locator("#id_suspects-0-nik").is_hidden()
+    kind_note = page.locator("[data-testid=kind-proposed]").first
+    assert kind_note.is_visible() and "PT" in kind_note.inner_text()
+    shot(page, "intake-suspect-company")
+    page.fill("#id_suspects-0-name", "Pratama Wijaya")
+    assert page.is_checked("#id_suspects-0-kind_0") and kind_note.is_hidden()
+    page.fill("#id_suspects-0-name", "PT Maju Sejahtera Abadi")
+    page.check("#id_suspects-0-kind_0")
+    page.fill("#id_suspects-0-name", "PT Maju Sejahtera Abadi (pemilik)")
+    assert page.is_checked("#id_suspects-0-kind_0") and kind_note.is_hidden()
+
+
+def test_intake_without_javascript_lists_every_agency_and_the_server_checks_the_need(open_as, cast):
+    from sinergi.cases.tests.test_casework import in_provinces
+
+    in_provinces(cast)
+    page = open_as(cast.bp3mi.worker, javascript=False)
+    page.goto("/cases/intake/")
+    page.select_option("#id_referrals-0-need", "INVESTIGATION")
+    # Nothing narrows without the script: every agency is there, and picking the shelter is refused.
+    assert page.locator("#id_referrals-0-to_agency option:not([disabled])").count() >= 5
+    page.fill("#id_victims-0-full_name", "Sri Wahyuningsih")
+    page.select_option("#id_referrals-0-to_agency", str(cast.uptd.agency.pk))
+    page.fill("#id_referrals-0-reason", "Selidiki calo.")
+    submit(page, "[data-testid=intake-submit]")
+    errors = page.locator("#id_referrals-0-to_agency_field .errorlist").all_inner_texts()
+    assert errors == ["Instansi ini tidak menerima kebutuhan ini."]
+    assert not Case.objects.exists()
+    page.select_option("#id_referrals-0-to_agency", str(cast.polda.agency.pk))
+    submit(page, "[data-testid=intake-submit]")
+    page.wait_for_url(re.compile(r"/cases/\d+/$"))
+    assert Case.objects.get().referrals.get().to_agency == cast.polda.agency

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sinergi.cases import services
+from sinergi.cases import selectors, services
 from sinergi.cases.choices import ApprovalKind, PartyRole, ReferralState, VictimStatus
 from sinergi.cases.models import Case, CaseOrganisation, CaseParty, Notification, Referral, Task
 from sinergi.cases.services import Decision
@@ -159,6 +159,58 @@ def test_intake_warns_of_a_record_that_linkage_finds_and_lets_the_worker_reuse_i
     assert 'data-testid="duplicate-warning"' in body
     assert f'name="suspects-0-person" value="{person.pk}"' in body
     assert not Case.objects.exists()
+
+
+def in_provinces(cast):
+    """Kalsel's agencies in South Kalimantan (63), and a second police of another province (NTB, 52)."""
+    from sinergi.agencies.choices import AgencyType
+    from sinergi.core.testing.factories import AgencyFactory
+    from sinergi.regions.models import Region
+
+    kalsel = Region.objects.create(code="63", digits="63", name="Kalimantan Selatan", level=1)
+    ntb = Region.objects.create(code="52", digits="52", name="Nusa Tenggara Barat", level=1)
+    for staff in (cast.bp3mi, cast.polda, cast.uptd, cast.dinsos):
+        staff.agency.jurisdiction = kalsel
+        staff.agency.save(update_fields=["jurisdiction"])
+    return AgencyFactory(
+        code="polda-ntb", name="Subdit TPPO Polda NTB", type=AgencyType.POLRI, jurisdiction=ntb
+    )
+
+
+def test_intake_referral_targets_follow_the_flow_and_propose_only_a_single_local_agency(cast):
+    other_police = in_provinces(cast)
+    targets = selectors.intake_referral_targets(user=cast.bp3mi.worker)
+    assert targets.province == "63"
+    assert cast.bp3mi.agency not in targets.agencies
+    assert targets.eligible(cast.polda.agency.pk, "INVESTIGATION")
+    assert not targets.eligible(cast.uptd.agency.pk, "INVESTIGATION")
+    # One police in the province: proposed (the one in NTB is not local); shelter has two there: a choice.
+    assert targets.proposed("INVESTIGATION") == cast.polda.agency and other_police in targets.agencies
+    assert targets.proposed("SHELTER") is None
+    # The case's region decides: a case from NTB proposes NTB's police.
+    from sinergi.regions.models import Region
+
+    ntb = selectors.intake_referral_targets(user=cast.bp3mi.worker, region=Region.objects.get(pk="52"))
+    assert ntb.proposed("INVESTIGATION") == other_police
+    # The page carries what the script narrows by.
+    page = client_for(cast.bp3mi.worker).get(reverse("cases:intake")).content.decode()
+    assert f'value="{cast.polda.agency.pk}" data-needs="INVESTIGATION" data-province="63"' in page
+    assert 'data-need-from="referrals-0-need" data-home-province="63"' in page
+
+
+def test_intake_refuses_an_agency_that_does_not_receive_the_need_with_the_other_errors(cast):
+    in_provinces(cast)
+    data = full_intake(
+        cast,
+        **{"referrals-1-to_agency": str(cast.uptd.agency.pk), "victims-0-nik": "123"},
+    )
+    response = client_for(cast.bp3mi.worker).post(reverse("cases:intake"), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    # Beside the agency of the second referral, in the same round as the NIK error, once.
+    assert body.count("Instansi ini tidak menerima kebutuhan ini.") == 1
+    assert "16 angka" in body
+    assert not Case.objects.exists() and not Referral.objects.exists()
 
 
 # --- closure -----------------------------------------------------------------------------------------------------

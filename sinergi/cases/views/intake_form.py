@@ -236,12 +236,13 @@ class IntakePage:
         if data is not None:
             data = _with_management_forms(data)
         self.form = IntakeForm(data, initial=initial)
-        agencies = _referral_agencies(request.user)
-        self.agencies = {str(agency.pk): agency for agency in agencies}
+        self.targets = selectors.intake_referral_targets(user=request.user, region=_posted_region(data))
         self.formsets = {
             "victims": VictimFormSet(data, prefix="victims", initial=victims_initial or None),
             "suspects": SuspectFormSet(data, prefix="suspects"),
-            "referrals": IntakeReferralFormSet(data, prefix="referrals", form_kwargs={"agencies": agencies}),
+            "referrals": IntakeReferralFormSet(
+                data, prefix="referrals", form_kwargs={"targets": self.targets}
+            ),
         }
         self.reporter = ReporterForm(data, prefix="reporter")
         self.checks: dict[str, tuple[list, list]] = {}
@@ -295,13 +296,12 @@ class IntakePage:
         )
 
 
-def _referral_agencies(user):
-    """Agencies the intake may refer to: active, not the user's own (the service checks each need's list)."""
-    from sinergi.agencies.selectors import agency_list
+def _posted_region(data):
+    """The origin region a posted intake names (the case's flow and province follow it), or None."""
+    from sinergi.regions.models import Region
 
-    if not getattr(user, "agency_id", None):
-        return []
-    return list(agency_list(user=user).filter(is_active=True).exclude(pk=user.agency_id).order_by("name"))
+    code = (data or {}).get("origin_region") or ""
+    return Region.objects.filter(pk=code).first() if code else None
 
 
 def _with_management_forms(data):
@@ -367,10 +367,10 @@ def _chosen_or_new(request, row, *, full_name: str) -> dict:
     return {"new_person": person, "confirm_nik_mismatch": True}
 
 
-def _referral_fields(row, agencies: dict) -> dict:
+def _referral_fields(row, targets) -> dict:
     data = row.cleaned_data
     return {
-        "to_agency": agencies[data["to_agency"]],
+        "to_agency": targets.by_id[int(data["to_agency"])],
         "need": data["need"],
         "reason": data["reason"],
         "due_at": data.get("due_at"),
@@ -411,7 +411,7 @@ def _save(request, page: IntakePage):
         form.add_error(None, _("That person record is not available to you."))
         return page.render(status=400)
     referral_rows = page.filled("referrals")
-    referrals = [_referral_fields(row, page.agencies) for row in referral_rows]
+    referrals = [_referral_fields(row, page.targets) for row in referral_rows]
     try:
         case = services.case_intake(
             actor=request.user,
