@@ -30,8 +30,10 @@ cost far less than a million calls.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -84,7 +86,7 @@ _DATE_FORMATS = (
 )
 
 
-def _map_unique(series: pd.Series, function) -> pd.Series:
+def _map_unique(series: pd.Series, function: Callable[[Any], Any]) -> pd.Series:
     uniques = series.dropna().unique()
     return series.map(dict(zip(uniques, map(function, uniques), strict=True)))
 

@@ -40,11 +40,15 @@ import tempfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Literal
 
 import splink
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.exceptions import SplinkException
 
 FEATURE_VERSION = 3
@@ -60,7 +64,10 @@ SEED = 20261201
 
 logger = logging.getLogger(__name__)
 
-BLOCKING_RULES = [
+LinkType = Literal["dedupe_only", "link_only", "link_and_dedupe"]
+
+# Typed as SettingsCreator takes it (a list of rules or their dict form).
+BLOCKING_RULES: list[BlockingRuleCreator | dict[str, Any]] = [
     block_on("nik"),
     block_on("phone"),
     # The first letter only: "Yunita" / "Yiunita", "Lil" / "Lili" born the same day.
@@ -81,8 +88,8 @@ BLOCKING_RULES = [
 ]
 
 
-def _name_comparison(term_frequencies: bool):
-    exact = cll.ExactMatchLevel("name_key")
+def _name_comparison(term_frequencies: bool) -> cl.CustomComparison:
+    exact: ComparisonLevelCreator = cll.ExactMatchLevel("name_key")
     if term_frequencies:
         exact = exact.configure(tf_adjustment_column="name_key")
     # A household shares its family name, so "Karimah" inside "Hafshah Kamaria Karimah" says less than
@@ -121,7 +128,7 @@ def _name_comparison(term_frequencies: bool):
     )
 
 
-def _contact_comparison():
+def _contact_comparison() -> cl.CustomComparison:
     # Phone and region in one comparison: a household shares its number *and* its district, so scoring them
     # as independent evidence (Fellegi-Sunter's assumption) would add the same clue twice and merge siblings.
     district = "length(region_l) = 6 and region_l = region_r"
@@ -162,7 +169,7 @@ def _contact_comparison():
     )
 
 
-def settings(*, term_frequencies: bool = True, link_type: str = "dedupe_only") -> SettingsCreator:
+def settings(*, term_frequencies: bool = True, link_type: LinkType = "dedupe_only") -> SettingsCreator:
     """The untrained Indonesian-aware model.
 
     Without `term_frequencies` a common name weighs as much as a rare one: for inputs too small to say which
@@ -287,7 +294,7 @@ def save(
 
 
 def save_dict(
-    model: dict, path: Path, *, version: str, trained_on_records: int, note: str = ""
+    model: dict[str, Any], path: Path, *, version: str, trained_on_records: int, note: str = ""
 ) -> ModelVersion:
     """Writes a model JSON and its version record, each atomically (a reader never sees half a model)."""
     record = ModelVersion(
@@ -308,7 +315,7 @@ def save_dict(
     return record
 
 
-def _write_json(path: Path, payload: dict) -> None:
+def _write_json(path: Path, payload: dict[str, Any]) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(payload, handle, indent=1, sort_keys=True)
@@ -321,7 +328,7 @@ class ModelError(ValueError):
 
 
 def load(
-    path: Path, *, term_frequencies: bool = True, link_type: str = "dedupe_only"
+    path: Path, *, term_frequencies: bool = True, link_type: LinkType = "dedupe_only"
 ) -> tuple[SettingsCreator, ModelVersion]:
     """The settings (for any backend) and version record of a saved model; ModelError if it does not fit."""
     try:
@@ -340,7 +347,7 @@ def load(
 
 
 def settings_from_saved(
-    saved: dict, *, term_frequencies: bool = True, link_type: str = "dedupe_only"
+    saved: dict[str, Any], *, term_frequencies: bool = True, link_type: LinkType = "dedupe_only"
 ) -> SettingsCreator:
     """The comparisons rebuilt for any SQL dialect, carrying the trained parameters of a saved model.
 
@@ -351,6 +358,7 @@ def settings_from_saved(
     creator = settings(term_frequencies=term_frequencies, link_type=link_type)
     saved_by_name = {c["output_column_name"]: c for c in saved["comparisons"]}
     for comparison in creator.comparisons:
+        assert isinstance(comparison, ComparisonCreator)  # settings() builds creators, never the dict form
         name = comparison.get_comparison("duckdb").output_column_name
         levels = [
             level for level in saved_by_name[name]["comparison_levels"] if not level.get("is_null_level")

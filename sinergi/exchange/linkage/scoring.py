@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from splink import DuckDBAPI, Linker
@@ -39,7 +40,7 @@ class Match:
 
 
 def score_candidates(
-    new_record: dict, candidates: list[dict], *, model_path: Path | None = None
+    new_record: dict[str, Any], candidates: list[dict[str, Any]], *, model_path: Path | None = None
 ) -> list[Match]:
     """The candidates that may be the same person as `new_record`, best first (see the module docstring)."""
     if not candidates:
@@ -55,7 +56,7 @@ def score_candidates(
     linker = Linker(records, settings, log_level=None)
     left = features.iloc[:1].to_dict("records")
     right = features.iloc[1:].to_dict("records")
-    scored = linker.inference.score_pairs(left, right).as_pandas_dataframe()
+    scored = linker.inference.score_pairs(left, right).as_pandas_dataframe()  # type: ignore[no-untyped-call]  # Splink leaves it unannotated
     found = []
     for row in scored.itertuples():
         other = row.unique_id_r if row.unique_id_l == NEW_ID else row.unique_id_l

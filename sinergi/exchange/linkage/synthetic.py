@@ -13,8 +13,10 @@ from __future__ import annotations
 import csv
 import random
 import string
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from faker.providers.address.id_ID import Provider as _Addresses
@@ -57,24 +59,22 @@ def _digit_typo(rng: random.Random, digits: str) -> str:
     return digits[:i] + rng.choice("0123456789".replace(digits[i], "")) + digits[i + 1 :]
 
 
-class _Person:
-    __slots__ = (
-        "ahmad",
-        "district",
-        "dob",
-        "father",
-        "home",
-        "household",
-        "muhammad",
-        "nik",
-        "phone",
-        "sex",
-        "words",
-    )
+Home = tuple[str, int, int, int, str]
 
-    def __init__(self, **values):
-        for key, value in values.items():
-            setattr(self, key, value)
+
+@dataclass(slots=True)
+class _Person:
+    sex: str
+    muhammad: bool
+    ahmad: bool
+    words: list[str]
+    father: str
+    dob: date
+    district: str
+    nik: str
+    phone: str
+    household: _Person | None
+    home: Home | None = None  # given by generate() when it writes addresses
 
 
 def _person(rng: random.Random, districts: list[str], household: _Person | None) -> _Person:
@@ -201,7 +201,7 @@ def _written_region(rng: random.Random, person: _Person) -> str:
     return ".".join(code[i : i + 2] for i in range(0, len(code), 2))
 
 
-def _home(rng: random.Random) -> tuple[str, int, int, int, str]:
+def _home(rng: random.Random) -> Home:
     """Street, house number, RT, RW and postcode of one household."""
     return (
         rng.choice(_Addresses.streets),
@@ -212,7 +212,7 @@ def _home(rng: random.Random) -> tuple[str, int, int, int, str]:
     )
 
 
-def _written_address(rng: random.Random, home: tuple[str, int, int, int, str]) -> tuple[str, str]:
+def _written_address(rng: random.Random, home: Home) -> tuple[str, str]:
     """The address and postcode as an agency writes them: Jl./Jln./Jalan, No. or not, RT/RW zero-padded or not."""
     street, number, rt, rw, postcode = home
     if rng.random() < 0.05:
@@ -242,7 +242,7 @@ def generate(rows: int, *, seed: int = 1, addresses: bool = False) -> pd.DataFra
     """
     rng = random.Random(seed)
     districts = _districts()
-    records: list[tuple] = []
+    records: list[tuple[Any, ...]] = []
     person_id = 0
     households: list[_Person] = []
     while len(records) < rows:
@@ -257,7 +257,7 @@ def generate(rows: int, *, seed: int = 1, addresses: bool = False) -> pd.DataFra
         if addresses:
             person.home = household.home if household is not None else _home(rng)
         for _ in range(min(copies, rows - len(records))):
-            extra = _written_address(rng, person.home) if addresses else ()
+            extra = _written_address(rng, person.home) if person.home is not None else ()
             records.append(
                 (
                     f"r{len(records)}",
