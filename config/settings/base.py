@@ -242,6 +242,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ApprovalKindEnum": "sinergi.cases.choices.ApprovalKind",
         "UserKindEnum": "sinergi.agencies.choices.UserKind",
+        "ExportKindEnum": "sinergi.exchange.choices.ExportKind",
     },
 }
 

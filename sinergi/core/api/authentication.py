@@ -86,7 +86,8 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
             "description": (
                 "A personal or integrated-system API token: `Authorization: Bearer sng_...`. A personal token "
                 "acts as its user. An integrated system's token is limited to the scopes it was given "
-                "(`<area>:read` for GET, `<area>:write` otherwise; each operation names its scope in "
+                "(`<area>:read` for GET, `<area>:write` otherwise, `imports:write` and `exports:read` for every "
+                "method of the imports and exports; each operation names its scope in "
                 "`x-required-scope`): a request outside them answers 403 `permission_denied`, an expired or "
                 "revoked token 401."
             ),

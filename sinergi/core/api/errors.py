@@ -116,7 +116,9 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, ApplicationError):
-        return Response(error_body(exc.code, str(exc.message), exc.fields), status=exc.status)
+        # A service names the whole input "__all__" as Django forms do; the API's name for it is DRF's.
+        fields = {("non_field_errors" if k == "__all__" else k): v for k, v in (exc.fields or {}).items()}
+        return Response(error_body(exc.code, str(exc.message), fields), status=exc.status)
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -1,6 +1,9 @@
 from rest_framework import serializers
 
 from sinergi.agencies.models import Agency
+from sinergi.exchange.choices import ExportKind, ExportStatus, ImportStatus, RowOutcome
+from sinergi.exchange.exports.services import DEFAULT_K, MAX_K, MIN_K
+from sinergi.exchange.imports.schema import RecordType
 
 
 class EventReplayInputSerializer(serializers.Serializer):
@@ -52,3 +55,54 @@ class AgreementInputSerializer(serializers.Serializer):
 
 class AgreementRevokeInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
+
+
+class ImportInputSerializer(serializers.Serializer):
+    record_type = serializers.ChoiceField(choices=RecordType.choices)
+    file = serializers.FileField(
+        help_text="CSV or XLSX with the template's columns or the columns of the agency's saved mapping."
+    )
+
+
+class ImportOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    record_type = serializers.CharField()
+    status = serializers.CharField(help_text="One of: " + ", ".join(ImportStatus.values))
+    filename = serializers.CharField()
+    sheet_name = serializers.CharField()
+    total_rows = serializers.IntegerField()
+    done_rows = serializers.IntegerField(help_text="Rows checked so far while the run is in the background.")
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Rows per outcome of the last run."
+    )
+    failure = serializers.CharField(
+        help_text="Why the run failed (status `failed`), in the importer's language."
+    )
+    created_at = serializers.DateTimeField()
+    committed_at = serializers.DateTimeField(allow_null=True)
+
+
+class ImportRowOutputSerializer(serializers.Serializer):
+    row_number = serializers.IntegerField(help_text="The row as the spreadsheet shows it.")
+    outcome = serializers.CharField(help_text="One of: " + ", ".join(RowOutcome.values))
+    messages = serializers.ListField(child=serializers.CharField())
+
+
+class ExportInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ExportKind.choices)
+    k = serializers.IntegerField(
+        min_value=MIN_K, max_value=MAX_K, default=DEFAULT_K, help_text="Smallest group of victims shown."
+    )
+
+
+class ExportOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=ExportKind.choices)
+    k = serializers.IntegerField()
+    status = serializers.CharField(help_text="One of: " + ", ".join(ExportStatus.values))
+    report = serializers.DictField(
+        help_text="What was generalised and suppressed (counts, no personal data)."
+    )
+    failure = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)

@@ -9,22 +9,10 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from sinergi.agencies.choices import Role, UserKind
+from sinergi.agencies.choices import Role
 from sinergi.agencies.models import ApiToken
 from sinergi.agencies.services import api_token_create
 from sinergi.core.testing.factories import AgencyFactory, UserFactory, enrol_totp
-
-
-@pytest.fixture
-def system(importer):
-    return UserFactory(
-        username="sistem-bp3mi", agency=importer.agency, kind=UserKind.SYSTEM, roles=[Role.SUPERVISOR]
-    )
-
-
-@pytest.fixture
-def admin(importer):
-    return UserFactory(username="admin-bp3mi", agency=importer.agency, roles=[Role.AGENCY_ADMIN])
 
 
 def token(admin, system, scopes):
