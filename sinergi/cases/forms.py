@@ -32,6 +32,7 @@ from sinergi.cases.choices import (
     VisaType,
 )
 from sinergi.core.countries import nationality_choices
+from sinergi.core.renderers import FixedChoicesSelect
 from sinergi.people.choices import Sex
 from sinergi.people.forms import nik_field, phone_field
 from sinergi.regions.widgets import RegionChoiceField
@@ -100,7 +101,7 @@ class CaseFilterForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), required=False)
     lead_agency = forms.ChoiceField(label=_("Lead agency"), required=False)
     origin_region = RegionChoiceField(label=_("Region of origin"), required=False)
-    destination_country = forms.ChoiceField(label=_("Destination"), required=False)
+    destination_country = forms.ChoiceField(label=_("Destination"), required=False, widget=FixedChoicesSelect)
     exploitation_type = forms.ChoiceField(
         label=_("Exploitation"), required=False, choices=with_blank(ExploitationType.choices)
     )
@@ -170,7 +171,9 @@ class IntakeForm(forms.Form):
         required=False,
         help_text=_("Village, district or regency the victim comes from."),
     )
-    destination_country = forms.ChoiceField(label=_("Destination country"), required=False)
+    destination_country = forms.ChoiceField(
+        label=_("Destination country"), required=False, widget=FixedChoicesSelect
+    )
     destination_city = forms.CharField(label=_("Destination city"), required=False, max_length=120)
     victim_abroad = forms.BooleanField(label=_("The victim is still abroad"), required=False)
     recruitment_channel = forms.ChoiceField(
@@ -539,7 +542,7 @@ class OrganisationForm(forms.Form):
         label=_("Role in the trafficking"), choices=PerpetratorRole.choices, initial=PerpetratorRole.RECRUITER
     )
     licence_number = forms.CharField(label=_("Licence number"), required=False, max_length=80)
-    country = forms.ChoiceField(label=_("Country"))
+    country = forms.ChoiceField(label=_("Country"), widget=FixedChoicesSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -558,7 +561,9 @@ class CaseEditForm(forms.Form):
         rows=6,
     )
     origin_region = RegionChoiceField(label=_("Region of origin"), required=False)
-    destination_country = forms.ChoiceField(label=_("Destination country"), required=False)
+    destination_country = forms.ChoiceField(
+        label=_("Destination country"), required=False, widget=FixedChoicesSelect
+    )
     destination_city = forms.CharField(label=_("Destination city"), required=False, max_length=120)
     victim_abroad = forms.BooleanField(label=_("The victim is still abroad"), required=False)
     recruitment_channel = forms.ChoiceField(
@@ -805,7 +810,7 @@ class ShareOverrideForm(forms.Form):
 
 class RouteEventForm(forms.Form):
     kind = forms.ChoiceField(label=_("Event"), choices=RouteEventKind.choices)
-    country = forms.ChoiceField(label=_("Country"))
+    country = forms.ChoiceField(label=_("Country"), widget=FixedChoicesSelect)
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
     occurred_on = forms.DateField(label=_("Date"), required=False, widget=DATE_WIDGET)
 

@@ -10,7 +10,9 @@ and text areas of those forms (about 40 on a case page, three template includes 
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
+from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.template import Context
 from django.template.base import render_value_in_context
@@ -67,6 +69,11 @@ def _attrs(attrs: dict) -> str:
     return "".join(parts)
 
 
+def _option(value, attrs: dict, label) -> str:
+    """django/forms/widgets/select_option.html."""
+    return f'\n  <option value="{_formatted(value)}"{_attrs(attrs)}>{_text(label)}</option>\n'
+
+
 def render_select(widget: dict) -> str | None:
     """The HTML of django/forms/widgets/select.html for a widget context; None if an option has its own
     template (the caller then uses the template engine)."""
@@ -77,10 +84,7 @@ def render_select(widget: dict) -> str | None:
         for option in group_choices:
             if option.get("template_name") != OPTION_TEMPLATE:
                 return None
-            out.append(
-                f'\n  <option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>'
-                f"{_text(option['label'])}</option>\n"
-            )
+            out.append(_option(option["value"], option["attrs"], option["label"]))
         if group_name:
             out.append("\n  </optgroup>")
     out.append("\n</select>")  # the renderer strips the template's final newline
@@ -99,6 +103,50 @@ def render_textarea(widget: dict) -> str:
     value = _text(widget["value"]) if widget["value"] else ""
     html = f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
     return mark_safe(html)  # noqa: S308 - every value above went through _text()
+
+
+@lru_cache(maxsize=16)
+def _fixed_options(
+    language: str, choices: tuple
+) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, int]] | None:
+    """Each option's HTML, unselected and selected, and the index of the first option of each value; None if
+    the list has groups. Keyed by the language too: a lazy label is the same key in every language."""
+    plain: list[str] = []
+    selected: list[str] = []
+    first: dict[str, int] = {}
+    for index, (value, label) in enumerate(choices):
+        if isinstance(label, (list, tuple)):
+            return None
+        value = "" if value is None else value
+        plain.append(_option(value, {}, label))
+        selected.append(_option(value, {"selected": True}, label))
+        first.setdefault(str(value), index)
+    return tuple(plain), tuple(selected), first
+
+
+class FixedChoicesSelect(forms.Select):
+    """A <select> whose long list is the same on every page (the countries: 250 options, twice on a case page):
+    its options are written once per language and list, and only the selected one differs. The HTML is
+    Django's Select's, byte for byte (test_renderers.py)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.translation import get_language
+
+        cached = None
+        if self.template_name == SELECT_TEMPLATE and self.option_template_name == OPTION_TEMPLATE:
+            try:
+                cached = _fixed_options(get_language() or "", tuple(self.choices))
+            except TypeError:  # a group's choices are a list: not a cache key, and Django writes groups
+                cached = None
+        if cached is None:
+            return super().render(name, value, attrs, renderer)
+        plain, selected, first = cached
+        chosen = [first[v] for v in self.format_value(value) if v in first]
+        options = list(plain)
+        if chosen:  # a single select marks only the first option whose value matches, as Django's does
+            options[min(chosen)] = selected[min(chosen)]
+        head = f'<select name="{_text(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>'
+        return mark_safe(head + "".join(options) + "\n</select>")  # noqa: S308 - escaped by _option/_text
 
 
 class SinergiFormRenderer(DjangoTemplates):

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.core.renderers import FixedChoicesSelect
 from sinergi.detection import departure
 from sinergi.detection.checkpoints import CHECKPOINTS
 from sinergi.detection.choices import CheckpointType, ReviewDecision
@@ -194,7 +195,7 @@ class DepartureScreeningForm(forms.Form):
         help_text=_("Stored encrypted. Needed only if a case is opened."),
     )
     age = forms.IntegerField(label=_("Age"), min_value=1, max_value=119)
-    destination_country = forms.ChoiceField(label=_("Destination country"))
+    destination_country = forms.ChoiceField(label=_("Destination country"), widget=FixedChoicesSelect)
     purpose = forms.ChoiceField(widget=forms.RadioSelect)
     job_type = forms.ChoiceField()
     visa_type = forms.ChoiceField(widget=forms.RadioSelect)

@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.core.countries import nationality_choices
+from sinergi.core.renderers import FixedChoicesSelect
 from sinergi.people.choices import Sex, SocialPlatform
 from sinergi.people.services import HandleInput, PersonData, PhoneInput
 from sinergi.regions.widgets import RegionChoiceField
@@ -58,7 +59,7 @@ class PersonForm(forms.Form):
         max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    nationality = forms.ChoiceField(label=_("Nationality"), initial="ID")
+    nationality = forms.ChoiceField(label=_("Nationality"), initial="ID", widget=FixedChoicesSelect)
     address_region = RegionChoiceField(
         label=_("Address: region"),
         required=False,
@@ -150,7 +151,7 @@ def initial_from_person(person) -> tuple[dict, list[dict], list[dict]]:
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     sex = forms.ChoiceField(label=_("Sex"), required=False)
-    nationality = forms.ChoiceField(label=_("Nationality"), required=False)
+    nationality = forms.ChoiceField(label=_("Nationality"), required=False, widget=FixedChoicesSelect)
     region = RegionChoiceField(label=_("Region"), required=False)
 
     def __init__(self, *args, **kwargs):

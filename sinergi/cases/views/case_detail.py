@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 from django.contrib import messages
@@ -251,12 +252,14 @@ def _detail_context(
         context["lost_note"] = failed.data.get("move-note", "")
 
     sensitivities = sorted(view.sensitivities)
+    # One query per agency's staff: the task owners and the assignees are the same list for the lead's staff.
+    staff_of = functools.cache(lambda agency_id: list(agency_handlers(agency_id)))
     if view.can_edit:
         context["note_form"] = form(
             lambda prefix: NoteForm(sensitivities=sensitivities, prefix=prefix), "note"
         )
         context["task_form"] = form(
-            lambda prefix: TaskForm(owners=agency_handlers(user.agency_id), prefix=prefix), "task"
+            lambda prefix: TaskForm(owners=staff_of(user.agency_id), prefix=prefix), "task"
         )
         context["document_form"] = form(
             lambda prefix: DocumentForm(sensitivities=sensitivities, prefix=prefix), "document"
@@ -264,9 +267,11 @@ def _detail_context(
         context["route_form"] = form(RouteEventForm, "route")
         context["status_form"] = VictimStatusForm()
     if view.can_manage:
-        agencies = agency_list(user=user).filter(is_active=True).exclude(pk=case.lead_agency_id)
+        agencies = list(agency_list(user=user).filter(is_active=True).exclude(pk=case.lead_agency_id))
         needs = set(flow.needs)
-        eligible = agencies.filter(type__in={t for n in flow.needs.values() for t in n.agency_types})
+        # The referral's agencies are a part of the transfer's: picked from the same rows, not queried again.
+        types = {t for n in flow.needs.values() for t in n.agency_types}
+        eligible = [a for a in agencies if a.type in types]
         referral_form = form(
             lambda prefix: ReferralForm(agencies=eligible, needs=needs, prefix=prefix), "referral"
         )
@@ -287,7 +292,7 @@ def _detail_context(
         context["consent_form"] = ConsentForm()
         context["assign_form"] = form(
             lambda prefix: AssignForm(
-                staff=agency_handlers(case.lead_agency_id), initial={"version": case.version}, prefix=prefix
+                staff=staff_of(case.lead_agency_id), initial={"version": case.version}, prefix=prefix
             ),
             "assign",
         )

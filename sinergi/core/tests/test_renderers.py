@@ -105,3 +105,38 @@ def test_input_and_textarea_html_is_byte_for_byte_django_s(data, settings):
         form.renderer = SinergiFormRenderer()
         assert fast == slow, name
         assert "<input" in fast or "<textarea" in fast
+
+
+class Countries(forms.Form):
+    country = forms.ChoiceField(required=False, widget=forms.Select(attrs={"hx-get": "/a?b=1&c=2"}))
+    lazy = forms.ChoiceField(required=False, choices=[("", "—"), ("l", gettext_lazy("Cases"))])
+    duplicated = forms.ChoiceField(required=False, choices=[(None, "none"), ("a", "A"), ("a", "A again")])
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("value", [None, "", "MY", "SA", "XX", 'b&"c', "l", "a", ["MY", "SA"]])
+def test_fixed_choices_select_writes_what_django_s_select_writes(language, value):
+    from django.utils import translation
+
+    from sinergi.cases.forms import country_choices
+    from sinergi.core.renderers import FixedChoicesSelect
+
+    with translation.override(language):
+        form = Countries()
+        form.fields["country"].choices = [*country_choices(), ('b&"c', mark_safe("<b>x</b>"))]
+        for name, field in form.fields.items():
+            slow = field.widget.render(name, value, {"id": f"id_{name}"}, DjangoTemplates())
+            fast_widget = FixedChoicesSelect(attrs=field.widget.attrs, choices=field.choices)
+            for _ in range(2):  # the second time from the cache
+                assert fast_widget.render(name, value, {"id": f"id_{name}"}) == slow, name
+        if value in ("MY", "SA"):
+            assert form.fields["country"].widget.render("country", value).count(" selected>") == 1
+
+
+def test_fixed_choices_select_keeps_groups_to_django():
+    from sinergi.core.renderers import FixedChoicesSelect
+
+    widget = FixedChoicesSelect(choices=Everything.base_fields["grouped"].choices)
+    slow = forms.Select(choices=widget.choices).render("g", "KH", renderer=DjangoTemplates())
+    assert widget.render("g", "KH") == slow
+    assert "<optgroup" in widget.render("g", "KH")
