@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
@@ -66,8 +64,17 @@ def _kind(parameter) -> str | None:
 
 
 def _fill(path: str, world) -> str:
-    ids = {"id": world.ids["case_id"], "code": "63"}
-    return re.sub(r"\{(\w+)\}", lambda m: str(ids.get(m.group(1), 1)), path)
+    """The path with the world's records in it: an `{id}` is the case's unless the segment before it names the
+    world's import or export (ids must be the real ones: on PostgreSQL a case and an import never share an id)."""
+    by_segment = {"imports": world.ids["batch_id"], "exports": world.ids["run_id"]}
+    parts = path.split("/")
+    for index, part in enumerate(parts):
+        name = part[1:-1] if part.startswith("{") and part.endswith("}") else None
+        if name == "id":
+            parts[index] = str(by_segment.get(parts[index - 1], world.ids["case_id"]))
+        elif name is not None:
+            parts[index] = str({"code": "63"}.get(name, 1))
+    return "/".join(parts)
 
 
 def _client_for(world, url: str) -> Client | None:
