@@ -198,22 +198,10 @@ def _worker(env: dict, queue: str, worker_id: str, log_dir: Path) -> subprocess.
 
 
 def _gunicorn(env: dict, log_dir: Path) -> subprocess.Popen:
-    _manage(env, "collectstatic", "--noinput", "-v0", check=True)
-    log = open(log_dir / "gunicorn.log", "ab")  # noqa: SIM115
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{WEB_PORT}"]
-    command += ["--workers", "2", "--timeout", "120", "--log-level", "warning"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
-    for _attempt in range(240):
-        try:
-            connection = HTTPConnection("127.0.0.1", WEB_PORT, timeout=5)
-            connection.request("GET", "/bench-bare/")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.5)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
+    from server import gunicorn_start  # bench/, on the path above
+
+    log = open(log_dir / "gunicorn.log", "ab")  # noqa: SIM115 (handed to the server for its life)
+    return gunicorn_start(env, WEB_PORT, workers=2, log=log, wait_seconds=120)
 
 
 def _children(pid: int) -> list[int]:

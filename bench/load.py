@@ -125,23 +125,9 @@ def _server(port: int, workers: int, var_dir: str, url: str) -> subprocess.Popen
         "SINERGI_VAR_DIR": var_dir,
         "LOG_LEVEL": "WARNING",
     }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
-    gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
-    gunicorn += ["--workers", str(workers), "--timeout", "120", "--log-level", "warning"]
-    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, start_new_session=True)
-    for _attempt in range(120):
-        try:
-            connection = HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/bench-bare/")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.5)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
+    from server import gunicorn_start  # bench/, beside this script
+
+    return gunicorn_start(env, port, workers=workers)
 
 
 def _cpu_seconds(pid: int) -> float:
