@@ -235,6 +235,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["lead_agency", "status", "-reported_at"], name="case_lead_status_idx"),
             models.Index(fields=["stage", "-reported_at", "-id"], name="case_stage_reported_idx"),
+            # The capped count of a stage filter (CappedPaginator) reads only this index: the scope's
+            # lead-or-referral test needs the lead agency and the id, nothing from the table itself.
+            models.Index(fields=["stage", "lead_agency", "id"], name="case_stage_lead_idx"),
             models.Index(fields=["destination_country"], name="case_destination_idx"),
             models.Index(fields=["-reported_at", "-id"], name="case_reported_idx"),
         ]

@@ -47,6 +47,7 @@ from sinergi.cases.models import (
 )
 from sinergi.cases.services import flow_of
 from sinergi.regions.models import Region
+from sinergi.regions.textsearch import AnyWordMatch
 
 __all__ = [
     "IntakeReferralTargets",
@@ -221,10 +222,13 @@ def case_search(*, user: User, query: str, queryset: QuerySet[Case] | None = Non
             )
         )
     )
-    masked = _cases_naming_hidden_parties(user, words, found)
+    hidden = _parties_naming_hidden(user, words)
+    if hidden is not None:
+        found = found.exclude(id__in=hidden.values("case_id"))
     if connection.vendor != "postgresql":
-        masked += _cases_matching_only_inside_masked_words(user, words, found, participant_sensitivities)
-    return found.exclude(id__in=masked) if masked else found
+        masked = _cases_matching_only_inside_masked_words(user, words, found, participant_sensitivities)
+        found = found.exclude(id__in=masked) if masked else found
+    return found
 
 
 def _cases_matching_only_inside_masked_words(
@@ -258,26 +262,25 @@ def _cases_matching_only_inside_masked_words(
     return out
 
 
-def _cases_naming_hidden_parties(user: User, words: list[str], cases: QuerySet[Case]) -> list[int]:
-    """The cases among `cases` where a searched word is a word of the recorded name, or the NIK, passport or
-    phone, of a party whose identity `user` may not see. The narrative and notes that reader reads have exactly
-    those masked (CaseView.mask, masking.MIN_NAME_WORD), so the search must not find the case by them either:
-    otherwise "which case mentions Siti Rahayu?" would confirm who the victim is without her consent."""
+def _parties_naming_hidden(user: User, words: list[str]) -> QuerySet[CaseParty] | None:
+    """The parties whose identity `user` may not see and of whom a searched word is a word of the recorded name,
+    or the NIK, passport or phone (None when no word could be one). The narrative and notes that reader reads
+    have exactly those masked (CaseView.mask, masking.MIN_NAME_WORD), so the search must not find their cases
+    by them either: otherwise "which case mentions Siti Rahayu?" would confirm who the victim is without her
+    consent. Starts from the people the words name (indexes: the names' GIN index on PostgreSQL, the blind
+    indexes), never from the cases found, which a common word makes tens of thousands."""
     from sinergi.cases.masking import MIN_NAME_WORD
     from sinergi.people import identifiers
+    from sinergi.people.models import Person
     from sinergi.people.names import normalise_name
 
     hit = Q(pk__in=[])
     searched = False
+    names = []
     for word in words:
         name = normalise_name(word)
         if len(name) >= MIN_NAME_WORD and " " not in name:
-            # search_names is " name alias ...": a whole word is preceded by a space and followed by one or
-            # by the end. Checked only on the parties of the cases found, never over every person.
-            hit |= Q(person__search_names__contains=f" {name} ") | Q(
-                person__search_names__endswith=f" {name}"
-            )
-            searched = True
+            names.append(name)
         digits = identifiers.normalise_nik(word)
         if len(digits) == 16:
             hit |= Q(person__nik_index=identifiers.nik_index(digits))
@@ -290,13 +293,23 @@ def _cases_naming_hidden_parties(user: User, words: list[str], cases: QuerySet[C
             phone = identifiers.normalise_phone(word)
             hit |= Q(person__phones__number_index=identifiers.phone_index(phone))
             searched = True
+    if names:
+        searched = True
+        if connection.vendor == "postgresql":
+            named = Person.objects.filter(AnyWordMatch("search_names", names)).values("id")
+            hit |= Q(person_id__in=named)
+        else:
+            # search_names is " name alias ...": a whole word is preceded by a space and followed by one or
+            # by the end.
+            for name in names:
+                hit |= Q(person__search_names__contains=f" {name} ") | Q(
+                    person__search_names__endswith=f" {name}"
+                )
     if not searched:
-        return []
-    hidden = CaseParty.objects.filter(case_id__in=cases.order_by().values("id"))
+        return None
+    hidden = CaseParty.objects.filter(hit)
     visible = access.party_identity_q(user)
-    if visible is not None:
-        hidden = hidden.exclude(visible)
-    return sorted(set(hidden.filter(hit).values_list("case_id", flat=True)))
+    return hidden.exclude(visible) if visible is not None else hidden
 
 
 def case_detail(*, user: User, case_id: int | str, audit: bool = True) -> CaseView:
