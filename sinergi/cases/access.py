@@ -342,7 +342,9 @@ class CaseView:
 
     @cached_property
     def reader(self) -> policy.Reader:
-        return reader_for(self.user, self.relation, self.case.pk)
+        # An agreement lets another agency see what the lead holds: the lead itself receives nothing under one,
+        # so its reader needs no look-up of the agreements.
+        return reader_for(self.user, self.relation, None if self.relation == Relation.LEAD else self.case.pk)
 
     @cached_property
     def groups(self) -> frozenset[FieldGroup]:
@@ -373,6 +375,17 @@ class CaseView:
     def parties(self) -> list[PartyView]:
         """The case's people, each with its identity shown or replaced by a role label ("Victim 2, child")."""
         return self._party_views
+
+    @cached_property
+    def grants_by_lead(self) -> dict[int, tuple[policy.Grant, ...]]:
+        """The agreements in force for the reader's agency, read once for the notes', documents' and events'
+        lists of this view (`within_case`)."""
+        return grants_by_lead(_agency_id(self.user))
+
+    def all_party_views(self) -> list[PartyView]:
+        """Every person of the case, listed or not (`_all_party_views`): for counts a pending agency may see
+        (how many victims, whether one is a child), never to show who they are."""
+        return self._all_party_views
 
     @cached_property
     def _party_views(self) -> list[PartyView]:
@@ -429,7 +442,9 @@ class CaseView:
     def notes(self) -> Any:
         from sinergi.cases.models import Note
 
-        return within_case(Kind.NOTE, self, Note.objects.all()).select_related("author", "agency")
+        # The search vector is for the database's search only.
+        notes = Note.objects.defer("search_vector")
+        return within_case(Kind.NOTE, self, notes).select_related("author", "agency")
 
     def documents(self) -> Any:
         from sinergi.cases.models import Document
@@ -536,6 +551,7 @@ def access_case_by_id(user: Any, case_id: Any, *, for_write: bool = False, manag
     case = (
         Case.objects.restrict(user, action)
         .select_related("lead_agency", "intake_agency", "origin_region", "assigned_to", "flow_version")
+        .defer("search_vector")  # the database's search only
         .filter(pk=pk)
         .first()
     )
@@ -658,6 +674,9 @@ class _AnyCase:
     def __init__(self, agency_id: int):
         self.agency_id = agency_id
 
+    def grants(self) -> dict[int, tuple[policy.Grant, ...]]:
+        return grants_by_lead(self.agency_id)
+
     def led_by(self, agency_id: int) -> Test:
         return Q(case__lead_agency_id=agency_id)
 
@@ -667,18 +686,20 @@ class _AnyCase:
 
 
 class _OneCase:
-    """The rules' questions answered for one case whose relation to the reader is known."""
+    """The rules' questions answered for the one case of a CaseView, whose relation to the reader is known."""
 
-    def __init__(self, case: Any, relation: Relation):
-        self.case = case
-        self.relation = relation
+    def __init__(self, view: CaseView):
+        self.view = view
+
+    def grants(self) -> dict[int, tuple[policy.Grant, ...]]:
+        return self.view.grants_by_lead
 
     def led_by(self, agency_id: int) -> Test:
-        return self.case.lead_agency_id == agency_id
+        return self.view.case.lead_agency_id == agency_id
 
     @property
     def accepted(self) -> Test:
-        return self.relation == Relation.PARTICIPANT
+        return self.view.relation == Relation.PARTICIPANT
 
 
 Facts = _AnyCase | _OneCase
@@ -692,7 +713,7 @@ def _sensitive_q(user: Any, agency_id: int, facts: Facts) -> Test:
         _all(facts.accepted, Q(sensitivity__in=participant_sensitivities(user))),
     ]
     # A data-sharing agreement adds, on the granting agency's cases, the sensitivities of the groups it grants.
-    for granting, grants in grants_by_lead(agency_id).items():
+    for granting, grants in facts.grants().items():
         led = facts.led_by(granting)
         if led is False:
             continue
@@ -766,7 +787,7 @@ def within_case(kind: Kind, view: CaseView, records: Any) -> Any:
     agency_id = _agency_id(view.user)
     if agency_id is None or view.relation not in (Relation.LEAD, Relation.PARTICIPANT, Relation.PENDING):
         return records.none()
-    within = _CHILD_SCOPES[kind](view.user, agency_id, _OneCase(view.case, view.relation))
+    within = _CHILD_SCOPES[kind](view.user, agency_id, _OneCase(view))
     records = records.filter(case_id=view.case.pk)
     if within is False:
         return records.none()

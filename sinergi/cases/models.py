@@ -234,12 +234,11 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         indexes = [
             models.Index(fields=["lead_agency", "status", "-reported_at"], name="case_lead_status_idx"),
-            models.Index(fields=["stage", "-reported_at", "-id"], name="case_stage_reported_idx"),
-            # The capped count of a stage filter (CappedPaginator) reads only this index: the scope's
-            # lead-or-referral test needs the lead agency and the id, nothing from the table itself.
-            models.Index(fields=["stage", "lead_agency", "id"], name="case_stage_lead_idx"),
+            # The case list reads the ids of its first 1,001 matches, newest first (CappedPaginator), from these
+            # two alone: the lead agency is in them for the scope's lead-or-referral test.
+            models.Index(fields=["stage", "-reported_at", "-id", "lead_agency"], name="case_stage_list_idx"),
             models.Index(fields=["destination_country"], name="case_destination_idx"),
-            models.Index(fields=["-reported_at", "-id"], name="case_reported_idx"),
+            models.Index(fields=["-reported_at", "-id", "lead_agency"], name="case_list_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,11 +2,19 @@
 
 Counting every match of a broad filter or search over 100,000 cases costs more than fetching the page itself;
 beyond `COUNT_CAP` rows the list says "more than 1,000" and asks for narrower filters instead.
+
+Given `rows` (ids -> the records), the paginator asks the database once for the ids of the first
+`COUNT_CAP + 1` matches in order, and takes the count and the page's ids from that one answer; a second query
+reads the page's rows by id. A search's subqueries (notes, masked names) then run once per page instead of
+once for the count and again for the page.
 """
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -19,8 +27,33 @@ class CappedPaginator(Paginator):
 
     cap = COUNT_CAP
 
+    def __init__(
+        self, object_list: Any, per_page: int, *, rows: Callable[[list[Any]], Iterable[Any]] | None = None
+    ) -> None:
+        super().__init__(object_list, per_page)
+        self.rows = rows
+
+    @cached_property
+    def _ids(self) -> list[Any]:
+        return list(self.object_list.values_list("pk", flat=True)[: self.cap + 1])
+
+    def page(self, number: Any) -> Page:
+        if self.rows is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.cap)
+        if top + self.orphans >= min(self.count, self.cap):
+            top = min(self.count, self.cap)
+        ids = self._ids[bottom:top]
+        found = {record.pk: record for record in self.rows(ids)}
+        # A record gone between the two queries is simply not on the page.
+        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+
     @cached_property
     def count(self) -> int:
+        if self.rows is not None:
+            return len(self._ids)
         objects = self.object_list
         if hasattr(objects, "values"):
             # Ids only, in no order: the database may stop at the cap without joining or sorting anything.

@@ -104,11 +104,7 @@ def case_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[
     overdue (truthy), reported_from / reported_to (ISO dates), mine (assigned to the user), q (full text).
     Unknown or malformed values are ignored rather than failing the page."""
     filters = filters or {}
-    # List rows never show the narrative, and the search vector is only for the database: neither is fetched.
-    qs: QuerySet[Case] = access.with_reader_details(
-        user,
-        Case.objects.restrict(user, "view").select_related(*LIST_RELATED).defer("narrative", "search_vector"),
-    )
+    qs = _list_rows(user, Case.objects.restrict(user, "view"))
     simple = {
         "stage": "stage",
         "status": "status",
@@ -148,6 +144,19 @@ def case_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[
     if (filters.get("q") or "").strip():
         qs = case_search(user=user, query=filters["q"], queryset=qs)
     return qs.order_by("-reported_at", "-id")
+
+
+def case_list_rows(*, user: User, ids: list[int]) -> QuerySet[Case]:
+    """The list rows of `ids`, which `case_list` found in the user's scope, read by id (CappedPaginator's
+    `rows`): the same columns and annotations, no filter run again."""
+    return _list_rows(user, Case.objects.filter(pk__in=ids))
+
+
+def _list_rows(user: User, cases: QuerySet[Case]) -> QuerySet[Case]:
+    # List rows never show the narrative, and the search vector is only for the database: neither is fetched.
+    return access.with_reader_details(
+        user, cases.select_related(*LIST_RELATED).defer("narrative", "search_vector")
+    )
 
 
 def _json_list_contains(field: str, code: str) -> Q:

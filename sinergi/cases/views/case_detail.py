@@ -72,7 +72,9 @@ def index(request):
     )
     filters = form.filters()
     cases = selectors.case_list(user=request.user, filters=filters)
-    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(
+        cases, PAGE_SIZE, rows=lambda ids: selectors.case_list_rows(user=request.user, ids=ids)
+    ).get_page(request.GET.get("page"))
     ids = [case.pk for case in page]
     overdue_ids = (
         set(
@@ -176,9 +178,10 @@ def _detail_context(
         "now": timezone.now(),
         "tab": "summary",
     }
-    victims = case.parties.filter(role=PartyRole.VICTIM)
-    context["victim_count"] = victims.count()
-    context["has_child"] = victims.filter(age_group=AgeGroup.CHILD).exists()
+    # From the people the view already read for its masking, shown or not: a pending agency learns only these.
+    victims = [pv.party for pv in view.all_party_views() if pv.party.role == PartyRole.VICTIM]
+    context["victim_count"] = len(victims)
+    context["has_child"] = any(party.age_group == AgeGroup.CHILD for party in victims)
     referrals = view.shown(view.referrals().prefetch_related("services"))
     context["referrals"] = referrals
     context["my_referrals"] = [r for r in referrals if r.to_agency_id == user.agency_id]
