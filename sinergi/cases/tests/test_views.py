@@ -4,6 +4,7 @@ Each page is tried as anonymous, wrong role, wrong agency and permitted; refusal
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -139,6 +140,25 @@ def test_list_stops_counting_at_the_cap_and_says_there_are_more(cast, make_case,
     body = client.get(reverse("cases:index")).content.decode()
     assert "5 kasus" in body and "Lebih dari" not in body
     assert "Halaman 1 dari 3" in body
+
+
+def test_paging_a_capped_list_shows_every_case_once_newest_first_up_to_the_cap(cast, make_case, monkeypatch):
+    from sinergi.cases.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 5)
+    monkeypatch.setattr("sinergi.cases.views.case_detail.PAGE_SIZE", 2)
+    cases = [make_case() for _ in range(7)]
+    newest_first = [
+        case.reference for case in sorted(cases, key=lambda c: (c.reported_at, c.pk), reverse=True)
+    ]
+    client = client_for(cast.bp3mi.worker)
+    pages = []
+    for number in (1, 2, 3, 4):
+        body = client.get(reverse("cases:index"), {"page": number}).content.decode()
+        pages.append(re.findall(r'data-testid="case-row" data-reference="([^"]+)"', body))
+    # Pages of 2 up to the cap of 5: the third page holds the fifth case; a page past the last shows the last.
+    assert pages[:3] == [newest_first[0:2], newest_first[2:4], newest_first[4:5]]
+    assert pages[3] == pages[2]
 
 
 def test_list_anonymous_redirects_and_roles_without_cases_see_none(cast, make_case):
