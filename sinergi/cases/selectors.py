@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import Choices, Exists, F, Field, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Choices, Exists, ExpressionWrapper, F, Field, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -148,8 +148,9 @@ def case_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[
 
 def case_list_rows(*, user: User, ids: list[int]) -> QuerySet[Case]:
     """The list rows of `ids`, which `case_list` found in the user's scope, read by id (CappedPaginator's
-    `rows`): the same columns and annotations, no filter run again."""
-    return _list_rows(user, Case.objects.filter(pk__in=ids))
+    `rows`): the same columns and annotations, no filter run again, and `is_overdue` for the row's badge."""
+    overdue = ExpressionWrapper(_overdue_q(timezone.now()), output_field=BooleanField())
+    return _list_rows(user, Case.objects.filter(pk__in=ids)).annotate(is_overdue=overdue)
 
 
 def _list_rows(user: User, cases: QuerySet[Case]) -> QuerySet[Case]:

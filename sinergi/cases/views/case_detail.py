@@ -75,16 +75,7 @@ def index(request):
     page = CappedPaginator(
         cases, PAGE_SIZE, rows=lambda ids: selectors.case_list_rows(user=request.user, ids=ids)
     ).get_page(request.GET.get("page"))
-    ids = [case.pk for case in page]
-    overdue_ids = (
-        set(
-            selectors.case_list(user=request.user, filters={"overdue": "1"})
-            .filter(pk__in=ids)
-            .values_list("pk", flat=True)
-        )
-        if ids
-        else set()
-    )
+    overdue_ids = {case.pk for case in page if case.is_overdue}
     context = {
         "form": form,
         "page_obj": page,
