@@ -7,8 +7,10 @@
 Runs bench/load.py's requests through the Django test client with the server's settings (`bench/load_settings.py`,
 production's) on the bench database bench/load.py loaded (DATABASE_URL, default sinergi_bench_load), as one of its
 signed-in case workers. Prints, per action, the CPU time of this process per request (what a gunicorn worker
-spends; PostgreSQL's own CPU is not counted, as in bench/load.py's `server_cpu_per_request`) and the number of
-SQL queries. CPU time holds on a loaded machine where wall-clock time does not.
+spends; PostgreSQL's own CPU is not counted, as in bench/load.py's `server_cpu_per_request`), the number of
+SQL queries, and the wall time of those queries as the connection timed them (`<action>_sql`: the database's
+work and the round trips, which share the machine's cores with the workers). CPU time holds on a loaded machine
+where wall-clock time does not; the SQL time does less.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ def main() -> None:
             run(action)
     cpu = dict.fromkeys(actions, 0.0)
     queries = dict.fromkeys(actions, 0)
+    sql_seconds = dict.fromkeys(actions, 0.0)
     for _ in range(args.rounds):
         for action in actions:
             with CaptureQueriesContext(connection) as captured:
@@ -86,13 +89,15 @@ def main() -> None:
                 run(action)
                 cpu[action] += time.process_time() - started
             queries[action] += len(captured)
+            sql_seconds[action] += sum(float(query["time"]) for query in captured.captured_queries)
     weights = {"bare": 10, **{name: weight * 0.9 for name, weight in load.MIX}}
     mix_cpu = sum(cpu[action] / args.rounds * weights[action] for action in actions) / 100
     print(f"load_average: {os.getloadavg()[0]:.1f}")
     for action in actions:
         print(
             f"{action}_cpu: {1000 * cpu[action] / args.rounds:.1f} ms  "
-            f"{action}_queries: {queries[action] / args.rounds:.1f}"
+            f"{action}_queries: {queries[action] / args.rounds:.1f}  "
+            f"{action}_sql: {1000 * sql_seconds[action] / args.rounds:.1f} ms"
         )
     print(f"mix_cpu_per_request: {1000 * mix_cpu:.1f} ms (weighted as bench/load.py's mix)")
     if args.profile:
