@@ -245,6 +245,17 @@ def prepare(frame: pd.DataFrame, *, today: date | None = None) -> pd.DataFrame:
     return out.where(out.notna(), None)
 
 
+def _word_roles(lengths: pd.Series) -> np.ndarray:
+    """The place of each word of an exploded name table (index repeated per word, `lengths` its word count)."""
+    position = lengths.groupby(level=0).cumcount().to_numpy()
+    count = lengths.to_numpy()
+    return np.where(
+        count == 1,
+        "single",
+        np.where(position == 0, "first", np.where(position == count - 1, "last", "middle")),
+    )
+
+
 def name_frequencies(features: pd.DataFrame) -> pd.DataFrame:
     """`name_key`, `tf_name_key`: the estimated share of records whose whole name is that key.
 
@@ -252,17 +263,28 @@ def name_frequencies(features: pd.DataFrame) -> pd.DataFrame:
     twice says 2/N: as common as a name two different people share, although "wasis hakim" written twice is
     almost always one person and "maria" twice often two (Splink issue 2035: frequencies counted on data
     with duplicates). A name's frequency among people is estimated instead from its words, which recur across
-    many people: the share of names with that many words times each word's share of all words (words chosen
-    independently). Three rare words give a tiny frequency, a common single name a large one.
+    many people: the share of names with that many words times each word's share among the words in its place
+    (single, first, middle, last; words chosen independently). Three rare words give a tiny frequency, a common
+    single name a large one.
     """
     keys = features["name_key"].dropna()
     tokens = features["name_tokens"][keys.index]
     lengths = tokens.map(len)
-    words = tokens.explode().dropna()
-    word_share = words.value_counts(normalize=True)
     length_share = lengths.value_counts(normalize=True)
     distinct = pd.DataFrame({"name_key": keys, "length": lengths}).drop_duplicates("name_key")
+    # Each word's share among the words in its place: the one word of a single name, the first, a middle or
+    # the last word of a longer one. A family name recurs in the last place and a given name in the first,
+    # so a share of all words would take "santoso" for half as common as it is in the place it is written.
+    all_words = pd.DataFrame({"length": lengths, "word": tokens}).explode("word").dropna()
+    share = (
+        all_words.assign(role=_word_roles(all_words.length)).groupby("role").word.value_counts(normalize=True)
+    )
     distinct_words = distinct.assign(word=distinct.name_key.str.split(" ")).explode("word")
-    log_share = np.log(distinct_words.word.map(word_share).fillna(word_share.min()).astype(float))
+    looked_up = share.reindex(
+        pd.MultiIndex.from_arrays([_word_roles(distinct_words.length), distinct_words.word])
+    )
+    log_share = np.log(
+        pd.Series(looked_up.to_numpy(), index=distinct_words.index).fillna(share.min()).astype(float)
+    )
     log_tf = log_share.groupby(level=0).sum() + np.log(distinct.length.map(length_share).astype(float))
     return pd.DataFrame({"name_key": distinct.name_key, "tf_name_key": np.exp(log_tf)}).reset_index(drop=True)

@@ -12,7 +12,7 @@
 The caller chooses the candidates (the records the user may see that share a NIK, a phone, a birth date or a
 name word: a few dozen at most) and decides what to show; this function only scores. Every field but the name
 is optional. The model is the latest one trained on the people table (`model_path`), else the shipped
-default. Pure Python (DuckDB in memory), no Django import; a few tens of milliseconds for 50 candidates.
+default (also when `model_path` is of an older feature version, until the next run retrains). Pure Python (DuckDB in memory), no Django import; a few tens of milliseconds for 50 candidates.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from sinergi.exchange.linkage.features import COLUMNS, prepare
 from sinergi.exchange.linkage.pipeline import _arrow
 
 NEW_ID = "__new__"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,17 @@ def score_candidates(
     if not candidates:
         return []
     # Term frequencies of a few dozen candidates say nothing about how common a name is: scored without them.
-    settings, version = linkage_model.load(model_path or linkage_model.DEFAULT_MODEL, term_frequencies=False)
+    try:
+        settings, version = linkage_model.load(
+            model_path or linkage_model.DEFAULT_MODEL, term_frequencies=False
+        )
+    except linkage_model.ModelError:
+        if model_path is None:
+            raise
+        # A run's model of an older feature version (or a damaged file) must not silence the intake warning
+        # until the next run retrains: the shipped default scores meanwhile.
+        logger.warning("linkage model %s unusable; scoring with the default model", model_path.name)
+        settings, version = linkage_model.load(linkage_model.DEFAULT_MODEL, term_frequencies=False)
     rows = [{**dict.fromkeys(COLUMNS), **new_record, "unique_id": NEW_ID}]
     rows += [{**dict.fromkeys(COLUMNS), **c, "unique_id": str(c["unique_id"])} for c in candidates]
     features = prepare(pd.DataFrame(rows, columns=list(COLUMNS), dtype="object"))

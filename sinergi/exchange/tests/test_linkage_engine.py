@@ -104,12 +104,49 @@ def test_a_names_frequency_comes_from_its_words_not_from_its_copies():
     from sinergi.exchange.linkage.features import name_frequencies
 
     names = ["Siti", "Siti", "Siti Aminah", "Wasis Hakim Santoso", "Wasis Hakim Santoso", "Budi Santoso"]
+    names += [
+        "Agus Dwi Prasetyo",
+        "Rina Sari Dewi",
+        "Joko Tri Widodo",
+        "Eko Budi Purnomo",
+        "Dewi Ayu Lestari",
+    ]
+    names += ["Sri Wahyuni Putri"]
     features = prepare(pd.DataFrame({"unique_id": range(len(names)), "name": names}))
     tf = dict(name_frequencies(features).itertuples(index=False))
     # Written twice, both: yet three words are far rarer than one common single name.
     assert tf["wasis hakim santoso"] < tf["siti"] / 10
     assert tf["siti amina"] < tf["siti"] and set(tf) == set(features.name_key)
     assert name_key("Muhammad Yusuf").first == name_key("Yusuf").first == "yusuf"
+
+
+def test_a_words_share_is_counted_in_its_place_first_or_last():
+    from sinergi.exchange.linkage.features import name_frequencies
+
+    names = ["Budi Santoso", "Agus Santoso", "Rina Santoso", "Siti"]
+    features = prepare(pd.DataFrame({"unique_id": range(len(names)), "name": names}))
+    tf = dict(name_frequencies(features).itertuples(index=False))
+    # Two-word names 3/4, "budi" one first word of 3, "santoso" every last word: 0.25 (all words: 0.0625).
+    assert tf["budi santoso"] == pytest.approx(0.25)
+    assert tf["siti"] == pytest.approx(0.25)
+
+
+def test_one_letter_typed_wrong_has_its_own_name_level():
+    from splink import DuckDBAPI, Linker
+
+    from sinergi.exchange.linkage.pipeline import _arrow
+
+    settings, _ = linkage_model.load(linkage_model.DEFAULT_MODEL, term_frequencies=False)
+    settings.retain_intermediate_calculation_columns = True
+    names = ["Reza Mahendra", "Reza Mhendra", "Reza Mahendar", "Rezza Mahendraa"]
+    features = prepare(pd.DataFrame({"unique_id": range(len(names)), "name": names}))
+    linker = Linker(DuckDBAPI().register(_arrow(features)), settings, log_level=None)
+    rows = features.to_dict("records")
+    scored = linker.inference.score_pairs(rows[:1], rows[1:]).as_pandas_dataframe()  # type: ignore[no-untyped-call]
+    levels = scored.sort_values("unique_id_r").gamma_name.tolist()
+    # Jaro-Winkler puts the dropped letter at 0.93, below its 0.94 level; "Rezza Mahendraa" folds to the same
+    # key (double letters); the one-typo level (7 of 9) takes the dropped and the swapped letter.
+    assert levels == [7, 7, 9]
 
 
 def test_phones_become_e164_whatever_the_format():
@@ -154,6 +191,25 @@ def test_a_model_of_another_feature_version_is_refused(tmp_path):
         linkage_model.load(path)
     with pytest.raises(linkage_model.ModelError):
         linkage_model.load(tmp_path / "missing.json")
+
+
+def test_a_run_model_of_an_older_feature_version_falls_back_to_the_default(tmp_path, caplog):
+    path = tmp_path / "run-1.json"
+    linkage_model.save_dict(
+        json.loads(linkage_model.DEFAULT_MODEL.read_text()), path, version="run-1", trained_on_records=1
+    )
+    record = json.loads(linkage_model.version_path(path).read_text())
+    record["feature_version"] = linkage_model.FEATURE_VERSION - 1
+    linkage_model.version_path(path).write_text(json.dumps(record))
+    new = {"name": "Moh. Yusuf Santoso", "birth_date": "1990-01-05", "phone": "0812-3456-7890"}
+    same = {
+        "unique_id": 1,
+        "name": "Muhammad Yusuf Santoso",
+        "birth_date": "05/01/1990",
+        "phone": "081234567890",
+    }
+    assert [m.unique_id for m in score_candidates(new, [same], model_path=path)] == ["1"]
+    assert "unusable" in caplog.text
 
 
 def test_intake_scoring_finds_the_same_person_written_differently():
