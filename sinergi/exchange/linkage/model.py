@@ -120,6 +120,25 @@ def _name_comparison(term_frequencies: bool) -> cl.CustomComparison:
         ),
         cll.DamerauLevenshteinLevel("name_key", 1),
     ).configure(label_for_charts="one letter typed wrong, left out, added or swapped")
+    # Words rotated and one of them mistyped ("raina namaga" / "namga raina"): the sorted words one edit apart.
+    sorted_typo = cll.And(
+        cll.CustomLevel(
+            "abs(length(name_sorted_l) - length(name_sorted_r)) <= 1 and (left(name_sorted_l, 2) ="
+            " left(name_sorted_r, 2) or right(name_sorted_l, 2) = right(name_sorted_r, 2))"
+        ),
+        cll.DamerauLevenshteinLevel("name_sorted", 1),
+    ).configure(label_for_charts="one typo, words in another order")
+    # The first name alone, as written or one letter off ("karman widodo" / "karmkn"): a surname dropped and
+    # a typo in what is left.
+    first_or_typo = cll.Or(
+        same_first,
+        cll.And(
+            cll.CustomLevel(
+                "abs(length(name_first_l) - length(name_first_r)) <= 1 and length(name_first_l) >= 4"
+            ),
+            cll.DamerauLevenshteinLevel("name_first", 1),
+        ),
+    )
     family = cll.CustomLevel(
         "name_last_l = name_last_r or name_first_l = name_last_r or name_last_l = name_first_r"
     )
@@ -131,6 +150,7 @@ def _name_comparison(term_frequencies: bool) -> cl.CustomComparison:
             rare(cll.ExactMatchLevel("name_key")),
             rare(cll.ExactMatchLevel("name_sorted").configure(label_for_charts="same words, other order")),
             rare(one_typo),
+            rare(sorted_typo),
             rare(cll.JaroWinklerLevel("name_key", 0.94)),
             rare(
                 cll.And(same_first, cll.ArraySubsetLevel("name_tokens")).configure(
@@ -141,7 +161,7 @@ def _name_comparison(term_frequencies: bool) -> cl.CustomComparison:
                 label_for_charts="words of one inside the other, another first name"
             ),
             cll.JaroWinklerLevel("name_key", 0.85),
-            same_first.configure(label_for_charts="the same first name, other words"),
+            first_or_typo.configure(label_for_charts="the same first name (or one letter off), other words"),
             family.configure(label_for_charts="the same last name, or one's first the other's last"),
             cll.ElseLevel(),
         ],
