@@ -4,6 +4,8 @@
     .venv/bin/python bench/linkage.py                  # 1,000,000 generated person records, then FEBRL4
     .venv/bin/python bench/linkage.py --rows 100000    # the quick run
     .venv/bin/python bench/linkage.py --skip-febrl
+    .venv/bin/python bench/linkage.py --ceiling --rows 100000 --seed 2   # what any model could reach
+
 
 Records come from `sinergi.exchange.linkage.synthetic.generate` (Faker id_ID names with Muhammad/Moh./M.,
 Achmad/Ahmad, old spelling, titles, bin/binti, typos, swapped and dropped words, missing fields, dates in
@@ -25,6 +27,14 @@ clustering at match probability 0.95. Printed, one `name: value unit` line per f
                             address_2 + suburb as the address, postcode
     febrl4_components_cluster_f1   the same link with connected components instead of one-to-one
     febrl4_wall_time        seconds of the one-to-one link (features prepared, training included)
+
+`--ceiling` links nothing: it prints, for the generated records, the cluster F1 a model of perfect precision
+would reach if it linked exactly the true pairs carrying some evidence, for three readings of "evidence"
+(`ceiling_<reading>_f1`, connected components over those pairs): `differing_name` drops the true pairs that
+share nothing but a differing name (NIK, phone, birth date within a year, regency all missing or different;
+sex may agree), `shared_name` also those whose identical name other people hold too, `region_only` also those
+whose only other agreement is the region while the names are below Jaro-Winkler 0.94. Also `name_only_pairs`,
+the true pairs with nothing but the name (and sex).
 
 <model> is `plain` (Splink's standard comparisons: NameComparison, DateOfBirthComparison, Levenshtein on the
 NIK, exact phone, region and sex, on lower-cased, trimmed values with ISO dates) or `indonesian`.
@@ -78,6 +88,69 @@ def scores(truth, pairs, clusters) -> dict:
         "cluster_f1": cluster_f1,
         "cluster_precision": precision,
         "cluster_recall": recall,
+    }
+
+
+def _ceiling(records) -> dict:
+    """The evidence ceiling (see the module docstring): data only, no model."""
+    import jellyfish
+    import numpy as np
+    import pandas as pd
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from sinergi.exchange.linkage.features import prepare
+
+    features = prepare(records.drop(columns=["true_cluster"])).reset_index(drop=True)
+    truth = records.true_cluster.to_numpy()
+    members = pd.Series(np.arange(len(truth))).groupby(truth).apply(list)
+    pairs = np.array(
+        [(a, b) for group in members if len(group) > 1 for i, a in enumerate(group) for b in group[i + 1 :]]
+    )
+    left, right = (
+        features.iloc[pairs[:, 0]].reset_index(drop=True),
+        features.iloc[pairs[:, 1]].reset_index(drop=True),
+    )
+
+    def agree(l_values, r_values):
+        return (l_values.notna() & r_values.notna() & (l_values == r_values)).to_numpy()
+
+    days = (
+        pd.to_datetime(left.dob, errors="coerce") - pd.to_datetime(right.dob, errors="coerce")
+    ).dt.days.abs()
+    evidence = (
+        agree(left.nik, right.nik)
+        | agree(left.phone, right.phone)
+        | (days <= 366).to_numpy()
+        | agree(left.region.str[:4], right.region.str[:4])
+    )
+    region_only = ~(agree(left.nik, right.nik) | agree(left.phone, right.phone) | (days <= 366).to_numpy())
+    same_name = agree(left.name_key, right.name_key)
+    people_per_name = pd.Series(truth).groupby(features.name_key).nunique()
+    shared = left.name_key.map(people_per_name).fillna(0).to_numpy() > 1
+    close = np.array(
+        [
+            jellyfish.jaro_winkler_similarity(a or "", b or "") >= 0.94
+            for a, b in zip(left.name_key, right.name_key, strict=True)
+        ]
+    )
+
+    def f1(linkable) -> float:
+        kept = pairs[linkable]
+        graph = coo_matrix((np.ones(len(kept)), (kept[:, 0], kept[:, 1])), shape=(len(truth), len(truth)))
+        _, component = connected_components(graph, directed=False)
+        found = pd.DataFrame({"c": component, "t": truth}).groupby(["c", "t"]).size()
+        recall = sum(comb(int(n), 2) for n in found) / len(pairs)
+        return 2 * recall / (1 + recall)
+
+    differing_name = evidence | same_name
+    shared_name = evidence | (same_name & ~shared)
+    return {
+        "true_pairs": len(pairs),
+        "name_only_pairs": int((~evidence).sum()),
+        "differing_name_f1": f1(differing_name),
+        "shared_name_f1": f1(shared_name),
+        "region_only_f1": f1(shared_name & ~(evidence & region_only & ~close & ~same_name)),
     }
 
 
@@ -229,6 +302,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-febrl", action="store_true")
     parser.add_argument("--only-febrl", action="store_true")
+    parser.add_argument(
+        "--ceiling", action="store_true", help="the evidence ceiling of the records, no model"
+    )
     args = parser.parse_args(argv)
     if args.only_febrl:
         _print_febrl(_febrl())
@@ -236,6 +312,13 @@ def main(argv: list[str] | None = None) -> int:
 
     from sinergi.exchange.linkage.synthetic import generate
 
+    if args.ceiling:
+        ceiling = _ceiling(generate(args.rows, seed=args.seed))
+        _line("true_pairs", ceiling.pop("true_pairs"), "pairs")
+        _line("name_only_pairs", ceiling.pop("name_only_pairs"), "pairs")
+        for key, value in ceiling.items():
+            _line(f"ceiling_{key}", f"{value:.4f}")
+        return 0
     with tempfile.TemporaryDirectory(prefix="sinergi-bench-linkage-") as tmp:
         parquet = str(Path(tmp) / "records.parquet")
         started = time.perf_counter()
