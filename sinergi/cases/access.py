@@ -591,6 +591,26 @@ def party_identity_q(user: Any) -> Q | None:
     return lead | participant
 
 
+def party_identity_hidden_q(user: Any) -> Q | None:
+    """The case parties within `user`'s case scope whose identity `party_identity_q` does not show (None when the
+    user has no scope). On the cases its agency leads only a child can be hidden (from staff without the
+    child-protection or a case-handling role); every other case in scope is one the agency was referred or
+    asked to take over, a few hundred at most. Built from those parts, so that a look-up of hidden parties (the
+    case search) never walks the parties of the tens of thousands of cases an agency leads."""
+    from sinergi.cases.models import LeadTransfer, Referral
+
+    agency_id = _agency_id(user)
+    visible = party_identity_q(user)
+    if agency_id is None or visible is None:
+        return None
+    referred = Referral.objects.filter(to_agency_id=agency_id, state__in=OPEN_REFERRAL_STATES).values("case_id")
+    transfer = LeadTransfer.objects.filter(to_agency_id=agency_id, state=TransferState.PENDING).values("case_id")
+    parts = Q(case_id__in=referred) | Q(case_id__in=transfer)
+    if not (user.has_role(Role.CHILD_PROTECTION) or user.has_role(*MANAGE_ROLES)):
+        parts |= Q(case__lead_agency_id=agency_id, age_group="CHILD")
+    return parts & ~visible
+
+
 def person_scope_q(user: Any, action: str) -> Q:
     """People the user may reach through cases (people/access.py `extra_person_scope`): exactly the parties
     whose identity `CaseView.can_see_identity` shows, on cases where the agency is lead or participant."""

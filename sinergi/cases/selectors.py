@@ -273,7 +273,7 @@ def _cases_matching_only_inside_masked_words(
 
 
 def _parties_naming_hidden(user: User, words: list[str]) -> QuerySet[CaseParty] | None:
-    """The parties whose identity `user` may not see and of whom a searched word is a word of the recorded name,
+    """The parties in `user`'s scope whose identity it may not see and of whom a searched word is a word of the name,
     or the NIK, passport or phone (None when no word could be one). The narrative and notes that reader reads
     have exactly those masked (CaseView.mask, masking.MIN_NAME_WORD), so the search must not find their cases
     by them either: otherwise "which case mentions Siti Rahayu?" would confirm who the victim is without her
@@ -315,11 +315,11 @@ def _parties_naming_hidden(user: User, words: list[str]) -> QuerySet[CaseParty] 
                 hit |= Q(person__search_names__contains=f" {name} ") | Q(
                     person__search_names__endswith=f" {name}"
                 )
-    if not searched:
+    hidden = access.party_identity_hidden_q(user)
+    if not searched or hidden is None:
+        # No scope, no case found: nothing to exclude.
         return None
-    hidden = CaseParty.objects.filter(hit)
-    visible = access.party_identity_q(user)
-    return hidden.exclude(visible) if visible is not None else hidden
+    return CaseParty.objects.filter(hit).filter(hidden)
 
 
 def case_detail(*, user: User, case_id: int | str, audit: bool = True) -> CaseView:

@@ -99,3 +99,36 @@ def test_every_list_of_the_case_page_keeps_what_restrict_keeps(cast, busy_case):
     assert Sensitivity.INVESTIGATION in polda and Sensitivity.CARE not in polda
     assert Sensitivity.CARE in uptd and Sensitivity.INVESTIGATION not in uptd
     assert not case_view(cast.kbri.worker, busy_case).notes().exists()
+
+
+def test_the_hidden_parties_the_search_excludes_are_exactly_those_in_scope_it_may_not_see(
+    cast, busy_case, make_case
+):
+    from sinergi.cases.access import party_identity_hidden_q, party_identity_q
+    from sinergi.cases.models import Case, CaseParty
+
+    child_case = make_case(child=True, victims=2)
+    services.referral_create(
+        actor=cast.bp3mi.worker, case=child_case, to_agency=cast.uptd.agency, need="SHELTER", reason="Mohon."
+    )
+    readers = [cast.bp3mi.worker, cast.bp3mi.reader, cast.polda.worker, cast.uptd.worker, cast.kbri.worker]
+    readers += [cast.dinsos.worker, cast.lpsk.worker]
+    hidden_somewhere = 0
+    for user in readers:
+        in_scope = CaseParty.objects.filter(case__in=Case.objects.restrict(user, "view"))
+        visible = party_identity_q(user)
+        expected = set(
+            (in_scope.exclude(visible) if visible is not None else in_scope).values_list("pk", flat=True)
+        )
+        hidden = party_identity_hidden_q(user)
+        got = (
+            set(CaseParty.objects.filter(hidden).values_list("pk", flat=True))
+            if hidden is not None
+            else set()
+        )
+        assert got == expected, user.username
+        hidden_somewhere += len(got)
+    # The read-only staff of the lead agency may not see the child; the pending agencies no victim.
+    reader_hidden = CaseParty.objects.filter(party_identity_hidden_q(cast.bp3mi.reader))
+    assert reader_hidden.filter(case=child_case, age_group="CHILD").exists()
+    assert hidden_somewhere > 0
