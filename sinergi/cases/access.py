@@ -603,8 +603,12 @@ def party_identity_hidden_q(user: Any) -> Q | None:
     visible = party_identity_q(user)
     if agency_id is None or visible is None:
         return None
-    referred = Referral.objects.filter(to_agency_id=agency_id, state__in=OPEN_REFERRAL_STATES).values("case_id")
-    transfer = LeadTransfer.objects.filter(to_agency_id=agency_id, state=TransferState.PENDING).values("case_id")
+    referred = Referral.objects.filter(to_agency_id=agency_id, state__in=OPEN_REFERRAL_STATES).values(
+        "case_id"
+    )
+    transfer = LeadTransfer.objects.filter(to_agency_id=agency_id, state=TransferState.PENDING).values(
+        "case_id"
+    )
     parts = Q(case_id__in=referred) | Q(case_id__in=transfer)
     if not (user.has_role(Role.CHILD_PROTECTION) or user.has_role(*MANAGE_ROLES)):
         parts |= Q(case__lead_agency_id=agency_id, age_group="CHILD")

@@ -14,7 +14,20 @@ from typing import Any
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import BooleanField, Choices, Exists, ExpressionWrapper, F, Field, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Choices,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Field,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -848,6 +861,34 @@ def _durations(pairs: Iterable[tuple[datetime | None, datetime | None]]) -> Dura
 
 def _reads_all_metrics(user: User) -> bool:
     return user.is_superuser or bool(user.agency and user.agency.type == AgencyType.GUGUS_TUGAS)
+
+
+def navigation_counts(*, user: User) -> dict[str, int | None]:
+    """What the section navigation counts on every case page, in one query: referrals and lead transfers
+    awaiting the agency's answer, the user's unread notifications, and (supervisors only, else None) approvals
+    to decide. Each count is its inbox's own queryset, counted as a subquery of one row."""
+    inboxes = {
+        "referrals": referral_inbox(user=user),
+        "transfers": transfer_inbox(user=user),
+        "unread": notification_list(user=user, unread_only=True),
+    }
+    if user.has_role(Role.SUPERVISOR):
+        inboxes["approvals"] = approval_inbox(user=user)
+    # An empty inbox (the user's roles allow none) is 0 without asking the database.
+    asked = {name: qs for name, qs in inboxes.items() if not qs.query.is_empty()}
+    counts: dict[str, int | None] = dict.fromkeys(inboxes, 0)
+    counts.setdefault("approvals", None)
+    if asked:
+        columns = {
+            name: Subquery(
+                qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+                output_field=IntegerField(),
+            )
+            for name, qs in asked.items()
+        }
+        row = User.objects.filter(pk=user.pk).annotate(**columns).values(*columns).first() or {}
+        counts.update({name: row.get(name) or 0 for name in asked})
+    return counts
 
 
 def may_read_metrics(user: User) -> bool:

@@ -6,7 +6,6 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from sinergi.agencies.choices import Role
 from sinergi.cases import choices as case_choices
 from sinergi.cases import selectors
 from sinergi.cases.access import VIEW_ROLES
@@ -75,11 +74,8 @@ def cases_counts(context) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "referrals": selectors.referral_inbox(user=user).count(),
-        "transfers": selectors.transfer_inbox(user=user).count(),
-        "unread": selectors.notification_list(user=user, unread_only=True).count(),
-        # Supervisors decide approvals: the others are not offered the inbox (None hides the link).
-        "approvals": selectors.approval_inbox(user=user).count() if user.has_role(Role.SUPERVISOR) else None,
+        # Supervisors decide approvals: the others are not offered the inbox (approvals None hides the link).
+        **selectors.navigation_counts(user=user),
         "mine": bool(user.agency_id) and user.has_role(*VIEW_ROLES),
         # The navigation offers only what the user may open.
         "metrics": selectors.may_read_metrics(user),

@@ -16,7 +16,7 @@ from django.utils import timezone
 from sinergi.agencies.choices import Role
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.models import AuditEntry
-from sinergi.cases import services
+from sinergi.cases import selectors, services
 from sinergi.cases.choices import (
     AgeGroup,
     ApprovalKind,
@@ -1104,3 +1104,26 @@ def test_empty_documents_read_differently_for_the_lead_and_a_participant(cast, s
     assert "Belum ada dokumen." in lead_page
     police_page = client_for(cast.polda.worker).get(url).content.decode()
     assert "Tidak ada dokumen yang boleh dibaca instansi Anda." in police_page
+
+
+def test_the_navigation_counts_what_each_inbox_holds_in_one_query(cast, make_case, django_assert_num_queries):
+    case = make_case()
+    services.referral_create(
+        actor=cast.bp3mi.worker, case=case, to_agency=cast.uptd.agency, need="SHELTER", reason="Mohon."
+    )
+    services.approval_request(actor=cast.bp3mi.worker, case=case, kind="ASSESSMENT")
+    for user in (cast.uptd.worker, cast.uptd.supervisor, cast.bp3mi.supervisor, cast.bp3mi.reader):
+        expected = {
+            "referrals": selectors.referral_inbox(user=user).count(),
+            "transfers": selectors.transfer_inbox(user=user).count(),
+            "unread": selectors.notification_list(user=user, unread_only=True).count(),
+            "approvals": selectors.approval_inbox(user=user).count()
+            if user.has_role(Role.SUPERVISOR)
+            else None,
+        }
+        with django_assert_num_queries(1):
+            counts = selectors.navigation_counts(user=user)
+        assert counts == expected, user.username
+    assert selectors.navigation_counts(user=cast.uptd.worker)["referrals"] == 1
+    assert selectors.navigation_counts(user=cast.bp3mi.supervisor)["approvals"] == 1
+    assert selectors.navigation_counts(user=cast.bp3mi.worker)["approvals"] is None
