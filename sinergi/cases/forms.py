@@ -31,7 +31,7 @@ from sinergi.cases.choices import (
     VictimStatus,
     VisaType,
 )
-from sinergi.core.countries import nationality_choices
+from sinergi.core.countries import CountryChoices, nationality_choices
 from sinergi.core.renderers import FixedChoicesSelect
 from sinergi.people.choices import Sex
 from sinergi.people.forms import nik_field, phone_field
@@ -101,7 +101,12 @@ class CaseFilterForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), required=False)
     lead_agency = forms.ChoiceField(label=_("Lead agency"), required=False)
     origin_region = RegionChoiceField(label=_("Region of origin"), required=False)
-    destination_country = forms.ChoiceField(label=_("Destination"), required=False, widget=FixedChoicesSelect)
+    destination_country = forms.ChoiceField(
+        label=_("Destination"),
+        required=False,
+        widget=FixedChoicesSelect,
+        choices=CountryChoices(blank=True, indonesia=False),
+    )
     exploitation_type = forms.ChoiceField(
         label=_("Exploitation"), required=False, choices=with_blank(ExploitationType.choices)
     )
@@ -122,7 +127,6 @@ class CaseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = with_blank(stages)
         self.fields["lead_agency"].choices = with_blank((str(a.pk), a.name) for a in agencies)
-        self.fields["destination_country"].choices = country_choices()
 
     def filters(self) -> dict:
         """The selector's filter dict: only the values that parsed (a malformed one is dropped, not an error)."""
@@ -172,7 +176,10 @@ class IntakeForm(forms.Form):
         help_text=_("Village, district or regency the victim comes from."),
     )
     destination_country = forms.ChoiceField(
-        label=_("Destination country"), required=False, widget=FixedChoicesSelect
+        label=_("Destination country"),
+        required=False,
+        widget=FixedChoicesSelect,
+        choices=CountryChoices(blank=True, indonesia=False),
     )
     destination_city = forms.CharField(label=_("Destination city"), required=False, max_length=120)
     victim_abroad = forms.BooleanField(label=_("The victim is still abroad"), required=False)
@@ -194,10 +201,6 @@ class IntakeForm(forms.Form):
     departure_screening = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # Set once the user has seen the probable duplicates and still wants a new case.
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["destination_country"].choices = country_choices()
 
     def clean_reported_at(self):
         value = self.cleaned_data.get("reported_at")
@@ -542,11 +545,10 @@ class OrganisationForm(forms.Form):
         label=_("Role in the trafficking"), choices=PerpetratorRole.choices, initial=PerpetratorRole.RECRUITER
     )
     licence_number = forms.CharField(label=_("Licence number"), required=False, max_length=80)
-    country = forms.ChoiceField(label=_("Country"), widget=FixedChoicesSelect)
+    country = forms.ChoiceField(label=_("Country"), widget=FixedChoicesSelect, choices=CountryChoices())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = nationality_choices((get_language() or "id")[:2])
         self.initial.setdefault("country", "ID")
 
 
@@ -562,7 +564,10 @@ class CaseEditForm(forms.Form):
     )
     origin_region = RegionChoiceField(label=_("Region of origin"), required=False)
     destination_country = forms.ChoiceField(
-        label=_("Destination country"), required=False, widget=FixedChoicesSelect
+        label=_("Destination country"),
+        required=False,
+        widget=FixedChoicesSelect,
+        choices=CountryChoices(blank=True, indonesia=False),
     )
     destination_city = forms.CharField(label=_("Destination city"), required=False, max_length=120)
     victim_abroad = forms.BooleanField(label=_("The victim is still abroad"), required=False)
@@ -612,10 +617,6 @@ class CaseEditForm(forms.Form):
         "labour_sector",
         "means_of_control",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["destination_country"].choices = country_choices()
 
     @classmethod
     def initial_for(cls, case) -> dict:
@@ -810,14 +811,12 @@ class ShareOverrideForm(forms.Form):
 
 class RouteEventForm(forms.Form):
     kind = forms.ChoiceField(label=_("Event"), choices=RouteEventKind.choices)
-    country = forms.ChoiceField(label=_("Country"), widget=FixedChoicesSelect)
+    country = forms.ChoiceField(label=_("Country"), widget=FixedChoicesSelect, choices=CountryChoices())
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
     occurred_on = forms.DateField(label=_("Date"), required=False, widget=DATE_WIDGET)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        indonesia = [(c, n) for c, n in nationality_choices((get_language() or "id")[:2])]
-        self.fields["country"].choices = indonesia
         self.initial.setdefault("country", "ID")
 
 

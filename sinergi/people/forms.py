@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.core.countries import nationality_choices
+from sinergi.core.countries import CountryChoices, nationality_choices
 from sinergi.core.renderers import FixedChoicesSelect
 from sinergi.people.choices import Sex, SocialPlatform
 from sinergi.people.services import HandleInput, PersonData, PhoneInput
@@ -59,7 +59,9 @@ class PersonForm(forms.Form):
         max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    nationality = forms.ChoiceField(label=_("Nationality"), initial="ID", widget=FixedChoicesSelect)
+    nationality = forms.ChoiceField(
+        label=_("Nationality"), initial="ID", widget=FixedChoicesSelect, choices=CountryChoices()
+    )
     address_region = RegionChoiceField(
         label=_("Address: region"),
         required=False,
@@ -75,7 +77,6 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args, show_confirmation: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["nationality"].choices = nationality_choices((get_language() or "id")[:2])
         if show_confirmation:
             self.fields["confirm_nik_mismatch"].widget = forms.CheckboxInput()
 
