@@ -60,6 +60,10 @@ MIN_TRAIN_ROWS = 2000
 # Pairs at or above MATCH_PROBABILITY are the same person; between REVIEW_PROBABILITY and it, a person decides.
 MATCH_PROBABILITY = 0.95
 REVIEW_PROBABILITY = 0.5
+# A record left alone by the clustering joins the one cluster it has pairs with when its best pair reaches this
+# and it pairs (from REVIEW_PROBABILITY) with at least ATTACH_SHARE of that cluster's records (pipeline).
+ATTACH_PROBABILITY = 0.8
+ATTACH_SHARE = 0.5
 SEED = 20261201
 
 logger = logging.getLogger(__name__)

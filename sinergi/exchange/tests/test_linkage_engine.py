@@ -348,3 +348,36 @@ def test_two_sources_are_linked_across_only_and_one_to_one_breaks_chains():
     assert len(paired.clusters) == 4
     with pytest.raises(ValueError, match="two sources"):
         link(left, one_to_one=True)
+
+
+def _attached(clusters: dict[str, str], pairs: list[tuple[str, str, float]]) -> dict[str, str]:
+    from sinergi.exchange.linkage.pipeline import attach_singletons
+
+    frame = pd.DataFrame({"unique_id": list(clusters), "cluster_id": list(clusters.values())})
+    scored = pd.DataFrame(pairs, columns=["unique_id_l", "unique_id_r", "match_probability"])
+    out = attach_singletons(frame, scored)
+    return dict(zip(out.unique_id, out.cluster_id, strict=True))
+
+
+def test_a_lone_record_joins_the_one_cluster_its_pairs_point_to():
+    clusters = {"a": "a", "b": "a", "s": "s"}
+    # Paired with both of the cluster's records, the best at 0.85: joins it.
+    assert _attached(clusters, [("s", "a", 0.85), ("b", "s", 0.6)])["s"] == "a"
+    # Its best pair below the attach probability: stays alone.
+    assert _attached(clusters, [("s", "a", 0.7), ("b", "s", 0.6)])["s"] == "s"
+
+
+def test_a_lone_record_stays_alone_when_two_clusters_come_close_or_it_pairs_with_few_of_one():
+    two = {"a": "a", "b": "a", "c": "c", "d": "c", "s": "s"}
+    assert _attached(two, [("s", "a", 0.9), ("s", "b", 0.9), ("s", "c", 0.55)])["s"] == "s"
+    # One pair with one record of four (a relative of that one, more likely than the fourth's twin).
+    big = {"a": "a", "b": "a", "c": "a", "d": "a", "s": "s"}
+    assert _attached(big, [("s", "a", 0.9)])["s"] == "s"
+    assert _attached(big, [("s", "a", 0.9), ("s", "b", 0.6)])["s"] == "a"
+
+
+def test_two_lone_records_that_choose_each_other_become_one_cluster_and_clusters_are_not_moved():
+    clusters = {"x": "x", "y": "y", "a": "a", "b": "a", "c": "c", "d": "c"}
+    out = _attached(clusters, [("y", "x", 0.9), ("a", "c", 0.9), ("b", "d", 0.9)])
+    assert out["x"] == out["y"] == "x"
+    assert out["a"] == out["b"] == "a" and out["c"] == out["d"] == "c"
