@@ -306,18 +306,12 @@ def _write_request(kind: str, token: str, plan: dict, rng: random.Random) -> tup
             "application/x-www-form-urlencoded",
         )
     if kind == "intake":
+        from server import intake_form  # bench/, on the path above
+
+        narrative = f"Dilaporkan keluarga: dijanjikan kerja di Malaysia, paspor ditahan. Kode {token}."
         body = {
-            "intake_channel": "HOTLINE",
-            "narrative": f"Dilaporkan keluarga: dijanjikan kerja di Malaysia, paspor ditahan. Kode {token}.",
-            "destination_country": "MY",
+            **intake_form(narrative),
             "confirmed": "1",
-            "victims-TOTAL_FORMS": "1",
-            "victims-INITIAL_FORMS": "0",
-            "victims-MIN_NUM_FORMS": "0",
-            "victims-MAX_NUM_FORMS": "20",
-            "victims-0-full_name": "Korban Sintetis",
-            "victims-0-sex": "F",
-            "victims-0-age_group": "ADULT",
             "referrals-TOTAL_FORMS": "1",
             "referrals-INITIAL_FORMS": "0",
             "referrals-MIN_NUM_FORMS": "0",

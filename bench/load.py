@@ -220,18 +220,9 @@ def _request(action: str, rng: random.Random, case_ids: list[int]) -> tuple[str,
     if action == "note":
         body = {"note-text": "Keluarga dihubungi, menunggu dokumen.", "note-sensitivity": "GENERAL"}
         return "POST", f"/cases/{case_id}/notes/", urlencode(body).encode()
-    body = {
-        "intake_channel": "HOTLINE",
-        "narrative": "Dilaporkan keluarga: dijanjikan kerja di Malaysia, paspor ditahan.",
-        "destination_country": "MY",
-        "victims-TOTAL_FORMS": "1",
-        "victims-INITIAL_FORMS": "0",
-        "victims-MIN_NUM_FORMS": "0",
-        "victims-MAX_NUM_FORMS": "20",
-        "victims-0-full_name": "Korban Sintetis",
-        "victims-0-sex": "F",
-        "victims-0-age_group": "ADULT",
-    }
+    from server import intake_form  # bench/, beside this script
+
+    body = intake_form("Dilaporkan keluarga: dijanjikan kerja di Malaysia, paspor ditahan.")
     return "POST", "/cases/intake/", urlencode(body).encode()
 
 

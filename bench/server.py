@@ -1,4 +1,5 @@
-"""What the benchmarks that drive a real server share: gunicorn started with their settings, waited for."""
+"""What the benchmarks that drive a real server share: gunicorn started with their settings, waited for, and
+the forms they post."""
 
 from __future__ import annotations
 
@@ -40,3 +41,19 @@ def gunicorn_start(
         time.sleep(0.5)
     os.killpg(server.pid, signal.SIGKILL)
     raise SystemExit("gunicorn did not start")
+
+
+def intake_form(narrative: str) -> dict[str, str]:
+    """The intake page's fields for a hotline report of one adult victim bound for Malaysia (synthetic)."""
+    return {
+        "intake_channel": "HOTLINE",
+        "narrative": narrative,
+        "destination_country": "MY",
+        "victims-TOTAL_FORMS": "1",
+        "victims-INITIAL_FORMS": "0",
+        "victims-MIN_NUM_FORMS": "0",
+        "victims-MAX_NUM_FORMS": "20",
+        "victims-0-full_name": "Korban Sintetis",
+        "victims-0-sex": "F",
+        "victims-0-age_group": "ADULT",
+    }

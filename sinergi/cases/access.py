@@ -97,22 +97,31 @@ def case_scope_q(user: Any, action: str = "view") -> Q | None:
 
 
 def _case_scope_q(agency_id: int, action: str) -> Q:
-    from sinergi.cases.models import LeadTransfer, Referral
-
     lead = Q(lead_agency_id=agency_id)
     if action == "manage":
         return lead
     if action == "change":
-        accepted = Referral.objects.filter(to_agency_id=agency_id, state=ReferralState.ACCEPTED)
-        return lead | Q(id__in=accepted.values("case_id"))
-    referred = Referral.objects.filter(to_agency_id=agency_id, state__in=OPEN_REFERRAL_STATES)
-    transfer = LeadTransfer.objects.filter(to_agency_id=agency_id, state=TransferState.PENDING)
-    return lead | Q(id__in=referred.values("case_id")) | Q(id__in=transfer.values("case_id"))
+        return lead | Q(id__in=_accepted_case_ids(agency_id))
+    return lead | Q(id__in=_referred_case_ids(agency_id)) | Q(id__in=_asked_to_lead_case_ids(agency_id))
+
+
+def _referred_case_ids(agency_id: int) -> Any:
+    """The cases on which the agency holds an open (pending or accepted) referral, as a subquery."""
+    from sinergi.cases.models import Referral
+
+    return Referral.objects.filter(to_agency_id=agency_id, state__in=OPEN_REFERRAL_STATES).values("case_id")
+
+
+def _asked_to_lead_case_ids(agency_id: int) -> Any:
+    """The cases the agency is asked to take the lead of (a pending lead transfer), as a subquery."""
+    from sinergi.cases.models import LeadTransfer
+
+    return LeadTransfer.objects.filter(to_agency_id=agency_id, state=TransferState.PENDING).values("case_id")
 
 
 def relation_q(user: Any, relation: Relation) -> Q:
     """The cases to which `user`'s agency stands in `relation` now (the Q twin of `relation_of`)."""
-    from sinergi.cases.models import LeadTransfer, Referral
+    from sinergi.cases.models import Referral
 
     agency_id = _agency_id(user)
     if agency_id is None or relation not in (Relation.LEAD, Relation.PARTICIPANT, Relation.PENDING):
@@ -124,10 +133,7 @@ def relation_q(user: Any, relation: Relation) -> Q:
     if relation == Relation.PARTICIPANT:
         return accepted & ~lead
     referred = Referral.objects.filter(to_agency_id=agency_id, state=ReferralState.PENDING).values("case_id")
-    transfer = LeadTransfer.objects.filter(to_agency_id=agency_id, state=TransferState.PENDING).values(
-        "case_id"
-    )
-    return (Q(id__in=referred) | Q(id__in=transfer)) & ~lead & ~accepted
+    return (Q(id__in=referred) | Q(id__in=_asked_to_lead_case_ids(agency_id))) & ~lead & ~accepted
 
 
 def case_group_q(user: Any, group: FieldGroup) -> Q:
@@ -563,18 +569,14 @@ def access_case_by_id(user: Any, case_id: Any, *, for_write: bool = False, manag
 def party_identity_q(user: Any) -> Q | None:
     """The case parties whose identity `CaseView.can_see_identity` shows this user (policy.identity_visible as a
     Q over CaseParty), on cases where the agency is lead or participant; None for nobody at all."""
-    from sinergi.cases.models import Referral
-
     agency_id = _agency_id(user)
     if agency_id is None or not user.has_role(*VIEW_ROLES):
         return None
     may_see_children = user.has_role(Role.CHILD_PROTECTION)
     lead = Q(case__lead_agency_id=agency_id)
-    if not (may_see_children or user.has_role(*MANAGE_ROLES)):
+    if not _sees_children_on_own_cases(user):
         lead &= ~Q(age_group="CHILD")
-    accepted_cases = Referral.objects.filter(to_agency_id=agency_id, state=ReferralState.ACCEPTED).values(
-        "case_id"
-    )
+    accepted_cases = _accepted_case_ids(agency_id)
     shared_victim = Q(role=PartyRole.VICTIM) & (
         Q(consent_to_share=Consent.GIVEN) | Q(share_overrides__agency_id=agency_id)
     )
@@ -591,26 +593,23 @@ def party_identity_q(user: Any) -> Q | None:
     return lead | participant
 
 
+def _sees_children_on_own_cases(user: Any) -> bool:
+    """A child's identity on the agency's own cases: child protection staff and the lead's case handlers."""
+    return user.has_role(Role.CHILD_PROTECTION) or user.has_role(*MANAGE_ROLES)
+
+
 def party_identity_hidden_q(user: Any) -> Q | None:
     """The case parties within `user`'s case scope whose identity `party_identity_q` does not show (None when the
     user has no scope). On the cases its agency leads only a child can be hidden (from staff without the
     child-protection or a case-handling role); every other case in scope is one the agency was referred or
     asked to take over, a few hundred at most. Built from those parts, so that a look-up of hidden parties (the
     case search) never walks the parties of the tens of thousands of cases an agency leads."""
-    from sinergi.cases.models import LeadTransfer, Referral
-
     agency_id = _agency_id(user)
     visible = party_identity_q(user)
     if agency_id is None or visible is None:
         return None
-    referred = Referral.objects.filter(to_agency_id=agency_id, state__in=OPEN_REFERRAL_STATES).values(
-        "case_id"
-    )
-    transfer = LeadTransfer.objects.filter(to_agency_id=agency_id, state=TransferState.PENDING).values(
-        "case_id"
-    )
-    parts = Q(case_id__in=referred) | Q(case_id__in=transfer)
-    if not (user.has_role(Role.CHILD_PROTECTION) or user.has_role(*MANAGE_ROLES)):
+    parts = Q(case_id__in=_referred_case_ids(agency_id)) | Q(case_id__in=_asked_to_lead_case_ids(agency_id))
+    if not _sees_children_on_own_cases(user):
         parts |= Q(case__lead_agency_id=agency_id, age_group="CHILD")
     return parts & ~visible
 
@@ -737,13 +736,16 @@ def _sensitive_q(user: Any, agency_id: int, facts: Facts) -> Test:
         _all(facts.accepted, Q(sensitivity__in=participant_sensitivities(user))),
     ]
     # A data-sharing agreement adds, on the granting agency's cases, the sensitivities of the groups it grants.
+    participant = reader_for(user, Relation.PARTICIPANT)
     for granting, grants in facts.grants().items():
         led = facts.led_by(granting)
         if led is False:
             continue
-        reader = reader_for(user, Relation.PARTICIPANT)
         reader = policy.Reader(
-            relation=reader.relation, roles=reader.roles, agency_type=reader.agency_type, grants=grants
+            relation=participant.relation,
+            roles=participant.roles,
+            agency_type=participant.agency_type,
+            grants=grants,
         )
         decision = policy.decide(Kind.NOTE, policy.Action.VIEW, reader)
         if decision:
@@ -763,7 +765,8 @@ def _detail_q(agency_id: int, facts: Facts) -> Test:
 
 ScopeRule = Callable[[Any, int, Facts], Test]
 
-# What within the cases in scope each kind keeps, by the reader's agency (the policy's RULES, as Q objects).
+# What within the cases in scope each kind keeps, by the reader's agency (the policy's RULES, as tests that are SQL
+# over many cases or known for one: `_AnyCase`, `_OneCase`).
 _CHILD_SCOPES: dict[Kind, ScopeRule] = {
     # A pending addressee sees its own referral; lead and participants every referral of the case.
     Kind.REFERRAL: lambda user, agency_id, facts: _any(

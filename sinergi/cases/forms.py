@@ -8,7 +8,6 @@ from django import forms
 from django.core import validators
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.cases.choices import (
@@ -31,7 +30,7 @@ from sinergi.cases.choices import (
     VictimStatus,
     VisaType,
 )
-from sinergi.core.countries import CountryChoices, nationality_choices
+from sinergi.core.countries import CountryChoices
 from sinergi.core.renderers import FixedChoicesSelect
 from sinergi.people.choices import Sex
 from sinergi.people.forms import nik_field, phone_field
@@ -83,11 +82,6 @@ class LimitedText(forms.CharField):
         if limit is not None:
             attrs["data-maxlength"] = limit
         return attrs
-
-
-def country_choices(blank: bool = True) -> list[tuple[str, str]]:
-    choices = [(c, n) for c, n in nationality_choices((get_language() or "id")[:2]) if c != "ID"]
-    return (BLANK if blank else []) + choices
 
 
 def with_blank(choices) -> list:

@@ -262,10 +262,10 @@ def _cases_matching_only_inside_masked_words(
     it. So, on the cases found where the reader may not see someone's identity, the words are matched again,
     the same way, against the text as that reader reads it (CaseView.mask): what matched only inside a masked
     name or number no longer matches. The demo's scale; PostgreSQL matches whole words and needs none of it."""
-    hidden = CaseParty.objects.filter(case_id__in=cases.order_by().values("id"))
-    visible = access.party_identity_q(user)
-    if visible is not None:
-        hidden = hidden.exclude(visible)
+    hidden_q = access.party_identity_hidden_q(user)
+    if hidden_q is None:
+        return []
+    hidden = CaseParty.objects.filter(hidden_q, case_id__in=cases.order_by().values("id"))
     words = [word.lower() for word in words]
     out: list[int] = []
     for case in Case.objects.filter(id__in=hidden.values("case_id")):
@@ -297,6 +297,9 @@ def _parties_naming_hidden(user: User, words: list[str]) -> QuerySet[CaseParty] 
     from sinergi.people.models import Person
     from sinergi.people.names import normalise_name
 
+    hidden = access.party_identity_hidden_q(user)
+    if hidden is None:
+        return None  # no scope, no case found: nothing to exclude
     hit = Q(pk__in=[])
     searched = False
     names = []
@@ -328,9 +331,7 @@ def _parties_naming_hidden(user: User, words: list[str]) -> QuerySet[CaseParty] 
                 hit |= Q(person__search_names__contains=f" {name} ") | Q(
                     person__search_names__endswith=f" {name}"
                 )
-    hidden = access.party_identity_hidden_q(user)
-    if not searched or hidden is None:
-        # No scope, no case found: nothing to exclude.
+    if not searched:
         return None
     return CaseParty.objects.filter(hit).filter(hidden)
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from sinergi.core.countries import CountryChoices
 from sinergi.core.renderers import FixedChoicesSelect
 from sinergi.detection import departure
 from sinergi.detection.checkpoints import CHECKPOINTS
@@ -162,16 +162,10 @@ QUESTION_LABELS = {
 }
 
 
-def _country_choices(language: str) -> list[tuple[str, str]]:
-    """Destinations abroad: the ISO countries (not CLDR's pseudo-locales and groupings such as "Zona Euro"),
-    without Indonesia itself."""
-    from sinergi.core.countries import nationality_choices
-
-    return [(code, name) for code, name in nationality_choices(language or "id") if code != "ID"]
-
-
 def country_name(code: str) -> str:
-    return dict(_country_choices((get_language() or "id")[:2])).get(code, code)
+    """A destination abroad by its name in the reader's language: the ISO countries (not CLDR's pseudo-locales
+    and groupings such as "Zona Euro") without Indonesia itself; the code itself for any other."""
+    return dict(CountryChoices(indonesia=False)).get(code, code)
 
 
 def _choices(name: str) -> list[tuple[str, str]]:
@@ -195,7 +189,11 @@ class DepartureScreeningForm(forms.Form):
         help_text=_("Stored encrypted. Needed only if a case is opened."),
     )
     age = forms.IntegerField(label=_("Age"), min_value=1, max_value=119)
-    destination_country = forms.ChoiceField(label=_("Destination country"), widget=FixedChoicesSelect)
+    destination_country = forms.ChoiceField(
+        label=_("Destination country"),
+        widget=FixedChoicesSelect,
+        choices=CountryChoices(blank=True, indonesia=False),
+    )
     purpose = forms.ChoiceField(widget=forms.RadioSelect)
     job_type = forms.ChoiceField()
     visa_type = forms.ChoiceField(widget=forms.RadioSelect)
@@ -221,10 +219,6 @@ class DepartureScreeningForm(forms.Form):
             ("", "—"),
             *groups.items(),
             (OTHER_CHECKPOINT, _("Other (type its name below)")),
-        ]
-        self.fields["destination_country"].choices = [
-            ("", "—"),
-            *_country_choices((get_language() or "id")[:2]),
         ]
         for name, label in QUESTION_LABELS.items():
             self.fields[name].label = label

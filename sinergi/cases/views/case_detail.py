@@ -75,11 +75,9 @@ def index(request):
     page = CappedPaginator(
         cases, PAGE_SIZE, rows=lambda ids: selectors.case_list_rows(user=request.user, ids=ids)
     ).get_page(request.GET.get("page"))
-    overdue_ids = {case.pk for case in page if case.is_overdue}
     context = {
         "form": form,
         "page_obj": page,
-        "overdue_ids": overdue_ids,
         "filtered": bool(filters),
         "may_intake": may_intake(request.user),
         "now": timezone.now(),
