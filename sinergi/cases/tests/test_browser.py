@@ -12,6 +12,7 @@ from django.utils import timezone
 from sinergi.cases import services
 from sinergi.cases.choices import AgeGroup, PartyRole
 from sinergi.cases.models import Case, Referral
+from sinergi.cases.tests.browsing import open_section
 from sinergi.conftest import browser_sign_in
 from sinergi.core.testing.factories import enrol_totp
 
@@ -47,12 +48,6 @@ def submit(page, selector: str, locator=None):
     """Clicks a button that posts a form and waits for the page the server answers with."""
     with page.expect_navigation():
         (locator or page).locator(selector).first.click()
-
-
-def open_section(page, name: str):
-    """Opens a folded section of the case page (the summary is always open)."""
-    if page.locator(f"#section-{name}[open]").count() == 0:
-        page.click(f"[data-testid=section-{name}-open]")
 
 
 def act(page, selector: str, section: str, locator=None) -> str:
@@ -154,7 +149,9 @@ def test_community_report_to_closure_across_four_agencies(open_as, cast):
     row.locator("[data-testid=inbox-accept]").click()
     assert "Rujukan diterima" in row.locator("[data-testid=action-result]").inner_text()
     police.goto(url)
-    assert "direkrut calo lewat Facebook" in police.content()
+    open_section(police, "modus")
+    assert "direkrut calo lewat Facebook" in police.locator("#section-modus").inner_text()
+    open_section(police, "parties")
     assert police.locator("[data-testid=party-hidden]").count() == 2
     open_section(police, "notes")
     police.fill("#id_note-text", "LP/B/77/2026: calo teridentifikasi.")
@@ -170,6 +167,9 @@ def test_community_report_to_closure_across_four_agencies(open_as, cast):
     submit(carer, "[data-testid=referral-accept]")
     assert "Rujukan diterima" in success(carer)
     carer.goto(url)
+    carer.click("[data-testid=open-all-sections]")  # the whole case, every section open
+    carer.wait_for_url(re.compile(r"\?open=all$"))
+    assert carer.locator("[data-testid=section-lazy]").count() == 0
     assert "Nur Aini" in carer.content()
     assert "LP/B/77/2026" not in carer.content()
     assert carer.locator("[data-testid=legal-stage]").count() == 0
@@ -194,9 +194,9 @@ def test_community_report_to_closure_across_four_agencies(open_as, cast):
     assert social.goto(url).status == 404
 
     # What each agency sees now: the police never the medical note, the carers never the investigation note.
-    police.goto(url)
+    police.goto(url + "?open=all")
     assert "LP/B/77/2026" in police.content() and "kondisi stabil" not in police.content()
-    carer.goto(url)
+    carer.goto(url + "?open=all")
     assert "kondisi stabil" in carer.content() and "LP/B/77/2026" not in carer.content()
 
     # 6. The lead closes the referral, the case plan is approved, the victim returns home, and the case is

@@ -11,6 +11,7 @@ import pytest
 from sinergi.cases import services
 from sinergi.cases.choices import ApprovalKind, PartyRole, VictimStatus
 from sinergi.cases.models import Case
+from sinergi.cases.tests.browsing import open_section
 from sinergi.conftest import browser_sign_in
 from sinergi.core.testing.factories import enrol_totp
 
@@ -202,7 +203,7 @@ def test_closure_settles_what_is_open_and_sets_the_victims_status(open_as, cast,
     victim.refresh_from_db()
     referral.refresh_from_db()
     assert victim.victim_status == VictimStatus.CONFIRMED and referral.state == "DONE"
-    page.click("[data-testid=section-parties-open]")
+    open_section(page, "parties")
     assert "Korban terkonfirmasi" in page.locator("#section-parties").inner_text()
     shot(page, "case-closed")
 

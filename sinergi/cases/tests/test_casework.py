@@ -385,8 +385,49 @@ def test_without_javascript_an_action_redirects_to_its_section_opened(cast, make
     assert response.status_code == 302
     assert response["Location"].endswith("?open=notes#section-notes")
     page = client.get(response["Location"]).content.decode()
-    assert 'id="section-notes" data-section="notes" hx-target="this" hx-swap="outerHTML" open' in page
-    assert 'id="section-tasks" data-section="tasks" hx-target="this" hx-swap="outerHTML">' in page
+    assert 'id="section-notes" data-section="notes" hx-target="this" hx-swap="outerHTML" open>' in page
+    assert 'data-testid="note-form"' in page and "Catatan." in page
+    tasks_url = reverse("cases:section", args=[case.pk, "tasks"])
+    assert (
+        f'id="section-tasks" data-section="tasks" hx-target="this" hx-swap="outerHTML" hx-get="{tasks_url}"'
+        in page
+    )
+
+
+def test_a_closed_section_is_read_when_opened_and_the_reading_is_audited(cast, make_case):
+    from sinergi.audit.choices import AuditAction
+    from sinergi.audit.models import AuditEntry
+
+    case = make_case()
+    services.note_add(actor=cast.bp3mi.worker, case=case, text="Paspor ditahan agen.", sensitivity="GENERAL")
+    client = client_for(cast.bp3mi.worker)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    url = reverse("cases:section", args=[case.pk, "notes"])
+    # Closed: the heading and its count, not the notes nor the form; the details load the rest when opened.
+    assert f'hx-get="{url}" hx-trigger="toggle once"' in page and 'data-testid="section-lazy"' in page
+    assert "Paspor ditahan agen." not in page and 'data-testid="note-form"' not in page
+    views_before = AuditEntry.objects.filter(action=AuditAction.VIEW, object_id=str(case.pk)).count()
+    body = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert body.lstrip().startswith('<details class="panel case-section" id="section-notes"')
+    assert " open>" in body.split("\n")[0] and "hx-get" not in body.split("\n")[0]
+    assert "Paspor ditahan agen." in body and 'data-testid="note-form"' in body
+    assert "<html" not in body and 'id="section-summary"' not in body
+    assert (
+        AuditEntry.objects.filter(action=AuditAction.VIEW, object_id=str(case.pk)).count() == views_before + 1
+    )
+    # Without JavaScript (a copied address) the page opens at that section; an unknown one at the top.
+    assert (
+        client.get(url)["Location"] == reverse("cases:detail", args=[case.pk]) + "?open=notes#section-notes"
+    )
+    unknown = reverse("cases:section", args=[case.pk, "secrets"])
+    assert client.get(unknown, headers={"HX-Request": "true"})["Location"] == reverse(
+        "cases:detail", args=[case.pk]
+    )
+    # The whole case on one page, every section open.
+    whole = client.get(reverse("cases:detail", args=[case.pk]) + "?open=all").content.decode()
+    assert 'data-testid="section-lazy"' not in whole and "Paspor ditahan agen." in whole
+    # Out of scope, the section is as missing as the case.
+    assert client_for(cast.polda.worker).get(url, headers={"HX-Request": "true"}).status_code == 404
 
 
 def test_a_declined_referral_shows_no_service_deadline(cast, make_case):
@@ -395,9 +436,12 @@ def test_a_declined_referral_shows_no_service_deadline(cast, make_case):
         actor=cast.bp3mi.worker, case=case, to_agency=cast.uptd.agency, need="SHELTER", reason="Rumah aman"
     )
     client = client_for(cast.bp3mi.worker)
-    assert "layanan paling lambat" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert (
+        "layanan paling lambat"
+        in client.get(reverse("cases:detail", args=[case.pk]) + "?open=all").content.decode()
+    )
     services.referral_decline(actor=cast.uptd.worker, referral=referral, reason="Penuh")
-    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    page = client.get(reverse("cases:detail", args=[case.pk]) + "?open=all").content.decode()
     assert "layanan paling lambat" not in page
     assert 'data-testid="referral-closed-at"' in page
 

@@ -41,6 +41,11 @@ def detail_url(case):
     return reverse("cases:detail", args=[case.pk])
 
 
+def whole_page_url(case):
+    """The case page with every section open: what a reader of the case can reach on it."""
+    return f"{detail_url(case)}?open=all"
+
+
 def pfx(prefix, **data):
     """Form data under a form prefix, as the case page posts it."""
     return {f"{prefix}-{key}": value for key, value in data.items()}
@@ -214,7 +219,7 @@ def shared_case(cast, make_person):
 
 
 def page_of(user, case):
-    response = client_for(user).get(detail_url(case))
+    response = client_for(user).get(whole_page_url(case))
     return response.status_code, response.content.decode()
 
 
@@ -1001,11 +1006,11 @@ def test_assign_link_person_and_organisation(cast, make_case):
     )
     assert response.status_code == 403 and Person.objects.count() == people
 
-    police_page = client_for(cast.polda.worker).get(detail_url(case)).content.decode()
+    police_page = client_for(cast.polda.worker).get(whole_page_url(case)).content.decode()
     assert "Bambang Calo" in police_page  # investigators see suspects and recruiters
     uptd_referral = refer(case, cast, cast.uptd, "SHELTER")
     services.referral_accept(actor=cast.uptd.worker, referral=uptd_referral)
-    carer_page = client_for(cast.uptd.worker).get(detail_url(case)).content.decode()
+    carer_page = client_for(cast.uptd.worker).get(whole_page_url(case)).content.decode()
     assert "Bambang Calo" not in carer_page
 
 
@@ -1024,7 +1029,7 @@ def test_organisation_recorded_and_shown_to_investigators_only(cast, make_case):
         ),
     )
     assert response.status_code == 302
-    assert "PT Maju Jaya Sentosa" in client_for(cast.polda.worker).get(detail_url(case)).content.decode()
+    assert "PT Maju Jaya Sentosa" in client_for(cast.polda.worker).get(whole_page_url(case)).content.decode()
 
 
 def test_route_event_recorded(cast, make_case):
@@ -1034,7 +1039,7 @@ def test_route_event_recorded(cast, make_case):
         pfx("route", kind="TRANSIT", country="MY", place="Johor Bahru", occurred_on="2026-01-05"),
     )
     assert response.status_code == 302
-    assert "Johor Bahru" in client_for(cast.bp3mi.worker).get(detail_url(case)).content.decode()
+    assert "Johor Bahru" in client_for(cast.bp3mi.worker).get(whole_page_url(case)).content.decode()
 
 
 def test_detail_query_count_does_not_grow_with_notes_and_referrals(
@@ -1042,12 +1047,12 @@ def test_detail_query_count_does_not_grow_with_notes_and_referrals(
 ):
     case = make_case()
     client = client_for(cast.bp3mi.worker)
-    client.get(detail_url(case))
+    client.get(whole_page_url(case))
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as few:
-        client.get(detail_url(case))
+        client.get(whole_page_url(case))
     for staff, need in (
         (cast.uptd, "SHELTER"),
         (cast.polda, "INVESTIGATION"),
@@ -1060,7 +1065,7 @@ def test_detail_query_count_does_not_grow_with_notes_and_referrals(
     for n in range(5):
         services.note_add(actor=cast.bp3mi.worker, case=case, text=f"Catatan {n}", sensitivity="GENERAL")
     with django_assert_max_num_queries(len(few.captured_queries) + 2):
-        response = client.get(detail_url(case))
+        response = client.get(whole_page_url(case))
     assert response.content.decode().count('data-testid="referral-row"') == 3
 
 
@@ -1099,7 +1104,7 @@ def test_lead_transfer_decline_needs_a_reason_and_keeps_the_lead(cast, make_case
 
 
 def test_empty_documents_read_differently_for_the_lead_and_a_participant(cast, shared_case):
-    url = detail_url(shared_case)
+    url = whole_page_url(shared_case)
     lead_page = client_for(cast.bp3mi.worker).get(url).content.decode()
     assert "Belum ada dokumen." in lead_page
     police_page = client_for(cast.polda.worker).get(url).content.decode()

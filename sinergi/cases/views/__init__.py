@@ -10,7 +10,7 @@ package re-exports the views so `sinergi.cases.views.X` keeps working for the UR
 
 from sinergi.cases.views._shared import may_intake
 from sinergi.cases.views.approvals import approval_decide, approval_inbox, approval_request
-from sinergi.cases.views.case_detail import detail, edit, index, timeline
+from sinergi.cases.views.case_detail import detail, edit, index, section, timeline
 from sinergi.cases.views.escalation import notifications, overdue
 from sinergi.cases.views.flow import close, transition
 from sinergi.cases.views.intake_form import intake
@@ -78,6 +78,7 @@ __all__ = [
     "referral_revoke",
     "referral_services",
     "route_event_add",
+    "section",
     "share_override",
     "task_complete",
     "task_create",

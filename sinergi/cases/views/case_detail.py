@@ -149,9 +149,13 @@ def _waiting(view, context) -> list[dict]:
 
 
 def _detail_context(
-    request, view, *, bound: dict | None = None, open_section: str = "", message=None
+    request, view, *, bound: dict | None = None, open_section: str = "", message=None, only: str = ""
 ) -> dict:
-    """Everything the detail page shows, each part only as far as the CaseView allows."""
+    """Everything the detail page shows, each part only as far as the CaseView allows.
+
+    The summary and the open sections are rendered in full; a closed section shows its heading and count and is
+    read when it is opened (`SectionView`), so its forms are built only then: they are most of the page's cost.
+    `only` renders that one section (and the summary), the answer to an action or to opening it."""
     bound = bound or {}
     case, user = view.case, request.user
     flow = selectors.flow_of(case)
@@ -190,14 +194,21 @@ def _detail_context(
     def form(factory, prefix):
         return bound.get(prefix) or factory(prefix=prefix)
 
-    for referral in referrals:
-        referral.decline_form = form(ReasonForm, f"decline-{referral.pk}")
-        referral.services_form = form(ServiceReportForm, f"services-{referral.pk}")
-        referral.revoke_form = form(ReasonForm, f"revoke-{referral.pk}")
-    for transfer in transfers:
-        transfer.decline_form = form(ReasonForm, f"tdecline-{transfer.pk}")
     context["bound_key"] = next(iter(bound), "") or ""
-    context["open_sections"] = {open_section, section_of(context["bound_key"])} - {""}
+    # `all` opens every section: the whole case on one page, to read it through or print it.
+    opened = set(SECTIONS) if open_section == "all" else {open_section}
+    context["open_sections"] = {*opened, section_of(context["bound_key"])} - {""}
+    rendered = {"summary", only} if only else {"summary", *context["open_sections"]}
+    context["rendered_sections"] = rendered
+    # A pending agency's page is its referral and transfer answers, outside the sections: always built.
+    if view.is_pending or "referrals" in rendered:
+        for referral in referrals:
+            referral.decline_form = form(ReasonForm, f"decline-{referral.pk}")
+            referral.services_form = form(ServiceReportForm, f"services-{referral.pk}")
+            referral.revoke_form = form(ReasonForm, f"revoke-{referral.pk}")
+    if view.is_pending or "transfers" in rendered:
+        for transfer in transfers:
+            transfer.decline_form = form(ReasonForm, f"tdecline-{transfer.pk}")
     context["section_message"] = message
     if view.is_pending:
         return context
@@ -247,25 +258,62 @@ def _detail_context(
     # One query per agency's staff: the task owners and the assignees are the same list for the lead's staff.
     staff_of = functools.cache(lambda agency_id: list(agency_handlers(agency_id)))
     if view.can_edit:
-        context["note_form"] = form(
-            lambda prefix: NoteForm(sensitivities=sensitivities, prefix=prefix), "note"
-        )
-        context["task_form"] = form(
-            lambda prefix: TaskForm(owners=staff_of(user.agency_id), prefix=prefix), "task"
-        )
-        context["document_form"] = form(
-            lambda prefix: DocumentForm(sensitivities=sensitivities, prefix=prefix), "document"
-        )
-        context["route_form"] = form(RouteEventForm, "route")
-        context["status_form"] = VictimStatusForm()
+        if "notes" in rendered:
+            context["note_form"] = form(
+                lambda prefix: NoteForm(sensitivities=sensitivities, prefix=prefix), "note"
+            )
+        if "tasks" in rendered:
+            context["task_form"] = form(
+                lambda prefix: TaskForm(owners=staff_of(user.agency_id), prefix=prefix), "task"
+            )
+        if "documents" in rendered:
+            context["document_form"] = form(
+                lambda prefix: DocumentForm(sensitivities=sensitivities, prefix=prefix), "document"
+            )
+        if "route" in rendered:
+            context["route_form"] = form(RouteEventForm, "route")
+        if "parties" in rendered:
+            context["status_form"] = VictimStatusForm()
     if view.can_manage:
-        agencies = list(agency_list(user=user).filter(is_active=True).exclude(pk=case.lead_agency_id))
-        needs = set(flow.needs)
+        context["approval_form"] = form(ApprovalRequestForm, "approval")
+        context["assign_form"] = form(
+            lambda prefix: AssignForm(
+                staff=staff_of(case.lead_agency_id), initial={"version": case.version}, prefix=prefix
+            ),
+            "assign",
+        )
+        if "referrals" in rendered or "transfers" in rendered:
+            _add_handover_forms(context, form, user=user, case=case, flow=flow, rendered=rendered)
+        if "parties" in rendered:
+            context["consent_form"] = ConsentForm()
+            context["party_form"] = form(PartyForm, "party")
+            context["organisation_form"] = form(OrganisationForm, "organisation")
+            referred = sorted(
+                {
+                    r.to_agency
+                    for r in referrals
+                    if r.state in (ReferralState.PENDING, ReferralState.ACCEPTED)
+                },
+                key=lambda a: a.name,
+            )
+            for party_view in context["parties"]:
+                party_view.party.override_form = form(
+                    lambda prefix: ShareOverrideForm(agencies=referred, prefix=prefix),
+                    f"override-{party_view.party.pk}",
+                )
+    return context
+
+
+def _add_handover_forms(context, form, *, user, case, flow, rendered) -> None:
+    """The forms that send the case to another agency: a referral (agencies the flow allows for a need) and
+    a transfer of the lead (any active agency)."""
+    agencies = list(agency_list(user=user).filter(is_active=True).exclude(pk=case.lead_agency_id))
+    if "referrals" in rendered:
         # The referral's agencies are a part of the transfer's: picked from the same rows, not queried again.
         types = {t for n in flow.needs.values() for t in n.agency_types}
         eligible = [a for a in agencies if a.type in types]
         referral_form = form(
-            lambda prefix: ReferralForm(agencies=eligible, needs=needs, prefix=prefix), "referral"
+            lambda prefix: ReferralForm(agencies=eligible, needs=set(flow.needs), prefix=prefix), "referral"
         )
         # Choosing the need narrows the agencies to those the flow allows for it (HTMX; the service checks).
         referral_form.fields["need"].widget.attrs.update(
@@ -277,29 +325,10 @@ def _detail_context(
             }
         )
         context["referral_form"] = referral_form
+    if "transfers" in rendered:
         context["transfer_form"] = form(
             lambda prefix: TransferRequestForm(agencies=agencies, prefix=prefix), "transfer"
         )
-        context["approval_form"] = form(ApprovalRequestForm, "approval")
-        context["consent_form"] = ConsentForm()
-        context["assign_form"] = form(
-            lambda prefix: AssignForm(
-                staff=staff_of(case.lead_agency_id), initial={"version": case.version}, prefix=prefix
-            ),
-            "assign",
-        )
-        context["party_form"] = form(PartyForm, "party")
-        context["organisation_form"] = form(OrganisationForm, "organisation")
-        referred = sorted(
-            {r.to_agency for r in referrals if r.state in (ReferralState.PENDING, ReferralState.ACCEPTED)},
-            key=lambda a: a.name,
-        )
-        for party_view in context["parties"]:
-            party_view.party.override_form = form(
-                lambda prefix: ShareOverrideForm(agencies=referred, prefix=prefix),
-                f"override-{party_view.party.pk}",
-            )
-    return context
 
 
 def _linked_sources(request, case) -> list:
@@ -329,24 +358,47 @@ def _render_detail(request, view, *, bound=None, status=200, open_section=""):
 def render_section(request, view, section: str, *, bound=None, message=None, status=200):
     """One section of the case page (the answer to an HTMX action), opened, with the summary beside it
     out of band: a referral answered or a task done changes what waits."""
-    context = _detail_context(request, view, bound=bound, open_section=section, message=message)
+    context = _detail_context(request, view, bound=bound, open_section=section, message=message, only=section)
     context["section"] = section
+    context["with_summary"] = True
     return render(request, "cases/includes/section_response.html", context, status=status)
 
 
 class DetailView(CasePageView):
     """One case as this user may see it; every view is written to the audit trail. `?open=notes` opens a
-    section (the redirect after an action without JavaScript)."""
+    section (the redirect after an action without JavaScript), `?open=all` every section."""
 
     http_method_names = ["get", "head"]
     audit_read = True
 
     def get(self, request, case_id: int):
         section = request.GET.get("open", "")
-        return _render_detail(request, self.case_view, open_section=section if section in SECTIONS else "")
+        opened = section if section in SECTIONS or section == "all" else ""
+        return _render_detail(request, self.case_view, open_section=opened)
 
 
 detail = DetailView.as_view()
+
+
+class SectionView(CasePageView):
+    """One section of the case page, opened: what the page's closed section reads when the user opens it
+    (HTMX). Read like the page (audited); anything else (a pending agency, no HTMX) goes to the page."""
+
+    http_method_names = ["get", "head"]
+    audit_read = True
+
+    def get(self, request, case_id: int, section: str):
+        view = self.case_view
+        if section not in SECTIONS or view.is_pending or not is_htmx(request):
+            anchor = f"?open={section}#section-{section}" if section in SECTIONS else ""
+            return redirect(reverse("cases:detail", args=[case_id]) + anchor)
+        context = _detail_context(request, view, open_section=section, only=section)
+        context["section"] = section
+        context["with_summary"] = False
+        return render(request, "cases/includes/section_response.html", context)
+
+
+section = SectionView.as_view()
 
 
 class TimelineView(CasePageView):
