@@ -598,6 +598,10 @@ def _sees_children_on_own_cases(user: Any) -> bool:
     return user.has_role(Role.CHILD_PROTECTION) or user.has_role(*MANAGE_ROLES)
 
 
+# The parties' condition that holds for none: what `party_identity_hidden_q` answers when nothing can be hidden.
+NO_PARTY = Q(pk__in=[])
+
+
 def party_identity_hidden_q(user: Any) -> Q | None:
     """The case parties within `user`'s case scope whose identity `party_identity_q` does not show (None when the
     user has no scope). On the cases its agency leads only a child can be hidden (from staff without the
@@ -608,8 +612,18 @@ def party_identity_hidden_q(user: Any) -> Q | None:
     visible = party_identity_q(user)
     if agency_id is None or visible is None:
         return None
-    parts = Q(case_id__in=_referred_case_ids(agency_id)) | Q(case_id__in=_asked_to_lead_case_ids(agency_id))
-    if not _sees_children_on_own_cases(user):
+    # Those few case ids are read first, as a list: as subqueries, PostgreSQL tested them on every party row.
+    others = list(
+        _referred_case_ids(agency_id)
+        .order_by()
+        .values_list("case_id", flat=True)
+        .union(_asked_to_lead_case_ids(agency_id).order_by().values_list("case_id", flat=True))
+    )
+    sees_children = _sees_children_on_own_cases(user)
+    if not others and sees_children:
+        return NO_PARTY
+    parts = Q(case_id__in=others) if others else NO_PARTY
+    if not sees_children:
         parts |= Q(case__lead_agency_id=agency_id, age_group="CHILD")
     return parts & ~visible
 

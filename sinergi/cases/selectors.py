@@ -159,11 +159,35 @@ def case_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[
     return qs.order_by("-reported_at", "-id")
 
 
+# What a row of the case list page shows (cases/includes/case_results.html), of the case's 38 columns and its
+# relations' own: the flow version without its YAML text (flow_of reads that once per version).
+LIST_ROW_FIELDS = (
+    "id",
+    "reference",
+    "status",
+    "reported_at",
+    "stage",
+    "destination_country",
+    "destination_city",
+    "lead_agency__name",
+    "origin_region__name",
+    "origin_region__path_name",
+    "origin_region__level",
+    "assigned_to__username",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+    "flow_version__sha256",
+    "flow_version__source",
+)
+
+
 def case_list_rows(*, user: User, ids: list[int]) -> QuerySet[Case]:
     """The list rows of `ids`, which `case_list` found in the user's scope, read by id (CappedPaginator's
-    `rows`): the same columns and annotations, no filter run again, and `is_overdue` for the row's badge."""
+    `rows`): the columns a row shows, the same annotations, no filter run again, and `is_overdue` for the
+    row's badge."""
     overdue = ExpressionWrapper(_overdue_q(timezone.now()), output_field=BooleanField())
-    return _list_rows(user, Case.objects.filter(pk__in=ids)).annotate(is_overdue=overdue)
+    rows = _list_rows(user, Case.objects.filter(pk__in=ids)).only(*LIST_ROW_FIELDS)
+    return rows.annotate(is_overdue=overdue)
 
 
 def _list_rows(user: User, cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -263,7 +287,7 @@ def _cases_matching_only_inside_masked_words(
     the same way, against the text as that reader reads it (CaseView.mask): what matched only inside a masked
     name or number no longer matches. The demo's scale; PostgreSQL matches whole words and needs none of it."""
     hidden_q = access.party_identity_hidden_q(user)
-    if hidden_q is None:
+    if hidden_q is None or hidden_q == access.NO_PARTY:
         return []
     hidden = CaseParty.objects.filter(hidden_q, case_id__in=cases.order_by().values("id"))
     words = [word.lower() for word in words]
@@ -298,8 +322,8 @@ def _parties_naming_hidden(user: User, words: list[str]) -> QuerySet[CaseParty] 
     from sinergi.people.names import normalise_name
 
     hidden = access.party_identity_hidden_q(user)
-    if hidden is None:
-        return None  # no scope, no case found: nothing to exclude
+    if hidden is None or hidden == access.NO_PARTY:
+        return None  # no scope (no case found), or no party hidden from this reader: nothing to exclude
     hit = Q(pk__in=[])
     searched = False
     names = []
