@@ -15,7 +15,10 @@ request as soon as the last one answered, in this mix:
 Each request carries the proxy's `X-Request-Start` stamp, so the server sheds (503, Retry-After) what waited
 longer than SINERGI_SHED_AFTER_MS in its queue. Output, one `name: value unit` line each: `load_rate` (requests/s
 over the run), `load_errors` (4xx/5xx other than 503, transport errors), `load_shed` (503s, and how fast), per action `<action>_rate` and `<action>_p95` (client-side time, queue included), and the
-server CPU per request (`server_cpu_per_request`, from the gunicorn processes' CPU time).
+server CPU per request (`server_cpu_per_request`, from the gunicorn processes' CPU time), and beside it, per
+answered request, PostgreSQL's (`database_cpu_per_request`), the load client's (`client_cpu_per_request`) and
+the whole machine's (`machine_cpu_per_request`): on two cores, N answered requests/s need N times the last one
+to be under 2 s of CPU per second.
 """
 
 from __future__ import annotations
@@ -147,6 +150,30 @@ def _cpu_seconds(pid: int) -> float:
     return total
 
 
+def _postgres_cpu_seconds() -> float:
+    """User + system CPU of every PostgreSQL process of the machine (from /proc), in seconds: the server's
+    backends and its own workers; other databases' work counts too, so the figure needs a quiet machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for path in Path("/proc").iterdir():
+        if not path.name.isdigit():
+            continue
+        try:
+            name, rest = (path / "stat").read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if name.endswith("(postgres"):
+            fields = rest.split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def _machine_busy_seconds() -> float:
+    """CPU time the machine's cores spent busy (all but idle and iowait, /proc/stat), in seconds."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -171,8 +198,11 @@ def main() -> None:
         plan_file = Path(var_dir) / "plan.json"
         plan_file.write_text(json.dumps(plan))
         cpu_before = _cpu_seconds(server.pid)
+        database_before, machine_before = _postgres_cpu_seconds(), _machine_busy_seconds()
         subprocess.run([sys.executable, __file__, "--client", str(plan_file)], check=True)
         cpu = _cpu_seconds(server.pid) - cpu_before
+        database_cpu = _postgres_cpu_seconds() - database_before
+        machine_cpu = _machine_busy_seconds() - machine_before
         result = json.loads(Path(plan["out"]).read_text())
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -189,6 +219,16 @@ def main() -> None:
     if result["shed"]:
         print(f"shed_p95: {1000 * _p95(result['shed']):.0f} ms")
     print(f"server_cpu_per_request: {1000 * cpu / max(total, 1):.1f} ms")
+    # Where the two cores went, per answered request: what 100 requests/s would need is 100 times their sum.
+    print(
+        f"database_cpu_per_request: {1000 * database_cpu / max(total, 1):.1f} ms (every PostgreSQL process)"
+    )
+    print(
+        f"client_cpu_per_request: {1000 * result['client_cpu'] / max(total, 1):.1f} ms (the 50 users' process)"
+    )
+    print(
+        f"machine_cpu_per_request: {1000 * machine_cpu / max(total, 1):.1f} ms (all cores busy, /proc/stat)"
+    )
     for action, samples in sorted(result["samples"].items()):
         print(f"{action}_rate: {len(samples) / result['elapsed']:.1f} requests/s")
         print(f"{action}_p95: {1000 * _p95(samples):.0f} ms")
@@ -276,6 +316,7 @@ def _client(plan: dict) -> None:
                         examples.append(f"{action} {status}")
 
     started = time.perf_counter()
+    client_cpu = time.process_time()
     threads = [threading.Thread(target=user, args=(i, key)) for i, key in enumerate(plan["sessions"])]
     for thread in threads:
         thread.start()
@@ -283,6 +324,7 @@ def _client(plan: dict) -> None:
         thread.join()
     result = {
         "elapsed": time.perf_counter() - started,
+        "client_cpu": time.process_time() - client_cpu,
         "samples": samples,
         "errors": errors[0],
         "shed": shed,
