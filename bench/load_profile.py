@@ -107,7 +107,7 @@ def main() -> None:
             run(args.profile)
         profiler.disable()
         stats = pstats.Stats(profiler).sort_stats("cumulative")
-        stats.print_stats(45)
+        stats.print_stats(int(os.environ.get("PROFILE_LINES", 45)))
         stats.sort_stats("tottime").print_stats(25)
 
 

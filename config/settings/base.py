@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sinergi.core.middleware.SessionRenewalMiddleware",  # the idle expiry, renewed once a minute at most
+    "sinergi.core.session_memo.SessionMemoMiddleware",  # the user's own write forgets the menu's counts
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -210,6 +211,8 @@ SINERGI_WORKER_ISOLATED_QUEUES = env_list("SINERGI_WORKER_ISOLATED_QUEUES", ["bu
 # Load shedding (core/shedding.py): a request the proxy stamped more than this long ago gets 503 (0: never).
 SINERGI_SHED_AFTER_MS = env_int("SINERGI_SHED_AFTER_MS", 1000)
 SINERGI_SHED_RETRY_AFTER = env_int("SINERGI_SHED_RETRY_AFTER", 2)
+# The case menu's badge counts are kept this many seconds in the session (core/session_memo.py; 0: never).
+SINERGI_NAV_COUNTS_SECONDS = env_int("SINERGI_NAV_COUNTS_SECONDS", 30)
 # Event delivery to other agencies' systems (sinergi/exchange/events/delivery.py): seconds.
 SINERGI_WEBHOOK_TIMEOUT_SECONDS = env_int("SINERGI_WEBHOOK_TIMEOUT_SECONDS", 10)
 SINERGI_WEBHOOK_CLAIM_SECONDS = env_int("SINERGI_WEBHOOK_CLAIM_SECONDS", 60)

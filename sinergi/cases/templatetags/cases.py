@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -10,6 +11,7 @@ from sinergi.cases import choices as case_choices
 from sinergi.cases import selectors
 from sinergi.cases.access import VIEW_ROLES
 from sinergi.core.errors import ApplicationError
+from sinergi.core.session_memo import session_memo
 
 register = template.Library()
 
@@ -73,9 +75,17 @@ def cases_counts(context) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    # Kept for a few seconds: other people's referrals and notifications show within that, the user's own
+    # actions at once (a write forgets the memo).
+    counts = session_memo(
+        request,
+        "nav_counts",
+        lambda: selectors.navigation_counts(user=user),
+        seconds=settings.SINERGI_NAV_COUNTS_SECONDS,
+    )
     return {
         # Supervisors decide approvals: the others are not offered the inbox (approvals None hides the link).
-        **selectors.navigation_counts(user=user),
+        **counts,
         "mine": bool(user.agency_id) and user.has_role(*VIEW_ROLES),
         # The navigation offers only what the user may open.
         "metrics": selectors.may_read_metrics(user),

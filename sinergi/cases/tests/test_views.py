@@ -1148,3 +1148,29 @@ def test_the_navigation_counts_what_each_inbox_holds_in_one_query(cast, make_cas
     assert selectors.navigation_counts(user=cast.uptd.worker)["referrals"] == 1
     assert selectors.navigation_counts(user=cast.bp3mi.supervisor)["approvals"] == 1
     assert selectors.navigation_counts(user=cast.bp3mi.worker)["approvals"] is None
+
+
+def test_the_menu_counts_are_kept_briefly_and_the_readers_own_answer_shows_at_once(
+    cast, make_case, monkeypatch
+):
+    from sinergi.core import session_memo
+
+    def referrals_badge(client) -> str:
+        page = client.get(reverse("cases:index")).content.decode()
+        link = re.search(r'data-testid="nav-referrals">(.*?)</a>', page).group(1)
+        return re.sub(r"<[^>]+>", "", link).strip()
+
+    first, second = make_case(), make_case()
+    shelter = refer(first, cast, cast.uptd, "SHELTER")
+    uptd = client_for(cast.uptd.worker)
+    assert referrals_badge(uptd) == "Rujukan masuk 1"
+    refer(second, cast, cast.uptd, "SHELTER")
+    # Another agency's referral shows within the memo's 30 seconds, not on the very next page.
+    assert referrals_badge(uptd) == "Rujukan masuk 1"
+    later = session_memo.time.time() + 31
+    monkeypatch.setattr(session_memo.time, "time", lambda: later)
+    assert referrals_badge(uptd) == "Rujukan masuk 2"
+    # The reader's own answer: the next page counts again at once.
+    accepted = uptd.post(reverse("cases:referral_accept", args=[first.pk, shelter.pk]))
+    assert accepted.status_code == 302
+    assert referrals_badge(uptd) == "Rujukan masuk 1"
