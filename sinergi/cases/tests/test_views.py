@@ -239,6 +239,29 @@ def page_of(user, case):
     return response.status_code, response.content.decode()
 
 
+def test_a_closed_sections_count_is_what_the_opened_section_lists_for_each_reader(cast, shared_case):
+    def section_count(page: str, section: str) -> int:
+        head = page.split(f'id="section-{section}"', 1)[1]
+        return int(re.search(r'data-testid="section-count">(\d+)<', head).group(1))
+
+    for kind in ("RECRUITMENT", "TRANSIT"):
+        services.route_event_add(actor=cast.bp3mi.worker, case=shared_case, kind=kind)
+    seen = {}
+    for user in (cast.bp3mi.worker, cast.polda.worker, cast.uptd.worker):
+        client = client_for(user)
+        closed = client.get(reverse("cases:detail", args=[shared_case.pk])).content.decode()
+        for section, item in (("notes", 'data-testid="note"'), ("route", "<li"), ("documents", "<li")):
+            opened = client.get(
+                reverse("cases:section", args=[shared_case.pk, section]), headers={"HX-Request": "true"}
+            ).content.decode()
+            listed = opened.split("</summary>", 1)[1].count(item)
+            assert section_count(closed, section) == section_count(opened, section) == listed, (user, section)
+        seen[user.username] = section_count(closed, "notes")
+    # The lead reads the three notes; the police not the medical one, the shelter not the investigation's.
+    assert sorted(seen.values()) == [2, 2, 3]
+    assert section_count(closed, "route") == 2
+
+
 def test_each_agency_sees_exactly_what_need_to_know_allows(cast, shared_case):
     case = shared_case
     # Lead (case worker of BP3MI): everything, the child's identity included.

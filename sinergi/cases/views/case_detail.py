@@ -214,10 +214,21 @@ def _detail_context(
         return context
 
     context["parties"] = view.parties()
-    context["route_events"] = list(view.route_events())
     context["organisations"] = list(view.organisations())
-    context["notes"] = view.shown_notes()
-    context["documents"] = list(view.documents())
+
+    # A closed section shows only its count (one COUNT): its records, the notes with their text masked, are
+    # read when it is opened.
+    def listed(section: str, records, shown=list) -> tuple[list, int]:
+        if section not in rendered:
+            return [], records.count()
+        items = shown(records)
+        return items, len(items)
+
+    context["route_events"], context["route_count"] = listed("route", view.route_events())
+    context["notes"], context["note_count"] = listed(
+        "notes", view.notes().order_by("-created_at", "-id"), view.shown_notes
+    )
+    context["documents"], context["document_count"] = listed("documents", view.documents())
     context["tasks"] = list(view.tasks())
     approvals = list(view.approvals())
     if view.can_decide_approvals:
