@@ -9,8 +9,13 @@ the bare anchor view) on 127.0.0.1 against PostgreSQL (DATABASE_URL, default the
 sinergi_bench_load); a second process on loopback plays `--users` signed-in case workers, each sending the next
 request as soon as the last one answered, in this mix:
 
-    list 25%  detail 25%  search 15%  notifications 10%  detection 10%  note 10%  intake 5%
+    list 25%  detail 20%  search 15%  notifications 10%  detection 10%  note 10%  intake 5%  answer 5%
     bare (the anchor: a view that answers "ok" through the whole middleware stack) on every tenth request
+
+`answer` is a referral answer: the users' agency accepts (three in four) or declines, with its reason, a pending
+referral another BP3MI sent it; each run adds pending referrals to the bench database until each user has
+ANSWERS_PER_USER of its own (cases led by bench-bp3mi-ntb), so no two users answer the same one. (Until
+2026-12-03 the mix had no answer and detail was 25%.)
 
 Each request carries the proxy's `X-Request-Start` stamp, so the server sheds (503, Retry-After) what waited
 longer than SINERGI_SHED_AFTER_MS in its queue. Output, one `name: value unit` line each: `load_rate` (requests/s
@@ -45,13 +50,15 @@ BENCH_SECRET_KEY = "bench-load-secret-key-not-for-production-" + "x" * 20
 BENCH_FIELD_KEY = "insecure-local-only-field-key"  # the key bench/cases.py loads identifiers with
 MIX = [
     ("list", 25),
-    ("detail", 25),
+    ("detail", 20),
     ("search", 15),
     ("notifications", 10),
     ("detection", 10),
     ("note", 10),
     ("intake", 5),
+    ("answer", 5),
 ]
+ANSWERS_PER_USER = 30
 SEARCH_WORDS = ["paspor", "gaji", "ditahan", "Kamboja", "calo", "utang", "Johor", "agen"]
 CSRF = "benchcsrfsecretbenchcsrfsecret12"  # 32 characters: Django accepts the unmasked secret as the token
 
@@ -83,8 +90,52 @@ def _prepare(url: str, cases: int, skip_load: bool, users: int) -> dict:
     return _sessions(users)
 
 
-def _sessions(count: int) -> dict:
-    """`count` case workers of the agency that leads 40% of the cases, each with a session past both factors."""
+def _pending_referrals(agency, count: int) -> list[list[int]]:
+    """`count` referrals pending to `agency` on open cases (case id, referral id), added from cases another
+    BP3MI leads when there are fewer (rows as bench/cases.py writes them)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sinergi.agencies.models import Agency, User
+    from sinergi.cases.models import Case, Referral
+
+    def pending():
+        return Referral.objects.filter(
+            to_agency=agency, state="PENDING", case__closed_at__isnull=True, case__status="OPEN"
+        ).order_by("pk")
+
+    missing = count - pending().count()
+    if missing > 0:
+        sender = Agency.objects.get(code="bench-bp3mi-ntb")
+        author, _ = User.objects.get_or_create(username="bench-bp3mi-ntb-worker", defaults={"agency": sender})
+        cases = (
+            Case.objects.filter(lead_agency=sender, closed_at__isnull=True, status="OPEN")
+            .exclude(referrals__to_agency=agency)
+            .values_list("pk", flat=True)[:missing]
+        )
+        now = timezone.now()
+        Referral.objects.bulk_create(
+            Referral(
+                case_id=case_id,
+                from_agency=sender,
+                to_agency=agency,
+                need="PROTECTION",
+                reason="Rujukan untuk pelindungan di daerah asal",
+                state="PENDING",
+                created_by=author,
+                created_at=now,
+                accept_by=now + timedelta(days=3),
+                due_at=now + timedelta(days=10),
+            )
+            for case_id in cases
+        )
+    return [list(pair) for pair in pending().values_list("case_id", "pk")[:count]]
+
+
+def _sessions(count: int, answers_per_user: int = ANSWERS_PER_USER) -> dict:
+    """`count` case workers of the agency that leads 40% of the cases, each with a session past both factors,
+    and the referrals pending to that agency they will answer."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.utils.module_loading import import_string
@@ -112,7 +163,8 @@ def _sessions(count: int) -> dict:
     # Open cases only: a closed case refuses new notes (409), which is not what is measured.
     open_cases = Case.objects.filter(lead_agency=agency, closed_at__isnull=True).exclude(stage="closed")
     case_ids = list(open_cases.values_list("pk", flat=True)[:5000])
-    return {"sessions": cookies, "case_ids": case_ids}
+    answers = _pending_referrals(agency, count * answers_per_user)
+    return {"sessions": cookies, "case_ids": case_ids, "answers": answers}
 
 
 def _server(port: int, workers: int, var_dir: str, url: str) -> subprocess.Popen:
@@ -219,8 +271,20 @@ def main() -> None:
 # --- client (the second process) -----------------------------------------------------------------------
 
 
-def _request(action: str, rng: random.Random, case_ids: list[int]) -> tuple[str, str, bytes | None]:
+def _request(
+    action: str, rng: random.Random, case_ids: list[int], answers=iter(())
+) -> tuple[str, str, bytes | None]:
+    """The request of one action; `answers` yields the (case id, referral id) this user may still answer."""
     case_id = rng.choice(case_ids)
+    if action == "answer":
+        answer = next(answers, None)
+        if answer is None:  # all answered: the user looks at its inbox instead
+            return "GET", "/cases/referrals/", None
+        case_id, referral_id = answer
+        if rng.random() < 0.75:
+            return "POST", f"/cases/{case_id}/referrals/{referral_id}/accept/", b""
+        body = urlencode({f"decline-{referral_id}-reason": "Di luar wilayah layanan kami."}).encode()
+        return "POST", f"/cases/{case_id}/referrals/{referral_id}/decline/", body
     if action == "bare":
         return "GET", "/bench-bare/", None
     if action == "list":
@@ -257,13 +321,14 @@ def _client(plan: dict) -> None:
 
     def user(index: int, session_key: str) -> None:
         rng = random.Random(index)
+        answers = iter(plan["answers"][index :: len(plan["sessions"])])
         connection = HTTPConnection("127.0.0.1", plan["port"], timeout=60)
         cookie = f"sessionid={session_key}; csrftoken={CSRF}"
         count = 0
         while time.perf_counter() < deadline:
             count += 1
             action = "bare" if count % 10 == 0 else rng.choice(actions)
-            method, path, body = _request(action, rng, plan["case_ids"])
+            method, path, body = _request(action, rng, plan["case_ids"], answers)
             # The proxy's stamp (docs/deploy.md): the server sheds what waited too long in its queue.
             headers = {"Cookie": cookie, "Host": "127.0.0.1", "X-Request-Start": f"t={time.time():.3f}"}
             if body is not None:

@@ -58,7 +58,8 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    plan = load._sessions(1)
+    plan = load._sessions(1, answers_per_user=2 * args.rounds + 10)
+    answers = iter(plan["answers"])
     client = Client(enforce_csrf_checks=True)
     client.cookies["sessionid"] = plan["sessions"][0]
     client.cookies["csrftoken"] = load.CSRF
@@ -66,7 +67,7 @@ def main() -> None:
     actions = ["bare", *(name for name, _weight in load.MIX)]
 
     def run(action: str) -> int:
-        method, path, body = load._request(action, rng, plan["case_ids"])
+        method, path, body = load._request(action, rng, plan["case_ids"], answers)
         headers = {"HTTP_X_CSRFTOKEN": load.CSRF, "HTTP_ORIGIN": "http://testserver"}
         if method == "GET":
             response = client.get(path, **headers)
