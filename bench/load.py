@@ -39,6 +39,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from http.client import HTTPConnection
 from pathlib import Path
 from urllib.parse import urlencode
@@ -272,19 +273,19 @@ def main() -> None:
 
 
 def _request(
-    action: str, rng: random.Random, case_ids: list[int], answers=iter(())
+    action: str, rng: random.Random, case_ids: list[int], answers: Iterator[list[int]] | None = None
 ) -> tuple[str, str, bytes | None]:
     """The request of one action; `answers` yields the (case id, referral id) this user may still answer."""
     case_id = rng.choice(case_ids)
     if action == "answer":
-        answer = next(answers, None)
+        answer = next(answers, None) if answers is not None else None
         if answer is None:  # all answered: the user looks at its inbox instead
             return "GET", "/cases/referrals/", None
         case_id, referral_id = answer
         if rng.random() < 0.75:
             return "POST", f"/cases/{case_id}/referrals/{referral_id}/accept/", b""
-        body = urlencode({f"decline-{referral_id}-reason": "Di luar wilayah layanan kami."}).encode()
-        return "POST", f"/cases/{case_id}/referrals/{referral_id}/decline/", body
+        reason = {f"decline-{referral_id}-reason": "Di luar wilayah layanan kami."}
+        return "POST", f"/cases/{case_id}/referrals/{referral_id}/decline/", urlencode(reason).encode()
     if action == "bare":
         return "GET", "/bench-bare/", None
     if action == "list":
