@@ -297,6 +297,13 @@ def load(n: int) -> float:
         cursor.execute(
             "UPDATE cases_note SET search_vector = to_tsvector('simple', text) WHERE search_vector IS NULL"
         )
+    from sinergi.cases.services._shared import notes_vector
+
+    # The notes' words on their case row, as services._reindex_case_notes writes them.
+    Case.objects.filter(
+        reference__startswith="BENCH/", notes_vector__isnull=True, notes__isnull=False
+    ).update(notes_vector=notes_vector())
+    with connection.cursor() as cursor:
         for table in (
             "cases_case",
             "cases_note",

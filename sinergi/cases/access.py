@@ -557,7 +557,7 @@ def access_case_by_id(user: Any, case_id: Any, *, for_write: bool = False, manag
     case = (
         Case.objects.restrict(user, action)
         .select_related("lead_agency", "intake_agency", "origin_region", "assigned_to", "flow_version")
-        .defer("search_vector")  # the database's search only
+        .defer("search_vector", "notes_vector")  # the database's search only
         .filter(pk=pk)
         .first()
     )

@@ -257,6 +257,14 @@ class Sensitivity(models.TextChoices):
     CARE = "CARE", _("Medical and psychosocial")
 
 
+# The tsvector weight of each sensitivity's notes in Case.notes_vector (PostgreSQL has four: A-D).
+NOTE_WEIGHTS = {
+    Sensitivity.GENERAL.value: "A",
+    Sensitivity.INVESTIGATION.value: "B",
+    Sensitivity.CARE.value: "C",
+}
+
+
 class Track(models.TextChoices):
     CARE = "care", _("Care track")
     LEGAL = "legal", _("Legal track")

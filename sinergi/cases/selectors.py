@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import (
@@ -39,6 +39,7 @@ from sinergi.audit.services import audit_record
 from sinergi.cases import access, policy
 from sinergi.cases.access import CaseView, Relation
 from sinergi.cases.choices import (
+    NOTE_WEIGHTS,
     ApprovalKind,
     ApprovalState,
     CaseEventKind,
@@ -193,7 +194,7 @@ def case_list_rows(*, user: User, ids: list[int]) -> QuerySet[Case]:
 def _list_rows(user: User, cases: QuerySet[Case]) -> QuerySet[Case]:
     # List rows never show the narrative, and the search vector is only for the database: neither is fetched.
     return access.with_reader_details(
-        user, cases.select_related(*LIST_RELATED).defer("narrative", "search_vector")
+        user, cases.select_related(*LIST_RELATED).defer("narrative", "search_vector", "notes_vector")
     )
 
 
@@ -226,22 +227,36 @@ def case_search(*, user: User, query: str, queryset: QuerySet[Case] | None = Non
     participant_sensitivities = access.sensitivities_for(user, Relation.PARTICIPANT)
     if connection.vendor == "postgresql":
         search = SearchQuery(" ".join(words), config="simple", search_type="websearch")
-        # Matched through the GIN indexes once (hashed subqueries), never by a text match on every case row.
-        matching_cases = Case.objects.filter(search_vector=search).order_by().values("id")
-        case_match = Q(id__in=matching_cases)
-        notes = Note.objects.filter(search_vector=search).order_by()
-        # A selective search (a name, a place) starts from its few matches, read from the two GIN indexes, so
-        # it never walks the whole scope looking for them; a very common word keeps the scope-first plan.
-        candidates = list(
-            matching_cases.values_list("id", flat=True).union(
-                notes.values_list("case_id", flat=True), all=True
-            )[: SEARCH_CANDIDATES + 1]
-        )
-        if len(candidates) <= SEARCH_CANDIDATES:
-            qs = qs.filter(id__in=candidates)
+        # The notes' words are on the case row, weighted by sensitivity (Case.notes_vector): the lead reads them
+        # all, a participant only the weights of the kinds it may read. No subquery over the notes: a common
+        # word is in the notes of half the cases, and collecting them cost more than the rest of the page.
+        case_match = Q(search_vector=search)
+        lead_notes = Q(notes_vector=search)
+        weights = sorted(NOTE_WEIGHTS[kind] for kind in participant_sensitivities if kind in NOTE_WEIGHTS)
+        participant_notes = Q(pk__in=[])
+        if weights:
+            qs = qs.alias(
+                participant_notes_vector=Func(
+                    F("notes_vector"),
+                    function="ts_filter",
+                    template="%(function)s(%(expressions)s, '{" + ",".join(weights) + "}')",
+                    output_field=SearchVectorField(),
+                )
+            )
+            participant_notes = Q(participant_notes_vector=search)
+        # Each side's matches are read from its GIN index first. A side with few matches (a name, a place)
+        # becomes a list of ids; only a common word walks the scope, newest first, testing the row, and only on
+        # the side where it is common (finding a page sooner than listing every match).
+        by_case = _few_matches(Q(search_vector=search))
+        by_notes = _few_matches(Q(notes_vector=search))
+        if by_case is not None and by_notes is not None:
+            qs = qs.filter(id__in=[*by_case, *by_notes])
         else:
-            # Dense matches: checking the newest cases one by one finds a page sooner than listing them all.
-            case_match = Q(search_vector=search)
+            if by_case is not None:
+                case_match = Q(id__in=by_case)
+            if by_notes is not None:
+                lead_notes = Q(id__in=by_notes)
+                participant_notes = Q(id__in=by_notes) & participant_notes
     else:
         case_match = Q()
         note_match = Q()
@@ -254,21 +269,16 @@ def case_search(*, user: User, query: str, queryset: QuerySet[Case] | None = Non
             )
             note_match &= Q(text__icontains=word)
         notes = Note.objects.filter(note_match)
+        lead_notes = Q(id__in=notes.values("case_id"))
+        participant_notes = Q(
+            id__in=notes.filter(sensitivity__in=participant_sensitivities).values("case_id")
+        )
     lead = Q(lead_agency_id=user.agency_id)
     accepted = Referral.objects.filter(to_agency_id=user.agency_id, state=ReferralState.ACCEPTED).values(
         "case_id"
     )
     participant = Q(id__in=accepted) & ~lead
-    found = qs.filter(
-        (lead & (case_match | Q(id__in=notes.values("case_id"))))
-        | (
-            participant
-            & (
-                case_match
-                | Q(id__in=notes.filter(sensitivity__in=participant_sensitivities).values("case_id"))
-            )
-        )
-    )
+    found = qs.filter((lead & (case_match | lead_notes)) | (participant & (case_match | participant_notes)))
     hidden = _parties_naming_hidden(user, words)
     if hidden is not None:
         found = found.exclude(id__in=hidden.values("case_id"))
@@ -276,6 +286,12 @@ def case_search(*, user: User, query: str, queryset: QuerySet[Case] | None = Non
         masked = _cases_matching_only_inside_masked_words(user, words, found, participant_sensitivities)
         found = found.exclude(id__in=masked) if masked else found
     return found
+
+
+def _few_matches(match: Q) -> list[int] | None:
+    """The ids of the cases `match` selects, when there are at most SEARCH_CANDIDATES; None when more."""
+    ids = list(Case.objects.filter(match).order_by().values_list("id", flat=True)[: SEARCH_CANDIDATES + 1])
+    return ids if len(ids) <= SEARCH_CANDIDATES else None
 
 
 def _cases_matching_only_inside_masked_words(

@@ -3,12 +3,18 @@ reindexing. Private to the services package."""
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Collection
 from datetime import datetime
 
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connection, models
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +22,7 @@ from sinergi.agencies.models import Agency, User
 from sinergi.cases import access
 from sinergi.cases.access import WRITE_ROLES, Relation
 from sinergi.cases.choices import (
+    NOTE_WEIGHTS,
     CaseStatus,
     Sensitivity,
 )
@@ -122,6 +129,35 @@ def _reindex_case(case_id: int) -> None:
         )
 
 
-def _reindex_note(note_id: int) -> None:
+def _reindex_note(note: Note) -> None:
     if connection.vendor == "postgresql":
-        Note.objects.filter(pk=note_id).update(search_vector=SearchVector("text", config="simple"))
+        Note.objects.filter(pk=note.pk).update(search_vector=SearchVector("text", config="simple"))
+        _reindex_case_notes(note.case_id)
+
+
+def notes_vector() -> Combinable:
+    """The expression of Case.notes_vector: each sensitivity's notes as one text, weighted by its
+    `NOTE_WEIGHTS` letter, so that a search can keep the kinds a reader may read (ts_filter)."""
+    parts = []
+    for sensitivity, weight in NOTE_WEIGHTS.items():
+        text = (
+            Note.objects.filter(case_id=OuterRef("pk"), sensitivity=sensitivity)
+            .order_by()
+            .values("case_id")
+            .annotate(text=StringAgg("text", " "))
+            .values("text")
+        )
+        parts.append(
+            SearchVector(
+                Coalesce(Subquery(text), Value(""), output_field=models.TextField()),
+                weight=weight,
+                config="simple",
+            )
+        )
+    return functools.reduce(operator.add, parts)
+
+
+def _reindex_case_notes(case_id: int) -> None:
+    """Case.notes_vector from the case's notes (PostgreSQL; SQLite's search reads the notes themselves)."""
+    if connection.vendor == "postgresql":
+        Case.objects.filter(pk=case_id).update(notes_vector=notes_vector())

@@ -350,7 +350,7 @@ def _note_create(*, actor: User, case: Case, text: str, sensitivity: str) -> Not
     note = Note(case=case, author=actor, agency=actor.agency, text=text.strip(), sensitivity=sensitivity)
     _clean(note, exclude=["search_vector"])
     note.save()
-    _reindex_note(note.pk)
+    _reindex_note(note)
     _event(case, CaseEventKind.NOTE_ADDED, actor=actor, sensitivity=sensitivity, note_id=note.pk)
     return note
 

@@ -262,6 +262,25 @@ def test_a_closed_sections_count_is_what_the_opened_section_lists_for_each_reade
     assert section_count(closed, "route") == 2
 
 
+def test_the_search_finds_a_case_by_the_words_of_the_notes_each_reader_may_read(cast, shared_case):
+    def finds(user, words: str) -> bool:
+        page = client_for(user).get(reverse("cases:index"), {"q": words}).content.decode()
+        return f'data-reference="{shared_case.reference}"' in page
+
+    general, investigation, care = "koordinasi", "Penyidik", "memar"
+    # The lead reads every note; the police the investigation's, not the medical; the shelter the reverse.
+    assert all(finds(cast.bp3mi.worker, word) for word in (general, investigation, care))
+    assert finds(cast.polda.worker, general) and finds(cast.polda.worker, investigation)
+    assert not finds(cast.polda.worker, care)
+    assert finds(cast.uptd.worker, general) and finds(cast.uptd.worker, care)
+    assert not finds(cast.uptd.worker, investigation)
+    # Dinsos was referred but has not accepted: no note of the case finds it.
+    assert not any(finds(cast.dinsos.worker, word) for word in (general, investigation, care))
+    # A note written now is found at once.
+    services.note_add(actor=cast.uptd.worker, case=shared_case, text="Kunjungan rumah aman hari Kamis.")
+    assert finds(cast.polda.worker, "Kamis") and finds(cast.bp3mi.worker, "kunjungan kamis")
+
+
 def test_each_agency_sees_exactly_what_need_to_know_allows(cast, shared_case):
     case = shared_case
     # Lead (case worker of BP3MI): everything, the child's identity included.
