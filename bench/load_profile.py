@@ -110,6 +110,8 @@ def main() -> None:
         stats = pstats.Stats(profiler).sort_stats("cumulative")
         stats.print_stats(int(os.environ.get("PROFILE_LINES", 45)))
         stats.sort_stats("tottime").print_stats(25)
+        if os.environ.get("PROFILE_CALLEES"):
+            stats.sort_stats("cumulative").print_callees(os.environ["PROFILE_CALLEES"])
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Self, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from sinergi.agencies.choices import Role
@@ -51,6 +51,7 @@ from sinergi.cases.policy import (
     Kind,
     Relation,
 )
+from sinergi.core.lookups import AnyOf
 
 __all__ = [
     "CARE_AGENCY_TYPES",
@@ -622,7 +623,7 @@ def party_identity_hidden_q(user: Any) -> Q | None:
     sees_children = _sees_children_on_own_cases(user)
     if not others and sees_children:
         return NO_PARTY
-    parts = Q(case_id__in=others) if others else NO_PARTY
+    parts = Q(AnyOf(F("case_id"), others)) if others else NO_PARTY
     if not sees_children:
         parts |= Q(case__lead_agency_id=agency_id, age_group="CHILD")
     return parts & ~visible

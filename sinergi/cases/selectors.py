@@ -60,6 +60,7 @@ from sinergi.cases.models import (
     Task,
 )
 from sinergi.cases.services import flow_of
+from sinergi.core.lookups import AnyOf
 from sinergi.regions.models import Region
 from sinergi.regions.textsearch import AnyWordMatch
 
@@ -250,13 +251,13 @@ def case_search(*, user: User, query: str, queryset: QuerySet[Case] | None = Non
         by_case = _few_matches(Q(search_vector=search))
         by_notes = _few_matches(Q(notes_vector=search))
         if by_case is not None and by_notes is not None:
-            qs = qs.filter(id__in=[*by_case, *by_notes])
+            qs = qs.filter(AnyOf(F("id"), [*by_case, *by_notes]))
         else:
             if by_case is not None:
-                case_match = Q(id__in=by_case)
+                case_match = Q(AnyOf(F("id"), by_case))
             if by_notes is not None:
-                lead_notes = Q(id__in=by_notes)
-                participant_notes = Q(id__in=by_notes) & participant_notes
+                lead_notes = Q(AnyOf(F("id"), by_notes))
+                participant_notes = Q(AnyOf(F("id"), by_notes)) & participant_notes
     else:
         case_match = Q()
         note_match = Q()
