@@ -607,8 +607,9 @@ def party_identity_hidden_q(user: Any) -> Q | None:
     """The case parties within `user`'s case scope whose identity `party_identity_q` does not show (None when the
     user has no scope). On the cases its agency leads only a child can be hidden (from staff without the
     child-protection or a case-handling role); every other case in scope is one the agency was referred or
-    asked to take over, a few hundred at most. Built from those parts, so that a look-up of hidden parties (the
-    case search) never walks the parties of the tens of thousands of cases an agency leads."""
+    asked to take over: hundreds, a few thousand in a busy office (bound as one array, AnyOf). Built from those
+    parts, so that a look-up of hidden parties (the case search) never walks the parties of the tens of
+    thousands of cases an agency leads."""
     agency_id = _agency_id(user)
     visible = party_identity_q(user)
     if agency_id is None or visible is None:
