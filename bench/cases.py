@@ -299,7 +299,7 @@ def load(n: int) -> float:
         )
     from sinergi.cases.services._shared import notes_vector
 
-    # The notes' words on their case row, as services._reindex_case_notes writes them.
+    # The notes' words on their case row, as services._reindex_note writes them.
     Case.objects.filter(
         reference__startswith="BENCH/", notes_vector__isnull=True, notes__isnull=False
     ).update(notes_vector=notes_vector())

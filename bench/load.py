@@ -101,12 +101,10 @@ def _pending_referrals(agency, count: int) -> list[list[int]]:
     from sinergi.agencies.models import Agency, User
     from sinergi.cases.models import Case, Referral
 
-    def pending():
-        return Referral.objects.filter(
-            to_agency=agency, state="PENDING", case__closed_at__isnull=True, case__status="OPEN"
-        ).order_by("pk")
-
-    missing = count - pending().count()
+    pending = Referral.objects.filter(
+        to_agency=agency, state="PENDING", case__closed_at__isnull=True, case__status="OPEN"
+    ).order_by("pk")
+    missing = count - pending.count()
     if missing > 0:
         sender = Agency.objects.get(code="bench-bp3mi-ntb")
         author, _ = User.objects.get_or_create(username="bench-bp3mi-ntb-worker", defaults={"agency": sender})
@@ -131,7 +129,7 @@ def _pending_referrals(agency, count: int) -> list[list[int]]:
             )
             for case_id in cases
         )
-    return [list(pair) for pair in pending().values_list("case_id", "pk")[:count]]
+    return [list(pair) for pair in pending.values_list("case_id", "pk")[:count]]
 
 
 def _sessions(count: int, answers_per_user: int = ANSWERS_PER_USER) -> dict:

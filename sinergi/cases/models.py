@@ -225,7 +225,7 @@ class Case(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped by every change.")
     search_vector = SearchVectorField(null=True, editable=False)
-    # The words of the case's notes, each weighted by its note's sensitivity (services._reindex_case_notes), so
+    # The words of the case's notes, each weighted by its note's sensitivity (services._shared.notes_vector), so
     # that a search reads them on the case row: `ts_filter` keeps the weights a participant may read.
     notes_vector = SearchVectorField(null=True, editable=False)
 

@@ -248,8 +248,8 @@ def case_search(*, user: User, query: str, queryset: QuerySet[Case] | None = Non
         # Each side's matches are read from its GIN index first. A side with few matches (a name, a place)
         # becomes a list of ids; only a common word walks the scope, newest first, testing the row, and only on
         # the side where it is common (finding a page sooner than listing every match).
-        by_case = _few_matches(Q(search_vector=search))
-        by_notes = _few_matches(Q(notes_vector=search))
+        by_case = _few_matches(case_match)
+        by_notes = _few_matches(lead_notes)
         if by_case is not None and by_notes is not None:
             qs = qs.filter(AnyOf(F("id"), [*by_case, *by_notes]))
         else:
@@ -257,7 +257,7 @@ def case_search(*, user: User, query: str, queryset: QuerySet[Case] | None = Non
                 case_match = Q(AnyOf(F("id"), by_case))
             if by_notes is not None:
                 lead_notes = Q(AnyOf(F("id"), by_notes))
-                participant_notes = Q(AnyOf(F("id"), by_notes)) & participant_notes
+                participant_notes = lead_notes & participant_notes
     else:
         case_match = Q()
         note_match = Q()

@@ -4,7 +4,7 @@ search reads it instead of a subquery over every matching note); filled for the 
 import django.contrib.postgres.search
 from django.db import migrations
 
-# Frozen here (services._shared.NOTES_VECTOR_SQL may change later): GENERAL A, INVESTIGATION B, CARE C.
+# services._shared.notes_vector() as it is today, frozen in SQL: GENERAL A, INVESTIGATION B, CARE C.
 NOTES_VECTOR_SQL = "UPDATE cases_case SET notes_vector = " + " || ".join(
     "setweight(to_tsvector('simple', coalesce((SELECT string_agg(n.text, ' ') FROM cases_note n "
     f"WHERE n.case_id = cases_case.id AND n.sensitivity = '{sensitivity}'), '')), '{weight}')"

@@ -132,7 +132,8 @@ def _reindex_case(case_id: int) -> None:
 def _reindex_note(note: Note) -> None:
     if connection.vendor == "postgresql":
         Note.objects.filter(pk=note.pk).update(search_vector=SearchVector("text", config="simple"))
-        _reindex_case_notes(note.case_id)
+        # SQLite's search reads the notes themselves; PostgreSQL's the case row.
+        Case.objects.filter(pk=note.case_id).update(notes_vector=notes_vector())
 
 
 def notes_vector() -> Combinable:
@@ -155,9 +156,3 @@ def notes_vector() -> Combinable:
             )
         )
     return functools.reduce(operator.add, parts)
-
-
-def _reindex_case_notes(case_id: int) -> None:
-    """Case.notes_vector from the case's notes (PostgreSQL; SQLite's search reads the notes themselves)."""
-    if connection.vendor == "postgresql":
-        Case.objects.filter(pk=case_id).update(notes_vector=notes_vector())

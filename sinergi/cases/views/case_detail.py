@@ -218,16 +218,14 @@ def _detail_context(
 
     # A closed section shows only its count (one COUNT): its records, the notes with their text masked, are
     # read when it is opened.
-    def listed(section: str, records, shown=list) -> tuple[list, int]:
+    def listed(section: str, records, read=None) -> tuple[list, int]:
         if section not in rendered:
             return [], records.count()
-        items = shown(records)
+        items = read() if read else list(records)
         return items, len(items)
 
     context["route_events"], context["route_count"] = listed("route", view.route_events())
-    context["notes"], context["note_count"] = listed(
-        "notes", view.notes().order_by("-created_at", "-id"), view.shown_notes
-    )
+    context["notes"], context["note_count"] = listed("notes", view.notes(), view.shown_notes)
     context["documents"], context["document_count"] = listed("documents", view.documents())
     context["tasks"] = list(view.tasks())
     approvals = list(view.approvals())
