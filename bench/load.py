@@ -18,7 +18,8 @@ ANSWERS_PER_USER of its own (cases led by bench-bp3mi-ntb), so no two users answ
 2026-12-03 the mix had no answer and detail was 25%.)
 
 Each request carries the proxy's `X-Request-Start` stamp, so the server sheds (503, Retry-After) what waited
-longer than SINERGI_SHED_AFTER_MS in its queue. Output, one `name: value unit` line each: `load_rate` (requests/s
+longer than SINERGI_SHED_AFTER_MS in its queue; a user told so waits the Retry-After's seconds, as the page asks,
+then goes on (until 2026-12-03 it asked again at once). Output, one `name: value unit` line each: `load_rate` (requests/s
 over the run), `load_errors` (4xx/5xx other than 503, transport errors), `load_shed` (503s, and how fast), per action `<action>_rate` and `<action>_p95` (client-side time, queue included), and the
 server CPU per request (`server_cpu_per_request`, from the gunicorn processes' CPU time), and beside it, per
 answered request, the load client's (`client_cpu_per_request`), the whole machine's (`machine_cpu_per_request`,
@@ -339,11 +340,14 @@ def _client(plan: dict) -> None:
                     }
                 )
             started = time.perf_counter()
+            retry_after = 0.0
             try:
                 connection.request(method, path, body=body, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 status = response.status
+                if status == 503:
+                    retry_after = float(response.getheader("Retry-After") or 0)
             except OSError as error:
                 status = f"{type(error).__name__}"
                 connection.close()
@@ -358,6 +362,8 @@ def _client(plan: dict) -> None:
                     errors[0] += 1
                     if len(examples) < 20:
                         examples.append(f"{action} {status}")
+            # The page said "try again in a few seconds": the user does, and comes back with the next request.
+            time.sleep(min(retry_after, max(0.0, deadline - time.perf_counter())))
 
     started = time.perf_counter()
     client_cpu = time.process_time()

@@ -45,7 +45,7 @@ INPUT_TEMPLATES = frozenset(
 _CONTEXT = Context(autoescape=True)
 
 
-def _text(value) -> str:
+def text(value) -> str:
     """A value as `{{ value }}` writes it: localised, escaped unless already safe."""
     if type(value) is str:  # most values and labels: nothing to localise, only to escape (as escape() does)
         return html.escape(value)
@@ -54,9 +54,9 @@ def _text(value) -> str:
 
 def _formatted(value) -> str:
     """`{{ value|stringformat:'s' }}`: the filter keeps a safe value safe, so it is not escaped twice."""
-    text = f"{value}"
+    formatted = f"{value}"
     # Re-marking what was already safe, as the filter does (is_safe=True).
-    return _text(mark_safe(text) if isinstance(value, SafeData) else text)  # noqa: S308
+    return text(mark_safe(formatted) if isinstance(value, SafeData) else formatted)  # noqa: S308
 
 
 def _attrs(attrs: dict) -> str:
@@ -65,22 +65,22 @@ def _attrs(attrs: dict) -> str:
     for name, value in attrs.items():
         if value is False:
             continue
-        parts.append(f" {_text(name)}" if value is True else f' {_text(name)}="{_formatted(value)}"')
+        parts.append(f" {text(name)}" if value is True else f' {text(name)}="{_formatted(value)}"')
     return "".join(parts)
 
 
 def _option(value, attrs: dict, label) -> str:
     """django/forms/widgets/select_option.html."""
-    return f'\n  <option value="{_formatted(value)}"{_attrs(attrs)}>{_text(label)}</option>\n'
+    return f'\n  <option value="{_formatted(value)}"{_attrs(attrs)}>{text(label)}</option>\n'
 
 
 def render_select(widget: dict) -> str | None:
     """The HTML of django/forms/widgets/select.html for a widget context; None if an option has its own
     template (the caller then uses the template engine)."""
-    out = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
+    out = [f'<select name="{text(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            out.append(f'\n  <optgroup label="{_text(group_name)}">')
+            out.append(f'\n  <optgroup label="{text(group_name)}">')
         for option in group_choices:
             if option.get("template_name") != OPTION_TEMPLATE:
                 return None
@@ -88,21 +88,23 @@ def render_select(widget: dict) -> str | None:
         if group_name:
             out.append("\n  </optgroup>")
     out.append("\n</select>")  # the renderer strips the template's final newline
-    return mark_safe("".join(out))  # noqa: S308 - every name, value and label above went through _text()
+    return mark_safe("".join(out))  # noqa: S308 - every name, value and label above went through text()
 
 
 def render_input(widget: dict) -> str:
     """django/forms/widgets/input.html."""
     value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
-    html = f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
-    return mark_safe(html)  # noqa: S308 - every value above went through _text()
+    html = (
+        f'<input type="{text(widget["type"])}" name="{text(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+    )
+    return mark_safe(html)  # noqa: S308 - every value above went through text()
 
 
 def render_textarea(widget: dict) -> str:
     """django/forms/widgets/textarea.html."""
-    value = _text(widget["value"]) if widget["value"] else ""
-    html = f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
-    return mark_safe(html)  # noqa: S308 - every value above went through _text()
+    value = text(widget["value"]) if widget["value"] else ""
+    html = f'<textarea name="{text(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+    return mark_safe(html)  # noqa: S308 - every value above went through text()
 
 
 @lru_cache(maxsize=16)
@@ -145,7 +147,7 @@ class FixedChoicesSelect(forms.Select):
         options = list(plain)
         if chosen:  # a single select marks only the first option whose value matches, as Django's does
             options[min(chosen)] = selected[min(chosen)]
-        head = f'<select name="{_text(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>'
+        head = f'<select name="{text(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>'
         return mark_safe(head + "".join(options) + "\n</select>")  # noqa: S308 - escaped by _option/_text
 
 

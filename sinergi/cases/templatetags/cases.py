@@ -92,6 +92,14 @@ def cases_counts(context) -> dict:
     }
 
 
+@register.simple_tag
+def case_list_rows(cases):
+    """`{% case_list_rows page_obj %}`: the case list's rows (cases/list_rows.py)."""
+    from sinergi.cases.list_rows import case_rows
+
+    return case_rows(cases)
+
+
 @register.filter
 def regency_of(region) -> str:
     """A region named only down to its regency ("Kota Banjarmasin, Kalimantan Selatan"): lists and agencies

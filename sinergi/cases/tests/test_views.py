@@ -117,6 +117,28 @@ def test_list_overdue_badge_and_filter(cast, make_case):
     assert late.reference in body and fresh.reference not in body
 
 
+def test_list_row_shows_each_column_escaped_in_the_readers_language(cast, make_case):
+    case = make_case(destination_country="MY", destination_city="<b>Johor</b> & Kulai")
+    worker = cast.bp3mi.worker
+    worker.first_name, worker.last_name = "Siti <i>", "Aminah"
+    worker.save()
+    Case.objects.filter(pk=case.pk).update(
+        assigned_to=worker, status="CLOSED", closure_reason="SERVICES_COMPLETED", closed_at=timezone.now()
+    )
+    client = client_for(worker)
+    body = client.get(reverse("cases:index"), {"status": "CLOSED"}).content.decode()
+    row = body.split(f'data-reference="{case.reference}"')[1].split("</tr>")[0]
+    assert f'<a href="{detail_url(case)}">{case.reference}</a>' in row
+    assert "Malaysia, &lt;b&gt;Johor&lt;/b&gt; &amp; Kulai" in row
+    assert "Siti &lt;i&gt; Aminah" in row and "<i>" not in row
+    assert '<span class="badge">Ditutup</span>' in row  # Indonesian first
+    assert '<span class="cell-label">Tahap</span>' in row
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("cases:index"), {"status": "CLOSED"}).content.decode()
+    row = body.split(f'data-reference="{case.reference}"')[1].split("</tr>")[0]
+    assert '<span class="badge">Closed</span>' in row and '<span class="cell-label">Stage</span>' in row
+
+
 def test_list_query_count_does_not_grow_with_rows(cast, make_case, django_assert_max_num_queries):
     client = client_for(cast.bp3mi.worker)
     make_case()
