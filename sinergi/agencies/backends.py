@@ -42,9 +42,13 @@ class LockoutModelBackend(ModelBackend):
         return super().user_can_authenticate(user) and (agency is None or agency.is_active)
 
     def get_user(self, user_id):
-        # Every page reads request.user.agency: load it in the same query.
-        user = User.objects.select_related("agency").filter(pk=user_id).first()
-        if user is not None and not self.user_can_authenticate(user):
+        # Every page reads request.user.agency: load it in the same query (`get`, not `first`: no ORDER BY to
+        # compile on every request).
+        try:
+            user = User.objects.select_related("agency").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        if not self.user_can_authenticate(user):
             user = None
         # An integrated system holding a browser session (it should never get one) is treated as signed out.
         if user is not None and user.kind == UserKind.SYSTEM:
