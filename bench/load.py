@@ -248,7 +248,10 @@ def main() -> None:
     print(f"load_workers: {args.workers} gunicorn workers")
     print(f"load_rate: {total / result['elapsed']:.1f} requests/s")
     print(f"load_errors: {result['errors']} requests")
-    print(f"load_shed: {len(result['shed'])} requests (503 with Retry-After)")
+    shed_after = os.environ.get("SINERGI_SHED_AFTER_MS", "the settings' default")
+    print(
+        f"load_shed: {len(result['shed'])} requests (503 with Retry-After; SINERGI_SHED_AFTER_MS {shed_after})"
+    )
     if result["shed"]:
         print(f"shed_p95: {1000 * _p95(result['shed']):.0f} ms")
     print(f"server_cpu_per_request: {1000 * cpu / max(total, 1):.1f} ms")

@@ -4,19 +4,27 @@
     .venv/bin/python bench/load_profile.py                       # 200 rounds of the mix: CPU and queries per action
     .venv/bin/python bench/load_profile.py --profile detail      # and cProfile's top functions of one action
 
-Runs bench/load.py's requests through the Django test client with the server's settings (`bench/load_settings.py`,
-production's) on the bench database bench/load.py loaded (DATABASE_URL, default sinergi_bench_load), as one of its
-signed-in case workers. Prints, per action, the CPU time of this process per request (what a gunicorn worker
-spends; PostgreSQL's own CPU is not counted, as in bench/load.py's `server_cpu_per_request`), the number of
-SQL queries, and the wall time of those queries as the connection timed them (`<action>_sql`: the database's
-work and the round trips, which share the machine's cores with the workers). CPU time holds on a loaded machine
-where wall-clock time does not; the SQL time does less.
+Runs bench/load.py's requests through the WSGI application gunicorn serves (`config.wsgi`, so the collector
+settings too) with the server's settings (`bench/load_settings.py`, production's) on the bench database
+bench/load.py loaded (DATABASE_URL, default sinergi_bench_load), as one of its signed-in case workers. Prints,
+per action, the CPU time of this process per request (what a gunicorn worker spends; PostgreSQL's own CPU is not
+counted, as in bench/load.py's `server_cpu_per_request`), the number of SQL queries, and their wall time
+(`<action>_sql`: the database's work and the round trips). CPU time holds on a loaded machine where wall-clock
+time does less. (Until 2026-12-03 this ran through the Django test client, whose bookkeeping added about half
+again to every figure.)
+
+This machine's speed moves by a third from one minute to the next. To compare two versions of the code, run
+both at once, each from its own tree and as another user, so both see the same machine:
+
+    (cd ../before && .venv/bin/python bench/load_profile.py --rounds 60 --user 1) & \\
+        .venv/bin/python bench/load_profile.py --rounds 60 --user 0
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import io
 import os
 import pstats
 import random
@@ -29,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import load  # noqa: E402 (bench/, beside this script)
 
+USERS = 2  # --user picks one: two runs at once answer different referrals
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(
@@ -36,13 +46,14 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--profile", help="an action to run under cProfile (list, detail, search, ...)")
+    parser.add_argument("--user", type=int, default=0, choices=range(USERS), help="which bench user (0 or 1)")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", load.DEFAULT_URL)
     for name, value in {
         "DJANGO_SETTINGS_MODULE": "bench.load_settings",
         "SECRET_KEY": load.BENCH_SECRET_KEY,
         "SINERGI_FIELD_KEY": load.BENCH_FIELD_KEY,
-        "ALLOWED_HOSTS": "testserver",
+        "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "ERROR",  # not one line per shed request
         "SINERGI_VAR_DIR": str(Path(tempfile.gettempdir()) / "sinergi-bench-load-profile"),
@@ -55,49 +66,81 @@ def main() -> None:
 
     call_command("collectstatic", interactive=False, verbosity=0)
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    plan = load._sessions(1, answers_per_user=2 * args.rounds + 10)
-    answers = iter(plan["answers"])
-    client = Client(enforce_csrf_checks=True)
-    client.cookies["sessionid"] = plan["sessions"][0]
-    client.cookies["csrftoken"] = load.CSRF
+    from config.wsgi import application
+
+    plan = load._sessions(USERS, answers_per_user=2 * args.rounds + 10)
+    answers = iter(plan["answers"][args.user :: USERS])
+    cookie = f"sessionid={plan['sessions'][args.user]}; csrftoken={load.CSRF}"
     rng = random.Random(1)
     actions = ["bare", *(name for name, _weight in load.MIX)]
+    queries = [0, 0.0]  # count, seconds
 
-    def run(action: str) -> int:
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries[0] += 1
+            queries[1] += time.perf_counter() - started
+
+    def run(action: str) -> None:
         method, path, body = load._request(action, rng, plan["case_ids"], answers)
-        headers = {"HTTP_X_CSRFTOKEN": load.CSRF, "HTTP_ORIGIN": "http://testserver"}
-        if method == "GET":
-            response = client.get(path, **headers)
-        else:
-            response = client.post(path, body, content_type="application/x-www-form-urlencoded", **headers)
-        if response.status_code >= 400:
-            raise SystemExit(f"{action}: {response.status_code}")
-        return response.status_code
+        path, _, query = path.partition("?")
+        environ = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": "127.0.0.1",
+            "HTTP_COOKIE": cookie,
+            "HTTP_ACCEPT_ENCODING": "gzip",
+            "wsgi.input": io.BytesIO(body or b""),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": sys.stderr,
+        }
+        if body is not None:
+            environ.update(
+                {
+                    "CONTENT_TYPE": "application/x-www-form-urlencoded",
+                    "CONTENT_LENGTH": str(len(body)),
+                    "HTTP_X_CSRFTOKEN": load.CSRF,
+                    "HTTP_ORIGIN": "http://127.0.0.1",
+                }
+            )
+        status = []
+        response = application(environ, lambda line, headers, exc_info=None: status.append(line))
+        try:
+            b"".join(response)
+        finally:
+            response.close()
+        if int(status[0][:3]) >= 400:
+            raise SystemExit(f"{action}: {status[0]}")
 
-    for action in actions:  # warm: templates compiled, connection open, caches filled
-        for _ in range(3):
-            run(action)
-    cpu = dict.fromkeys(actions, 0.0)
-    queries = dict.fromkeys(actions, 0)
-    sql_seconds = dict.fromkeys(actions, 0.0)
-    for _ in range(args.rounds):
-        for action in actions:
-            with CaptureQueriesContext(connection) as captured:
+    with connection.execute_wrapper(timed):
+        for action in actions:  # warm: templates compiled, connection open, caches filled
+            for _ in range(3):
+                run(action)
+        cpu = dict.fromkeys(actions, 0.0)
+        counts = dict.fromkeys(actions, 0)
+        sql_seconds = dict.fromkeys(actions, 0.0)
+        for _ in range(args.rounds):
+            for action in actions:
+                queries[:] = [0, 0.0]
                 started = time.process_time()
                 run(action)
                 cpu[action] += time.process_time() - started
-            queries[action] += len(captured)
-            sql_seconds[action] += sum(float(query["time"]) for query in captured.captured_queries)
+                counts[action] += queries[0]
+                sql_seconds[action] += queries[1]
     weights = {"bare": 10, **{name: weight * 0.9 for name, weight in load.MIX}}
     mix_cpu = sum(cpu[action] / args.rounds * weights[action] for action in actions) / 100
     print(f"load_average: {os.getloadavg()[0]:.1f}")
     for action in actions:
         print(
             f"{action}_cpu: {1000 * cpu[action] / args.rounds:.1f} ms  "
-            f"{action}_queries: {queries[action] / args.rounds:.1f}  "
+            f"{action}_queries: {counts[action] / args.rounds:.1f}  "
             f"{action}_sql: {1000 * sql_seconds[action] / args.rounds:.1f} ms"
         )
     print(f"mix_cpu_per_request: {1000 * mix_cpu:.1f} ms (weighted as bench/load.py's mix)")
