@@ -239,7 +239,15 @@ class ScreenedPost(models.Model):
         ordering = ["-risk_rank", "-score", "-received_at", "-id"]
         verbose_name = _("screened post")
         verbose_name_plural = _("screened posts")
-        indexes = [models.Index(fields=["risk_rank", "received_at"], name="post_risk_recency_idx")]
+        indexes = [
+            models.Index(fields=["risk_rank", "received_at"], name="post_risk_recency_idx"),
+            # Every case page asks which posts it was opened from.
+            models.Index(
+                fields=["linked_case_id"],
+                condition=models.Q(linked_case_id__isnull=False),
+                name="post_linked_case_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"post {self.pk}"
@@ -412,6 +420,14 @@ class DepartureScreening(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # Every case page asks which screenings it was opened from.
+            models.Index(
+                fields=["linked_case_id"],
+                condition=models.Q(linked_case_id__isnull=False),
+                name="screening_linked_case_idx",
+            )
+        ]
         verbose_name = _("departure screening")
         verbose_name_plural = _("departure screenings")
 

@@ -1026,6 +1026,12 @@ def test_intake_from_a_departure_screening_prefills_the_traveller(cast):
     case = Case.objects.get()
     assert screening.linked_case_id == case.pk
     assert case.parties.get().person.full_name == "Rina Anggraini"
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(detail_url(case)).content.decode()
+    assert f"Opened from departure screening #{screening.pk}" in body
+    # A case opened from nothing says nothing of the kind.
+    other = services.case_intake(actor=cast.bp3mi.worker, parties=[], intake_channel="HOTLINE", narrative="x")
+    assert "Opened from" not in client.get(detail_url(other)).content.decode()
 
 
 def test_list_filters_by_region_of_origin_including_regions_below(cast, make_case, regions):
