@@ -1244,3 +1244,18 @@ def test_the_menu_counts_are_kept_briefly_and_the_readers_own_answer_shows_at_on
     accepted = uptd.post(reverse("cases:referral_accept", args=[first.pk, shelter.pk]))
     assert accepted.status_code == 302
     assert referrals_badge(uptd) == "Rujukan masuk 1"
+
+
+def test_the_case_page_reads_the_rarer_lists_only_when_the_case_has_them(cast, make_case):
+    case = make_case()
+    assert selectors.case_records_present(case.pk) == frozenset()
+    task = services.task_create(
+        actor=cast.bp3mi.worker,
+        case=case,
+        title="Hubungi keluarga korban",
+        owner=cast.bp3mi.worker,
+        due_at=timezone.now() + timedelta(days=2),
+    )
+    assert selectors.case_records_present(case.pk) == {"tasks"}
+    body = client_for(cast.bp3mi.worker).get(whole_page_url(case)).content.decode()
+    assert task.title in body

@@ -178,7 +178,8 @@ def _detail_context(
     referrals = view.shown(view.referrals().prefetch_related("services"))
     context["referrals"] = referrals
     context["my_referrals"] = [r for r in referrals if r.to_agency_id == user.agency_id]
-    transfers = view.shown(view.transfers())
+    present = selectors.case_records_present(case.pk)
+    transfers = view.shown(view.transfers()) if "transfers" in present else []
     # The letters list every transfer the reader may see; the section below only those still to answer.
     context["letter_transfers"] = transfers
     if not view.is_lead:
@@ -214,7 +215,7 @@ def _detail_context(
         return context
 
     context["parties"] = view.parties()
-    context["organisations"] = list(view.organisations())
+    context["organisations"] = list(view.organisations()) if "organisations" in present else []
 
     # A closed section shows only its count (one COUNT): its records, the notes with their text masked, are
     # read when it is opened.
@@ -227,8 +228,8 @@ def _detail_context(
     context["route_events"], context["route_count"] = listed("route", view.route_events())
     context["notes"], context["note_count"] = listed("notes", view.notes(), view.shown_notes)
     context["documents"], context["document_count"] = listed("documents", view.documents())
-    context["tasks"] = list(view.tasks())
-    approvals = list(view.approvals())
+    context["tasks"] = list(view.tasks()) if "tasks" in present else []
+    approvals = list(view.approvals()) if "approvals" in present else []
     if view.can_decide_approvals:
         for approval in approvals:
             approval.decide_form = form(ApprovalDecideForm, f"decide-{approval.pk}")
