@@ -23,6 +23,7 @@ from django.db.models import (
     Field,
     Func,
     IntegerField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -378,28 +379,32 @@ def _parties_naming_hidden(user: User, words: list[str]) -> QuerySet[CaseParty] 
     return CaseParty.objects.filter(hit).filter(hidden)
 
 
-# The records of a case that most cases have none of, by the name the case page gives their list.
-RARE_RECORDS = {
-    "tasks": Task,
-    "approvals": Approval,
-    "transfers": LeadTransfer,
-    "organisations": CaseOrganisation,
+# The records of a case that most cases have none of, by the name the case page gives their list, with the
+# column that names the case.
+RARE_RECORDS: dict[str, tuple[type[Model], str]] = {
+    "tasks": (Task, "case_id"),
+    "approvals": (Approval, "case_id"),
+    "transfers": (LeadTransfer, "case_id"),
+    "organisations": (CaseOrganisation, "case_id"),
 }
 
 
-def case_records_present(case_id: int) -> frozenset[str]:
-    """Which of RARE_RECORDS the case has at all, whoever may read them, in one query of EXISTS probes (plain
-    SQL: compiling it through the ORM would cost what it saves). The case page reads a list only if it is
-    there: building a restricted list costs 1.3-2 ms of CPU even when it comes back empty, or is none().
-    Whether a kind exists is not shown; a list that exists is still read through the CaseView's rules."""
+def case_records_present(
+    case_id: int, kinds: dict[str, tuple[type[Model], str]] = RARE_RECORDS
+) -> frozenset[str]:
+    """Which of `kinds` the case has at all, whoever may read them, in one query of EXISTS probes (plain SQL:
+    compiling it through the ORM would cost what it saves). The case page reads a list only if it is there:
+    building a restricted list costs 1.3-2 ms of CPU even when it comes back empty, or is none(). Whether a kind
+    exists is not shown; a list that exists is still read through the CaseView's rules."""
+    quote = connection.ops.quote_name
     probes = ", ".join(
-        f"EXISTS (SELECT 1 FROM {connection.ops.quote_name(model._meta.db_table)} WHERE case_id = %s)"  # noqa: S608 (the models' own table names)
-        for model in RARE_RECORDS.values()
+        f"EXISTS (SELECT 1 FROM {quote(model._meta.db_table)} WHERE {quote(column)} = %s)"  # noqa: S608 (the models' own names)
+        for model, column in kinds.values()
     )
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {probes}", [case_id] * len(RARE_RECORDS))
+        cursor.execute(f"SELECT {probes}", [case_id] * len(kinds))
         found = cursor.fetchone()
-    return frozenset(name for name, present in zip(RARE_RECORDS, found, strict=True) if present)
+    return frozenset(name for name, present in zip(kinds, found, strict=True) if present)
 
 
 def case_detail(*, user: User, case_id: int | str, audit: bool = True) -> CaseView:
