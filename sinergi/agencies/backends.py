@@ -48,9 +48,7 @@ class LockoutModelBackend(ModelBackend):
             user = User.objects.select_related("agency").get(pk=user_id)
         except User.DoesNotExist:
             return None
-        if not self.user_can_authenticate(user):
-            user = None
         # An integrated system holding a browser session (it should never get one) is treated as signed out.
-        if user is not None and user.kind == UserKind.SYSTEM:
+        if not self.user_can_authenticate(user) or user.kind == UserKind.SYSTEM:
             return None
         return user

@@ -1,8 +1,9 @@
-"""The rows of the case list, written in Python.
+"""The head and rows of the case list's table, written in Python.
 
 A page of the list (or of a search) is 25 rows of seven cells; through the template engine each row cost some
 twenty tag and filter nodes, so the rows were about a fifth of the page's CPU (bench/load.py's list and
-search). This writes the same rows: the labels and the link escaped once per page, every value escaped
+search). This writes the same table: the column labels once for the head and every row's cell label, the link
+escaped once per page, every value escaped
 (`sinergi.core.renderers.text`, what `{{ value }}` writes), the same helpers (the stage label of the case's
 own flow, the regency only, the destination city as the reader may see it).
 """
@@ -27,8 +28,9 @@ from sinergi.core.renderers import text
 _ANY_ID = 987654321
 
 
-def case_rows(cases: Iterable) -> SafeString:
-    """The `<tr>` of each case (as `case_list_rows` read them: `is_overdue` annotated, relations selected)."""
+def case_table(cases: Iterable) -> SafeString:
+    """The `<thead>` and the `<tbody>` with a `<tr>` for each case (as `case_list_rows` read them: `is_overdue`
+    annotated, relations selected)."""
     label = {
         name: text(value)
         for name, value in (
@@ -62,7 +64,9 @@ def case_rows(cases: Iterable) -> SafeString:
     }
     href = reverse("cases:detail", args=[_ANY_ID])
     dates: dict = {}  # a page holds a few days: each written once
-    return mark_safe("".join(row.format(**_cells(case, href, badges, dates)) for case in cases))  # noqa: S308
+    head = "".join(f"<th>{value}</th>" for value in label.values())
+    rows = "".join(row.format(**_cells(case, href, badges, dates)) for case in cases)
+    return mark_safe(f"<thead><tr>{head}</tr></thead>\n  <tbody>{rows}\n  </tbody>")  # noqa: S308
 
 
 def _cells(case, href: str, badges: dict, dates: dict) -> dict:

@@ -93,11 +93,11 @@ def cases_counts(context) -> dict:
 
 
 @register.simple_tag
-def case_list_rows(cases):
-    """`{% case_list_rows page_obj %}`: the case list's rows (cases/list_rows.py)."""
-    from sinergi.cases.list_rows import case_rows
+def case_list_table(cases):
+    """`{% case_list_table page_obj %}`: the head and rows of the case list's table (cases/list_rows.py)."""
+    from sinergi.cases.list_rows import case_table
 
-    return case_rows(cases)
+    return case_table(cases)
 
 
 @register.filter

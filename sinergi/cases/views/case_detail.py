@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldError, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -343,30 +343,21 @@ def _add_handover_forms(context, form, *, user, case, flow, rendered) -> None:
 
 def _linked_sources(request, case) -> list:
     """Posts and screenings this case was opened from, as far as the user may see them."""
-    found = []
     try:
         from sinergi.detection.models import DepartureScreening, ScreenedPost
     except ImportError:  # pragma: no cover
-        return found
-    try:
-        # Few cases come from a post or a screening: the two restricted queries run only for what exists.
-        present = selectors.case_records_present(
-            case.pk,
-            {"posts": (ScreenedPost, "linked_case_id"), "screenings": (DepartureScreening, "linked_case_id")},
-        )
-        if "posts" in present:
-            for post in ScreenedPost.objects.restrict(request.user, "view").filter(linked_case_id=case.pk)[
-                :5
-            ]:
-                found.append({"kind": "post", "object": post})
-        if "screenings" in present:
-            for screening in DepartureScreening.objects.restrict(request.user, "view").filter(
-                linked_case_id=case.pk
-            )[:5]:
-                found.append({"kind": "screening", "object": screening})
-    except FieldError:  # a detection schema without the link field must not break the case page
         return []
-    return found
+    sources = {"post": ScreenedPost, "screening": DepartureScreening}
+    # Few cases come from a post or a screening: the restricted query runs only for a kind that exists.
+    present = selectors.case_records_present(
+        case.pk, {kind: (model, "linked_case_id") for kind, model in sources.items()}
+    )
+    return [
+        {"kind": kind, "object": record}
+        for kind, model in sources.items()
+        if kind in present
+        for record in model.objects.restrict(request.user, "view").filter(linked_case_id=case.pk)[:5]
+    ]
 
 
 def _render_detail(request, view, *, bound=None, status=200, open_section=""):
