@@ -1,5 +1,5 @@
-"""What the audit app adds to core: its menu entry and home card, whether a user reads the trail, and
-the demo's audit entry; see sinergi.core.registry and sinergi.core.demo."""
+"""What the audit app adds to core: its menu entry and home card, whether a user reads the trail, the
+recorder of the API's list reads and the demo's audit entry; see sinergi.core.registry and sinergi.core.demo."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.core.demo import register_demo_seeder
-from sinergi.core.registry import NavEntry, register_context, register_nav
+from sinergi.core.registry import NavEntry, register_context, register_nav, register_provider
 
 
 def _href(user: Any) -> str | None:
@@ -26,6 +26,12 @@ def _can_read(request: HttpRequest) -> bool:
     return can_read_audit(getattr(request, "user", None))
 
 
+def _record_read(**kwargs: Any) -> None:
+    from sinergi.audit.services import audit_read
+
+    audit_read(**kwargs)
+
+
 def register() -> None:
     register_nav(
         NavEntry(
@@ -39,4 +45,6 @@ def register() -> None:
         )
     )
     register_context("can_read_audit", _can_read)
+    # The API's list endpoints live in core, below the audit trail: they record their reads through this.
+    register_provider("audit.read", _record_read)
     register_demo_seeder("audit", "sinergi.audit.demo:seed_audit_entry", phase="base", order=90)

@@ -8,6 +8,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import QuerySet
 
+from sinergi.audit.choices import AuditAction
 from sinergi.audit.models import AuditEntry
 from sinergi.audit.services import GENESIS_HASH, HASHED_FIELDS, chain_genesis, entry_digest
 
@@ -22,6 +23,47 @@ def audit_entry_list(*, user: Any, filters: dict[str, Any] | None = None) -> Que
         if filterset.is_valid():
             queryset = filterset.qs
     return queryset
+
+
+@dataclass(frozen=True)
+class EntryGroup:
+    """Entries that follow one another in the trail: one change, or a run of the same user's views of the
+    same record (or list) with the same summary, shown as one line so that the changes between them stand out."""
+
+    entries: tuple[AuditEntry, ...]
+
+    @property
+    def entry(self) -> AuditEntry:
+        return self.entries[0]
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+    @property
+    def first_at(self) -> Any:
+        return self.entries[-1].at
+
+
+def _repeat_key(entry: AuditEntry) -> tuple[Any, ...] | None:
+    if entry.action != AuditAction.VIEW:
+        return None
+    return (entry.actor_id, entry.actor_label, entry.object_type, entry.object_id, entry.summary)
+
+
+def audit_entries_grouped(entries: Any) -> list[EntryGroup]:
+    """`entries` (in the order shown) with each run of repeated views folded into one group; every entry is
+    still in its group, nothing is left out."""
+    groups: list[list[AuditEntry]] = []
+    previous: tuple[Any, ...] | None = None
+    for entry in entries:
+        key = _repeat_key(entry)
+        if key is not None and key == previous:
+            groups[-1].append(entry)
+        else:
+            groups.append([entry])
+        previous = key
+    return [EntryGroup(entries=tuple(group)) for group in groups]
 
 
 def record_type_label(object_type: str) -> str:

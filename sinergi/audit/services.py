@@ -16,8 +16,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from sinergi.audit import listeners
+from sinergi.audit.choices import AuditAction
 from sinergi.audit.models import AuditEntry
 from sinergi.core.bulk import bulk_insert, new_instance
+from sinergi.core.crypto import blind_index
 from sinergi.core.middleware import current_request_context
 
 GENESIS_HASH = "0" * 64
@@ -243,3 +245,42 @@ def audit_record_many(
         for entry in created:
             listeners.notify(entry)
         return created
+
+
+def audit_read(
+    *,
+    actor: Any,
+    object_type: str,
+    summary: str,
+    count: int,
+    object_id: str = "",
+    searched: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """The one entry of a request that returned records holding case or person data: a list, a search, or one
+    record (`object_id`) read through a generic endpoint.
+
+    It holds how many records came back and, when something was searched or filtered, which kinds of value and
+    a keyed hash of the values: the same search is recognisable in the trail, never readable from it. Empty
+    values are not part of the search. `extra` adds codes that are not personal data (a role, a flag)."""
+    asked = {key: value for key, value in (searched or {}).items() if value not in (None, "", [], ())}
+    changes: dict[str, Any] = {"count": count}
+    if asked:
+        canonical = "&".join(f"{key}={_search_value(value)}" for key, value in sorted(asked.items()))
+        changes["kinds"] = sorted(asked)
+        changes["query_hash"] = blind_index(canonical, purpose=f"audit:{object_type}")
+    changes.update(extra or {})
+    return audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary,
+        changes=changes,
+    )
+
+
+def _search_value(value: Any) -> str:
+    if isinstance(value, list | tuple | set | frozenset):
+        return ",".join(sorted(_search_value(item) for item in value))
+    return str(getattr(value, "pk", value))

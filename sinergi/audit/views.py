@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from sinergi.audit.filtersets import AuditEntryFilterSet
 from sinergi.audit.models import AuditEntry, can_read_audit
-from sinergi.audit.selectors import record_type_label
+from sinergi.audit.selectors import audit_entries_grouped, record_type_label
 from sinergi.audit.summaries import summary_label
 from sinergi.core.htmx import is_htmx
 
@@ -39,6 +39,7 @@ def index(request):
     context = {
         "form": filterset.form,
         "page": page,
+        "groups": audit_entries_grouped(page.object_list),
         "show_agency": request.user.is_superuser,
     }
     template = "audit/_results.html" if is_htmx(request) else "audit/index.html"

@@ -334,6 +334,11 @@ class CaseView:
         )
 
     @property
+    def can_see_reads(self) -> bool:
+        """Whether the reader sees who in other agencies read the case (`selectors.case_reads_elsewhere`)."""
+        return bool(policy.decide(Kind.CASE_READ, policy.Action.LIST, self.reader))
+
+    @property
     def can_decide_approvals(self) -> bool:
         return self.relation == Relation.LEAD and self.user.has_role(Role.SUPERVISOR)
 

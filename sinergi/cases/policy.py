@@ -68,6 +68,8 @@ class Kind(enum.StrEnum):
     TRANSFER = "transfer"
     APPROVAL = "approval"
     NOTIFICATION = "notification"
+    # The audit trail's reads of a case by other agencies' users: who opened it, how often, when.
+    CASE_READ = "case_read"
     POST = "post"
     CONTACT = "contact"
     DEPARTURE_SCREENING = "departure_screening"
@@ -170,6 +172,8 @@ RULES: Mapping[Kind, Mapping[Action, frozenset[Relation]]] = {
     Kind.APPROVAL: {Action.LIST: _LEAD, Action.VIEW: _LEAD, Action.CHANGE: _LEAD},
     # A notification names a case; it is shown only while the case is open to the reader.
     Kind.NOTIFICATION: {Action.LIST: _OPEN, Action.VIEW: _OPEN},
+    # The lead answers for the case and so sees who in other agencies read it; nobody else sees who read it.
+    Kind.CASE_READ: {Action.LIST: _LEAD},
 }
 
 _ACTION_ROLES: Mapping[Action, frozenset[str]] = {

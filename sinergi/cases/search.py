@@ -17,8 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from sinergi.audit.choices import AuditAction
-from sinergi.audit.services import audit_record
+from sinergi.audit.services import audit_read
 from sinergi.cases import access
 from sinergi.cases.access import PartyView
 from sinergi.cases.choices import PartyRole
@@ -114,20 +113,14 @@ def _matches(user: Any, party_ids: set[int]) -> tuple[list[PersonMatch], bool]:
 
 
 def _record(*, user: Any, parsed: ParsedQuery, role: str, count: int) -> None:
-    from sinergi.core.crypto import blind_index
-
     value = " ".join(parsed.value) if isinstance(parsed.value, list) else str(parsed.value)
-    audit_record(
+    audit_read(
         actor=user,
-        action=AuditAction.VIEW,
         object_type="cases.person_search",
         summary="case search by person",
-        changes={
-            "kinds": [parsed.kind],
-            "role": role if role in _ROLES else "",
-            "query_hash": blind_index(f"{parsed.kind}={value}", purpose="audit:case_person_search"),
-            "count": count,
-        },
+        count=count,
+        searched={parsed.kind: value},
+        extra={"role": role if role in _ROLES else ""},
     )
 
 

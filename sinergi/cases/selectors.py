@@ -17,12 +17,15 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Choices,
+    Count,
     Exists,
     ExpressionWrapper,
     F,
     Field,
     Func,
     IntegerField,
+    Max,
+    Min,
     Model,
     OuterRef,
     Q,
@@ -36,7 +39,8 @@ from django.utils.translation import gettext as _
 from sinergi.agencies.choices import AgencyType, Role
 from sinergi.agencies.models import Agency, User
 from sinergi.audit.choices import AuditAction
-from sinergi.audit.services import audit_record
+from sinergi.audit.models import AuditEntry
+from sinergi.audit.services import audit_read, audit_record
 from sinergi.cases import access, policy
 from sinergi.cases.access import CaseView, Relation
 from sinergi.cases.choices import (
@@ -55,6 +59,7 @@ from sinergi.cases.models import (
     Case,
     CaseOrganisation,
     CaseParty,
+    Document,
     LeadTransfer,
     Note,
     Notification,
@@ -419,6 +424,53 @@ def case_detail(*, user: User, case_id: int | str, audit: bool = True) -> CaseVi
             actor=user, action=AuditAction.VIEW, obj=case, summary=f"case viewed as {view.relation.value}"
         )
     return view
+
+
+@dataclass(frozen=True)
+class CaseReadGroup:
+    """One user of another agency and what they read of the case: how often, first and last time, and how."""
+
+    agency: str
+    user: str
+    count: int
+    first_at: datetime
+    last_at: datetime
+    summaries: tuple[str, ...]
+
+
+def case_reads_elsewhere(*, view: CaseView, limit: int = 200) -> list[CaseReadGroup]:
+    """Who in other agencies read this case (its page, sections, timeline, API) or downloaded its documents,
+    from the audit trail, one line per user, the latest first. Empty unless the reader may see it
+    (`CaseView.can_see_reads`: the lead). Reads by the lead's own staff are in its own audit page."""
+    if not view.can_see_reads:
+        return []
+    case = view.case
+    document_ids = [str(pk) for pk in Document.objects.filter(case_id=case.pk).values_list("pk", flat=True)]
+    reads = AuditEntry.objects.filter(
+        Q(object_type="cases.case", object_id=str(case.pk))
+        | Q(object_type="cases.document", object_id__in=document_ids),
+        action=AuditAction.VIEW,
+        agency__isnull=False,
+    ).exclude(agency_id=case.lead_agency_id)
+    grouped = (
+        reads.values("agency__name", "actor_label")
+        .annotate(count=Count("id"), first_at=Min("at"), last_at=Max("at"))
+        .order_by("-last_at", "agency__name", "actor_label")[:limit]
+    )
+    summaries: dict[tuple[str, str], set[str]] = {}
+    for agency, user, summary in reads.values_list("agency__name", "actor_label", "summary").distinct():
+        summaries.setdefault((agency, user), set()).add(summary)
+    return [
+        CaseReadGroup(
+            agency=row["agency__name"],
+            user=row["actor_label"],
+            count=row["count"],
+            first_at=row["first_at"],
+            last_at=row["last_at"],
+            summaries=tuple(sorted(summaries.get((row["agency__name"], row["actor_label"]), ()))),
+        )
+        for row in grouped
+    ]
 
 
 @dataclass(frozen=True)
@@ -863,8 +915,6 @@ def case_intake_duplicates(
     "another agency holds a matching record" and only to a user who may open cases. One audit entry per check
     records a keyed hash of what was searched (never the value) and how many cases were named.
     """
-    from sinergi.core.crypto import blind_index
-
     filters = _duplicate_filters(nik=nik, phone=phone, full_name=full_name, birth_date=birth_date)
     if not filters:
         return DuplicateResult(hints=[], elsewhere=False)
@@ -897,18 +947,13 @@ def case_intake_duplicates(
                 hints.setdefault(party.case_id, DuplicateHint(case=party.case, reason=reason))
             elif answer == policy.DuplicateAnswer.ELSEWHERE:
                 elsewhere = True
-    searched = "&".join(f"{reason}={value}" for reason, _q, value in filters)
-    audit_record(
+    audit_read(
         actor=user,
-        action=AuditAction.VIEW,
         object_type="cases.duplicate_check",
         summary="duplicate check",
-        changes={
-            "kinds": [reason for reason, _q, _v in filters],
-            "query_hash": blind_index(searched, purpose="audit:duplicate_check"),
-            "count": len(hints),
-            "elsewhere": elsewhere,
-        },
+        count=len(hints),
+        searched={reason: value for reason, _q, value in filters},
+        extra={"elsewhere": elsewhere},
     )
     return DuplicateResult(hints=list(hints.values())[:10], elsewhere=elsewhere)
 

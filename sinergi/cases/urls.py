@@ -16,6 +16,7 @@ urlpatterns = [
     path("metrics/", views.metrics, name="metrics"),
     path("<int:case_id>/", views.detail, name="detail"),
     path("<int:case_id>/timeline/", views.timeline, name="timeline"),
+    path("<int:case_id>/reads/", views.reads, name="reads"),
     path("<int:case_id>/sections/<str:section>/", views.section, name="section"),
     path("<int:case_id>/edit/", views.edit, name="edit"),
     path("<int:case_id>/transition/", views.transition, name="transition"),

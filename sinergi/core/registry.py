@@ -186,6 +186,15 @@ def provider(name: str) -> Callable[..., Any] | None:
     return _providers.get(name)
 
 
+def record_read(**read: Any) -> None:
+    """One audit entry for a read that core serves (the worklist, the API's generic lists): the audit app's
+    `audit_read`, which it registers as "audit.read". Reads are never left unrecorded for want of it."""
+    record = _providers.get("audit.read")
+    if record is None:
+        raise ImproperlyConfigured("the audit app records reads (audit.read)")
+    record(**read)
+
+
 # --- API authentication ---------------------------------------------------------------------------------------
 
 

@@ -20,6 +20,12 @@ def home(request):
     A user no app has work for (no role yet) sees the sections of the site instead."""
     sections = registry.worklist_for(request.user)
     waiting = sum(section.count for section in sections)
+    shown = sum(len(section.items) for section in sections)
+    if shown:
+        # Its rows name cases and tasks: one read entry, like any list, when it shows any.
+        registry.record_read(
+            actor=request.user, object_type="core.worklist", summary="worklist viewed", count=shown
+        )
     return render(request, "core/home.html", {"sections": sections, "waiting": waiting})
 
 

@@ -14,6 +14,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from sinergi.audit.choices import AuditAction
+from sinergi.audit.services import audit_read, audit_record
 from sinergi.core.errors import ApplicationError
 from sinergi.core.htmx import is_htmx
 from sinergi.core.page_views import RestrictedPageView
@@ -54,6 +56,18 @@ def _page(request, queryset, size: int = PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
+def _record_list(request, object_type: str, summary: str, page, params=None) -> None:
+    """The one audit entry of a list page: how many records it showed and a keyed hash of its filters."""
+    searched = {key: params.getlist(key) for key in params if key != "page"} if params else None
+    audit_read(
+        actor=request.user,
+        object_type=object_type,
+        summary=summary,
+        count=len(page.object_list),
+        searched=searched,
+    )
+
+
 def _query_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
@@ -71,6 +85,7 @@ def index(request):
     params = request.GET if request.GET else _as_querydict(QUEUE_DEFAULTS)
     filterset = CampaignFilterSet(params, queryset=selectors.campaign_queue(user=request.user))
     page = _page(request, filterset.qs if filterset.is_valid() else filterset.queryset.none())
+    _record_list(request, "detection.campaign", "post queue viewed", page, params)
     for campaign in page.object_list:
         code = campaign.destination_country
         campaign.destination_label = country_name(code.upper()) if len(code) == 2 else code
@@ -337,6 +352,7 @@ class PostDetailView(PostPageView):
 
     def get(self, request, pk):
         post = self.object
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=post, summary="post viewed")
         context = {
             "post": post,
             "review": _review_of(post),
@@ -424,10 +440,12 @@ class BatchDetailView(RestrictedPageView):
             response["HX-Refresh"] = "true"
             return response
         posts = selectors.post_list(user=request.user, filters={"batch": batch.pk})
+        page = _page(request, posts)
+        _record_list(request, "detection.screenedpost", "post list viewed", page)
         return render(
             request,
             "detection/batch_detail.html",
-            {"batch": batch, "waiting": waiting, "page": _page(request, posts), "query": ""},
+            {"batch": batch, "waiting": waiting, "page": page, "query": ""},
         )
 
 
@@ -438,6 +456,7 @@ batch_detail = BatchDetailView.as_view()
 def contact_list(request):
     _require(can_view_posts, request.user)
     page = _page(request, selectors.contact_list(user=request.user), size=50)
+    _record_list(request, "detection.contact", "contact list viewed", page)
     return render(request, "detection/contact_list.html", {"page": page, "query": ""})
 
 
@@ -451,6 +470,7 @@ class ContactDetailView(RestrictedPageView):
 
     def get(self, request, pk):
         contact = self.object
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=contact, summary="contact viewed")
         page = _page(request, selectors.contact_posts(user=request.user, contact=contact))
         return render(
             request, "detection/contact_detail.html", {"contact": contact, "page": page, "query": ""}
@@ -496,6 +516,9 @@ def departure_list(request):
     queryset = selectors.departure_screening_list(user=request.user)
     filterset = DepartureScreeningFilterSet(request.GET, queryset=queryset)
     page = _page(request, filterset.qs if filterset.is_valid() else queryset.none())
+    _record_list(
+        request, "detection.departurescreening", "departure screening list viewed", page, request.GET
+    )
     return render(
         request,
         "detection/departure_list.html",

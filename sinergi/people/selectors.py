@@ -36,7 +36,7 @@ from django.http import Http404
 
 from sinergi.agencies.models import User
 from sinergi.audit.choices import AuditAction
-from sinergi.audit.services import audit_record
+from sinergi.audit.services import audit_read, audit_record
 from sinergi.people import identifiers
 from sinergi.people.choices import PersonAction
 from sinergi.people.models import Person, PersonPhone
@@ -218,11 +218,8 @@ def person_may(user: User, person: Person, action: str) -> bool:
 def person_search_record(
     *, user: User, query: str = "", filters: dict[str, Any] | None = None, count: int
 ) -> None:
-    """Writes the one audit entry of a search by identifier or name: a keyed hash of what was searched, never
-    the value, and how many people were returned. A list with no query and no identifier filter is not
-    a search and writes nothing."""
-    from sinergi.core.crypto import blind_index
-
+    """Writes the one audit entry of a list or search of people: how many were returned and, for a search by
+    identifier or name, a keyed hash of what was searched, never the value."""
     filters = filters or {}
     parsed = parse_query(query)
     searched = {key: str(filters[key]) for key in ("nik", "phone") if filters.get(key)}
@@ -230,17 +227,10 @@ def person_search_record(
         searched[parsed.kind] = str(parsed.value)
     elif parsed.kind == "name":
         searched["name"] = " ".join(parsed.value)
-    if not searched:
-        return
-    canonical = "&".join(f"{key}={value}" for key, value in sorted(searched.items()))
-    audit_record(
+    audit_read(
         actor=user,
-        action=AuditAction.VIEW,
-        object_type="people.search",
-        summary="person search",
-        changes={
-            "kinds": sorted(searched),
-            "query_hash": blind_index(canonical, purpose="audit:person_search"),
-            "count": count,
-        },
+        object_type="people.search" if searched else "people.list",
+        summary="person search" if searched else "person list viewed",
+        count=count,
+        searched=searched,
     )

@@ -19,3 +19,11 @@ def join_value(value) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{key}={join_value(item)}" for key, item in value.items())
     return "" if value is None else str(value)
+
+
+@register.filter
+def summary_text(summary: str) -> str:
+    """An entry's summary as a sentence in the reader's language ("case viewed as participant")."""
+    from sinergi.audit.summaries import summary_label
+
+    return summary_label(summary)

@@ -40,3 +40,27 @@ def test_supervisor_filters_the_trail(page):
     page.keyboard.press("Enter")
     page.wait_for_selector("text=Tidak ada catatan audit yang sesuai dengan filter ini.")
     assert rows.count() == 0
+
+
+def test_repeated_views_are_one_line_that_opens_on_each_time(page):
+    kalsel = AgencyFactory(code="bp3mi-kalsel", name="BP3MI Kalimantan Selatan")
+    supervisor = UserFactory(username="kalsel.supervisor", agency=kalsel, roles=[Role.SUPERVISOR])
+    worker = UserFactory(username="kalsel.caseworker", agency=kalsel, roles=[Role.CASE_WORKER])
+    for _ in range(4):
+        audit_record(actor=worker, action=AuditAction.VIEW, object_type="cases.case", object_id="21")
+    audit_record(actor=worker, action=AuditAction.UPDATE, object_type="cases.case", object_id="21")
+
+    browser_sign_in(page, supervisor.username, totp_secret=enrol_totp(supervisor))
+    page.wait_for_url("**/")
+    page.goto("/audit/")
+    case_rows = page.locator("[data-testid=audit-entry]", has_text="#21")
+    # The change, then the four views before it as one line (the supervisor's own sign-in is above them).
+    assert case_rows.count() == 2
+    assert "Diubah" in case_rows.nth(0).inner_text()
+    repeated = case_rows.nth(1)
+    assert repeated.get_attribute("data-count") == "4"
+    assert "4 kali" in repeated.get_by_test_id("audit-repeat-count").inner_text()
+    repeated.locator("details summary").click()
+    assert repeated.locator(".audit-repeats li").count() == 4
+    assert repeated.locator(".audit-repeats li").first.is_visible()
+    page.screenshot(path="/tmp/shot-audit-grouped.png", full_page=True)

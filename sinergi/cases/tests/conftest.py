@@ -89,3 +89,18 @@ def make_case(cast, make_person):
         return services.case_intake(actor=actor, parties=parties, **defaults)
 
     return make
+
+
+@pytest.fixture
+def shelter_case(cast, make_case):
+    """A case BP3MI leads whose shelter referral UPTD PPA accepted: UPTD PPA takes part in it."""
+    case = make_case()
+    referral = services.referral_create(
+        actor=cast.bp3mi.worker,
+        case=case,
+        to_agency=cast.uptd.agency,
+        need="SHELTER",
+        reason="Mohon rumah aman.",
+    )
+    services.referral_accept(actor=cast.uptd.worker, referral=referral)
+    return case

@@ -159,7 +159,8 @@ def test_accepted_referrals_stay_on_the_addressees_worklist_until_done(cast, mak
 def test_the_home_page_reads_each_section_in_one_query(cast, make_case, django_assert_max_num_queries):
     """Counts and first rows come together (registry.counted_head), so the queries do not grow with the work:
     the session, the user and the roles, then one query per section (the overdue and this week's deadlines share
-    three), whatever the number of rows."""
+    three), whatever the number of rows; and the page's one read entry in the audit trail (five queries here:
+    its savepoint, the chain's lock, its head, the insert, the release)."""
 
     def add_work(n):
         for _ in range(n):
@@ -180,12 +181,12 @@ def test_the_home_page_reads_each_section_in_one_query(cast, make_case, django_a
     supervisor, worker = client_for(cast.bp3mi.supervisor), client_for(cast.bp3mi.worker)
     for client in (supervisor, worker):
         client.get(reverse("core:home"))
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(25):
         assert supervisor.get(reverse("core:home")).status_code == 200
     add_work(5)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(25):
         assert supervisor.get(reverse("core:home")).status_code == 200
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(21):
         html = worker.get(reverse("core:home")).content.decode()
     # Seven tasks: the count is of them all, the list shows the first five.
     sections = {section.key: section for section in registry.worklist_for(cast.bp3mi.worker)}

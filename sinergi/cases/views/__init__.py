@@ -10,7 +10,7 @@ package re-exports the views so `sinergi.cases.views.X` keeps working for the UR
 
 from sinergi.cases.views._shared import may_intake
 from sinergi.cases.views.approvals import approval_decide, approval_inbox, approval_request
-from sinergi.cases.views.case_detail import detail, edit, index, section, timeline
+from sinergi.cases.views.case_detail import detail, edit, index, reads, section, timeline
 from sinergi.cases.views.escalation import notifications, overdue
 from sinergi.cases.views.flow import close, transition
 from sinergi.cases.views.intake_form import intake
@@ -68,6 +68,7 @@ __all__ = [
     "organisation_add",
     "overdue",
     "party_add",
+    "reads",
     "referral_accept",
     "referral_agencies",
     "referral_create",

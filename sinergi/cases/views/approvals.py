@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from sinergi.agencies.choices import Role
+from sinergi.audit.services import audit_read
 from sinergi.cases import selectors, services
 from sinergi.cases.forms import (
     ApprovalDecideForm,
@@ -67,4 +68,10 @@ def approval_inbox(request):
         raise PermissionDenied
     approvals = selectors.approval_inbox(user=request.user).select_related("case__lead_agency")
     page = Paginator(approvals, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_read(
+        actor=request.user,
+        object_type="cases.approval",
+        summary="approval list viewed",
+        count=len(page.object_list),
+    )
     return render(request, "cases/approval_inbox.html", {"page_obj": page})

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sinergi.agencies.selectors import agency_list
+from sinergi.audit.services import audit_read
 from sinergi.cases import selectors, services
 from sinergi.cases.access import MANAGE_ROLES, WRITE_ROLES
 from sinergi.cases.choices import (
@@ -75,6 +76,13 @@ def index(request):
     page = CappedPaginator(
         cases, PAGE_SIZE, rows=lambda ids: selectors.case_list_rows(user=request.user, ids=ids)
     ).get_page(request.GET.get("page"))
+    audit_read(
+        actor=request.user,
+        object_type="cases.case",
+        summary="case list viewed",
+        count=len(page.object_list),
+        searched=filters,
+    )
     context = {
         "form": form,
         "page_obj": page,
@@ -431,6 +439,28 @@ class TimelineView(CasePageView):
 
 
 timeline = TimelineView.as_view()
+
+
+class ReadsView(CasePageView):
+    """Who in other agencies read the case, from the audit trail: the lead's view of its disclosures. It shows
+    nothing of the case but its reference, so like the audit page it is not itself a read of the case."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, case_id: int):
+        view = self.case_view
+        if not view.can_see_reads:
+            raise Http404
+        context = {
+            "view": view,
+            "case": view.case,
+            "groups": selectors.case_reads_elsewhere(view=view),
+            "tab": "reads",
+        }
+        return render(request, "cases/reads.html", context)
+
+
+reads = ReadsView.as_view()
 
 
 class EditView(CasePageView):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sinergi.audit.services import audit_read
 from sinergi.cases import selectors, services
 from sinergi.cases.views._shared import PAGE_SIZE, _safe_next
 from sinergi.core.htmx import is_htmx
@@ -26,6 +27,13 @@ def overdue(request):
     else:
         items = selectors.overdue_list(user=request.user, now=now)
     page = Paginator(items, 50).get_page(request.GET.get("page"))
+    audit_read(
+        actor=request.user,
+        object_type="cases.case",
+        summary="overdue list viewed",
+        count=len(page.object_list),
+        searched={"soon": soon} if soon else None,
+    )
     context = {"page_obj": page, "now": now, "agency_id": request.user.agency_id, "soon": soon}
     return render(request, "cases/overdue.html", context)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from sinergi.agencies.selectors import agency_list
+from sinergi.audit.services import audit_read
 from sinergi.cases import selectors, services
 from sinergi.cases.access import WRITE_ROLES, shown_across_cases
 from sinergi.cases.forms import (
@@ -169,6 +170,13 @@ def referral_inbox(request):
         referrals = selectors.referral_inbox(user=request.user).select_related("case__lead_agency")
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = shown_across_cases(request.user, page.object_list)
+    audit_read(
+        actor=request.user,
+        object_type="cases.referral",
+        summary="referral list viewed",
+        count=len(page.object_list),
+        searched={"accepted": accepted} if accepted else None,
+    )
     return render(
         request,
         "cases/referral_inbox.html",

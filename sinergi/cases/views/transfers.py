@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from sinergi.agencies.selectors import agency_list
+from sinergi.audit.services import audit_read
 from sinergi.cases import selectors, services
 from sinergi.cases.access import shown_across_cases
 from sinergi.cases.forms import (
@@ -85,9 +86,11 @@ transfer_decline = TransferDeclineView.as_view()
 @require_GET
 def transfer_inbox(request):
     """Requests to take over the lead of a case, awaiting my agency's answer."""
-    transfers = selectors.transfer_inbox(user=request.user)
-    return render(
-        request,
-        "cases/transfer_inbox.html",
-        {"transfers": shown_across_cases(request.user, transfers)},
+    transfers = shown_across_cases(request.user, selectors.transfer_inbox(user=request.user))
+    audit_read(
+        actor=request.user,
+        object_type="cases.leadtransfer",
+        summary="transfer list viewed",
+        count=len(transfers),
     )
+    return render(request, "cases/transfer_inbox.html", {"transfers": transfers})

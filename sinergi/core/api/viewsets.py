@@ -6,12 +6,15 @@ that does not exist. Subclasses set `model` (whose default manager has `restrict
 actions read "view" and the others "change". `get_object()` then gives the record or the 404.
 
 Every API class over records holding case or person data derives from one of these
-(`sinergi/core/tests/test_scoping.py` fails on one that does not), so scoping cannot be forgotten.
+(`sinergi/core/tests/test_scoping.py` fails on one that does not), so scoping cannot be forgotten; and each page
+of a list they answer to a GET is one audit entry (`paginate_queryset`), so neither can the read audit.
 """
 
 from __future__ import annotations
 
 from rest_framework import generics, mixins, viewsets
+
+from sinergi.core.registry import record_read
 
 # DRF action -> the action name that `restrict()` understands.
 RESTRICT_ACTIONS = {
@@ -42,20 +45,53 @@ class RestrictedQuerysetMixin:
         queryset = self.model._default_manager.restrict(self.request.user, self.restrict_action())
         return self.optimise_queryset(queryset)
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)  # type: ignore[misc]
+        # A list over the caller's whole scope (GET /cases/, /posts/) writes its one read entry here. A list
+        # under one record (a case's notes) is read through that record, whose own read is the entry; a POST
+        # search writes its entry with what was searched (people's `search`).
+        if page is not None and self.request.method == "GET" and not getattr(self, "detail", True):
+            params = self.request.query_params
+            self.record_read(
+                summary="list read through the API",
+                count=len(page),
+                searched={key: params.getlist(key) for key in params if key not in ("page", "page_size")},
+            )
+        return page
+
+    def record_read(self, **read) -> None:
+        """One audit entry for this request's read (`audit.services.audit_read`'s arguments)."""
+        record_read(actor=self.request.user, object_type=self.model._meta.label_lower, **read)
+
     def paged_response(self, items, serializer_class):
         """One page of `items` (a queryset or a list) in the paginated envelope the schema announces."""
         page = self.paginate_queryset(items)  # type: ignore[attr-defined]
         return self.get_paginated_response(serializer_class(page, many=True).data)  # type: ignore[attr-defined]
 
 
-class RestrictedReadOnlyViewSet(RestrictedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+class AuditedRetrieveMixin(mixins.RetrieveModelMixin):
+    """The generic retrieve, written to the audit trail like a page that opens the record."""
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        self.record_read(  # type: ignore[attr-defined]
+            summary="record read through the API",
+            count=1,
+            object_id=str(self.kwargs[self.lookup_url_kwarg or self.lookup_field]),
+        )
+        return response
+
+
+class RestrictedReadOnlyViewSet(
+    RestrictedQuerysetMixin, mixins.ListModelMixin, AuditedRetrieveMixin, viewsets.GenericViewSet
+):
     """List and retrieve, scoped by restrict(user, "view")."""
 
 
 class RestrictedModelViewSet(
     RestrictedQuerysetMixin,
     mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
+    AuditedRetrieveMixin,
     viewsets.GenericViewSet,
 ):
     """List and retrieve; add the write actions per endpoint, each calling a service (never serializer.save)."""

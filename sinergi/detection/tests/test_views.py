@@ -487,3 +487,42 @@ def test_screen_page_says_the_honest_verdict_and_what_to_ask(client, signed_in, 
     assert 'data-testid="questions"' in body and "SIP3MI" in body
     risky = client.post(reverse("detection:screen"), {"text": RISKY}).content.decode()
     assert "Risiko" in risky and 'data-testid="score-parts"' in risky
+
+
+# ------------------------------------------------------------------------------------------ read audit
+
+
+def test_each_read_of_the_queue_a_contact_or_a_screening_is_one_audit_entry(
+    client, signed_in, analyst, officer, stored
+):
+    from sinergi.detection.models import Contact
+
+    def written(request) -> list[tuple[str, str, str]]:
+        before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        request()
+        return list(
+            AuditEntry.objects.filter(id__gt=before)
+            .order_by("id")
+            .values_list("object_type", "object_id", "summary")
+        )
+
+    reader = signed_in(client, analyst)
+    assert written(lambda: reader.get(reverse("detection:index"))) == [
+        ("detection.campaign", "", "post queue viewed")
+    ]
+    contact = Contact.objects.get(kind="phone")
+    assert written(lambda: reader.get(reverse("detection:contact", args=[contact.pk]))) == [
+        ("detection.contact", str(contact.pk), "contact viewed")
+    ]
+    listed = AuditEntry.objects.filter(summary="post queue viewed").latest("id")
+    assert listed.changes["kinds"] == ["risk", "status"]  # the queue's default filters
+
+    officer_client = signed_in(client, officer)
+    officer_client.post(reverse("detection:departure_new"), HIGH_RISK_ANSWERS)
+    screening = DepartureScreening.objects.get()
+    assert written(lambda: officer_client.get(f"/api/v1/detection/departure-screenings/{screening.pk}/")) == [
+        ("detection.departurescreening", str(screening.pk), "record read through the API")
+    ]
+    assert written(lambda: officer_client.get(reverse("detection:departures"))) == [
+        ("detection.departurescreening", "", "departure screening list viewed")
+    ]

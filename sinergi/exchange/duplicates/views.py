@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sinergi.audit.services import audit_read
 from sinergi.core.errors import ApplicationError
 from sinergi.exchange.duplicates import selectors, services
 from sinergi.people.nik import nik_mask
@@ -45,6 +46,13 @@ def review(request):
     rows = [
         {"pair": pair, "sides": [_side(pair.person_a), _side(pair.person_b)]} for pair in page.object_list
     ]
+    audit_read(
+        actor=request.user,
+        object_type="exchange.duplicatepair",
+        summary="duplicate pair list viewed",
+        count=len(rows),
+        searched={"queue": queue},
+    )
     context = {
         "queue": queue,
         "page_obj": page,
