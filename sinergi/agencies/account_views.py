@@ -72,6 +72,10 @@ def _client_throttled(request, scope: str, limit: int) -> bool:
     return True
 
 
+TOO_MANY_CODES = gettext_lazy(
+    "Too many codes were tried from your network. Wait 15 minutes and try again, or ask your agency "
+    "administrator."
+)
 TOO_MANY_ATTEMPTS = gettext_lazy(
     "Too many sign-in attempts from your network. Wait 15 minutes and try again, or ask your agency "
     "administrator."
@@ -287,15 +291,46 @@ def two_factor_setup(request):
     return render(request, "agencies/two_factor_setup.html", context)
 
 
+def _codes_throttled(request):
+    """The profile page answering 429 when this client has tried too many authenticator codes (new recovery
+    codes, a new token), like the sign-in's second step; None otherwise."""
+    if not _client_throttled(request, "otp_ip", settings.SINERGI_OTP_PER_IP):
+        return None
+    messages.error(request, TOO_MANY_CODES)
+    response = profile(request)
+    response.status_code = 429
+    return response
+
+
+def _code_refused(request, error: ApplicationError):
+    """After a wrong code in an open session: the message, and if that code locked the account, the session
+    ends too (whoever tries codes in it is not let on trying once the lock is lifted). A lock caused by
+    sign-in attempts elsewhere leaves the owner's open sessions alone: that would hand a lock-out to anyone."""
+    request.user.refresh_from_db(fields=["locked_until"])
+    if request.user.is_locked:
+        logout(request)
+        messages.error(
+            request, _("Too many wrong codes: the account is locked for a while. Sign in again later.")
+        )
+        return redirect("accounts:login")
+    messages.error(request, error.message)
+    return redirect("accounts:profile")
+
+
 @require_POST
 @login_required
 def recovery_codes_regenerate(request):
+    refused = _codes_throttled(request)
+    if refused is not None:
+        return refused
     form = EnrolForm(request.POST)
     if form.is_valid():
         try:
-            codes = services.recovery_codes_regenerate(user=request.user, code=form.cleaned_data["otp_code"])
+            codes = services.recovery_codes_regenerate(
+                user=request.user, code=form.cleaned_data["otp_code"], base_url=_base_url(request)
+            )
         except ApplicationError as error:
-            messages.error(request, error.message)
+            return _code_refused(request, error)
         else:
             return render(
                 request,
@@ -434,6 +469,9 @@ def profile_language(request):
 @require_POST
 @login_required
 def profile_token_create(request):
+    refused = _codes_throttled(request)
+    if refused is not None:
+        return refused
     form = ApiTokenForm(request.POST, auto_id="id_token_%s")
     if form.is_valid():
         try:
@@ -443,9 +481,10 @@ def profile_token_create(request):
                 expires_at=form.cleaned_data["expires_at"],
                 otp_code=form.cleaned_data["otp_code"],
                 actor=request.user,
+                base_url=_base_url(request),
             )
         except ApplicationError as error:
-            messages.error(request, error.message)
+            return _code_refused(request, error)
         else:
             return render(
                 request,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -40,6 +41,8 @@ from sinergi.agencies.models import (
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.core.errors import ApplicationError
+
+security_log = logging.getLogger("sinergi.security")
 
 TOKEN_PREFIX = "sng_"  # noqa: S105 (a public prefix, not a secret)
 TOKEN_DEFAULT_DAYS = 90
@@ -684,11 +687,14 @@ def second_factor_verify(*, user: User, code: str) -> str | None:
     return "recovery"
 
 
-def recovery_codes_regenerate(*, user: User, code: str) -> list[str]:
-    """Replaces the recovery codes after checking a current authenticator code."""
+def recovery_codes_regenerate(*, user: User, code: str, base_url: str | None = None) -> list[str]:
+    """Replaces the recovery codes after checking a current authenticator code. A wrong code counts as a failed
+    second factor (towards the account's lock), as at sign-in: a session left open must not let anyone try
+    codes until one fits. `base_url` is where the unlock link points if this failure locks the account."""
+    if not _totp_accept(user, code):
+        sign_in_failure_record(user=user, stage="otp", base_url=base_url)
+        raise ApplicationError(_("The code is not valid."), code="invalid_code")
     with transaction.atomic():
-        if not _totp_accept(user, code):
-            raise ApplicationError(_("The code is not valid."), code="invalid_code")
         codes = _recovery_codes_new(user)
         audit_record(
             actor=user,
@@ -822,12 +828,14 @@ def api_token_create(
     expires_at: datetime | None = None,
     no_expiry_reason: str = "",
     scopes: list[str] | None = None,
+    base_url: str | None = None,
 ) -> tuple[ApiToken, str]:
     """Creates a token and returns it with its secret, which is never stored and cannot be shown again.
 
     A person creating a token (for themselves or for an integrated system) confirms with a fresh code from
     their authenticator app: a session left open on a shared computer must not be enough to mint a credential
-    that outlives it. `actor=None` is the command line (`manage.py`), run by whoever holds the server.
+    that outlives it. `actor=None` is the command line (`manage.py`), run by whoever holds the server. A wrong
+    code counts towards the actor's lock; `base_url` is where the unlock link points if it locks.
     """
     no_expiry_reason = no_expiry_reason.strip()
     scopes = _api_token_scopes(user=user, actor=actor, scopes=scopes)
@@ -841,6 +849,8 @@ def api_token_create(
                 code="second_factor_required",
             )
         if not _totp_accept(actor, otp_code or ""):
+            # Counted like a failed second factor at sign-in (towards the lock), for the same reason.
+            sign_in_failure_record(user=actor, stage="otp", base_url=base_url)
             raise ApplicationError(
                 _("Enter a current code from your authenticator app to create a token."),
                 code="second_factor_required",
@@ -903,12 +913,25 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
 
 
 def api_token_authenticate(*, raw: str) -> tuple[User | None, ApiToken | None]:
+    """The user and token a bearer secret belongs to, or (None, None). A refusal is logged with its reason and
+    the token's id (never the secret, nor anything of an unknown one); the caller is told only "invalid"."""
     token = ApiToken.objects.select_related("user", "user__agency").filter(key_hash=_hash_token(raw)).first()
-    if token is None or not token.is_valid or not token.user.is_active:
+    if token is None:
+        security_log.warning("api token refused: unknown")
         return None, None
-    if not _api_token_credential_holds(token):
-        return None, None
-    if token.user.agency is not None and not token.user.agency.is_active:
+    reason = ""
+    if token.revoked_at is not None:
+        reason = "revoked"
+    elif not token.is_valid:
+        reason = "expired"
+    elif not token.user.is_active:
+        reason = "user disabled"
+    elif not _api_token_credential_holds(token):
+        reason = "credentials changed"
+    elif token.user.agency is not None and not token.user.agency.is_active:
+        reason = "agency closed"
+    if reason:
+        security_log.warning("api token refused: %s (token %s)", reason, token.pk)
         return None, None
     now = timezone.now()
     # Recording every use would write on every request; once a minute is enough to see a token is alive.

@@ -425,6 +425,12 @@ def parse_flow(text: str, *, source: str = "") -> Flow:
     )
 
 
+@lru_cache(maxsize=1)
+def default_flow() -> Flow:
+    """The national default flow shipped with the code: read once per process, it changes only with a deploy."""
+    return parse_flow(DEFAULT_FLOW_FILE.read_text(encoding="utf-8"), source=DEFAULT_FLOW_FILE.name)
+
+
 @lru_cache(maxsize=32)
 def parse_flow_cached(text: str, source: str = "") -> Flow:
     """Flow files are immutable once stored, so a parsed version can be kept for the life of the process."""

@@ -118,9 +118,10 @@ class CaseFilterForm(forms.Form):
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
 
     def __init__(self, *args, stages=(), agencies=(), **kwargs):
+        """`agencies`: (id, name) pairs."""
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = with_blank(stages)
-        self.fields["lead_agency"].choices = with_blank((str(a.pk), a.name) for a in agencies)
+        self.fields["lead_agency"].choices = with_blank((str(pk), name) for pk, name in agencies)
 
     def filters(self) -> dict:
         """The selector's filter dict: only the values that parsed (a malformed one is dropped, not an error)."""

@@ -117,9 +117,9 @@ def by_month(*, cases, referrals, start: date, end: date, now: datetime) -> list
 def by_stage(cases) -> list[tuple[str, str, int]]:
     """(stage code, label, number of cases) for the cases' care stages, in the order of the default flow."""
     from sinergi.cases.choices import Track
-    from sinergi.cases.flow import DEFAULT_FLOW_FILE, parse_flow_cached
+    from sinergi.cases.flow import default_flow
 
     counts = Counter(cases.values_list("stage", flat=True))
-    flow = parse_flow_cached(DEFAULT_FLOW_FILE.read_text(encoding="utf-8"), DEFAULT_FLOW_FILE.name)
+    flow = default_flow()
     ordered = [(s.code, s.label, counts.pop(s.code)) for s in flow.stages_of(Track.CARE) if s.code in counts]
     return ordered + [(code, code, count) for code, count in sorted(counts.items())]

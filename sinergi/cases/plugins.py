@@ -39,9 +39,9 @@ def _worklist(user: Any) -> list[WorkSection]:
 
 def _stage_label(code: str) -> str:
     """A stage of the national default flow by its label, for the audit trail's summaries ("" if unknown)."""
-    from sinergi.cases.flow import DEFAULT_FLOW_FILE, parse_flow_cached
+    from sinergi.cases.flow import default_flow
 
-    flow = parse_flow_cached(DEFAULT_FLOW_FILE.read_text(encoding="utf-8"), DEFAULT_FLOW_FILE.name)
+    flow = default_flow()
     stage = flow.stage(code)
     return str(stage.label) if stage else ""
 

@@ -92,6 +92,64 @@ def test_creating_a_token_asks_for_a_fresh_code(client, case_worker, signed_in):
     assert ApiToken.objects.filter(user=case_worker).count() == 1
 
 
+@override_settings(SINERGI_OTP_PER_IP=1000, SINERGI_LOCKOUT_THRESHOLD=3)
+def test_codes_tried_for_a_token_or_new_recovery_codes_count_towards_the_lock(client, case_worker, signed_in):
+    """A session left open must not let anyone try authenticator codes until one fits: each wrong code counts
+    as a failed second factor, audited, and the third locks the account (which ends the session)."""
+    pyotp.TOTP(enrol_totp(case_worker))
+    signed_in(client, case_worker)
+    token_url = reverse("accounts:profile_token_create")
+    assert client.post(token_url, {"name": "s", "lifetime": "30", "otp_code": "000000"}).status_code == 302
+    recovery_url = reverse("accounts:recovery_codes_regenerate")
+    assert client.post(recovery_url, {"otp_code": "000001"}).status_code == 302
+    failures = AuditEntry.objects.filter(object_id=str(case_worker.pk), summary="sign-in failed (otp)")
+    assert failures.count() == 2
+    client.post(token_url, {"name": "s", "lifetime": "30", "otp_code": "000002"})
+    case_worker.refresh_from_db()
+    assert case_worker.is_locked and case_worker.lockout_count == 1
+    assert ApiToken.objects.filter(user=case_worker).count() == 0
+    assert client.get(reverse("accounts:profile")).status_code == 302  # signed out by the lock
+
+
+@override_settings(SINERGI_OTP_PER_IP=2, SINERGI_LOCKOUT_THRESHOLD=1000)
+def test_codes_tried_from_one_address_in_a_session_are_throttled(client, case_worker, signed_in):
+    totp = pyotp.TOTP(enrol_totp(case_worker))
+    signed_in(client, case_worker)
+    url = reverse("accounts:profile_token_create")
+    for _attempt in range(2):
+        assert client.post(url, {"name": "s", "lifetime": "30", "otp_code": "000000"}).status_code == 302
+    refused = client.post(url, {"name": "s", "lifetime": "30", "otp_code": totp.now()})
+    assert refused.status_code == 429
+    assert "Terlalu banyak kode" in refused.content.decode()
+    assert ApiToken.objects.filter(user=case_worker).count() == 0
+    assert (
+        client.post(reverse("accounts:recovery_codes_regenerate"), {"otp_code": totp.now()}).status_code
+        == 429
+    )
+
+
+def test_refused_tokens_are_logged_with_their_reason_never_their_secret(case_worker, caplog):
+    client = Client()
+    revoked, revoked_raw = services.api_token_create(user=case_worker, name="old")
+    services.api_token_revoke(actor=case_worker, token=revoked)
+    expired, expired_raw = services.api_token_create(user=case_worker, name="expired")
+    ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timezone.timedelta(days=1))
+    forged = services.TOKEN_PREFIX + "x" * 43
+    before = AuditEntry.objects.count()
+    for raw in (revoked_raw, expired_raw, forged):
+        response = client.get("/api/v1/me/", headers={"Authorization": f"Bearer {raw}"})
+        assert response.status_code == 401
+        assert "Token tidak valid atau sudah kedaluwarsa" in response.content.decode()
+    lines = [r.getMessage() for r in caplog.records if r.name == "sinergi.security"]
+    assert lines == [
+        f"api token refused: revoked (token {revoked.pk})",
+        f"api token refused: expired (token {expired.pk})",
+        "api token refused: unknown",
+    ]
+    assert not any(raw in caplog.text for raw in (revoked_raw, expired_raw, forged))
+    assert AuditEntry.objects.count() == before  # nothing stored
+
+
 # --- tokens die with the credentials behind them -------------------------------------------------------
 
 

@@ -57,14 +57,15 @@ def flow_of(case: Case) -> Flow:
     """The parsed flow version the case started with."""
     version = case.flow_version
     if "content" in version.get_deferred_fields():
-        return _flow_of_version(version.pk, version.sha256)
+        return flow_of_version(version.pk, version.sha256)
     return parse_flow_cached(version.content, version.source)
 
 
 @lru_cache(maxsize=32)
-def _flow_of_version(version_id: int, sha256: str) -> Flow:
-    # A list row carries its flow version without the YAML text. A stored version's content never changes (a
-    # new content is a new version), so it is read once per version and digest for the life of the process.
+def flow_of_version(version_id: int, sha256: str) -> Flow:
+    """A stored flow version by id and digest, parsed. A list row carries its flow version without the YAML
+    text; a stored version's content never changes (a new content is a new version), so it is read once per
+    version and digest for the life of the process."""
     version = FlowVersion.objects.only("content", "source").get(pk=version_id)
     return parse_flow_cached(version.content, version.source)
 

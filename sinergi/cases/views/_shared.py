@@ -11,8 +11,9 @@ from sinergi.cases.access import MANAGE_ROLES, CaseView
 from sinergi.cases.choices import (
     Track,
 )
-from sinergi.cases.flow import DEFAULT_FLOW_FILE, parse_flow_cached
+from sinergi.cases.flow import default_flow
 from sinergi.cases.models import Case, FlowVersion
+from sinergi.cases.services.flow import flow_of_version
 from sinergi.core.errors import ApplicationError, ConflictError
 from sinergi.core.page_views import RestrictedPageView
 from sinergi.core.redirects import safe_next_url
@@ -27,10 +28,11 @@ def may_intake(user) -> bool:
 
 def _stage_choices() -> list[tuple[str, str]]:
     """The care-track stages of every active flow (the national default first), for the list filter."""
-    flows = [parse_flow_cached(DEFAULT_FLOW_FILE.read_text(encoding="utf-8"), DEFAULT_FLOW_FILE.name)]
-    for content, source in FlowVersion.objects.filter(is_active=True).values_list("content", "source"):
+    # By id and digest: the YAML texts are read and parsed once per version, not on every list page.
+    flows = [default_flow()]
+    for version_id, sha256 in FlowVersion.objects.filter(is_active=True).values_list("pk", "sha256"):
         try:
-            flows.append(parse_flow_cached(content, source))
+            flows.append(flow_of_version(version_id, sha256))
         except ApplicationError:
             continue
     seen: dict[str, str] = {}

@@ -69,7 +69,7 @@ def index(request):
     form = CaseFilterForm(
         request.GET or None,
         stages=_stage_choices(),
-        agencies=agency_list(user=request.user).filter(is_active=True),
+        agencies=agency_list(user=request.user).filter(is_active=True).values_list("pk", "name"),
     )
     filters = form.filters()
     cases = selectors.case_list(user=request.user, filters=filters)
