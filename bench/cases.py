@@ -11,11 +11,12 @@ and migrated if needed, and its bench cases are replaced by the load. Output, on
     cases_load_rate        rows/s for the cases (with their parties, referrals, notes and events), indexes, ANALYZE
     case_list_p95          GET /cases/?stage=…&destination_country=… (the case page, first page) — when the pages exist
     case_detail_p95        GET /cases/<id>/ (the case page: need-to-know view, parties, referrals, timeline, audit row)
-    case_search_p95        GET /cases/?q=<word> (full-text search over narratives and notes the user may read;
+    case_search_p95        POST /cases/ q=<word> (full-text search over narratives and notes the user may read;
                            half the words are a recruiter's nickname, a quarter a city, a quarter a common word)
     api_case_list_p95      GET /api/v1/cases/?stage=…&destination_country=… (first page)
     api_case_detail_p95    GET /api/v1/cases/<id>/ (with its VIEW audit row)
-    api_case_search_p95    GET /api/v1/cases/?q=<word>
+    api_case_search_p95    POST /api/v1/cases/search/ {"q": <word>}
+                           (until 2026-12-04 both searches were GETs with the words in the address)
     bare_view_p95          the anchor: a view returning "ok" through the same middleware stack, same process
 
 Each figure is the server time of one request through the Django test client (full middleware, session, auth,
@@ -369,7 +370,8 @@ def measure(samples: int) -> dict[str, float]:
         for params in params_list:
             url, query = make_url(params)
             started = time.perf_counter()
-            response = client.get(url, query)
+            # A search sends its words in the body (POST), never in the address: ("POST", data) marks one.
+            response = client.post(url, query[1]) if isinstance(query, tuple) else client.get(url, query)
             if response.status_code != expect:
                 raise SystemExit(f"{url} {query}: HTTP {response.status_code}")
             if hasattr(response, "content"):
@@ -388,13 +390,13 @@ def measure(samples: int) -> dict[str, float]:
         plans = [
             ("api_case_list_p95", lambda p: ("/api/v1/cases/", p), filters),
             ("api_case_detail_p95", lambda p: (f"/api/v1/cases/{p}/", {}), details),
-            ("api_case_search_p95", lambda p: ("/api/v1/cases/", {"q": p}), words),
+            ("api_case_search_p95", lambda p: ("/api/v1/cases/search/", ("POST", {"q": p})), words),
         ]
         if has_pages:
             plans = [
                 ("case_list_p95", lambda p: ("/cases/", p), filters),
                 ("case_detail_p95", lambda p: (f"/cases/{p}/", {}), details),
-                ("case_search_p95", lambda p: ("/cases/", {"q": p}), words),
+                ("case_search_p95", lambda p: ("/cases/", ("POST", {"q": p})), words),
                 *plans,
             ]
         for name, make_url, params in plans:

@@ -299,7 +299,8 @@ def _request(
     if action == "detail":
         return "GET", f"/cases/{case_id}/", None
     if action == "search":
-        return "GET", "/cases/?" + urlencode({"q": rng.choice(SEARCH_WORDS)}), None
+        # The words travel in the body, never in the address (until 2026-12-04 a GET with ?q=).
+        return "POST", "/cases/", urlencode({"q": rng.choice(SEARCH_WORDS)}).encode()
     if action == "notifications":
         return "GET", "/cases/notifications/", None
     if action == "detection":

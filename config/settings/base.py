@@ -246,6 +246,11 @@ SPECTACULAR_SETTINGS = {
         "ApprovalKindEnum": "sinergi.cases.choices.ApprovalKind",
         "UserKindEnum": "sinergi.agencies.choices.UserKind",
         "ExportKindEnum": "sinergi.exchange.choices.ExportKind",
+        # The case list's filters are also the case search's body (POST /cases/search/): one name per set.
+        "CaseStatusEnum": "sinergi.cases.choices.CaseStatus",
+        "ExploitationTypeEnum": "sinergi.cases.choices.ExploitationType",
+        "IntakeChannelEnum": "sinergi.cases.choices.IntakeChannel",
+        "VictimStatusEnum": "sinergi.cases.choices.VictimStatus",
     },
 }
 

@@ -145,6 +145,7 @@ _PLAIN: list[tuple[str, Any]] = [
     (r"list read through the API", gettext_lazy("List read through the API")),
     (r"worklist viewed", gettext_lazy("Worklist viewed")),
     (r"record read through the API", gettext_lazy("Record read through the API")),
+    (r"case search through the API", gettext_lazy("Cases searched through the API")),
     (r"letter (?P<letter_kind>\w+) printed", gettext_lazy("Letter printed: %(letter_kind)s")),
     # people
     (r"person viewed", gettext_lazy("Person viewed")),

@@ -277,6 +277,17 @@ def test_another_users_otp_does_not_make_a_token(case_worker, agency):
     assert not ApiToken.objects.exists()
 
 
+def test_another_users_code_does_not_pass_the_sign_in_step_and_is_counted(client, case_worker, agency):
+    colleague = UserFactory(username="colleague", agency=agency, roles=[Role.CASE_WORKER])
+    enrol_totp(case_worker)
+    other_code = pyotp.TOTP(enrol_totp(colleague)).now()
+    client.post(LOGIN, {"username": case_worker.username, "password": PASSWORD})
+    refused = client.post(reverse("accounts:two_factor"), {"otp_code": other_code})
+    assert refused.status_code == 200 and "Kode tidak valid" in refused.content.decode()
+    assert client.get(reverse("core:home")).status_code == 302  # not signed in
+    assert AuditEntry.objects.filter(object_id=str(case_worker.pk), summary="sign-in failed (otp)").count() == 1
+
+
 # --- brute force -----------------------------------------------------------------------------------------
 
 

@@ -661,7 +661,10 @@ REGION_CODE = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"  # Kemendagri: 63, 63.71,
 
 
 class CaseListQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Full-text search.")
+    """The filters of the case list. Words to search for are not among them: they may be a victim's name, NIK
+    or phone, so they travel in the body of `POST /cases/search/` (CaseSearchInputSerializer), never in an
+    address that proxies and server logs keep."""
+
     stage = serializers.RegexField(CODE, required=False, help_text="A care-track stage code of the flow.")
     legal_stage = serializers.RegexField(CODE, required=False, help_text="A legal-track stage code.")
     status = serializers.ChoiceField(CaseStatus.choices, required=False)
@@ -689,6 +692,13 @@ class CaseListQuerySerializer(serializers.Serializer):
         if start and end and end < start:
             raise serializers.ValidationError({"reported_to": [_("The end date is before the start date.")]})
         return attrs
+
+
+class CaseSearchInputSerializer(CaseListQuerySerializer):
+    q = serializers.CharField(
+        max_length=200,
+        help_text="Words of the narrative or of the notes you may read, a reference number, a name, NIK or phone.",
+    )
 
 
 class MetricsQuerySerializer(serializers.Serializer):

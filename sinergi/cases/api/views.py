@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -72,6 +73,8 @@ class CaseViewSet(RestrictedGenericViewSet):
     access_case_by_id plus the CaseView)."""
 
     model = Case
+    # POST actions that only read: a read-only token may search and check for duplicates.
+    read_actions = frozenset({"search", "duplicates"})
 
     def restrict_action(self) -> str:
         # Every action first needs the case in view; what the reader may then do is the services' answer,
@@ -92,11 +95,31 @@ class CaseViewSet(RestrictedGenericViewSet):
         parameters=[s.CaseListQuerySerializer], responses=s.CaseSummarySerializer(many=True), tags=TAGS
     )
     def list(self, request):
-        """Cases you may see, newest first, with filters and full-text search (`q`)."""
+        """Cases you may see, newest first, with filters. To search by words, `POST /cases/search/`."""
+        if "q" in request.query_params:
+            raise DRFValidationError(
+                {"q": [str(_("Search with POST /api/v1/cases/search/, not in the address."))]}
+            )
         filters = query_params(s.CaseListQuerySerializer, request)
         return self.paged_response(
             selectors.case_list(user=request.user, filters=filters), s.CaseSummarySerializer
         )
+
+    @extend_schema(
+        request=s.CaseSearchInputSerializer,
+        responses={200: s.CaseSummarySerializer(many=True), **ERRORS},
+        tags=TAGS,
+    )
+    @action(detail=False, methods=["post"], pagination_class=CappedPagination)
+    def search(self, request):
+        """Full-text search over the cases you may see (the narrative, the notes you may read, the reference
+        and the people whose identity you see), with the list's filters, in the body: what is searched may be
+        a victim's name or NIK and never enters an address. Pages by `?page=`. Written to the audit trail."""
+        filters = dict(_validated(s.CaseSearchInputSerializer, request.data))
+        filters = {key: value for key, value in filters.items() if value not in (None, "")}
+        page = self.paginate_queryset(selectors.case_list(user=request.user, filters=filters))
+        self.record_read(summary="case search through the API", count=len(page), searched=filters)
+        return self.get_paginated_response(s.CaseSummarySerializer(page, many=True).data)
 
     @extend_schema(
         request=s.CaseIntakeInputSerializer, responses={201: s.CaseDetailSerializer, **ERRORS}, tags=TAGS

@@ -229,7 +229,12 @@ def test_list_filters(cast, make_case, regions):
     }
     assert ids(overdue="1") == []
     assert len(ids(overdue="1")) == 0
-    assert ids(q="restoran") and ids(q="tidakadakatainisamasekali") == []
+
+    def found(words):
+        response = client.post("/api/v1/cases/search/", {"q": words}, content_type="application/json")
+        return [row["id"] for row in response.json()["results"]]
+
+    assert found("restoran") and found("tidakadakatainisamasekali") == []
 
 
 def test_schema_is_valid():
@@ -408,3 +413,25 @@ def test_close_endpoint_refuses_an_undecided_referral_naming_it_and_changes_noth
     )
     assert malformed.status_code == 400 and malformed.json()["error"]["code"] == "validation_error"
     assert _state() == before
+
+
+def test_words_are_searched_in_the_body_and_refused_in_the_address(cast, make_case):
+    from sinergi.core.testing.factories import SystemUserFactory, enrol_totp
+    from sinergi.exchange.tests.test_credentials import token
+
+    sawit = make_case(narrative="Dijanjikan kerja di kebun sawit.")
+    make_case(narrative="Kapal ikan di perairan Somalia.")
+    client = sign_in(Client(), cast.bp3mi.worker)
+    refused = client.get("/api/v1/cases/", {"q": "sawit"})
+    assert refused.status_code == 400
+    assert "POST /api/v1/cases/search/" in refused.json()["error"]["fields"]["q"][0]
+    found = client.post(
+        "/api/v1/cases/search/", {"q": "sawit", "status": "OPEN"}, content_type="application/json"
+    )
+    assert found.status_code == 200 and [c["id"] for c in found.json()["results"]] == [sawit.pk]
+    assert client.post("/api/v1/cases/search/", {"q": ""}, content_type="application/json").status_code == 400
+    # A search only reads: an integrated system's read-only token may search.
+    bridge = SystemUserFactory(username="bridge", agency=cast.bp3mi.agency)
+    enrol_totp(cast.bp3mi.supervisor)
+    reader, _token = token(cast.bp3mi.supervisor, bridge, ["cases:read"])
+    assert reader.post("/api/v1/cases/search/", {"q": "sawit"}, format="json").status_code == 200

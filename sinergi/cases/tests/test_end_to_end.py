@@ -226,7 +226,7 @@ def test_community_report_to_closure(cast, make_person, django_capture_on_commit
 
     # Full-text search finds only text the searcher may read.
     def found(user, words):
-        return case_id in {c["id"] for c in ok(api(user).get("/api/v1/cases/", {"q": words}))}
+        return case_id in {c["id"] for c in ok(api(user).post("/api/v1/cases/search/", {"q": words}))}
 
     assert found(polda.worker, "rekening kerabat") and not found(uptd.worker, "rekening kerabat")
     assert found(uptd.worker, "konseling psikolog") and not found(polda.worker, "konseling psikolog")

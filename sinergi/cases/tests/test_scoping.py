@@ -394,7 +394,7 @@ def test_the_case_search_finds_no_case_by_part_of_a_name_or_number_the_reader_se
 def test_the_case_search_page_as_a_pending_addressee_shows_nothing_for_the_victims_name(cast, make_person):
     case = _case_naming_rina(cast, make_person)
     refer(case, cast, cast.polda, need="INVESTIGATION")
-    html = api(cast.polda.worker).get(reverse("cases:index"), {"q": "Rina Marlina"}).content.decode()
+    html = api(cast.polda.worker).post(reverse("cases:index"), {"q": "Rina Marlina"}).content.decode()
     assert case.reference not in html
     assert case.reference in api(cast.polda.worker).get(reverse("cases:index")).content.decode()
 

@@ -81,7 +81,7 @@ def test_list_search_and_bad_filter_values_never_fail(cast, make_case):
     make_case(narrative="Dijanjikan kerja di pabrik sarung tangan di Selangor.")
     other = make_case(narrative="Kapal ikan di perairan Somalia.")
     client = client_for(cast.bp3mi.worker)
-    response = client.get(reverse("cases:index"), {"q": "sarung tangan"})
+    response = client.post(reverse("cases:index"), {"q": "sarung tangan"})
     assert response.status_code == 200
     assert other.reference not in response.content.decode()
     for params in (
@@ -286,7 +286,7 @@ def test_a_closed_sections_count_is_what_the_opened_section_lists_for_each_reade
 
 def test_the_search_finds_a_case_by_the_words_of_the_notes_each_reader_may_read(cast, shared_case):
     def finds(user, words: str) -> bool:
-        page = client_for(user).get(reverse("cases:index"), {"q": words}).content.decode()
+        page = client_for(user).post(reverse("cases:index"), {"q": words}).content.decode()
         return f'data-reference="{shared_case.reference}"' in page
 
     general, investigation, care = "koordinasi", "Penyidik", "memar"
@@ -1259,3 +1259,31 @@ def test_the_case_page_reads_the_rarer_lists_only_when_the_case_has_them(cast, m
     assert selectors.case_records_present(case.pk) == {"tasks"}
     body = client_for(cast.bp3mi.worker).get(whole_page_url(case)).content.decode()
     assert task.title in body
+
+
+def test_words_are_searched_by_post_only_and_the_address_keeps_the_filters_without_them(cast, make_case):
+    """Words to search for may be a victim's name or NIK: they are never read from an address, and after a
+    search the address the browser shows holds the filters alone."""
+    sawit = make_case(narrative="Dijanjikan kerja di kebun sawit, paspor ditahan.")
+    other = make_case(narrative="Kapal ikan di perairan Somalia.")
+    client = client_for(cast.bp3mi.worker)
+    typed = client.get(reverse("cases:index"), {"q": "sawit"}).content.decode()
+    assert sawit.reference in typed and other.reference in typed  # the words in the address are not searched
+    response = client.post(
+        reverse("cases:index"), {"q": "sawit", "status": "OPEN", "stage": ""}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert sawit.reference in html and other.reference not in html
+    assert response["HX-Push-Url"] == reverse("cases:index") + "?status=OPEN"
+    # Without the words, the list's link is the plain list.
+    assert client.post(reverse("cases:index"), {"q": "sawit"})["HX-Push-Url"] == reverse("cases:index")
+
+
+def test_a_searchs_pages_are_asked_for_by_post(cast, make_case):
+    for _ in range(27):
+        make_case(narrative="Dijanjikan kerja di kebun sawit.")
+    client = client_for(cast.bp3mi.worker)
+    first = client.post(reverse("cases:index"), {"q": "sawit"}).content.decode()
+    assert 'form="case-filters" name="page" value="2"' in first and "?q=" not in first
+    second = client.post(reverse("cases:index"), {"q": "sawit", "page": "2"}).content.decode()
+    assert second.count('data-testid="case-row"') == 2

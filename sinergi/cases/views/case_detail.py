@@ -12,8 +12,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
 from sinergi.agencies.selectors import agency_list
 from sinergi.audit.services import audit_read
@@ -61,13 +62,25 @@ from sinergi.cases.views._shared import (
 from sinergi.core.errors import ApplicationError, ConflictError
 from sinergi.core.htmx import is_htmx
 
+# What the list's address may carry: the filters, never the words searched for.
+_NOT_IN_ADDRESS = frozenset({"q", "page", "csrfmiddlewaretoken"})
+
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def index(request):
-    """Cases the user may see, filtered; HTMX requests get only the results."""
+    """Cases the user may see, filtered; HTMX requests get only the results.
+
+    The filters may travel in the address (a link to "overdue cases" or to a stage), but words to search for
+    may be a victim's name, NIK or phone: the form sends everything by POST, and words in an address are not
+    searched. After a POST the address shown is the list's with its filters and without the words."""
+    if request.method == "POST":
+        data, page_number = request.POST, request.POST.get("page")
+    else:
+        data, page_number = request.GET.copy(), request.GET.get("page")
+        data.pop("q", None)
     form = CaseFilterForm(
-        request.GET or None,
+        data or None,
         stages=_stage_choices(),
         agencies=agency_list(user=request.user).filter(is_active=True).values_list("pk", "name"),
     )
@@ -75,7 +88,7 @@ def index(request):
     cases = selectors.case_list(user=request.user, filters=filters)
     page = CappedPaginator(
         cases, PAGE_SIZE, rows=lambda ids: selectors.case_list_rows(user=request.user, ids=ids)
-    ).get_page(request.GET.get("page"))
+    ).get_page(page_number)
     audit_read(
         actor=request.user,
         object_type="cases.case",
@@ -83,16 +96,26 @@ def index(request):
         count=len(page.object_list),
         searched=filters,
     )
+    address = {
+        key: data.getlist(key) for key in data if key not in _NOT_IN_ADDRESS and any(data.getlist(key))
+    }
     context = {
         "form": form,
         "page_obj": page,
         "filtered": bool(filters),
+        "searched": bool(filters.get("q")),
         "may_intake": may_intake(request.user),
         "now": timezone.now(),
     }
     if is_htmx(request):
-        return render(request, "cases/includes/case_results.html", context)
-    return render(request, "cases/index.html", {**context, "media": form.media})
+        response = render(request, "cases/includes/case_results.html", context)
+    else:
+        response = render(request, "cases/index.html", {**context, "media": form.media})
+    if request.method == "POST":
+        response["HX-Push-Url"] = reverse("cases:index") + (
+            f"?{urlencode(address, doseq=True)}" if address else ""
+        )
+    return response
 
 
 # Which section of the case page holds the form of each prefix (the section opens when its form comes back).

@@ -1,6 +1,7 @@
 """Which scope an API request needs, for the tokens of integrated systems.
 
-The scope is `<area>:read` for GET, HEAD and OPTIONS and `<area>:write` otherwise; the area is the view's
+The scope is `<area>:read` for GET, HEAD and OPTIONS and for the POST actions a view names in `read_actions`
+(a search whose words travel in the body, never in an address), and `<area>:write` otherwise; the area is the view's
 `api_scope` attribute ("" for none), or else the app its module belongs to (`sinergi.cases.api.views` -> "cases"). A view
 outside the apps (the schema, the API browser) needs none. An `api_scope` naming a whole scope ("imports:write")
 is needed for every method: the import's reads and writes are one grant, as are the export's. Tokens and their scopes are the agencies app's; the
@@ -25,4 +26,7 @@ def required_scope(view: Any, method: str) -> str | None:
         if len(parts) < 3 or parts[0] != "sinergi":
             return None
         area = parts[1]
-    return f"{area}:{'read' if method.upper() in SAFE_METHODS else 'write'}"
+    reads = method.upper() in SAFE_METHODS or getattr(view, "action", None) in getattr(
+        view, "read_actions", ()
+    )
+    return f"{area}:{'read' if reads else 'write'}"

@@ -149,6 +149,8 @@ class PersonViewSet(RestrictedGenericViewSet):
 
     serializer_class = PersonOutputSerializer
     model = Person
+    # A search by POST only reads: a read-only token may search.
+    read_actions = frozenset({"search"})
     restrict_actions = {
         "search": PersonAction.VIEW,
         "destroy": PersonAction.DELETE,
