@@ -1,7 +1,7 @@
 """The background worker: django-tasks' database worker, made to survive what production does to it.
 
     manage.py worker                          # short jobs: e-mails, notifications (queue "default")
-    manage.py worker --queue-name bulk        # long jobs: screening uploads, retraining (queue "bulk")
+    manage.py worker --queue-name bulk        # long jobs: uploads, retraining, imports, exports, linkage
 
 What it adds to `db_worker` (issue 14 point 9):
 

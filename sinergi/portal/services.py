@@ -31,6 +31,7 @@ from sinergi.portal.images import CleanPhoto
 from sinergi.portal.models import InboundMessage, OutboxMessage, Report, ReportAddition, ReportPhoto
 
 if TYPE_CHECKING:
+    from sinergi.cases.models import Case
     from sinergi.regions.models import Region
 
 MAX_TEXT_CHARS = 5_000
@@ -276,7 +277,11 @@ def report_intake(*, report_id: int) -> Report:
 
 def _forward(report: Report) -> None:
     """Photos become case documents and additions case notes, each once; the portal's copy of a photo is
-    deleted once the case holds it."""
+    deleted once the case holds it.
+
+    The case's services commit the note or document on their own, before the portal marks the addition or
+    photo forwarded; a worker killed in between leaves the record written and the mark missing. The re-run
+    finds such a record (like report_intake finds its case) and only sets the mark."""
     from sinergi.cases.services import document_upload, note_add
     from sinergi.portal.routing import intake_actor
 
@@ -285,28 +290,53 @@ def _forward(report: Report) -> None:
     actor = intake_actor(case.lead_agency)
     with override("id"):
         for addition in report.additions.filter(forwarded_at__isnull=True):
-            if addition.text:
-                note_add(
+            text = _("Information added by the reporter through the portal:") + "\n" + addition.text
+            if addition.text and not _note_already_written(report, addition, text=text):
+                note_add(actor=actor, case=case, text=text)
+            _addition_forwarded(addition)
+        for photo in report.photos.filter(forwarded_at__isnull=True):
+            stored_name = photo.file.name
+            assert stored_name  # a photo keeps its file until it is marked forwarded
+            name = stored_name.rsplit("/", 1)[-1]
+            if not _document_already_written(case, photo, name=name):
+                with photo.file.open("rb") as handle:
+                    data = handle.read()
+                document_upload(
                     actor=actor,
                     case=case,
-                    text=_("Information added by the reporter through the portal:") + "\n" + addition.text,
+                    title=_("Photo from the reporter (portal)"),
+                    uploaded_file=SimpleUploadedFile(name, data, content_type=photo.content_type),
                 )
-            ReportAddition.objects.filter(pk=addition.pk).update(forwarded_at=timezone.now())
-        for photo in report.photos.filter(forwarded_at__isnull=True):
-            with photo.file.open("rb") as handle:
-                data = handle.read()
-            stored_name = photo.file.name
-            assert stored_name is not None  # the file was just opened
-            document_upload(
-                actor=actor,
-                case=case,
-                title=_("Photo from the reporter (portal)"),
-                uploaded_file=SimpleUploadedFile(
-                    stored_name.rsplit("/", 1)[-1], data, content_type=photo.content_type
-                ),
-            )
-            photo.file.delete(save=False)
-            ReportPhoto.objects.filter(pk=photo.pk).update(forwarded_at=timezone.now(), file="")
+            _photo_forwarded(photo)
+
+
+def _note_already_written(report: Report, addition: ReportAddition, *, text: str) -> bool:
+    """Whether a killed run wrote this addition's note: the case has more notes of its text than additions
+    of the same words are marked forwarded (a reporter may well send the same words twice)."""
+    from sinergi.cases.models import Note
+
+    notes = Note.objects.filter(case_id=report.case_id, text=text.strip()).count()
+    forwarded = report.additions.filter(forwarded_at__isnull=False, text=addition.text).count()
+    return notes > forwarded
+
+
+def _document_already_written(case: Case, photo: ReportPhoto, *, name: str) -> bool:
+    """Whether a killed run stored this photo on the case: a document of its file's name (the photo's hash,
+    unique in the portal's storage) added since the photo arrived."""
+    from sinergi.cases.models import Document
+
+    return Document.objects.filter(case=case, original_name=name, uploaded_at__gte=photo.created_at).exists()
+
+
+def _addition_forwarded(addition: ReportAddition) -> None:
+    ReportAddition.objects.filter(pk=addition.pk).update(forwarded_at=timezone.now())
+
+
+def _photo_forwarded(photo: ReportPhoto) -> None:
+    # The file goes before the mark: a re-run after a kill between the two finds the document by its name and
+    # never opens the file; the other order could leave a copy of the photo in the portal for good.
+    photo.file.delete(save=False)
+    ReportPhoto.objects.filter(pk=photo.pk).update(forwarded_at=timezone.now(), file="")
 
 
 # --- messaging channels -------------------------------------------------------------------------------------

@@ -90,14 +90,20 @@ def _people_frame() -> pd.DataFrame:
 
 
 def link_run_execute(*, run_id: int) -> LinkRun:
-    """Runs the linker over every person record and replaces the undecided pairs with the run's (the worker)."""
+    """Runs the linker over every person record and replaces the undecided pairs with the run's (the worker).
+
+    Safe to run twice: a run is claimed while it is unfinished, i.e. waiting, or left "running" by a worker
+    killed midway (core/worker.py runs the task again once that worker's lease has expired). The pairs and the
+    "done" are one transaction, so such a run has stored nothing yet, and its model file has a name fixed by
+    the run; a finished run is left alone.
+    """
     from sinergi.exchange.linkage import model as linkage_model
     from sinergi.exchange.linkage.features import prepare
     from sinergi.exchange.linkage.pipeline import link
 
-    claimed = LinkRun.objects.filter(pk=run_id, status=LinkRunStatus.QUEUED).update(
-        status=LinkRunStatus.RUNNING, started_at=timezone.now()
-    )
+    claimed = LinkRun.objects.filter(
+        pk=run_id, status__in=(LinkRunStatus.QUEUED, LinkRunStatus.RUNNING)
+    ).update(status=LinkRunStatus.RUNNING, started_at=timezone.now())
     run = LinkRun.objects.get(pk=run_id)
     if not claimed:
         return run

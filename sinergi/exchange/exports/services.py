@@ -125,12 +125,18 @@ def export_request(*, actor: User, kind: str, k: int | str | None) -> ExportRun:
 
 
 def export_run(*, run_id: int) -> ExportRun:
-    """Builds a queued export (now, or in the worker): the package file and its report, or a failure."""
+    """Builds a queued export (now, or in the worker): the package file and its report, or a failure.
+
+    Safe to run twice: an export is claimed while it is unfinished, i.e. waiting, or left "running" by a
+    worker killed midway (core/worker.py runs the task again once that worker's lease has expired). Its file
+    has a name fixed by the run, so a re-run replaces what a killed one wrote instead of adding a second file;
+    the run becomes "done" in the one UPDATE that records the file. A finished export is left alone.
+    """
     from sinergi.exchange.models import ExportRun
 
-    claimed = ExportRun.objects.filter(pk=run_id, status=ExportStatus.QUEUED).update(
-        status=ExportStatus.RUNNING
-    )
+    claimed = ExportRun.objects.filter(
+        pk=run_id, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]
+    ).update(status=ExportStatus.RUNNING)
     run = ExportRun.objects.select_related("requested_by").get(pk=run_id)
     if not claimed:
         return run
@@ -145,13 +151,26 @@ def export_run(*, run_id: int) -> ExportRun:
         with translation.override(language):
             _export_failed(run, _("The export stopped because of an error on the server."))
     else:
-        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-        run.package.save(f"sinergi-{run.kind}-{stamp}-{run.pk}.zip", ContentFile(body), save=False)
-        ExportRun.objects.filter(pk=run.pk).update(
-            package=run.package.name, report=report, status=ExportStatus.DONE, finished_at=timezone.now()
-        )
+        _package_save(run, body)
+        _export_done(run, report)
     run.refresh_from_db()
     return run
+
+
+def _package_save(run: ExportRun, body: bytes) -> None:
+    stamp = run.created_at.strftime("%Y%m%d-%H%M%S")
+    filename = f"sinergi-{run.kind}-{stamp}-{run.pk}.zip"
+    # The storage would give a second file a new name beside a killed run's file; this run's own goes first.
+    run.package.storage.delete(run.package.field.generate_filename(run, filename))
+    run.package.save(filename, ContentFile(body), save=False)
+
+
+def _export_done(run: ExportRun, report: dict[str, object]) -> None:
+    from sinergi.exchange.models import ExportRun
+
+    ExportRun.objects.filter(pk=run.pk).update(
+        package=run.package.name, report=report, status=ExportStatus.DONE, finished_at=timezone.now()
+    )
 
 
 def _export_failed(run: ExportRun, message: str) -> None:

@@ -59,6 +59,32 @@ def test_a_run_over_the_people_table_proposes_the_pair_and_keeps_decisions(case_
     assert CandidatePair.objects.get().status == PairStatus.MERGED
 
 
+class _Killed(BaseException):
+    """The worker's process dying: nothing of the service's own error handling runs."""
+
+
+@pytest.mark.django_db
+def test_a_run_left_running_by_a_killed_worker_finishes_once_when_its_task_runs_again(
+    supervisor, twins, monkeypatch
+):
+    run = services.link_run_request(actor=supervisor)
+    store = services._store_pairs
+
+    def killed(*args, **kwargs):
+        store(*args, **kwargs)
+        raise _Killed
+
+    # The worker dies while storing the pairs, inside the transaction that would have finished the run.
+    monkeypatch.setattr(services, "_store_pairs", killed)
+    with pytest.raises(_Killed):
+        services.link_run_execute(run_id=run.pk)
+    monkeypatch.setattr(services, "_store_pairs", store)
+    assert LinkRun.objects.get(pk=run.pk).status == "running" and not CandidatePair.objects.exists()
+    run = services.link_run_execute(run_id=run.pk)  # the lease expired: the worker runs the task again
+    assert run.status == "done" and run.pairs == 1 and CandidatePair.objects.count() == 1
+    assert services.link_run_request(actor=supervisor).status == "queued"  # no longer "already running"
+
+
 @pytest.mark.django_db
 def test_case_worker_cannot_start_a_run(case_worker):
     with pytest.raises(ApplicationError):

@@ -89,3 +89,36 @@ def test_a_large_agency_is_exported_by_the_worker(importer, analyst, monkeypatch
     services.export_run(run_id=run.pk)  # what the worker's task runs
     run.refresh_from_db()
     assert run.status == "done" and run.report["total"] == 3
+
+
+class _Killed(BaseException):
+    """The worker's process dying: nothing of the service's own error handling runs."""
+
+
+def test_an_export_left_running_by_a_killed_worker_is_built_once_by_the_re_run(
+    importer, analyst, monkeypatch, settings, tmp_path
+):
+    from sinergi.exchange.exports import services, tasks
+
+    settings.MEDIA_ROOT = tmp_path
+    cases(importer, 3)
+    monkeypatch.setattr(services, "SYNC_CASES", 2)
+    monkeypatch.setattr(tasks, "run_export", SimpleNamespace(enqueue=lambda **kwargs: None))
+    run = services.export_request(actor=analyst, kind="cases", k=2)
+    finish = services._export_done
+
+    def killed(*args, **kwargs):
+        raise _Killed
+
+    # The worker dies at the worst moment: the package file is written, the run not yet marked done.
+    monkeypatch.setattr(services, "_export_done", killed)
+    with pytest.raises(_Killed):
+        services.export_run(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == "running"
+    monkeypatch.setattr(services, "_export_done", finish)
+    services.export_run(run_id=run.pk)  # the lease expired: the worker runs the task again
+    run.refresh_from_db()
+    assert run.status == "done" and run.report["total"] == 3
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.zip")] == [run.package.name]
+    assert "cases.csv" in zipfile.ZipFile(run.package.open("rb")).namelist()

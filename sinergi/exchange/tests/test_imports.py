@@ -280,3 +280,21 @@ def test_a_second_preview_replaces_the_row_results_of_the_first(importer):
     assert batch.row_results.count() == 3
     batch = services.import_start(actor=importer, batch_id=batch.pk, commit=True)
     assert batch.row_results.count() == 3 and Person.objects.count() == 3
+
+
+def test_a_large_import_waits_for_the_bulk_worker_not_the_e_mail_worker(importer, settings, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    from sinergi.core.testing.tasks import DB_TASKS, run_worker
+
+    settings.TASKS = DB_TASKS
+    monkeypatch.setattr(services, "SYNC_ROWS", 1)
+    data = csv_bytes([["Nama Lengkap", "NIK"], ["Siti Rahayu", NIK_SITI], ["Budi Santoso", NIK_BUDI]])
+    batch = services.import_upload(actor=importer, record_type="people", name="besar.csv", data=data)
+    batch = services.import_start(actor=importer, batch_id=batch.pk, commit=False)
+    assert batch.status == ImportStatus.PREVIEWING
+    assert DBTaskResult.objects.get().queue_name == settings.SINERGI_BULK_QUEUE == "bulk"
+    run_worker("default")
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportStatus.PREVIEWING
+    run_worker("bulk")
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportStatus.PREVIEWED

@@ -106,6 +106,57 @@ def test_a_reporter_adds_information_which_reaches_the_case(
     assert Document.objects.filter(case=case).count() == 1
 
 
+class _Killed(BaseException):
+    """The worker's process dying: nothing of the service's own error handling runs."""
+
+
+def test_forwarding_run_again_after_a_kill_between_its_steps_adds_each_note_and_photo_once(
+    client, bp3mi, monkeypatch, django_capture_on_commit_callbacks
+):
+    from sinergi.portal import services
+    from sinergi.portal.services import report_intake
+
+    with django_capture_on_commit_callbacks(execute=True):
+        code = _code(_send(client))
+    # Stored, not yet forwarded: the worker's task is what runs next.
+    client.post(
+        "/portal/lacak/tambah/",
+        {
+            "code": code,
+            "text": "Calonya datang lagi hari Minggu.",
+            "photos": SimpleUploadedFile("a.jpg", jpeg_with_gps(), content_type="image/jpeg"),
+        },
+    )
+    report = report_by_code(code)
+
+    def killed(*args, **kwargs):
+        raise _Killed
+
+    # The worker dies after the case holds the note, before the addition is marked; then, on the re-run,
+    # after the case holds the photo, before the photo is marked.
+    for step in ("_addition_forwarded", "_photo_forwarded"):
+        with monkeypatch.context() as dying:
+            dying.setattr(services, step, killed)
+            with pytest.raises(_Killed):
+                report_intake(report_id=report.pk)
+    report_intake(report_id=report.pk)
+    report_intake(report_id=report.pk)
+    case = report.case
+    assert Note.objects.filter(case=case, text__contains="hari Minggu").count() == 1
+    assert Document.objects.filter(case=case).count() == 1
+    photo = ReportPhoto.objects.get(report=report)
+    assert photo.forwarded_at is not None and not photo.file
+
+
+def test_the_same_words_added_twice_reach_the_case_twice(client, bp3mi, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        code = _code(_send(client))
+    for _round in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/portal/lacak/tambah/", {"code": code, "text": "Calonya datang lagi."})
+    assert Note.objects.filter(case=report_by_code(code).case, text__contains="datang lagi").count() == 2
+
+
 def test_photos_lose_their_metadata(client, bp3mi):
     raw = jpeg_with_gps()
     assert Image.open(io.BytesIO(raw)).getexif()  # the fixture does carry metadata
