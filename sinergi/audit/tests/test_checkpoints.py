@@ -24,10 +24,10 @@ def anchored(settings, tmp_path, case_worker):
     return entries
 
 
-def verify() -> tuple[int, str]:
+def verify(*args: str) -> tuple[int, str]:
     out, err = StringIO(), StringIO()
     try:
-        call_command("audit_verify", stdout=out, stderr=err)
+        call_command("audit_verify", *args, stdout=out, stderr=err)
     except SystemExit as exit_:
         return exit_.code, out.getvalue() + err.getvalue()
     return 0, out.getvalue() + err.getvalue()
@@ -69,7 +69,7 @@ def test_an_edited_checkpoint_file_is_reported(anchored, settings):
     assert status == 1 and "bad_signature" in output
 
 
-def test_without_a_key_the_checkpoint_command_refuses_and_verify_says_so(settings, case_worker, tmp_path):
+def test_without_a_key_the_checkpoint_command_refuses_and_verify_fails(settings, case_worker, tmp_path):
     from django.core.management.base import CommandError
 
     settings.SINERGI_AUDIT_CHECKPOINT_KEY = ""
@@ -77,8 +77,35 @@ def test_without_a_key_the_checkpoint_command_refuses_and_verify_says_so(setting
     audit_record(actor=case_worker, action=AuditAction.VIEW, obj=case_worker)
     with pytest.raises(CommandError, match="SINERGI_AUDIT_CHECKPOINT_KEY"):
         call_command("audit_checkpoint", stdout=StringIO())
+    # Nothing was compared, so a cut tail would have passed unseen: a cron job must not read that as "intact".
     status, output = verify()
+    assert status == 1 and "not anchored: SINERGI_AUDIT_CHECKPOINT_KEY is not set" in output
+    status, output = verify("--no-checkpoint")
     assert status == 0 and "no checkpoint key" in output
+
+
+@pytest.mark.parametrize("file_state", ["missing", "empty"])
+def test_a_missing_or_empty_checkpoint_file_fails_verification(anchored, settings, file_state):
+    # The intruder who cuts the tail deletes the checkpoints too (or the file was never shipped back).
+    path = Path(settings.SINERGI_AUDIT_CHECKPOINT_FILE)
+    if file_state == "missing":
+        path.unlink()
+    else:
+        path.write_text("\n")
+    tamper("DELETE FROM audit_auditentry WHERE id >= %s", [anchored[3].pk])
+    status, output = verify()
+    assert status == 1 and "not anchored: no checkpoint in" in output and "holds 3 entries" in output
+
+
+def test_a_fresh_install_passes_before_its_first_checkpoint(settings, tmp_path, case_worker):
+    settings.SINERGI_AUDIT_CHECKPOINT_KEY = "checkpoint-key-kept-off-the-database"
+    settings.SINERGI_AUDIT_CHECKPOINT_FILE = str(tmp_path / "checkpoints.jsonl")
+    status, output = verify()
+    assert status == 0 and "the trail is empty" in output
+    audit_record(actor=case_worker, action=AuditAction.VIEW, obj=case_worker)
+    assert verify()[0] == 1
+    status, output = verify("--no-checkpoint")
+    assert status == 0 and "not anchored" in output
 
 
 def _checkpoint_of_three_chains(monkeypatch, case_worker):
@@ -129,3 +156,23 @@ def test_a_checkpoint_written_before_there_were_chains_still_checks(anchored, se
     path.write_text(json.dumps(line) + "\n")
     status, output = verify()
     assert status == 1 and "bad_signature" in output
+
+
+def test_production_refuses_to_start_without_the_checkpoint_key(monkeypatch):
+    import importlib
+    import sys
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    monkeypatch.setenv("SECRET_KEY", "s" * 50)
+    monkeypatch.setenv("SINERGI_FIELD_KEY", "field-key")
+    monkeypatch.delenv("SINERGI_AUDIT_CHECKPOINT_KEY", raising=False)
+    sys.modules.pop("config.settings.production", None)
+    try:
+        with pytest.raises(ImproperlyConfigured, match="SINERGI_AUDIT_CHECKPOINT_KEY"):
+            importlib.import_module("config.settings.production")
+        monkeypatch.setenv("SINERGI_AUDIT_CHECKPOINT_KEY", "checkpoint-key")
+        production = importlib.import_module("config.settings.production")
+        assert production.SINERGI_AUDIT_CHECKPOINT_KEY == "checkpoint-key"
+    finally:
+        sys.modules.pop("config.settings.production", None)
