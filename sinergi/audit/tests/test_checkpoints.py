@@ -176,3 +176,112 @@ def test_production_refuses_to_start_without_the_checkpoint_key(monkeypatch):
         assert production.SINERGI_AUDIT_CHECKPOINT_KEY == "checkpoint-key"
     finally:
         sys.modules.pop("config.settings.production", None)
+
+
+# --- the worker's periodic checkpoint --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def periodic(settings, tmp_path):
+    from sinergi.core.testing.tasks import DB_TASKS
+
+    settings.TASKS = DB_TASKS
+    settings.SINERGI_AUDIT_CHECKPOINT_KEY = "checkpoint-key-kept-off-the-database"
+    settings.SINERGI_AUDIT_CHECKPOINT_FILE = str(tmp_path / "anchor" / "checkpoints.jsonl")
+    settings.SINERGI_AUDIT_CHECKPOINT_MINUTES = 60
+    return Path(settings.SINERGI_AUDIT_CHECKPOINT_FILE)
+
+
+def lines(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def test_the_running_worker_signs_the_heads_without_cron(periodic, case_worker):
+    from sinergi.core.testing.tasks import run_worker
+
+    entries = [audit_record(actor=case_worker, action=AuditAction.VIEW, obj=case_worker) for _ in range(4)]
+    run_worker()
+    assert len(lines(periodic)) == 1 and verify()[0] == 0
+    tamper("DELETE FROM audit_auditentry WHERE id = %s", [entries[-1].pk])
+    status, output = verify()
+    assert status == 1 and "checkpoint mismatch: cut" in output
+
+
+def test_a_checkpoint_is_written_once_an_interval_and_only_when_the_heads_moved(periodic, case_worker):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sinergi.audit.checkpoints import audit_checkpoint_if_due
+
+    start = timezone.now()
+    assert audit_checkpoint_if_due(now=start) is None  # an empty trail: nothing to anchor
+    audit_record(actor=case_worker, action=AuditAction.VIEW, obj=case_worker)
+    assert audit_checkpoint_if_due(now=start) is not None
+    audit_record(actor=case_worker, action=AuditAction.VIEW, obj=case_worker)
+    assert audit_checkpoint_if_due(now=start + timedelta(minutes=30)) is None  # not due yet
+    assert audit_checkpoint_if_due(now=start + timedelta(minutes=61)) is not None
+    assert audit_checkpoint_if_due(now=start + timedelta(minutes=200)) is None  # due, but nothing moved
+    assert [sum(head[3] for head in line["heads"]) for line in lines(periodic)] == [1, 2]
+
+
+def test_two_workers_due_at_once_write_one_line(periodic, case_worker, monkeypatch):
+    import fcntl
+
+    from sinergi.audit import checkpoints
+
+    audit_record(actor=case_worker, action=AuditAction.VIEW, obj=case_worker)
+    real_heads, real_latest = checkpoints._current_heads, checkpoints._latest_line
+
+    def heads_while_another_worker_waits():
+        # The other worker cannot take the file while this one reads the heads.
+        with open(periodic, "a") as other, pytest.raises(BlockingIOError):
+            fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return real_heads()
+
+    monkeypatch.setattr(checkpoints, "_current_heads", heads_while_another_worker_waits)
+    assert checkpoints.audit_checkpoint_if_due() is not None
+    # The second worker looked before the first one wrote, and took the lock after it: it writes nothing.
+    looked_before = [None]
+    monkeypatch.setattr(
+        checkpoints, "_latest_line", lambda: looked_before.pop() if looked_before else real_latest()
+    )
+    assert checkpoints.audit_checkpoint_if_due() is None
+    assert len(lines(periodic)) == 1
+
+
+def test_zero_minutes_turns_the_periodic_checkpoint_off(periodic, settings, case_worker):
+    from sinergi.core.testing.tasks import run_worker
+
+    settings.SINERGI_AUDIT_CHECKPOINT_MINUTES = 0
+    audit_record(actor=case_worker, action=AuditAction.VIEW, obj=case_worker)
+    run_worker()
+    assert not periodic.exists()
+    call_command("audit_checkpoint", stdout=StringIO())  # cron users keep the command
+    assert len(lines(periodic)) == 1
+
+
+def test_the_worker_never_signs_over_a_cut_tail(periodic, case_worker, caplog):
+    # A new line would make the cut trail the reference, and the next audit_verify would pass.
+    from datetime import timedelta
+
+    from django.core.management.base import CommandError
+    from django.utils import timezone
+
+    from sinergi.audit.checkpoints import audit_checkpoint_if_due
+    from sinergi.core.testing.tasks import run_worker
+
+    entries = [audit_record(actor=case_worker, action=AuditAction.VIEW, obj=case_worker) for _ in range(4)]
+    audit_checkpoint_if_due(now=timezone.now() - timedelta(hours=2))  # so the worker's next one is due
+    tamper("DELETE FROM audit_auditentry WHERE id >= %s", [entries[2].pk])
+    before = periodic.read_text()
+    run_worker()  # the refusal is logged; the worker carries on
+    assert periodic.read_text() == before and "not signing" in caplog.text
+    status, output = verify()
+    assert status == 1 and "checkpoint mismatch: cut" in output
+    with pytest.raises(CommandError, match="not signing"):
+        call_command("audit_checkpoint", stdout=StringIO())
+    call_command("audit_checkpoint", "--force", stdout=StringIO())  # after a restore, once the report is read
+    assert verify()[0] == 0
