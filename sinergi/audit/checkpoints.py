@@ -209,7 +209,8 @@ def audit_checkpoint_if_due(*, now: datetime | None = None) -> Checkpoint | None
         return None
     now = now or timezone.now()
     every = timedelta(minutes=minutes)
-    if not _due(_readable_latest_line(), now, every):  # the common case, without taking the lock
+    seen = _readable_latest_line()
+    if not _due(seen, now, every) or not _moved(seen):  # the common cases, without taking the lock
         return None
     with _file_locked():
         raw = _readable_latest_line()
