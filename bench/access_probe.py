@@ -76,6 +76,7 @@ def _env(url: str, var_dir: str) -> dict:
         "DATABASE_URL": url,
         "SECRET_KEY": PROBE_SECRET_KEY,
         "SINERGI_FIELD_KEY": PROBE_FIELD_KEY,
+        "SINERGI_AUDIT_CHECKPOINT_KEY": "bench-checkpoint-key-not-for-production",
         "SINERGI_VAR_DIR": var_dir,
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "ALLOWED_HOSTS": "127.0.0.1",

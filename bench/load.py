@@ -174,6 +174,7 @@ def _server(port: int, workers: int, var_dir: str, url: str) -> subprocess.Popen
         "DATABASE_URL": url,
         "SECRET_KEY": BENCH_SECRET_KEY,
         "SINERGI_FIELD_KEY": BENCH_FIELD_KEY,
+        "SINERGI_AUDIT_CHECKPOINT_KEY": "bench-checkpoint-key-not-for-production",
         "ALLOWED_HOSTS": "127.0.0.1",
         "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{port}",
         "SECURE_SSL_REDIRECT": "false",

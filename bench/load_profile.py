@@ -53,6 +53,7 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "bench.load_settings",
         "SECRET_KEY": load.BENCH_SECRET_KEY,
         "SINERGI_FIELD_KEY": load.BENCH_FIELD_KEY,
+        "SINERGI_AUDIT_CHECKPOINT_KEY": "bench-checkpoint-key-not-for-production",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "ERROR",  # not one line per shed request

@@ -88,6 +88,7 @@ def _env(url: str, var: Path) -> dict:
         DATABASE_URL=url,
         SECRET_KEY="bench-portal-" + "k" * 40,
         SINERGI_FIELD_KEY="bench-portal-field-key",
+        SINERGI_AUDIT_CHECKPOINT_KEY="bench-checkpoint-key-not-for-production",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",
         SINERGI_TRUST_X_FORWARDED_FOR="1",

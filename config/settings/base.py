@@ -160,6 +160,8 @@ SINERGI_AUDIT_CHECKPOINT_KEY = env_str("SINERGI_AUDIT_CHECKPOINT_KEY", "")
 SINERGI_AUDIT_CHECKPOINT_FILE = env_str(
     "SINERGI_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl")
 )
+# The background worker signs the heads this often, when they moved (0: only `manage.py audit_checkpoint`).
+SINERGI_AUDIT_CHECKPOINT_MINUTES = env_int("SINERGI_AUDIT_CHECKPOINT_MINUTES", 60)
 # Behind a reverse proxy the audit trail records the client from X-Forwarded-For (sinergi/core/middleware.py);
 # only turn this on when the proxy overwrites that header, or clients could write their own address.
 SINERGI_TRUST_X_FORWARDED_FOR = env_bool("SINERGI_TRUST_X_FORWARDED_FOR", False)

@@ -7,6 +7,8 @@ from .base import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY", required=True)
 SINERGI_FIELD_KEY = env_str("SINERGI_FIELD_KEY", required=True)
+# Without it no checkpoint is signed and audit_verify cannot see a cut tail or a rebuilt chain: refuse to start.
+SINERGI_AUDIT_CHECKPOINT_KEY = env_str("SINERGI_AUDIT_CHECKPOINT_KEY", required=True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 SINERGI_REQUIRE_2FA = True
 SINERGI_DEMO = False

@@ -6,17 +6,27 @@ intact) nor a chain rebuilt from scratch by someone who holds the owner's passwo
 with HMAC-SHA256 under
 SINERGI_AUDIT_CHECKPOINT_KEY, a key that the database never sees, appended as one JSON line to
 SINERGI_AUDIT_CHECKPOINT_FILE (point it at another machine's disk, or ship the file: whoever can rewrite the
-database cannot sign a new line). `manage.py audit_checkpoint` writes one (run it every few minutes from cron or
-a systemd timer); `manage.py audit_verify` checks the chain against the latest one.
+database cannot sign a new line). The background worker writes one by itself every
+SINERGI_AUDIT_CHECKPOINT_MINUTES when the heads moved (`audit_checkpoint_if_due`, registered in plugins.py);
+`manage.py audit_checkpoint` writes one at once (for cron); `manage.py audit_verify` checks the chain against
+the latest one.
+
+Neither signs over a trail that no longer holds the latest checkpoint's heads: a new line would make a cut
+tail look like the trail's true end, so after a restore an operator must say so (`audit_checkpoint --force`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import hmac
 import json
+import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -25,11 +35,17 @@ from django.utils import timezone
 
 from sinergi.audit.models import AuditEntry
 
+logger = logging.getLogger("sinergi.audit")
+
 FORMAT = 2  # 1: one chain, its head at the top level (still read: the lines written before decision 0014)
 
 
 class CheckpointKeyMissing(Exception):
     """SINERGI_AUDIT_CHECKPOINT_KEY is not set: nothing can be signed or checked."""
+
+
+class CheckpointRefused(Exception):
+    """The trail no longer matches the latest checkpoint: signing its heads now would hide that."""
 
 
 @dataclass(frozen=True)
@@ -107,16 +123,103 @@ def _current_heads() -> tuple[ChainHead, ...]:
     )
 
 
-def audit_checkpoint_write() -> Checkpoint:
-    """Signs every chain's current head and appends them, as one line, to the checkpoint file (flushed to disk)."""
-    checkpoint = Checkpoint(at=timezone.now().isoformat(), heads=_current_heads())
-    line = json.dumps({**json.loads(checkpoint.payload()), "hmac": _sign(checkpoint)}) + "\n"
+@contextlib.contextmanager
+def _file_locked() -> Iterator[None]:
+    """Holds an exclusive lock on the checkpoint file: two workers (or a worker and cron) never both decide to
+    append for the same heads."""
     path = _path()
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # released when the file is closed
+        yield
+
+
+def _append(checkpoint: Checkpoint) -> None:
+    line = json.dumps({**json.loads(checkpoint.payload()), "hmac": _sign(checkpoint)}) + "\n"
+    with _path().open("a", encoding="utf-8") as handle:
         handle.write(line)
         handle.flush()
         os.fsync(handle.fileno())
+
+
+def _refuse_unless_extends(force: bool) -> None:
+    if force:
+        return
+    report = audit_checkpoint_check()
+    if not report.ok and report.problem != "no_checkpoint":
+        raise CheckpointRefused(
+            f"not signing: the trail no longer matches the latest checkpoint ({report.problem}: {report.detail}); "
+            "after a restore or a key change, check with audit_verify and sign with audit_checkpoint --force"
+        )
+
+
+def audit_checkpoint_write(*, force: bool = False) -> Checkpoint:
+    """Signs every chain's current head and appends them, as one line, to the checkpoint file (flushed to disk).
+
+    Refused (CheckpointRefused) when the trail no longer holds the latest checkpoint's heads, unless `force`.
+    """
+    _key()
+    with _file_locked():
+        _refuse_unless_extends(force)
+        checkpoint = Checkpoint(at=timezone.now().isoformat(), heads=_current_heads())
+        _append(checkpoint)
+    return checkpoint
+
+
+def _due(raw: dict | None, now: datetime, every: timedelta) -> bool:
+    """Whether the latest line is older than the interval (a line that cannot be read is: the check says why)."""
+    if raw is None:
+        return True
+    try:
+        return datetime.fromisoformat(str(raw["at"])) <= now - every
+    except (KeyError, ValueError, TypeError):
+        return True
+
+
+def _moved(raw: dict | None) -> bool:
+    """Whether any chain grew since the latest line. Ids only grow, so the newest id tells, through the primary
+    key's index, without counting the trail."""
+    newest = AuditEntry.objects.aggregate(newest=Max("id"))["newest"]
+    if raw is None:
+        return newest is not None
+    try:
+        return Checkpoint.from_line(raw).last_id != newest
+    except (KeyError, TypeError, ValueError):
+        return True
+
+
+def _readable_latest_line() -> dict | None:
+    # A line that is not JSON counts as due and moved: the check before signing then reports it as tampering.
+    try:
+        return _latest_line()
+    except ValueError:
+        return {}
+
+
+def audit_checkpoint_if_due(*, now: datetime | None = None) -> Checkpoint | None:
+    """The periodic checkpoint, which every worker calls about once a minute: signs the heads when the latest
+    line is SINERGI_AUDIT_CHECKPOINT_MINUTES old and a chain has grown since; otherwise writes nothing.
+
+    Off when the interval is 0 or there is no key (a development copy; production requires one). Under the
+    file's lock, so that of several workers due at once one writes and the others find the heads signed.
+    Raises CheckpointRefused (the worker logs it) when the trail no longer matches the latest checkpoint.
+    """
+    minutes = settings.SINERGI_AUDIT_CHECKPOINT_MINUTES
+    if minutes <= 0 or not getattr(settings, "SINERGI_AUDIT_CHECKPOINT_KEY", ""):
+        return None
+    now = now or timezone.now()
+    every = timedelta(minutes=minutes)
+    seen = _readable_latest_line()
+    if not _due(seen, now, every) or not _moved(seen):  # the common cases, without taking the lock
+        return None
+    with _file_locked():
+        raw = _readable_latest_line()
+        if not _due(raw, now, every) or not _moved(raw):
+            return None
+        _refuse_unless_extends(force=False)
+        checkpoint = Checkpoint(at=now.isoformat(), heads=_current_heads())
+        _append(checkpoint)
+    logger.info("audit checkpoint: %s entries in %s chains", checkpoint.count, len(checkpoint.heads))
     return checkpoint
 
 
@@ -134,15 +237,23 @@ class CheckpointReport:
 
 
 def _latest_line() -> dict | None:
+    """The file's last non-blank line, read from its end: the worker looks every minute at a file that grows by a
+    line an hour for years."""
     path = _path()
     if not path.exists():
         return None
-    last = None
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                last = line
-    return json.loads(last) if last else None
+    with path.open("rb") as handle:
+        end = handle.seek(0, os.SEEK_END)
+        tail = b""
+        while end > 0:
+            start = max(0, end - 4096)
+            handle.seek(start)
+            tail = handle.read(end - start) + tail
+            end = start
+            lines = [line for line in tail.splitlines() if line.strip()]
+            if len(lines) > 1 or (lines and end == 0):
+                return json.loads(lines[-1].decode("utf-8"))
+    return None
 
 
 def audit_checkpoint_check() -> CheckpointReport:

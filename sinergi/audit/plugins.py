@@ -1,5 +1,6 @@
 """What the audit app adds to core: its menu entry and home card, whether a user reads the trail, the
-recorder of the API's list reads and the demo's audit entry; see sinergi.core.registry and sinergi.core.demo."""
+recorder of the API's list reads, the worker's periodic checkpoint and the demo's audit entry; see
+sinergi.core.registry and sinergi.core.demo."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.core.demo import register_demo_seeder
-from sinergi.core.registry import NavEntry, register_context, register_nav, register_provider
+from sinergi.core.registry import (
+    NavEntry,
+    register_context,
+    register_nav,
+    register_periodic,
+    register_provider,
+)
 
 
 def _href(user: Any) -> str | None:
@@ -32,6 +39,12 @@ def _record_read(**kwargs: Any) -> None:
     audit_read(**kwargs)
 
 
+def _checkpoint_if_due() -> None:
+    from sinergi.audit.checkpoints import audit_checkpoint_if_due
+
+    audit_checkpoint_if_due()
+
+
 def register() -> None:
     register_nav(
         NavEntry(
@@ -47,4 +60,6 @@ def register() -> None:
     register_context("can_read_audit", _can_read)
     # The API's list endpoints live in core, below the audit trail: they record their reads through this.
     register_provider("audit.read", _record_read)
+    # The chains' heads are signed by the running worker, not by a cron job that an installation may lack.
+    register_periodic("audit.checkpoint", _checkpoint_if_due)
     register_demo_seeder("audit", "sinergi.audit.demo:seed_audit_entry", phase="base", order=90)

@@ -16,6 +16,9 @@
   (the agencies app owns users and tokens).
 - `register_worklist(key, provider, order=)`: what waits for a user in that app (the home page of signed-in staff
   is the list of every app's `WorkSection`s for the user: referrals to answer, approvals, reviews...).
+- `register_periodic(name, job)`: work the background worker runs by itself about once a minute (the audit
+  app's signed checkpoints), so that an installation needs no cron for it; a job decides itself whether it is
+  due, and must be safe when every worker runs it at once.
 - Demo seeders: `sinergi.core.demo.register_demo_seeder`.
 """
 
@@ -193,6 +196,22 @@ def record_read(**read: Any) -> None:
     if record is None:
         raise ImproperlyConfigured("the audit app records reads (audit.read)")
     record(**read)
+
+
+# --- periodic jobs ---------------------------------------------------------------------------------------------
+
+_periodic: dict[str, Callable[[], Any]] = {}
+
+
+def register_periodic(name: str, job: Callable[[], Any]) -> None:
+    if name in _periodic and _periodic[name] is not job:
+        raise ImproperlyConfigured(f"two periodic jobs are registered under {name!r}")
+    _periodic[name] = job
+
+
+def periodic_jobs() -> list[tuple[str, Callable[[], Any]]]:
+    """The jobs every worker runs about once a minute (sinergi/core/worker.py), in the order registered."""
+    return list(_periodic.items())
 
 
 # --- API authentication ---------------------------------------------------------------------------------------

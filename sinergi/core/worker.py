@@ -18,6 +18,9 @@ What it adds to `db_worker` (issue 14 point 9):
   forked child process, whose memory goes back to the system when it exits. The parent keeps beating meanwhile
   (the lease holds), the child dies with its parent (a killed worker leaves no orphan still working), and a
   child that dies by itself (out of memory) has its task queued again like a dead worker's.
+- **Periodic jobs run without cron**: about once a minute, between tasks, the worker runs the jobs the apps
+  registered (`sinergi.core.registry.register_periodic`: the audit trail's signed checkpoints); each decides
+  whether it is due and is safe when every worker runs it at once. A failing job is logged, never fatal.
 - Long work goes to its own queue (SINERGI_BULK_QUEUE, "bulk"; the demo keeps one queue) and its own worker,
   so it never holds e-mails behind it.
 """
@@ -38,12 +41,15 @@ from django.db import InterfaceError, OperationalError, close_old_connections, c
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 
+from sinergi.core.registry import periodic_jobs
+
 logger = logging.getLogger("sinergi.worker")
 
 HEARTBEAT_SECONDS = 5
 LEASE_SECONDS = 60
 MAX_ATTEMPTS = 3
 BACKOFF_MAX_SECONDS = 30
+PERIODIC_SECONDS = 60
 
 _DATABASE_DOWN = (OperationalError, InterfaceError)
 # The exit status of a task's child process that lost the database (EX_TEMPFAIL).
@@ -116,6 +122,7 @@ class ResilientWorker(Worker):
         self.isolated_queues = set(isolated_queues)
         self._stop_beating = threading.Event()
         self._last_sweep = 0.0
+        self._last_periodic: float | None = None  # None: run the periodic jobs at start-up
         # Tasks this worker claimed when the database went away mid-task: queued again once it is back.
         self._orphans: set = set()
 
@@ -142,6 +149,19 @@ class ResilientWorker(Worker):
         if time.monotonic() - self._last_sweep >= HEARTBEAT_SECONDS:
             self._last_sweep = time.monotonic()
             expired_leases_requeue()
+
+    def _periodic(self) -> None:
+        """The registered periodic jobs, at most once every PERIODIC_SECONDS (a database outage is the loop's)."""
+        if self._last_periodic is not None and time.monotonic() - self._last_periodic < PERIODIC_SECONDS:
+            return
+        self._last_periodic = time.monotonic()
+        for name, job in periodic_jobs():
+            try:
+                job()
+            except _DATABASE_DOWN:
+                raise
+            except Exception:
+                logger.exception("periodic job %s failed", name)
 
     def _claim(self):
         """The next ready task of this worker's queues, marked as running by it (db_worker's own claim)."""
@@ -225,6 +245,7 @@ class ResilientWorker(Worker):
                 try:
                     close_old_connections()
                     self._sweep()
+                    self._periodic()
                     result = self._claim()
                     if result is not None:
                         self.run_task(result)

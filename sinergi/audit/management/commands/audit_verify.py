@@ -10,35 +10,63 @@ from sinergi.audit.selectors import audit_chain_verify
 class Command(BaseCommand):
     help = (
         "Checks that no audit entry was altered, removed or re-linked, and that the trail still holds the head "
-        "of the latest signed checkpoint (nothing cut from the end, no rebuilt chain). Exit status 1 if not."
+        "of the latest signed checkpoint (nothing cut from the end, no rebuilt chain). Exit status 1 if not, "
+        "and also when there is no checkpoint key or no checkpoint to compare with (see --no-checkpoint)."
     )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-checkpoint",
+            action="store_true",
+            help=(
+                "Do not fail for want of a checkpoint key or of a first checkpoint (a fresh install, a "
+                "development copy); a checkpoint that exists is still compared."
+            ),
+        )
+
+    def _fail(self, message: str) -> None:
+        self.stderr.write(self.style.ERROR(message))
+        raise SystemExit(1)
 
     def handle(self, *args, **options):
         report = audit_chain_verify()
         if not report.intact:
-            self.stderr.write(
-                self.style.ERROR(
-                    f"chain broken at entry {report.broken_id}: {report.problem}: {report.detail} "
-                    f"({report.count} entries verified before it)"
-                )
+            self._fail(
+                f"chain broken at entry {report.broken_id}: {report.problem}: {report.detail} "
+                f"({report.count} entries verified before it)"
             )
-            raise SystemExit(1)
         self.stdout.write(self.style.SUCCESS(f"chain intact ({report.count} entries)"))
         for chain, head in sorted(report.heads.items()):
             self.stdout.write(f"head {head}" if chain == 0 else f"head {head} (chain {chain})")
+        # Without a checkpoint, a cut tail or a rebuilt chain looks exactly like an intact trail: passing then
+        # would tell a cron job all is well when nothing was compared, so it takes --no-checkpoint to accept it.
+        tolerated = options["no_checkpoint"]
         try:
             anchored = audit_checkpoint_check()
         except CheckpointKeyMissing:
+            if not tolerated:
+                self._fail(
+                    "not anchored: SINERGI_AUDIT_CHECKPOINT_KEY is not set, so the head was not compared with "
+                    "a signed checkpoint (pass --no-checkpoint to check the chain alone)"
+                )
             self.stdout.write(
                 self.style.WARNING("no checkpoint key: the head was not compared with a checkpoint")
             )
             return
         if anchored.problem == "no_checkpoint":
+            if report.count == 0:
+                self.stdout.write("no checkpoint yet: the trail is empty, there is nothing to anchor")
+                return
+            if not tolerated:
+                self._fail(
+                    f"not anchored: {anchored.detail}, although the trail holds {report.count} entries: the "
+                    "checkpoint file is missing, empty or elsewhere (SINERGI_AUDIT_CHECKPOINT_FILE); pass "
+                    "--no-checkpoint only before the first checkpoint of a new installation"
+                )
             self.stdout.write(self.style.WARNING(f"not anchored: {anchored.detail}"))
             return
         if not anchored.ok:
-            self.stderr.write(self.style.ERROR(f"checkpoint mismatch: {anchored.problem}: {anchored.detail}"))
-            raise SystemExit(1)
+            self._fail(f"checkpoint mismatch: {anchored.problem}: {anchored.detail}")
         checkpoint = anchored.checkpoint
         self.stdout.write(
             f"matches the checkpoint of {checkpoint.at} (entry {checkpoint.last_id}, {checkpoint.count} entries)"
