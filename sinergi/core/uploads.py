@@ -15,7 +15,8 @@ translated message for the `file` field. What it guarantees:
 - active content is refused whatever the name: HTML, SVG, XML, scripts, PDF JavaScript and launch actions,
   office files with macros;
 - office files are opened as the zip archives they are, within limits (entries, total unpacked size, ratio),
-  so a zip bomb named `.docx` is refused without being unpacked;
+  so a zip bomb named `.docx` is refused without being unpacked (`core.archives`, which the spreadsheet
+  readers go through too);
 - photos are decoded (within Pillow's pixel limit) and written again without their metadata (GPS position,
   camera, time: EXIF, XMP, IPTC, comments), turned upright first so nothing looks rotated.
 
@@ -30,7 +31,6 @@ import io
 import os
 import re
 import warnings
-import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
@@ -41,6 +41,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage
 from django.utils.translation import gettext as _
 
+from sinergi.core import archives
 from sinergi.core.errors import ApplicationError
 
 PDF = "application/pdf"
@@ -66,14 +67,10 @@ EXTENSION_TYPES = {
 PHOTO_KINDS = frozenset({JPEG, PNG, WEBP})
 DOCUMENT_KINDS = frozenset({PDF, DOCX, XLSX, TEXT}) | PHOTO_KINDS
 
-# Zip limits for office files: a real Word or Excel file is far below all of them.
-ZIP_MAX_ENTRIES = 2_000
-ZIP_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-ZIP_MAX_RATIO = 200
 # Pillow's own guard against decompression bombs, made an error instead of a warning.
 MAX_IMAGE_PIXELS = 50_000_000
 
-_OOXML_PART = {DOCX: "word/document.xml", XLSX: "xl/workbook.xml"}
+_OOXML_KIND = {DOCX: "docx", XLSX: "xlsx"}
 _PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
 _MARKUP = re.compile(rb"<\s*(!doctype\s+html|html|head|body|script|svg|iframe|object|embed|\?xml)\b", re.I)
 _PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
@@ -144,34 +141,26 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
+def archive_message(code: str) -> str:
+    """The words for an office file `archives.office_archive_open` refused (shared by every reader of one)."""
+    if code == "too_many_parts":
+        return _("The office file is not a normal document (too many parts).")
+    if code == "zip_bomb":
+        return _("The office file unpacks to far more than its size (a zip bomb) and is refused.")
+    if code == "macros":
+        return _("The file contains active content (a web page, a script or macros) and cannot be stored.")
+    return _("The file's content does not match its name: it is not the kind of file its extension says.")
+
+
 def _check_office(data: bytes, content_type: str) -> None:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
-        raise _mismatch() from error
-    if len(entries) > ZIP_MAX_ENTRIES:
-        raise _refuse(
-            _("The office file is not a normal document (too many parts)."), _("Not a normal document.")
-        )
-    unpacked = 0
-    for entry in entries:
-        unpacked += entry.file_size
-        # The sizes are the archive's own claims: checked before anything is unpacked.
-        if entry.file_size > ZIP_MAX_RATIO * max(entry.compress_size, 1) or unpacked > ZIP_MAX_UNPACKED_BYTES:
-            raise _refuse(
-                _("The office file unpacks to far more than its size (a zip bomb) and is refused."),
-                _("Not a normal document."),
-            )
-        lowered = entry.filename.lower()
-        if lowered.endswith(("vbaproject.bin", ".bin")) or "activex" in lowered or lowered.endswith(".js"):
-            raise _active()
-    names = {entry.filename for entry in entries}
-    if "[Content_Types].xml" not in names or _OOXML_PART[content_type] not in names:
-        raise _mismatch()
-    content_types = archive.read("[Content_Types].xml")
-    if b"macroEnabled" in content_types or b"vbaProject" in content_types:
-        raise _active()
+        archives.office_archive_open(data, _OOXML_KIND[content_type])
+    except archives.ArchiveRefused as refusal:
+        if refusal.code in ("broken", "wrong_kind"):
+            raise _mismatch() from refusal
+        if refusal.code == "macros":
+            raise _active() from refusal
+        raise _refuse(archive_message(refusal.code), _("Not a normal document.")) from refusal
 
 
 def _check_pdf(data: bytes) -> None:

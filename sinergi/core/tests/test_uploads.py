@@ -10,6 +10,7 @@ from PIL import ExifTags, Image
 
 from sinergi.core import uploads
 from sinergi.core.errors import ApplicationError
+from sinergi.core.testing.hostile import real_xlsx, with_parts
 
 
 def jpeg_with_gps() -> bytes:
@@ -141,3 +142,10 @@ def test_stored_files_are_sealed_on_disk_and_read_back_whole(settings):
     finally:
         settings.SINERGI_FIELD_KEY = "test-field-key"
         default_storage.delete(name)
+
+
+def test_a_workbook_with_its_printer_set_up_is_a_normal_office_file():
+    # Excel stores a sheet's printer set-up as a .bin part: not code, so not refused as macros.
+    workbook = with_parts(real_xlsx(), {"xl/printerSettings/printerSettings1.bin": b"\0" * 64})
+    assert inspect("daftar.xlsx", workbook).content_type == uploads.XLSX
+    refused("daftar.xlsx", with_parts(real_xlsx(), {"xl/activeX/activeX1.bin": b"\0" * 64}))
