@@ -54,6 +54,10 @@ def office_archive_open(data: bytes, kind: str) -> zipfile.ZipFile:
         if entry.file_size > ZIP_MAX_RATIO * max(entry.compress_size, 1) or unpacked > ZIP_MAX_UNPACKED_BYTES:
             raise ArchiveRefused("zip_bomb")
         lowered = entry.filename.lower()
+        # word/embeddings/, xl/embeddings/, ppt/embeddings/: another program's file (an OLE object, a package)
+        # that the office program opens, and runs, when the reader double-clicks it.
+        if "/embeddings/" in f"/{lowered}":
+            raise ArchiveRefused("embedded_object")
         # Excel writes the printer set-up of a sheet as a .bin part; every other binary part can run code.
         is_printer_settings = "/printersettings/" in lowered
         if (

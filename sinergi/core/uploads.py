@@ -149,6 +149,11 @@ def archive_message(code: str) -> str:
         return _("The office file unpacks to far more than its size (a zip bomb) and is refused.")
     if code == "macros":
         return _("The file contains active content (a web page, a script or macros) and cannot be stored.")
+    if code == "embedded_object":
+        return _(
+            "The office file holds an embedded object (a file of another program inside it) and cannot be "
+            "stored. Save it without the object and upload it again."
+        )
     return _("The file's content does not match its name: it is not the kind of file its extension says.")
 
 
@@ -160,6 +165,8 @@ def _check_office(data: bytes, content_type: str) -> None:
             raise _mismatch() from refusal
         if refusal.code == "macros":
             raise _active() from refusal
+        if refusal.code == "embedded_object":
+            raise _refuse(archive_message(refusal.code), _("Embedded object.")) from refusal
         raise _refuse(archive_message(refusal.code), _("Not a normal document.")) from refusal
 
 

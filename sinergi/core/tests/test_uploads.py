@@ -149,3 +149,18 @@ def test_a_workbook_with_its_printer_set_up_is_a_normal_office_file():
     workbook = with_parts(real_xlsx(), {"xl/printerSettings/printerSettings1.bin": b"\0" * 64})
     assert inspect("daftar.xlsx", workbook).content_type == uploads.XLSX
     refused("daftar.xlsx", with_parts(real_xlsx(), {"xl/activeX/activeX1.bin": b"\0" * 64}))
+
+
+@pytest.mark.parametrize(
+    ("name", "part"),
+    [
+        ("kontrak.docx", "word/embeddings/oleObject1.OLE"),
+        ("kontrak.docx", "word/embeddings/oleObject1.bin"),
+        ("daftar.xlsx", "xl/embeddings/Paket.exe"),
+    ],
+)
+def test_an_office_file_holding_an_embedded_object_is_refused_and_says_so(name, part):
+    base = docx() if name.endswith(".docx") else real_xlsx()
+    error = refused(name, with_parts(base, {part: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512}))
+    assert "objek tersemat" in error.message
+    assert error.fields == {"file": ["Objek tersemat."]}

@@ -136,6 +136,7 @@ def test_duplicate_rows_inside_one_file(importer):
         ("lembar.pdf", real_xlsx(), "bukan lembar kerja"),
         ("daftar.xlsx", b"nama,nik\nSiti,6371015001900001\n", "bukan lembar kerja"),
         ("kontrak.xlsx", with_parts(real_xlsx(), {"xl/vbaProject.bin": b"macro"}), "konten aktif"),
+        ("objek.xlsx", with_parts(real_xlsx(), {"xl/embeddings/oleObject1.OLE": b"ole"}), "objek tersemat"),
     ],
 )
 def test_files_that_cannot_be_imported_are_refused_with_a_reason(importer, name, data, words):
