@@ -72,7 +72,12 @@ MAX_IMAGE_PIXELS = 50_000_000
 
 _OOXML_KIND = {DOCX: "docx", XLSX: "xlsx"}
 _PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
-_MARKUP = re.compile(rb"<\s*(!doctype\s+html|html|head|body|script|svg|iframe|object|embed|\?xml)\b", re.I)
+# The whitespace is bounded so a match has a longest length, which the chunk overlap below is larger than.
+_MARKUP = re.compile(
+    rb"<\s{0,32}(!doctype\s{1,32}html|html|head|body|script|svg|iframe|object|embed|\?xml)\b", re.I
+)
+_MARKUP_CHUNK = 64 * 1024
+_MARKUP_OVERLAP = 256
 _PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
 
 
@@ -175,6 +180,15 @@ def _check_pdf(data: bytes) -> None:
         raise _active()
 
 
+def _has_markup(data: bytes) -> bool:
+    """Whether a tag of a web page, an SVG or XML appears anywhere in `data`: a browser finds a <script> at the
+    end of a file as well as at its start. Read in chunks that overlap, so a tag across two chunks is found."""
+    step = _MARKUP_CHUNK - _MARKUP_OVERLAP
+    return any(
+        _MARKUP.search(data, start, start + _MARKUP_CHUNK) for start in range(0, max(len(data), 1), step)
+    )
+
+
 def _check_text(data: bytes) -> None:
     if b"\x00" in data:
         raise _mismatch()
@@ -182,7 +196,7 @@ def _check_text(data: bytes) -> None:
         data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise _mismatch() from error
-    if _MARKUP.search(data[:65536]):
+    if _has_markup(data):
         raise _active()
 
 
@@ -240,19 +254,19 @@ def upload_inspect(
     claimed = EXTENSION_TYPES.get(os.path.splitext(original_name)[1].lower())
     sniffed = _sniff(data)
     if claimed is None or claimed not in kinds:
-        if sniffed is None and _MARKUP.search(data[:65536]):
+        if sniffed is None and _has_markup(data):
             raise _active()
         raise _not_accepted(kinds)
     if claimed in (DOCX, XLSX):
         if sniffed != "zip":
-            raise _active() if _MARKUP.search(data[:65536]) else _mismatch()
+            raise _active() if _has_markup(data) else _mismatch()
         _check_office(data, claimed)
     elif claimed == TEXT:
         if sniffed is not None:
             raise _mismatch()
         _check_text(data)
     elif sniffed != claimed:
-        raise _active() if _MARKUP.search(data[:65536]) else _mismatch()
+        raise _active() if _has_markup(data) else _mismatch()
     if claimed == PDF:
         _check_pdf(data)
     metadata_removed = False

@@ -164,3 +164,13 @@ def test_an_office_file_holding_an_embedded_object_is_refused_and_says_so(name, 
     error = refused(name, with_parts(base, {part: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512}))
     assert "objek tersemat" in error.message
     assert error.fields == {"file": ["Objek tersemat."]}
+
+
+@pytest.mark.parametrize("offset", [70 * 1024, 64 * 1024 - 3, 3 * 64 * 1024 - 256 * 2 - 4])
+def test_a_script_deep_inside_a_text_file_is_found(offset):
+    # After the first 64 KiB, and across the boundary of the chunks the file is read in.
+    line = b"Siti;Banjar;2025-01-10\n"
+    text = (line * (offset // len(line) + 1))[:offset]
+    error = refused("catatan.txt", text + b"<script>fetch('/')</script>\n" + line * 10)
+    assert "aktif" in error.message
+    assert inspect("catatan.txt", text + b"< 3 tahun, bukan skrip\n").content_type == "text/plain"
