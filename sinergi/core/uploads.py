@@ -79,6 +79,9 @@ _MARKUP = re.compile(
 _MARKUP_CHUNK = 64 * 1024
 _MARKUP_OVERLAP = 256
 _PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
+# What Pillow may report for each type: many phone cameras write a JPEG with more pictures after the photo
+# (MPO: a depth map, a preview). Only the first picture, the photo, is stored, as a plain JPEG.
+_PILLOW_READS = {JPEG: {"JPEG", "MPO"}, PNG: {"PNG"}, WEBP: {"WEBP"}}
 
 
 @dataclass(frozen=True)
@@ -209,7 +212,7 @@ def _strip_photo(data: bytes, content_type: str) -> bytes:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
-                if image.format != _PILLOW_FORMATS[content_type]:
+                if image.format not in _PILLOW_READS[content_type]:
                     raise _mismatch()
                 image.load()
                 upright = ImageOps.exif_transpose(image)

@@ -174,3 +174,19 @@ def test_a_script_deep_inside_a_text_file_is_found(offset):
     error = refused("catatan.txt", text + b"<script>fetch('/')</script>\n" + line * 10)
     assert "aktif" in error.message
     assert inspect("catatan.txt", text + b"< 3 tahun, bukan skrip\n").content_type == "text/plain"
+
+
+def test_a_multi_picture_jpeg_from_a_phone_is_stored_as_its_first_picture_without_metadata():
+    exif = Image.Exif()
+    exif[0x010F] = "CameraMaker"
+    exif[ExifTags.IFD.GPSInfo] = {1: "S", 2: (6.0, 12.0, 30.0)}
+    photo, depth_map = Image.new("RGB", (40, 30), (200, 30, 30)), Image.new("RGB", (40, 30), (0, 0, 200))
+    out = io.BytesIO()
+    photo.save(out, "MPO", save_all=True, append_images=[depth_map], exif=exif)
+    assert Image.open(io.BytesIO(out.getvalue())).format == "MPO"
+    clean = inspect("IMG_2031.jpg", out.getvalue())
+    assert clean.content_type == "image/jpeg" and clean.metadata_removed
+    stored = Image.open(io.BytesIO(clean.data))
+    assert stored.format == "JPEG" and getattr(stored, "n_frames", 1) == 1
+    assert not stored.getexif() and b"CameraMaker" not in clean.data
+    assert stored.getpixel((20, 15))[0] > 150  # the photo, not the picture after it
