@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+import zlib
 
 import pytest
 from django.core.files.storage import default_storage
@@ -190,3 +191,39 @@ def test_a_multi_picture_jpeg_from_a_phone_is_stored_as_its_first_picture_withou
     assert stored.format == "JPEG" and getattr(stored, "n_frames", 1) == 1
     assert not stored.getexif() and b"CameraMaker" not in clean.data
     assert stored.getpixel((20, 15))[0] > 150  # the photo, not the picture after it
+
+
+def pdf_with_stream(content: bytes, dictionary: bytes = b"/Type /ObjStm /N 1 /First 4") -> bytes:
+    packed = zlib.compress(content)
+    return (
+        b"%PDF-1.5\n5 0 obj\n<< "
+        + dictionary
+        + b" /Filter /FlateDecode /Length %d >>\nstream\n" % len(packed)
+        + packed
+        + b"\nendstream\nendobj\n%%EOF\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "pdf",
+    [
+        b"%PDF-1.4\n1 0 obj << /OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >> >>\n%%EOF",
+        b"%PDF-1.4\n1 0 obj << /AA << /O << /S /#4c#61#75#6E#63#68 /F (cmd.exe) >> >> >>\n%%EOF",
+        pdf_with_stream(b"1 0 << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"),
+        pdf_with_stream(b"1 0 << /Names << /Embedded#46ile 2 0 R >> >>"),
+        # Deep in a large object stream, across the chunks it is unpacked in.
+        pdf_with_stream(b" " * (1024 * 1024 - 5) + b"/JavaScript"),
+    ],
+    ids=["escaped-javascript", "escaped-launch", "object-stream", "escaped-in-stream", "across-chunks"],
+)
+def test_pdf_javascript_is_found_behind_name_escapes_and_inside_compressed_streams(pdf):
+    assert "aktif" in refused("laporan.pdf", pdf).message
+
+
+def test_a_pdf_with_ordinary_compressed_pages_passes_and_a_compressed_bomb_is_refused(monkeypatch):
+    page = pdf_with_stream(b"BT /F1 12 Tf 72 712 Td (Laporan kasus) Tj ET", b"")
+    assert inspect("laporan.pdf", page).content_type == "application/pdf"
+    monkeypatch.setattr(uploads, "PDF_MAX_UNPACKED_BYTES", 8 * 1024 * 1024)  # 200 MiB: the same, slower
+    bomb = pdf_with_stream(b"\0" * (8 * 1024 * 1024 + 1), b"")
+    assert len(bomb) < 64 * 1024
+    assert "PDF" in refused("laporan.pdf", bomb).message
