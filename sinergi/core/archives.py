@@ -61,7 +61,7 @@ def office_archive_open(data: bytes, kind: str) -> zipfile.ZipFile:
         # Excel writes the printer set-up of a sheet as a .bin part; every other binary part can run code.
         is_printer_settings = "/printersettings/" in lowered
         if (
-            lowered.endswith(".js")
+            lowered.endswith(("vbaproject.bin", ".js"))
             or "activex" in lowered
             or (lowered.endswith(".bin") and not is_printer_settings)
         ):

@@ -150,6 +150,7 @@ def test_a_workbook_with_its_printer_set_up_is_a_normal_office_file():
     workbook = with_parts(real_xlsx(), {"xl/printerSettings/printerSettings1.bin": b"\0" * 64})
     assert inspect("daftar.xlsx", workbook).content_type == uploads.XLSX
     refused("daftar.xlsx", with_parts(real_xlsx(), {"xl/activeX/activeX1.bin": b"\0" * 64}))
+    refused("daftar.xlsx", with_parts(real_xlsx(), {"xl/printerSettings/vbaProject.bin": b"\0" * 64}))
 
 
 @pytest.mark.parametrize(
