@@ -2,9 +2,9 @@
 
 CSV (UTF-8, UTF-8 with BOM or Windows-1252; comma, semicolon or tab) and Excel workbooks (.xlsx, .xls, .ods
 through python-calamine). The name's extension says what the content must be (an .xlsx is a workbook archive,
-a .csv is text), and a workbook archive passes the same limits as any uploaded office file
-(`core.archives`) before calamine unpacks anything. Merged cells are filled with their top-left value, so a header merged over two rows
-or columns names every column under it; hidden sheets are listed but never read as data.
+a .csv is text), and a workbook archive passes the same limits as any uploaded office file (`core.archives`)
+before calamine unpacks anything. Merged cells are filled with their top-left value, so a header merged over
+two rows or columns names every column under it; hidden sheets are listed but never read as data.
 """
 
 from __future__ import annotations
