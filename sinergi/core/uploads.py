@@ -12,10 +12,12 @@ translated message for the `file` field. What it guarantees:
 
 - the name's extension is one Sinergi accepts, and the content is that type (magic bytes); an HTML page named
   `.pdf` or a script named `.jpg` is refused;
-- active content is refused whatever the name: HTML, SVG, XML, scripts, PDF JavaScript and launch actions,
-  office files with macros;
+- active content is refused whatever the name: HTML, SVG, XML, scripts anywhere in a text file, PDF JavaScript,
+  launch actions and embedded files (names read with their #xx escapes written out, Flate streams unpacked
+  within a limit), office files with macros or embedded objects;
 - office files are opened as the zip archives they are, within limits (entries, total unpacked size, ratio),
-  so a zip bomb named `.docx` is refused without being unpacked;
+  so a zip bomb named `.docx` is refused without being unpacked (`core.archives`, which the spreadsheet
+  readers go through too);
 - photos are decoded (within Pillow's pixel limit) and written again without their metadata (GPS position,
   camera, time: EXIF, XMP, IPTC, comments), turned upright first so nothing looks rotated.
 
@@ -30,7 +32,7 @@ import io
 import os
 import re
 import warnings
-import zipfile
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
@@ -41,6 +43,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage
 from django.utils.translation import gettext as _
 
+from sinergi.core import archives
 from sinergi.core.errors import ApplicationError
 
 PDF = "application/pdf"
@@ -66,17 +69,30 @@ EXTENSION_TYPES = {
 PHOTO_KINDS = frozenset({JPEG, PNG, WEBP})
 DOCUMENT_KINDS = frozenset({PDF, DOCX, XLSX, TEXT}) | PHOTO_KINDS
 
-# Zip limits for office files: a real Word or Excel file is far below all of them.
-ZIP_MAX_ENTRIES = 2_000
-ZIP_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-ZIP_MAX_RATIO = 200
 # Pillow's own guard against decompression bombs, made an error instead of a warning.
 MAX_IMAGE_PIXELS = 50_000_000
 
-_OOXML_PART = {DOCX: "word/document.xml", XLSX: "xl/workbook.xml"}
+_OOXML_KIND = {DOCX: "docx", XLSX: "xlsx"}
 _PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
-_MARKUP = re.compile(rb"<\s*(!doctype\s+html|html|head|body|script|svg|iframe|object|embed|\?xml)\b", re.I)
+# A PDF reader reads /J#61vaScript as /JavaScript: names are matched with their #xx escapes written out.
+_PDF_NAME = re.compile(rb"/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*#[^\x00\t\n\x0c\r ()<>\[\]{}/%]*")
+_PDF_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+# Flate streams (object streams hide dictionaries, /JS among them) are unpacked a chunk at a time, within a
+# total for the whole file, so a compressed bomb costs bounded memory and time.
+PDF_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+_PDF_CHUNK = 1024 * 1024
+_PDF_OVERLAP = 1024  # longer than any escaped name the check looks for
+# The whitespace is bounded so a match has a longest length, which the chunk overlap below is larger than.
+_MARKUP = re.compile(
+    rb"<\s{0,32}(!doctype\s{1,32}html|html|head|body|script|svg|iframe|object|embed|\?xml)\b", re.I
+)
+_MARKUP_CHUNK = 64 * 1024
+_MARKUP_OVERLAP = 256
 _PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
+# What Pillow may report for each type: many phone cameras write a JPEG with more pictures after the photo
+# (MPO: a depth map, a preview). Only the first picture, the photo, is stored, as a plain JPEG.
+_PILLOW_READS = {JPEG: {"JPEG", "MPO"}, PNG: {"PNG"}, WEBP: {"WEBP"}}
 
 
 @dataclass(frozen=True)
@@ -144,39 +160,97 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
+def archive_message(code: str) -> str:
+    """The words for an office file `archives.office_archive_open` refused (shared by every reader of one)."""
+    if code == "too_many_parts":
+        return _("The office file is not a normal document (too many parts).")
+    if code == "zip_bomb":
+        return _("The office file unpacks to far more than its size (a zip bomb) and is refused.")
+    if code == "macros":
+        return _("The file contains active content (a web page, a script or macros) and cannot be stored.")
+    if code == "embedded_object":
+        return _(
+            "The office file holds an embedded object (a file of another program inside it) and cannot be "
+            "stored. Save it without the object and upload it again."
+        )
+    return _("The file's content does not match its name: it is not the kind of file its extension says.")
+
+
 def _check_office(data: bytes, content_type: str) -> None:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
-        raise _mismatch() from error
-    if len(entries) > ZIP_MAX_ENTRIES:
-        raise _refuse(
-            _("The office file is not a normal document (too many parts)."), _("Not a normal document.")
-        )
-    unpacked = 0
-    for entry in entries:
-        unpacked += entry.file_size
-        # The sizes are the archive's own claims: checked before anything is unpacked.
-        if entry.file_size > ZIP_MAX_RATIO * max(entry.compress_size, 1) or unpacked > ZIP_MAX_UNPACKED_BYTES:
-            raise _refuse(
-                _("The office file unpacks to far more than its size (a zip bomb) and is refused."),
-                _("Not a normal document."),
-            )
-        lowered = entry.filename.lower()
-        if lowered.endswith(("vbaproject.bin", ".bin")) or "activex" in lowered or lowered.endswith(".js"):
-            raise _active()
-    names = {entry.filename for entry in entries}
-    if "[Content_Types].xml" not in names or _OOXML_PART[content_type] not in names:
-        raise _mismatch()
-    content_types = archive.read("[Content_Types].xml")
-    if b"macroEnabled" in content_types or b"vbaProject" in content_types:
-        raise _active()
+        archives.office_archive_open(data, _OOXML_KIND[content_type])
+    except archives.ArchiveRefused as refusal:
+        if refusal.code in ("broken", "wrong_kind"):
+            raise _mismatch() from refusal
+        if refusal.code == "macros":
+            raise _active() from refusal
+        if refusal.code == "embedded_object":
+            raise _refuse(archive_message(refusal.code), _("Embedded object.")) from refusal
+        raise _refuse(archive_message(refusal.code), _("Not a normal document.")) from refusal
+
+
+def _pdf_names(data: bytes) -> bytes:
+    return _PDF_NAME.sub(
+        lambda name: _PDF_ESCAPE.sub(lambda escape: bytes([int(escape.group(1), 16)]), name.group()), data
+    )
+
+
+def _pdf_active(data: bytes) -> bool:
+    return bool(_PDF_ACTIVE.search(_pdf_names(data)))
 
 
 def _check_pdf(data: bytes) -> None:
-    if _PDF_ACTIVE.search(data):
+    if _pdf_active(data):
         raise _active()
+    budget = PDF_MAX_UNPACKED_BYTES
+    position = 0
+    while match := _PDF_STREAM.search(data, position):
+        end = data.find(b"endstream", match.end())
+        end = len(data) if end < 0 else end
+        budget = _check_pdf_stream(memoryview(data)[match.end() : end], budget)
+        position = end
+
+
+def _check_pdf_stream(body: memoryview, budget: int) -> int:
+    """Unpacks one stream if it is Flate (zlib) and looks for active content in it; returns the budget left."""
+    inflater = zlib.decompressobj()
+    tail = b""
+    try:
+        # Fed a piece at a time: zlib copies the input it has not used yet on every call.
+        for start in range(0, len(body), _PDF_CHUNK):
+            pending = body[start : start + _PDF_CHUNK]
+            while pending and not inflater.eof:
+                out = inflater.decompress(pending, _PDF_CHUNK)
+                if not out:
+                    break
+                pending = inflater.unconsumed_tail
+                budget -= len(out)
+                if budget < 0:
+                    raise _refuse(
+                        _(
+                            "The PDF unpacks to far more than can be checked and is refused. Print it to a new "
+                            "PDF, with smaller images, and upload that."
+                        ),
+                        _("Not a normal document."),
+                    )
+                window = tail + out
+                if _pdf_active(window):
+                    raise _active()
+                tail = window[-_PDF_OVERLAP:]
+            if inflater.eof:
+                break
+    except zlib.error:
+        pass  # not Flate (a JPEG image, another filter) or broken after what was already checked
+    return budget
+
+
+def _has_markup(data: bytes) -> bool:
+    """Whether a tag of a web page, an SVG or XML appears anywhere in `data`: a browser finds a <script> at the
+    end of a file as well as at its start. Read in chunks that overlap, so a tag across two chunks is found."""
+    step = _MARKUP_CHUNK - _MARKUP_OVERLAP
+    return any(
+        _MARKUP.search(data, start, start + _MARKUP_CHUNK) for start in range(0, max(len(data), 1), step)
+    )
 
 
 def _check_text(data: bytes) -> None:
@@ -186,7 +260,7 @@ def _check_text(data: bytes) -> None:
         data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise _mismatch() from error
-    if _MARKUP.search(data[:65536]):
+    if _has_markup(data):
         raise _active()
 
 
@@ -199,7 +273,7 @@ def _strip_photo(data: bytes, content_type: str) -> bytes:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
-                if image.format != _PILLOW_FORMATS[content_type]:
+                if image.format not in _PILLOW_READS[content_type]:
                     raise _mismatch()
                 image.load()
                 upright = ImageOps.exif_transpose(image)
@@ -244,19 +318,19 @@ def upload_inspect(
     claimed = EXTENSION_TYPES.get(os.path.splitext(original_name)[1].lower())
     sniffed = _sniff(data)
     if claimed is None or claimed not in kinds:
-        if sniffed is None and _MARKUP.search(data[:65536]):
+        if sniffed is None and _has_markup(data):
             raise _active()
         raise _not_accepted(kinds)
     if claimed in (DOCX, XLSX):
         if sniffed != "zip":
-            raise _active() if _MARKUP.search(data[:65536]) else _mismatch()
+            raise _active() if _has_markup(data) else _mismatch()
         _check_office(data, claimed)
     elif claimed == TEXT:
         if sniffed is not None:
             raise _mismatch()
         _check_text(data)
     elif sniffed != claimed:
-        raise _active() if _MARKUP.search(data[:65536]) else _mismatch()
+        raise _active() if _has_markup(data) else _mismatch()
     if claimed == PDF:
         _check_pdf(data)
     metadata_removed = False

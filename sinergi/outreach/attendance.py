@@ -1,7 +1,8 @@
 """Reading an attendance list from a CSV or XLSX file: plain Python, no Django models.
 
 The first row holds the column names (Indonesian or English); every other row is one attendee. A file is read
-whole and either every row is good or the caller gets every broken row with its line number.
+whole and either every row is good or the caller gets every broken row with its line number. An .xlsx passes
+the limits of any uploaded office file (`core.archives`) before calamine unpacks it.
 """
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ import csv
 import io
 from dataclasses import dataclass
 
+from sinergi.core import archives
+
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
+# Files whose first bytes say they are no CSV, whatever their name: a workbook, an OLE file, a PDF, a photo.
+_NOT_TEXT = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
 
 COLUMNS = {
     "full_name": ("nama", "name", "nama lengkap", "full name", "full_name"),
@@ -42,11 +47,13 @@ class RowError:
 
 
 class UnreadableFile(Exception):
-    """The file is not a CSV or XLSX this reader understands; `code` says why."""
+    """The file is not a CSV or XLSX this reader understands; `code` says why (`archive`: refused by
+    `core.archives`, whose code is `reason`)."""
 
-    def __init__(self, code: str):
+    def __init__(self, code: str, reason: str = ""):
         super().__init__(code)
         self.code = code
+        self.reason = reason
 
 
 def age_group_of(raw: str) -> str | None:
@@ -70,12 +77,20 @@ def _cells(name: str, data: bytes) -> list[list[str]]:
         from python_calamine import CalamineWorkbook
 
         try:
+            archives.office_archive_open(data, "xlsx")
+        except archives.ArchiveRefused as refusal:
+            if refusal.code in ("broken", "wrong_kind"):
+                raise UnreadableFile("bad_xlsx") from refusal
+            raise UnreadableFile("archive", refusal.code) from refusal
+        try:
             workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
             rows = workbook.get_sheet_by_index(0).to_python()
         except Exception as exc:  # calamine raises its own error types for a broken or foreign file
             raise UnreadableFile("bad_xlsx") from exc
         return [["" if cell is None else _cell_text(cell) for cell in row] for row in rows]
     if lower.endswith(".csv"):
+        if data.startswith(_NOT_TEXT):
+            raise UnreadableFile("binary")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:

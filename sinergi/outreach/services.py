@@ -14,6 +14,7 @@ from sinergi.agencies.models import Agency, User
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
 from sinergi.core.errors import ApplicationError
+from sinergi.core.uploads import archive_message
 from sinergi.outreach import attendance
 from sinergi.outreach.choices import PARTICIPANT_FIELDS, Audience
 from sinergi.outreach.models import Attendee, OutreachEvent, can_plan_outreach
@@ -189,7 +190,8 @@ def attendance_import(*, actor: User, event_id: int, name: str, data: bytes) -> 
     try:
         rows, errors = attendance.read_attendance(name, data)
     except attendance.UnreadableFile as exc:
-        raise ApplicationError(_file_problem(exc.code), code="unreadable_file") from exc
+        message = archive_message(exc.reason) if exc.code == "archive" else _file_problem(exc.code)
+        raise ApplicationError(message, code="unreadable_file") from exc
     if errors:
         shown = [ROW_PROBLEMS[error.problem](error) for error in errors[:20]]
         message = ngettext(

@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+import zlib
 
 import pytest
 from django.core.files.storage import default_storage
@@ -10,6 +11,7 @@ from PIL import ExifTags, Image
 
 from sinergi.core import uploads
 from sinergi.core.errors import ApplicationError
+from sinergi.core.testing.hostile import real_xlsx, with_parts
 
 
 def jpeg_with_gps() -> bytes:
@@ -141,3 +143,88 @@ def test_stored_files_are_sealed_on_disk_and_read_back_whole(settings):
     finally:
         settings.SINERGI_FIELD_KEY = "test-field-key"
         default_storage.delete(name)
+
+
+def test_a_workbook_with_its_printer_set_up_is_a_normal_office_file():
+    # Excel stores a sheet's printer set-up as a .bin part: not code, so not refused as macros.
+    workbook = with_parts(real_xlsx(), {"xl/printerSettings/printerSettings1.bin": b"\0" * 64})
+    assert inspect("daftar.xlsx", workbook).content_type == uploads.XLSX
+    refused("daftar.xlsx", with_parts(real_xlsx(), {"xl/activeX/activeX1.bin": b"\0" * 64}))
+    refused("daftar.xlsx", with_parts(real_xlsx(), {"xl/printerSettings/vbaProject.bin": b"\0" * 64}))
+
+
+@pytest.mark.parametrize(
+    ("name", "part"),
+    [
+        ("kontrak.docx", "word/embeddings/oleObject1.OLE"),
+        ("kontrak.docx", "word/embeddings/oleObject1.bin"),
+        ("daftar.xlsx", "xl/embeddings/Paket.exe"),
+    ],
+)
+def test_an_office_file_holding_an_embedded_object_is_refused_and_says_so(name, part):
+    base = docx() if name.endswith(".docx") else real_xlsx()
+    error = refused(name, with_parts(base, {part: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512}))
+    assert "objek tersemat" in error.message
+    assert error.fields == {"file": ["Objek tersemat."]}
+
+
+@pytest.mark.parametrize("offset", [70 * 1024, 64 * 1024 - 3, 3 * 64 * 1024 - 256 * 2 - 4])
+def test_a_script_deep_inside_a_text_file_is_found(offset):
+    # After the first 64 KiB, and across the boundary of the chunks the file is read in.
+    line = b"Siti;Banjar;2025-01-10\n"
+    text = (line * (offset // len(line) + 1))[:offset]
+    error = refused("catatan.txt", text + b"<script>fetch('/')</script>\n" + line * 10)
+    assert "aktif" in error.message
+    assert inspect("catatan.txt", text + b"< 3 tahun, bukan skrip\n").content_type == "text/plain"
+
+
+def test_a_multi_picture_jpeg_from_a_phone_is_stored_as_its_first_picture_without_metadata():
+    exif = Image.Exif()
+    exif[0x010F] = "CameraMaker"
+    exif[ExifTags.IFD.GPSInfo] = {1: "S", 2: (6.0, 12.0, 30.0)}
+    photo, depth_map = Image.new("RGB", (40, 30), (200, 30, 30)), Image.new("RGB", (40, 30), (0, 0, 200))
+    out = io.BytesIO()
+    photo.save(out, "MPO", save_all=True, append_images=[depth_map], exif=exif)
+    assert Image.open(io.BytesIO(out.getvalue())).format == "MPO"
+    clean = inspect("IMG_2031.jpg", out.getvalue())
+    assert clean.content_type == "image/jpeg" and clean.metadata_removed
+    stored = Image.open(io.BytesIO(clean.data))
+    assert stored.format == "JPEG" and getattr(stored, "n_frames", 1) == 1
+    assert not stored.getexif() and b"CameraMaker" not in clean.data
+    assert stored.getpixel((20, 15))[0] > 150  # the photo, not the picture after it
+
+
+def pdf_with_stream(content: bytes, dictionary: bytes = b"/Type /ObjStm /N 1 /First 4") -> bytes:
+    packed = zlib.compress(content)
+    return (
+        b"%PDF-1.5\n5 0 obj\n<< "
+        + dictionary
+        + b" /Filter /FlateDecode /Length %d >>\nstream\n" % len(packed)
+        + packed
+        + b"\nendstream\nendobj\n%%EOF\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "pdf",
+    [
+        b"%PDF-1.4\n1 0 obj << /OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >> >>\n%%EOF",
+        b"%PDF-1.4\n1 0 obj << /AA << /O << /S /#4c#61#75#6E#63#68 /F (cmd.exe) >> >> >>\n%%EOF",
+        pdf_with_stream(b"1 0 << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"),
+        pdf_with_stream(b"1 0 << /Names << /Embedded#46ile 2 0 R >> >>"),
+        # Deep in a large object stream, across the chunks it is unpacked in.
+        pdf_with_stream(b" " * (1024 * 1024 - 5) + b"/JavaScript"),
+    ],
+    ids=["escaped-javascript", "escaped-launch", "object-stream", "escaped-in-stream", "across-chunks"],
+)
+def test_pdf_javascript_is_found_behind_name_escapes_and_inside_compressed_streams(pdf):
+    assert "aktif" in refused("laporan.pdf", pdf).message
+
+
+def test_a_pdf_with_ordinary_compressed_pages_passes_and_a_compressed_bomb_is_refused(monkeypatch):
+    page = pdf_with_stream(b"BT /F1 12 Tf 72 712 Td (Laporan kasus) Tj ET", b"")
+    assert inspect("laporan.pdf", page).content_type == "application/pdf"
+    monkeypatch.setattr(uploads, "PDF_MAX_UNPACKED_BYTES", 8 * 1024 * 1024)  # 200 MiB: the same, slower
+    bomb = pdf_with_stream(b"\0" * (8 * 1024 * 1024 + 1), b"")
+    assert len(bomb) < 64 * 1024
+    assert "PDF" in refused("laporan.pdf", bomb).message

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sinergi.core.uploads import archive_message
+
 FILE_MESSAGES = {
     "too_large": gettext_lazy("The file is too large: at most %(limit_mb)s MB. Split it into several files."),
     "empty": gettext_lazy("The file is empty."),
@@ -60,6 +62,8 @@ CELL_MESSAGES = {
 
 
 def file_message(code: str, params: dict) -> str:
+    if code == "archive":  # refused by core.archives: the same words as for any uploaded office file
+        return archive_message(params["reason"])
     return str(FILE_MESSAGES.get(code, FILE_MESSAGES["excel_broken"])) % params
 
 

@@ -1,22 +1,31 @@
 """Reading an uploaded spreadsheet into plain rows of cells. Pure Python, no Django.
 
 CSV (UTF-8, UTF-8 with BOM or Windows-1252; comma, semicolon or tab) and Excel workbooks (.xlsx, .xls, .ods
-through python-calamine). Merged cells are filled with their top-left value, so a header merged over two rows
-or columns names every column under it; hidden sheets are listed but never read as data.
+through python-calamine). The name's extension says what the content must be (an .xlsx is a workbook archive,
+a .csv is text), and a workbook archive passes the same limits as any uploaded office file (`core.archives`)
+before calamine unpacks anything. Merged cells are filled with their top-left value, so a header merged over
+two rows or columns names every column under it; hidden sheets are listed but never read as data.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 from dataclasses import dataclass, field
 from typing import Any
+
+from sinergi.core import archives
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
 
 _ZIP = b"PK\x03\x04"
+# The extension of a workbook that is a zip archive -> its kind for `core.archives`.
+_ARCHIVE_NAMES = {".xlsx": "xlsx", ".ods": "ods"}
+_OLE_NAMES = (".xls",)
+_TEXT_NAMES = (".csv", ".txt")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Files people mistake for spreadsheets: refused by their first bytes, whatever their name says.
 _NOT_SPREADSHEETS = (
@@ -59,17 +68,42 @@ class Workbook:
 
 
 def read_workbook(name: str, data: bytes) -> Workbook:
-    """The sheets of `data` (a CSV or an Excel file, recognised by content, not by name)."""
+    """The sheets of `data`, a CSV or an Excel file whose content is what its name's extension says."""
     if len(data) > MAX_FILE_BYTES:
         raise FileRefused("too_large", limit_mb=MAX_FILE_BYTES // (1024 * 1024))
     if not data.strip():
         raise FileRefused("empty")
+    extension = os.path.splitext(name or "")[1].lower()
     head = data[:8]
-    if head.startswith(_ZIP) or head.startswith(_OLE):
+    # An .xlsx protected by a password is an OLE container, not a zip: calamine then names the password.
+    if extension in _ARCHIVE_NAMES and head.startswith(_ZIP):
+        _check_archive(data, _ARCHIVE_NAMES[extension])
         return _read_excel(data)
-    if any(head.startswith(magic) for magic in _NOT_SPREADSHEETS) or b"\x00" in data[:4096]:
-        raise FileRefused("wrong_type")
-    return Workbook(kind="csv", sheets=[Sheet(name="CSV", rows=_read_csv(data))])
+    if (extension in _ARCHIVE_NAMES or extension in _OLE_NAMES) and head.startswith(_OLE):
+        return _read_excel(data)
+    if extension in _TEXT_NAMES and not _looks_binary(data):
+        return Workbook(kind="csv", sheets=[Sheet(name="CSV", rows=_read_csv(data))])
+    raise FileRefused("wrong_type")
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:8]
+    return (
+        head.startswith((_ZIP, _OLE))
+        or any(head.startswith(magic) for magic in _NOT_SPREADSHEETS)
+        or b"\x00" in data[:4096]
+    )
+
+
+def _check_archive(data: bytes, kind: str) -> None:
+    try:
+        archives.office_archive_open(data, kind)
+    except archives.ArchiveRefused as refusal:
+        if refusal.code == "broken":
+            raise FileRefused("excel_broken") from refusal
+        if refusal.code == "wrong_kind":
+            raise FileRefused("wrong_type") from refusal
+        raise FileRefused("archive", reason=refusal.code) from refusal
 
 
 def decode_text(data: bytes) -> str:

@@ -6,6 +6,7 @@ import pytest
 
 from sinergi.audit.models import AuditEntry
 from sinergi.core.errors import ApplicationError
+from sinergi.core.testing.hostile import real_xlsx, with_parts, zip_bomb_xlsx
 from sinergi.exchange.choices import ImportStatus
 from sinergi.exchange.imports import services
 from sinergi.exchange.models import ImportBatch, ImportedRecord
@@ -129,6 +130,13 @@ def test_duplicate_rows_inside_one_file(importer):
         ("noheader.csv", b"Siti,6371015001900001\nBudi,6371010203850007\n", "judul kolom"),
         ("rusak.xlsx", b"PK\x03\x04garbage" * 10, "tidak dapat dibaca"),
         ("header-only.csv", b"nama,nik\n\n\n", "tidak ada baris data"),
+        ("bom.xlsx", zip_bomb_xlsx(), "bom zip"),
+        ("lembar.csv", real_xlsx(), "bukan lembar kerja"),
+        ("lembar.xls", real_xlsx(), "bukan lembar kerja"),
+        ("lembar.pdf", real_xlsx(), "bukan lembar kerja"),
+        ("daftar.xlsx", b"nama,nik\nSiti,6371015001900001\n", "bukan lembar kerja"),
+        ("kontrak.xlsx", with_parts(real_xlsx(), {"xl/vbaProject.bin": b"macro"}), "konten aktif"),
+        ("objek.xlsx", with_parts(real_xlsx(), {"xl/embeddings/oleObject1.OLE": b"ole"}), "objek tersemat"),
     ],
 )
 def test_files_that_cannot_be_imported_are_refused_with_a_reason(importer, name, data, words):
@@ -136,6 +144,28 @@ def test_files_that_cannot_be_imported_are_refused_with_a_reason(importer, name,
         services.import_upload(actor=importer, record_type="people", name=name, data=data)
     assert words in str(refused.value.message).lower()
     assert ImportBatch.objects.count() == 0
+
+
+def test_a_zip_bomb_is_refused_before_the_spreadsheet_library_opens_it(importer, monkeypatch):
+    import python_calamine
+
+    def never(*args, **kwargs):
+        raise AssertionError("calamine opened a zip bomb")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", never)
+    with pytest.raises(ApplicationError) as refused:
+        services.import_upload(actor=importer, record_type="people", name="bom.xlsx", data=zip_bomb_xlsx())
+    assert refused.value.code == "import_archive"
+    assert ImportBatch.objects.count() == 0
+
+
+def test_a_workbook_with_its_printer_set_up_is_imported(importer):
+    workbook = with_parts(
+        real_xlsx([["nama", "nik"], ["Siti", NIK_SITI]]),
+        {"xl/printerSettings/printerSettings1.bin": b"\0" * 64},
+    )
+    batch = services.import_upload(actor=importer, record_type="people", name="pmi.xlsx", data=workbook)
+    assert batch.total_rows == 1
 
 
 def test_a_field_mapped_twice_is_refused(importer):

@@ -1,10 +1,12 @@
 """Reading attendance files (plain Python)."""
 
 import io
+import zipfile
 
 import pytest
 from openpyxl import Workbook
 
+from sinergi.core.testing.hostile import real_xlsx, zip_bomb_xlsx
 from sinergi.outreach.attendance import UnreadableFile, age_group_of, read_attendance
 
 
@@ -43,6 +45,8 @@ def test_an_xlsx_list_is_read():
         ("a.xlsx", b"not a zip", "bad_xlsx"),
         ("a.csv", b"name,age\nx,1\n", "missing_columns"),
         ("a.csv", b"", "empty"),
+        ("a.csv", real_xlsx(), "binary"),
+        ("a.xlsx", b"nama,jenis_kelamin,umur\nSiti,P,20\n", "bad_xlsx"),
     ],
 )
 def test_unreadable_files_say_why(name, data, code):
@@ -61,3 +65,25 @@ def test_age_groups():
         None,
         None,
     ]
+
+
+def test_a_zip_bomb_named_xlsx_is_refused_before_it_is_unpacked(monkeypatch):
+    import python_calamine
+
+    def never(*args, **kwargs):
+        raise AssertionError("calamine opened a zip bomb")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", never)
+    with pytest.raises(UnreadableFile) as caught:
+        read_attendance("hadir.xlsx", zip_bomb_xlsx())
+    assert (caught.value.code, caught.value.reason) == ("archive", "zip_bomb")
+
+
+def test_a_word_archive_named_xlsx_is_not_read_as_a_workbook():
+    word = io.BytesIO()
+    with zipfile.ZipFile(word, "w") as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("word/document.xml", b"<w:document/>")
+    with pytest.raises(UnreadableFile) as caught:
+        read_attendance("hadir.xlsx", word.getvalue())
+    assert caught.value.code == "bad_xlsx"

@@ -77,6 +77,17 @@ def test_an_attendance_file_with_broken_rows_imports_nothing(officer, district):
     assert count == 1 and Attendee.objects.get().full_name == "Siti"
 
 
+def test_a_zip_bomb_attendance_list_is_refused_in_words_and_imports_nothing(officer, district):
+    from sinergi.core.testing.hostile import zip_bomb_xlsx
+
+    event = services.outreach_event_create(actor=officer, data=_data())
+    audit_before = AuditEntry.objects.count()
+    with pytest.raises(ApplicationError) as caught:
+        services.attendance_import(actor=officer, event_id=event.pk, name="hadir.xlsx", data=zip_bomb_xlsx())
+    assert caught.value.code == "unreadable_file" and "bom zip" in caught.value.message
+    assert Attendee.objects.count() == 0 and AuditEntry.objects.count() == audit_before
+
+
 def test_only_the_organising_agency_changes_an_event(officer, district, other_agency):
     from sinergi.agencies.choices import Role
     from sinergi.core.testing.factories import UserFactory
