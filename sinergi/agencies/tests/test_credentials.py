@@ -285,7 +285,9 @@ def test_another_users_code_does_not_pass_the_sign_in_step_and_is_counted(client
     refused = client.post(reverse("accounts:two_factor"), {"otp_code": other_code})
     assert refused.status_code == 200 and "Kode tidak valid" in refused.content.decode()
     assert client.get(reverse("core:home")).status_code == 302  # not signed in
-    assert AuditEntry.objects.filter(object_id=str(case_worker.pk), summary="sign-in failed (otp)").count() == 1
+    assert (
+        AuditEntry.objects.filter(object_id=str(case_worker.pk), summary="sign-in failed (otp)").count() == 1
+    )
 
 
 # --- brute force -----------------------------------------------------------------------------------------

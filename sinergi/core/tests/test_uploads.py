@@ -168,6 +168,12 @@ def test_an_office_file_holding_an_embedded_object_is_refused_and_says_so(name, 
     assert error.fields == {"file": ["Objek tersemat."]}
 
 
+def test_a_report_with_a_chart_is_an_ordinary_document():
+    # Word keeps a chart's numbers as a plain workbook under word/embeddings/: data, not a program.
+    report = with_parts(docx(), {"word/embeddings/Microsoft_Excel_Worksheet.xlsx": real_xlsx()})
+    assert inspect("laporan.docx", report).content_type == uploads.DOCX
+
+
 @pytest.mark.parametrize("offset", [70 * 1024, 64 * 1024 - 3, 3 * 64 * 1024 - 256 * 2 - 4])
 def test_a_script_deep_inside_a_text_file_is_found(offset):
     # After the first 64 KiB, and across the boundary of the chunks the file is read in.
