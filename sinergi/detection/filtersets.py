@@ -19,6 +19,14 @@ RISK_FILTER_CHOICES = [
 ]
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A record id: an integer (NumberFilter reads a decimal, so `campaign=1.5` matched nothing instead of
+    being refused). Name it by the related id (`campaign__id`, the same SQL as `campaign_id`, no join): the
+    schema generator types a filter by the model field it ends at, and there it finds the integer key."""
+
+    field_class = forms.IntegerField
+
+
 class _DateRangeForm(forms.Form):
     """A filter form whose (start, end) dates must be in order, as on the case list and the audit trail: a
     reversed range finds nothing, which reads as "no such records" rather than as the typo it is."""
@@ -102,8 +110,8 @@ class PostFilterSet(django_filters.FilterSet):
     )
     received_from = django_filters.DateFilter(field_name="received_at", lookup_expr="date__gte")
     received_to = django_filters.DateFilter(field_name="received_at", lookup_expr="date__lte")
-    campaign = django_filters.NumberFilter(field_name="campaign_id")
-    batch = django_filters.NumberFilter(field_name="batch_id")
+    campaign = IdFilter(field_name="campaign__id")
+    batch = IdFilter(field_name="batch__id")
 
     class Meta:
         model = ScreenedPost

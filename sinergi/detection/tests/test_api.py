@@ -267,3 +267,19 @@ def test_a_reversed_date_range_is_refused_not_answered_empty(
     assert error["code"] == "validation_error"
     assert error["fields"] == {end: ["Tanggal akhir sebelum tanggal awal."]}
     assert client.get(url, {start: "2026-05-01", end: "2026-05-01"}).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["campaign", "batch"])
+def test_post_list_refuses_an_id_that_is_not_a_whole_number(client, signed_in, analyst, stored, name):
+    response = signed_in(client, analyst).get(POSTS, {name: "1.5"}, HTTP_ACCEPT_LANGUAGE="id")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == [name]
+    assert signed_in(client, analyst).get(POSTS, {name: str(stored.pk)}).status_code == 200
+
+
+def test_post_list_ids_are_integers_in_the_schema():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    parameters = {p["name"]: p["schema"] for p in schema["paths"][POSTS]["get"]["parameters"]}
+    assert parameters["campaign"]["type"] == parameters["batch"]["type"] == "integer"
