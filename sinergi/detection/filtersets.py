@@ -19,6 +19,41 @@ RISK_FILTER_CHOICES = [
 ]
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A record id: an integer (NumberFilter reads a decimal, so `campaign=1.5` matched nothing instead of
+    being refused). Name it by the related id (`campaign__id`, the same SQL as `campaign_id`, no join): the
+    schema generator types a filter by the model field it ends at, and there it finds the integer key."""
+
+    field_class = forms.IntegerField
+
+
+class _DateRangeForm(forms.Form):
+    """A filter form whose (start, end) dates must be in order, as on the case list and the audit trail: a
+    reversed range finds nothing, which reads as "no such records" rather than as the typo it is."""
+
+    date_range: tuple[str, str]
+
+    def clean(self):
+        data = super().clean()
+        start_name, end_name = self.date_range
+        start, end = data.get(start_name), data.get(end_name)
+        if start and end and end < start:
+            self.add_error(end_name, _("The end date is before the start date."))
+        return data
+
+
+class CampaignFilterForm(_DateRangeForm):
+    date_range = ("seen_from", "seen_to")
+
+
+class PostFilterForm(_DateRangeForm):
+    date_range = ("received_from", "received_to")
+
+
+class DepartureScreeningFilterForm(_DateRangeForm):
+    date_range = ("screened_from", "screened_to")
+
+
 def _filter_risk(queryset, name, value):
     if value == FLAGGED:
         return queryset.filter(risk_rank__gte=RISK_RANK[RiskLevel.SEDANG])
@@ -47,6 +82,7 @@ class CampaignFilterSet(django_filters.FilterSet):
     class Meta:
         model = Campaign
         fields = ["risk", "status", "platform", "destination", "seen_from", "seen_to", "q"]
+        form = CampaignFilterForm
 
     def filter_platform(self, queryset, name, value):
         value = value.strip().lower()
@@ -74,8 +110,8 @@ class PostFilterSet(django_filters.FilterSet):
     )
     received_from = django_filters.DateFilter(field_name="received_at", lookup_expr="date__gte")
     received_to = django_filters.DateFilter(field_name="received_at", lookup_expr="date__lte")
-    campaign = django_filters.NumberFilter(field_name="campaign_id")
-    batch = django_filters.NumberFilter(field_name="batch_id")
+    campaign = IdFilter(field_name="campaign__id")
+    batch = IdFilter(field_name="batch__id")
 
     class Meta:
         model = ScreenedPost
@@ -89,6 +125,7 @@ class PostFilterSet(django_filters.FilterSet):
             "campaign",
             "batch",
         ]
+        form = PostFilterForm
 
     def filter_platform(self, queryset, name, value):
         value = value.strip().lower()
@@ -108,3 +145,4 @@ class DepartureScreeningFilterSet(django_filters.FilterSet):
     class Meta:
         model = DepartureScreening
         fields = ["risk", "checkpoint_type", "screened_from", "screened_to"]
+        form = DepartureScreeningFilterForm

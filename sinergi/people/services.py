@@ -1,7 +1,7 @@
 """Writes to person records: create, update (optimistic locking), delete, and the audited reveal of identifiers.
 
-Every service validates the whole input first and raises one `ValidationError` with a message per field, so
-nothing is written when anything is wrong. A NIK that contradicts the entered birth date or sex is not an error
+Every service validates the whole input first and raises one `ValidationError` with a message per field (an
+item of a list by its dotted path, `phones.0.number`), so nothing is written when anything is wrong. A NIK that contradicts the entered birth date or sex is not an error
 but a warning: the service raises `NikMismatchWarning` until the caller passes `confirm_nik_mismatch=True`
 (the form shows the warning with a confirmation box; the API answers 400 `nik_mismatch`).
 """
@@ -247,18 +247,21 @@ def _validate(
     if len(birth_place) > 120:
         add("birth_place", _("The birth place is too long (at most 120 characters)."))
 
+    # An item of a list is named by its dotted path (`phones.1.number`: the number of the second phone, counted
+    # from 0 in the list as given), the name the API's own serializer errors use, so that a caller can point at
+    # the item without reading the message; the message counts from 1, for a person.
     phones: list[tuple[str, str, str]] = []
     seen_phones: set[str] = set()
-    for position, phone in enumerate(data.phones or [], start=1):
+    for index, phone in enumerate(data.phones or []):
         if not (phone.number or "").strip():
             continue
         try:
             e164 = identifiers.normalise_phone(phone.number)
         except identifiers.InvalidPhoneNumber:
             add(
-                "phones",
+                f"phones.{index}.number",
                 _("Phone number %(n)d is not a valid phone number (e.g. 0812-3456-7890 or +60 12-345 6789).")
-                % {"n": position},
+                % {"n": index + 1},
             )
             continue
         if e164 not in seen_phones:
@@ -269,16 +272,16 @@ def _validate(
 
     handles: list[tuple[str, str, str]] = []
     seen_handles: set[tuple[str, str]] = set()
-    for position, item in enumerate(data.handles or [], start=1):
+    for index, item in enumerate(data.handles or []):
         text = (item.handle or "").strip()
         if not text:
             continue
         if item.platform not in SocialPlatform.values:
-            add("handles", _("Choose the platform of account %(n)d.") % {"n": position})
+            add(f"handles.{index}.platform", _("Choose the platform of account %(n)d.") % {"n": index + 1})
             continue
         normalised = normalise_handle(text)
         if not normalised or len(text) > 200:
-            add("handles", _("Account %(n)d is not a valid handle.") % {"n": position})
+            add(f"handles.{index}.handle", _("Account %(n)d is not a valid handle.") % {"n": index + 1})
             continue
         if (item.platform, normalised) not in seen_handles:
             seen_handles.add((item.platform, normalised))

@@ -15,7 +15,12 @@ AUTOCOMPLETE_LIMIT = 20
 
 
 def parse_levels(raw: str | None) -> list[int] | None:
-    """ "3,4" -> [3, 4]; anything that is not a level is ignored (a typed URL never causes an error)."""
+    """ "3,4" -> [3, 4]; anything that is not a level is ignored.
+
+    Lenient on purpose, for the pages only: the picker widget sends levels it was built with, and a person who
+    edits the region page's address gets a list to look at rather than an error page. The API reads the same
+    parameters through RegionListQuerySerializer and refuses a bad one, because a program cannot see that its
+    filter was dropped and would take "every region" for the answer it asked for."""
     valid = set(RegionLevel.values)
     levels = []
     for part in (raw or "").split(","):

@@ -47,11 +47,23 @@ class RegionCodeInputField(serializers.CharField):
         return region
 
 
+SEARCH_MAX_LENGTH = 100  # what a name or code typed into a search box can be; longer is refused, never cut
+
+
 class AgencyListQuerySerializer(serializers.Serializer):
     q = serializers.CharField(
-        required=False, allow_blank=True, max_length=100, help_text="Part of the name or code."
+        required=False, allow_blank=True, max_length=SEARCH_MAX_LENGTH, help_text="Part of the name or code."
     )
     type = serializers.ChoiceField(choices=AgencyType.choices, required=False)
+
+
+class UserListQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=SEARCH_MAX_LENGTH,
+        help_text="Part of the username or name.",
+    )
 
 
 class AgencyInputSerializer(serializers.Serializer):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -21,6 +21,7 @@ from sinergi.agencies.api.serializers import (
     AgencyOutputSerializer,
     MeOutputSerializer,
     UserCreateInputSerializer,
+    UserListQuerySerializer,
     UserOutputSerializer,
     UserUpdateInputSerializer,
 )
@@ -103,21 +104,20 @@ class UserViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return selectors.user_list(
-            user=self.request.user, search=self.request.query_params.get("q", "")[:100]
-        )
+        return selectors.user_list(user=self.request.user)
 
     def _require_manager(self):
         if not selectors.can_manage_users(self.request.user):
             raise PermissionDenied(_("Only an agency administrator manages users."))
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, description="Part of the username or name.")],
+        parameters=[UserListQuerySerializer],
         responses=UserOutputSerializer(many=True),
         tags=["users"],
     )
     def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
+        params = query_params(UserListQuerySerializer, request)
+        page = self.paginate_queryset(selectors.user_list(user=request.user, search=params.get("q", "")))
         return self.get_paginated_response(UserOutputSerializer(page, many=True).data)
 
     @extend_schema(responses=UserOutputSerializer, tags=["users"])

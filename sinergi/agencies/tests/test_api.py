@@ -87,6 +87,20 @@ def test_users_list_is_scoped_to_the_callers_agency(client, case_worker, colleag
         assert theirs == {"otheradmin"}
 
 
+@pytest.mark.parametrize("url", ["/api/v1/users/", "/api/v1/agencies/"])
+def test_an_over_long_search_is_refused_not_cut(client, case_worker, colleague, url):
+    sign_in(client, case_worker)
+    # Cut to 100 characters it would be another search, answered as if it were the one sent.
+    search = "colleague" + "x" * 92
+    response = client.get(url, {"q": search}, HTTP_ACCEPT_LANGUAGE="id")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "validation_error" and error["message"] == "Data yang dikirim tidak valid."
+    assert list(error["fields"]) == ["q"]
+    found = client.get("/api/v1/users/", {"q": "colleague"}).json()["results"]
+    assert [u["username"] for u in found] == ["colleague"]
+
+
 def test_another_agencys_user_is_404_and_unchanged(client, agency_admin, colleague, case_worker, other_admin):
     url = f"/api/v1/users/{colleague.pk}/"
     for via in ("session", "token"):

@@ -56,6 +56,8 @@ def _list_operations(schema):
 
 def _kind(parameter) -> str | None:
     declared = parameter.get("schema", {})
+    if declared.get("type") == "array":  # a list (`level=3,4`) refuses a wrong item like a single value
+        declared = declared.get("items", {})
     if "enum" in declared:
         return "enum"
     if declared.get("format") == "date":

@@ -247,3 +247,39 @@ def test_screen_says_the_verdict_its_questions_and_the_parts_of_the_score(client
     (risky,) = client.post(SCREEN, {"text": RISKY}, content_type="application/json").json()["results"]
     assert risky["verdict"] in ("tinggi", "sedang") and "aman" not in risky["verdict_text"].lower()
     assert sum(p["delta"] for p in risky["score_parts"]) == pytest.approx(risky["score"], abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("url", "start", "end"),
+    [
+        (POSTS, "received_from", "received_to"),
+        (CAMPAIGNS, "seen_from", "seen_to"),
+        (DEPARTURES, "screened_from", "screened_to"),
+    ],
+)
+def test_a_reversed_date_range_is_refused_not_answered_empty(
+    client, signed_in, analyst, stored, url, start, end
+):
+    client = signed_in(client, analyst)
+    response = client.get(url, {start: "2026-05-02", end: "2026-05-01"}, HTTP_ACCEPT_LANGUAGE="id")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["fields"] == {end: ["Tanggal akhir sebelum tanggal awal."]}
+    assert client.get(url, {start: "2026-05-01", end: "2026-05-01"}).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["campaign", "batch"])
+def test_post_list_refuses_an_id_that_is_not_a_whole_number(client, signed_in, analyst, stored, name):
+    response = signed_in(client, analyst).get(POSTS, {name: "1.5"}, HTTP_ACCEPT_LANGUAGE="id")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == [name]
+    assert signed_in(client, analyst).get(POSTS, {name: str(stored.pk)}).status_code == 200
+
+
+def test_post_list_ids_are_integers_in_the_schema():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    parameters = {p["name"]: p["schema"] for p in schema["paths"][POSTS]["get"]["parameters"]}
+    assert parameters["campaign"]["type"] == parameters["batch"]["type"] == "integer"

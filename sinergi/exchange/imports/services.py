@@ -413,7 +413,8 @@ def _service_messages(batch: ImportBatch, exc: Exception) -> list[str]:
     names = SERVICE_FIELDS[batch.record_type]
 
     def label(field_name: str) -> str:
-        key = names.get(field_name)
+        # An item of a list is named by its path (`phones.0.number`); the column is the list's.
+        key = names.get(field_name.split(".", 1)[0])
         col = column(batch.record_type, key) if key else None
         return str(col.label) if col else ""
 

@@ -70,10 +70,32 @@ def test_validation_errors_are_uniform_and_in_the_callers_language(client, signe
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "validation_error"
-    assert {"nik", "phones", "birth_date"} <= set(error["fields"])
+    assert {"nik", "phones.0.number", "birth_date"} <= set(error["fields"])
     assert "16 digit" in error["fields"]["nik"][0]
     response = _post(client, URL, _body(address_region="99.99"))
     assert response.status_code == 400 and "address_region" in response.json()["error"]["fields"]
+    assert Person.objects.count() == 0
+
+
+def test_a_bad_item_of_a_list_is_named_by_its_path(client, signed_in, case_worker, regions):
+    """The service's refusal of the second phone and the first account names them as the serializer would."""
+    signed_in(client, case_worker)
+    body = _body(
+        phones=[{"number": "0812-3456-7890"}, {"number": "12"}],
+        handles=[{"platform": "tiktok", "handle": "@@@"}],
+    )
+    response = client.post(
+        URL, json.dumps(body), content_type="application/json", headers={"Accept-Language": "id"}
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["fields"] == {
+        "phones.1.number": [
+            "Nomor telepon ke-2 bukan nomor yang valid (contoh: 0812-3456-7890 atau +60 12-345 6789)."
+        ],
+        "handles.0.handle": ["Akun ke-1 bukan nama akun yang valid."],
+    }
     assert Person.objects.count() == 0
 
 

@@ -127,9 +127,12 @@ def test_nik_of_a_district_from_an_older_edition_is_accepted(case_worker, region
 
 def test_phone_that_is_not_a_number_is_refused(case_worker, regions):
     _assert_refused(
-        case_worker, _data(phones=[PhoneInput("0812-3456-7890"), PhoneInput("call me")]), "phones", "2"
+        case_worker,
+        _data(phones=[PhoneInput("0812-3456-7890"), PhoneInput("call me")]),
+        "phones.1.number",
+        "2",
     )
-    _assert_refused(case_worker, _data(phones=[PhoneInput("12")]), "phones")
+    _assert_refused(case_worker, _data(phones=[PhoneInput("12")]), "phones.0.number")
 
 
 def test_birth_date_in_the_future_is_refused(case_worker, regions):
@@ -142,7 +145,7 @@ def test_other_bad_fields(case_worker, regions):
     _assert_refused(case_worker, _data(nationality="XX"), "nationality")
     _assert_refused(case_worker, _data(nationality="EU"), "nationality")
     _assert_refused(case_worker, _data(passport_number="A1"), "passport_number")
-    _assert_refused(case_worker, _data(handles=[HandleInput("myspace", "x")]), "handles")
+    _assert_refused(case_worker, _data(handles=[HandleInput("myspace", "x")]), "handles.0.platform")
     _assert_refused(case_worker, _data(sex="X"), "sex")
 
 
@@ -150,7 +153,7 @@ def test_several_errors_reported_at_once(case_worker, regions):
     messages = _assert_refused(
         case_worker, _data(nik="123", phones=[PhoneInput("abc")], birth_date=date(2999, 1, 1)), "nik"
     )
-    assert {"nik", "phones", "birth_date"} <= set(messages)
+    assert {"nik", "phones.0.number", "birth_date"} <= set(messages)
 
 
 def test_nik_mismatch_is_a_warning_that_needs_confirmation(case_worker, regions):

@@ -1,4 +1,26 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+
+from sinergi.core.api.params import CommaSeparatedListField
+from sinergi.regions.choices import RegionLevel
+
+# A Kemendagri code, dotted or digits only: 63, 63.71 (6371), 63.71.01, 63.71.01.1001.
+REGION_CODE = r"^\d{2}(\.?\d{2}(\.?\d{2}(\.?\d{4})?)?)?$"
+
+
+class RegionListQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text="Name or code.")
+    level = CommaSeparatedListField(
+        child=serializers.ChoiceField(choices=RegionLevel.choices),
+        required=False,
+        help_text="1 province, 2 regency/city, 3 district, 4 village; several as 3,4.",
+    )
+    parent = serializers.RegexField(
+        REGION_CODE,
+        required=False,
+        help_text="Only regions inside this code (63.71 or 6371).",
+        error_messages={"invalid": _("Enter a region code such as 63, 63.71 or 6371.")},
+    )
 
 
 class RegionOutputSerializer(serializers.Serializer):

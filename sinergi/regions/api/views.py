@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.response import Response
 
-from sinergi.regions.api.serializers import RegionOutputSerializer
+from sinergi.core.api.params import query_params
+from sinergi.regions.api.serializers import RegionListQuerySerializer, RegionOutputSerializer
 from sinergi.regions.models import Region
 from sinergi.regions.selectors import region_get, region_search
-from sinergi.regions.views import parse_levels
 
 
 @extend_schema_view(
@@ -22,11 +21,7 @@ from sinergi.regions.views import parse_levels
             "`level` (1-4, or several separated by commas) and `parent` (a code) narrow the search. Without `q`, "
             "`level` or `parent`, provinces are listed."
         ),
-        parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, description="Name or code"),
-            OpenApiParameter("level", OpenApiTypes.STR, description="1, 2, 3, 4 or a list such as 3,4"),
-            OpenApiParameter("parent", OpenApiTypes.STR, description="Only regions inside this code"),
-        ],
+        parameters=[RegionListQuerySerializer],
     ),
     retrieve=extend_schema(summary="One region by code (dotted or digits only)"),
 )
@@ -36,9 +31,8 @@ class RegionViewSet(viewsets.GenericViewSet):
     lookup_value_regex = r"[0-9.]{1,13}"
 
     def list(self, request):
-        query = request.query_params.get("q", "")[:100]
-        levels = parse_levels(request.query_params.get("level"))
-        parent = request.query_params.get("parent", "")[:13] or None
+        params = query_params(RegionListQuerySerializer, request)
+        query, levels, parent = params.get("q", ""), params.get("level"), params.get("parent")
         if not (query.strip() or levels or parent):
             levels = [1]
         regions = region_search(query=query, levels=levels, parent=parent)
