@@ -3,7 +3,9 @@
 Every signed-in request reads its session row anyway, so a figure kept there costs nothing to read; computing
 the case menu's counts cost about 6 ms of CPU on every case page. A memo lives `seconds` at most, and any
 write by the same user (a POST, PUT, PATCH or DELETE) forgets every memo first, so what the user just did
-shows at once; what other users did shows within `seconds`.
+shows at once; what other users did shows within `seconds`. A POST that only reads (a search, whose words
+travel in the body so that no address holds them) keeps the memos: a view says so with `@reads_only`, an API
+viewset by naming the action in its `read_actions`.
 """
 
 from __future__ import annotations
@@ -34,6 +36,20 @@ def session_memo(request, name: str, compute: Callable[[], Any], *, seconds: int
     return value
 
 
+def reads_only(view):
+    """Marks a view whose POST only reads (a search): the user's memos stay."""
+    view.reads_only = True
+    return view
+
+
+def _only_reads(view_func, method: str) -> bool:
+    if getattr(view_func, "reads_only", False):
+        return True
+    # An API viewset's route: its action for this method, if the viewset lists it among its read actions.
+    action = (getattr(view_func, "actions", None) or {}).get(method.lower())
+    return action is not None and action in getattr(getattr(view_func, "cls", None), "read_actions", ())
+
+
 class SessionMemoMiddleware:
     """Forgets the session's memos before a write is handled. Sits after SessionMiddleware."""
 
@@ -41,8 +57,14 @@ class SessionMemoMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in _SAFE_METHODS and settings.SESSION_COOKIE_NAME in request.COOKIES:
-            session = getattr(request, "session", None)
-            if session is not None and _MEMO in session:
-                del session[_MEMO]
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in _SAFE_METHODS or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        if _only_reads(view_func, request.method):
+            return None
+        session = getattr(request, "session", None)
+        if session is not None and _MEMO in session:
+            del session[_MEMO]
+        return None

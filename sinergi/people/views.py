@@ -17,6 +17,7 @@ from sinergi.core.countries import nationality_name
 from sinergi.core.errors import ApplicationError, ConflictError
 from sinergi.core.htmx import is_htmx
 from sinergi.core.page_views import RestrictedPageView
+from sinergi.core.session_memo import reads_only
 from sinergi.people import access
 from sinergi.people.choices import PersonAction, RevealableField
 from sinergi.people.forms import (
@@ -106,6 +107,7 @@ def _int_or_none(value):
         return None
 
 
+@reads_only
 @login_required
 @require_http_methods(["GET", "POST"])
 def index(request):

@@ -1244,6 +1244,12 @@ def test_the_menu_counts_are_kept_briefly_and_the_readers_own_answer_shows_at_on
     accepted = uptd.post(reverse("cases:referral_accept", args=[first.pk, shelter.pk]))
     assert accepted.status_code == 302
     assert referrals_badge(uptd) == "Rujukan masuk 1"
+    # A search is a POST that only reads: it keeps the counts (another referral still waits its 30 seconds).
+    third = make_case()
+    refer(third, cast, cast.uptd, "SHELTER")
+    searched = uptd.post(reverse("cases:index"), {"q": "restoran"}).content.decode()
+    link = re.search(r'data-testid="nav-referrals">(.*?)</a>', searched).group(1)
+    assert re.sub(r"<[^>]+>", "", link).strip() == "Rujukan masuk 1"
 
 
 def test_the_case_page_reads_the_rarer_lists_only_when_the_case_has_them(cast, make_case):

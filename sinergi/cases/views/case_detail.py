@@ -61,11 +61,13 @@ from sinergi.cases.views._shared import (
 )
 from sinergi.core.errors import ApplicationError, ConflictError
 from sinergi.core.htmx import is_htmx
+from sinergi.core.session_memo import reads_only
 
 # What the list's address may carry: the filters, never the words searched for.
 _NOT_IN_ADDRESS = frozenset({"q", "page", "csrfmiddlewaretoken"})
 
 
+@reads_only
 @login_required
 @require_http_methods(["GET", "POST"])
 def index(request):

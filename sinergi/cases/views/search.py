@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from sinergi.cases.access import VIEW_ROLES
 from sinergi.cases.search import MAX_CASES, ROLE_CHOICES, case_person_search
+from sinergi.core.session_memo import reads_only
 
 
 class PersonSearchForm(forms.Form):
@@ -23,6 +24,7 @@ class PersonSearchForm(forms.Form):
     role = forms.ChoiceField(label=_("As"), choices=ROLE_CHOICES, required=False)
 
 
+@reads_only
 @login_required
 @require_http_methods(["GET", "POST"])
 def find_by_person(request):
