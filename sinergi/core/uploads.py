@@ -218,7 +218,7 @@ def _check_pdf_stream(body: memoryview, budget: int) -> int:
     try:
         # Fed a piece at a time: zlib copies the input it has not used yet on every call.
         for start in range(0, len(body), _PDF_CHUNK):
-            pending = body[start : start + _PDF_CHUNK]
+            pending: bytes | memoryview = body[start : start + _PDF_CHUNK]
             while pending and not inflater.eof:
                 out = inflater.decompress(pending, _PDF_CHUNK)
                 if not out:

@@ -315,6 +315,8 @@ def _note_already_written(report: Report, addition: ReportAddition, *, text: str
     of the same words are marked forwarded (a reporter may well send the same words twice)."""
     from sinergi.cases.models import Note
 
+    if report.case_id is None:  # not registered as a case yet: nothing can have been forwarded
+        return False
     notes = Note.objects.filter(case_id=report.case_id, text=text.strip()).count()
     forwarded = report.additions.filter(forwarded_at__isnull=False, text=addition.text).count()
     return notes > forwarded
