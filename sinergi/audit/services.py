@@ -6,6 +6,7 @@ import hashlib
 import ipaddress
 import json
 import random
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -261,16 +262,24 @@ def audit_read(
     summary: str,
     count: int,
     object_id: str = "",
-    searched: dict[str, Any] | None = None,
+    searched: Mapping[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """The one entry of a request that returned records holding case or person data: a list, a search, or one
     record (`object_id`) read through a generic endpoint.
 
     It holds how many records came back and, when something was searched or filtered, which kinds of value and
-    a keyed hash of the values: the same search is recognisable in the trail, never readable from it. Empty
-    values are not part of the search. `extra` adds codes that are not personal data (a role, a flag)."""
-    asked = {key: value for key, value in (searched or {}).items() if value not in (None, "", [], ())}
+    a keyed hash of the values: the same search is recognisable in the trail, never readable from it.
+    `searched` is a mapping or a request's QueryDict (every value of a key); empty values and the page asked
+    for are not part of the search. `extra` adds codes that are not personal data (a role, a flag)."""
+    values = searched or {}
+    if hasattr(values, "getlist"):
+        values = {key: values.getlist(key) for key in values}
+    asked = {
+        key: value
+        for key, value in values.items()
+        if key not in _PAGING and value not in (None, "", [], (), [""])
+    }
     changes: dict[str, Any] = {"count": count}
     if asked:
         canonical = "&".join(f"{key}={_search_value(value)}" for key, value in sorted(asked.items()))
@@ -285,6 +294,10 @@ def audit_read(
         summary=summary,
         changes=changes,
     )
+
+
+# What a list's address or body may carry besides the search: which page, and the form's CSRF token.
+_PAGING = frozenset({"page", "page_size", "csrfmiddlewaretoken"})
 
 
 def _search_value(value: Any) -> str:

@@ -59,7 +59,9 @@ def post_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[S
     return posts
 
 
-def access_post(*, user: Any, pk: Any, action: str = "view") -> ScreenedPost:
+def access_post(*, user: Any, pk: Any, action: str = "view", audit: bool = False) -> ScreenedPost:
+    """One post the user may `action`; 404 otherwise. With `audit`, records who opened it (a post names the
+    accounts and phone numbers of the people behind it)."""
     try:
         post: ScreenedPost = (
             ScreenedPost.objects.restrict(user, action)
@@ -69,6 +71,8 @@ def access_post(*, user: Any, pk: Any, action: str = "view") -> ScreenedPost:
         )
     except (ScreenedPost.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+    if audit:
+        _record_view(user, post, "post viewed")
     return post
 
 
@@ -87,11 +91,16 @@ def contact_list(*, user: Any) -> QuerySet[Contact]:
     return Contact.objects.restrict(user, "view")
 
 
-def access_contact(*, user: Any, pk: Any) -> Contact:
+def access_contact(*, user: Any, pk: Any, audit: bool = False) -> Contact:
+    """One contact the user may see; 404 otherwise. With `audit`, records who opened it (a phone number or an
+    account is a person's)."""
     try:
-        return contact_list(user=user).get(pk=pk)
+        contact = contact_list(user=user).get(pk=pk)
     except (Contact.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+    if audit:
+        _record_view(user, contact, "contact viewed")
+    return contact
 
 
 def contact_posts(*, user: Any, contact: Contact) -> QuerySet[ScreenedPost]:
@@ -124,11 +133,15 @@ def access_departure_screening(
     except (DepartureScreening.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
     if audit:
-        from sinergi.audit.choices import AuditAction
-        from sinergi.audit.services import audit_record
-
-        audit_record(actor=user, action=AuditAction.VIEW, obj=screening, summary="departure screening viewed")
+        _record_view(user, screening, "departure screening viewed")
     return screening
+
+
+def _record_view(user: Any, record: Any, summary: str) -> None:
+    from sinergi.audit.choices import AuditAction
+    from sinergi.audit.services import audit_record
+
+    audit_record(actor=user, action=AuditAction.VIEW, obj=record, summary=summary)
 
 
 def can_change_departure_screening(*, user: Any, screening: DepartureScreening) -> bool:

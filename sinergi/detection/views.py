@@ -14,8 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from sinergi.audit.choices import AuditAction
-from sinergi.audit.services import audit_read, audit_record
+from sinergi.audit.services import audit_read
 from sinergi.core.errors import ApplicationError
 from sinergi.core.htmx import is_htmx
 from sinergi.core.page_views import RestrictedPageView
@@ -58,13 +57,12 @@ def _page(request, queryset, size: int = PAGE_SIZE):
 
 def _record_list(request, object_type: str, summary: str, page, params=None) -> None:
     """The one audit entry of a list page: how many records it showed and a keyed hash of its filters."""
-    searched = {key: params.getlist(key) for key in params if key != "page"} if params else None
     audit_read(
         actor=request.user,
         object_type=object_type,
         summary=summary,
         count=len(page.object_list),
-        searched=searched,
+        searched=params,
     )
 
 
@@ -244,8 +242,13 @@ class PostPageView(RestrictedPageView):
     model = ScreenedPost
     restrict_actions = {"POST": "review"}
 
+    # The post page's read is audited; a review posted from it is audited by its service.
+    audit_read = False
+
     def lookup_object(self, pk: int) -> ScreenedPost:
-        return selectors.access_post(user=self.request.user, pk=pk, action=self.restrict_action())
+        return selectors.access_post(
+            user=self.request.user, pk=pk, action=self.restrict_action(), audit=self.audit_read
+        )
 
 
 class CampaignDetailView(CampaignPageView):
@@ -349,10 +352,10 @@ campaign_review = CampaignReviewView.as_view()
 
 class PostDetailView(PostPageView):
     http_method_names = ["get", "head"]
+    audit_read = True
 
     def get(self, request, pk):
         post = self.object
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=post, summary="post viewed")
         context = {
             "post": post,
             "review": _review_of(post),
@@ -464,13 +467,12 @@ class ContactDetailView(RestrictedPageView):
     model = Contact
 
     def lookup_object(self, pk: int) -> Contact:
-        return selectors.access_contact(user=self.request.user, pk=pk)
+        return selectors.access_contact(user=self.request.user, pk=pk, audit=True)
 
     http_method_names = ["get", "head"]
 
     def get(self, request, pk):
         contact = self.object
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=contact, summary="contact viewed")
         page = _page(request, selectors.contact_posts(user=request.user, contact=contact))
         return render(
             request, "detection/contact_detail.html", {"contact": contact, "page": page, "query": ""}

@@ -98,9 +98,6 @@ def index(request):
         count=len(page.object_list),
         searched=filters,
     )
-    address = {
-        key: data.getlist(key) for key in data if key not in _NOT_IN_ADDRESS and any(data.getlist(key))
-    }
     context = {
         "form": form,
         "page_obj": page,
@@ -114,6 +111,9 @@ def index(request):
     else:
         response = render(request, "cases/index.html", {**context, "media": form.media})
     if request.method == "POST":
+        address = {
+            key: data.getlist(key) for key in data if key not in _NOT_IN_ADDRESS and any(data.getlist(key))
+        }
         response["HX-Push-Url"] = reverse("cases:index") + (
             f"?{urlencode(address, doseq=True)}" if address else ""
         )

@@ -51,11 +51,8 @@ class RestrictedQuerysetMixin:
         # under one record (a case's notes) is read through that record, whose own read is the entry; a POST
         # search writes its entry with what was searched (people's `search`).
         if page is not None and self.request.method == "GET" and not getattr(self, "detail", True):
-            params = self.request.query_params
             self.record_read(
-                summary="list read through the API",
-                count=len(page),
-                searched={key: params.getlist(key) for key in params if key not in ("page", "page_size")},
+                summary="list read through the API", count=len(page), searched=self.request.query_params
             )
         return page
 
