@@ -8,8 +8,10 @@ Runs bench/load.py's requests through the WSGI application gunicorn serves (`con
 settings too) with the server's settings (`bench/load_settings.py`, production's) on the bench database
 bench/load.py loaded (DATABASE_URL, default sinergi_bench_load), as one of its signed-in case workers. Prints,
 per action, the CPU time of this process per request (what a gunicorn worker spends; PostgreSQL's own CPU is not
-counted, as in bench/load.py's `server_cpu_per_request`), the number of SQL queries, and their wall time
-(`<action>_sql`: the database's work and the round trips). CPU time holds on a loaded machine where wall-clock
+counted, as in bench/load.py's `server_cpu_per_request`), the number of SQL queries, their wall time
+(`<action>_sql`: the database's work and the round trips), and the CPU time of this connection's PostgreSQL
+backend process (`<action>_pg`, from /proc/<pid>/schedstat: the database's side of bench/load.py's
+`other_cpu_per_request`, when PostgreSQL runs on this machine). CPU time holds on a loaded machine where wall-clock
 time does less. (Until 2026-12-03 this ran through the Django test client, whose bookkeeping added about half
 again to every figure.)
 
@@ -38,6 +40,18 @@ sys.path.insert(0, str(ROOT))
 import load  # noqa: E402 (bench/, beside this script)
 
 USERS = 2  # --user picks one: two runs at once answer different referrals
+
+
+def _backend_cpu_reader(connection):
+    """A function returning the CPU seconds the connection's PostgreSQL backend has used (0 when the database
+    runs on another machine: its /proc is not ours)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    path = Path(f"/proc/{pid}/schedstat")
+    if not path.exists():
+        return lambda: 0.0
+    return lambda: int(path.read_text().split()[0]) / 1e9
 
 
 def main() -> None:
@@ -124,15 +138,19 @@ def main() -> None:
         for action in actions:  # warm: templates compiled, connection open, caches filled
             for _ in range(3):
                 run(action)
+        backend_cpu = _backend_cpu_reader(connection)
         cpu = dict.fromkeys(actions, 0.0)
+        pg_cpu = dict.fromkeys(actions, 0.0)
         counts = dict.fromkeys(actions, 0)
         sql_seconds = dict.fromkeys(actions, 0.0)
         for _ in range(args.rounds):
             for action in actions:
                 queries[:] = [0, 0.0]
+                pg_started = backend_cpu()
                 started = time.process_time()
                 run(action)
                 cpu[action] += time.process_time() - started
+                pg_cpu[action] += backend_cpu() - pg_started
                 counts[action] += queries[0]
                 sql_seconds[action] += queries[1]
     weights = {"bare": 10, **{name: weight * 0.9 for name, weight in load.MIX}}
@@ -142,9 +160,12 @@ def main() -> None:
         print(
             f"{action}_cpu: {1000 * cpu[action] / args.rounds:.1f} ms  "
             f"{action}_queries: {counts[action] / args.rounds:.1f}  "
-            f"{action}_sql: {1000 * sql_seconds[action] / args.rounds:.1f} ms"
+            f"{action}_sql: {1000 * sql_seconds[action] / args.rounds:.1f} ms  "
+            f"{action}_pg: {1000 * pg_cpu[action] / args.rounds:.1f} ms"
         )
+    mix_pg = sum(pg_cpu[action] / args.rounds * weights[action] for action in actions) / 100
     print(f"mix_cpu_per_request: {1000 * mix_cpu:.1f} ms (weighted as bench/load.py's mix)")
+    print(f"mix_pg_per_request: {1000 * mix_pg:.1f} ms (the PostgreSQL backend's CPU, same weights)")
     if args.profile:
         profiler = cProfile.Profile(time.process_time)  # CPU, not the waits of a loaded machine
         profiler.enable()

@@ -32,7 +32,7 @@ from sinergi.cases.models import (
     Referral,
     Task,
 )
-from sinergi.cases.pagination import CappedPagination
+from sinergi.cases.pagination import CappedPagination, SearchPagination
 from sinergi.core.api.params import query_params
 from sinergi.core.api.viewsets import RestrictedAPIView, RestrictedGenericViewSet
 from sinergi.core.errors import ApplicationError
@@ -110,11 +110,12 @@ class CaseViewSet(RestrictedGenericViewSet):
         responses={200: s.CaseSummarySerializer(many=True), **ERRORS},
         tags=TAGS,
     )
-    @action(detail=False, methods=["post"], pagination_class=CappedPagination)
+    @action(detail=False, methods=["post"], pagination_class=SearchPagination)
     def search(self, request):
         """Full-text search over the cases you may see (the narrative, the notes you may read, the reference
         and the people whose identity you see), with the list's filters, in the body: what is searched may be
-        a victim's name or NIK and never enters an address. Pages by `?page=`. Written to the audit trail."""
+        a victim's name or NIK and never enters an address. Pages by `?page=`; `count` is exact up to 200
+        (`count_capped`: more, add a word). Written to the audit trail."""
         filters = dict(_validated(s.CaseSearchInputSerializer, request.data))
         filters = {key: value for key, value in filters.items() if value not in (None, "")}
         page = self.paginate_queryset(selectors.case_list(user=request.user, filters=filters))

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -1293,3 +1294,40 @@ def test_a_searchs_pages_are_asked_for_by_post(cast, make_case):
     assert 'form="case-filters" name="page" value="2"' in first and "?q=" not in first
     second = client.post(reverse("cases:index"), {"q": "sawit", "page": "2"}).content.decode()
     assert second.count('data-testid="case-row"') == 2
+
+
+def test_a_search_with_words_counts_to_its_own_lower_cap_and_a_plain_list_to_the_lists(
+    cast, make_case, monkeypatch
+):
+    """Counting a common word's matches walks the cases: a search stops counting sooner than a list, and says
+    so with the words to narrow it."""
+    from sinergi.cases import pagination
+
+    for _ in range(3):
+        make_case(narrative="Dijanjikan kerja di kebun sawit.")
+    monkeypatch.setattr(pagination.SearchPaginator, "cap", 2)
+    client = client_for(cast.bp3mi.worker)
+    searched = client.post(reverse("cases:index"), {"q": "sawit"}).content.decode()
+    assert "Lebih dari 2 kasus" in searched and searched.count('data-testid="case-row"') == 2
+    listed = client.get(reverse("cases:index")).content.decode()
+    assert "3 kasus" in listed and "Lebih dari" not in listed
+    api = sign_in(Client(), cast.bp3mi.worker).post(
+        "/api/v1/cases/search/", {"q": "sawit"}, content_type="application/json"
+    )
+    assert api.json()["count"] == 2 and api.json()["count_capped"] is True
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's estimate is PostgreSQL's")
+def test_a_word_the_planner_counts_as_common_finds_the_same_cases_as_one_whose_ids_are_read(
+    cast, make_case, monkeypatch
+):
+    found = [make_case(narrative=f"Dijanjikan kerja di kebun sawit nomor {i}.") for i in range(3)]
+    make_case(narrative="Kapal ikan di perairan Somalia.")
+
+    def references() -> set[str]:
+        page = client_for(cast.bp3mi.worker).post(reverse("cases:index"), {"q": "sawit"}).content.decode()
+        return {case.reference for case in found if f'data-reference="{case.reference}"' in page}
+
+    read_ids = references()
+    monkeypatch.setattr(selectors, "_planner_rows", lambda queryset: 10.0**9)
+    assert references() == read_ids == {case.reference for case in found}

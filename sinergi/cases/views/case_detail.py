@@ -48,7 +48,7 @@ from sinergi.cases.forms import (
     VictimStatusForm,
 )
 from sinergi.cases.notifications import agency_handlers
-from sinergi.cases.pagination import CappedPaginator
+from sinergi.cases.pagination import CappedPaginator, SearchPaginator
 from sinergi.cases.views._shared import (
     PAGE_SIZE,
     CasePageView,
@@ -88,7 +88,8 @@ def index(request):
     )
     filters = form.filters()
     cases = selectors.case_list(user=request.user, filters=filters)
-    page = CappedPaginator(
+    paginator_class = SearchPaginator if filters.get("q") else CappedPaginator
+    page = paginator_class(
         cases, PAGE_SIZE, rows=lambda ids: selectors.case_list_rows(user=request.user, ids=ids)
     ).get_page(page_number)
     audit_read(
