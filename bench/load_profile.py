@@ -71,6 +71,8 @@ def main() -> None:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "ERROR",  # not one line per shed request
+        # One connection, one PostgreSQL backend for the whole run: its CPU is read from its process.
+        "DATABASE_CONN_MAX_AGE": "86400",
         "SINERGI_VAR_DIR": str(Path(tempfile.gettempdir()) / "sinergi-bench-load-profile"),
     }.items():
         os.environ[name] = value

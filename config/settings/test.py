@@ -3,7 +3,7 @@
 import os
 import tempfile
 
-import dj_database_url
+from config.database import database_settings
 
 from .base import *  # noqa: F403
 
@@ -14,7 +14,7 @@ SINERGI_REQUIRE_2FA = True
 SINERGI_DEMO = False
 ALLOWED_HOSTS = ["*"]
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
+    DATABASES = {"default": database_settings(os.environ["DATABASE_URL"], conn_max_age=0)}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -75,7 +75,10 @@ def _indexes_built_after(model):
 def _side(kind: str, expression):
     """One end of a link: a record's node id (an integer expression) or the key of a value (text)."""
     if kind in nodes.RECORD_KINDS:
-        return ExpressionWrapper(Value(nodes.base(kind)) + expression, output_field=BigIntegerField())
+        # The base is past 32 bits: typed as a bigint, or a parameter bound by the server is sent as a 4-byte
+        # integer and the kind is lost.
+        base = Value(nodes.base(kind), output_field=BigIntegerField())
+        return ExpressionWrapper(base + expression, output_field=BigIntegerField())
     return _key(f"{kind}:", expression)
 
 
