@@ -333,8 +333,14 @@ def seal(data: bytes) -> bytes:
     )
 
 
+def is_sealed(stored_start: bytes) -> bool:
+    """Whether a stored file that begins with `stored_start` (its first bytes) was sealed by `seal`."""
+    return stored_start.startswith(_SEALED_MAGIC)
+
+
 def unseal(stored: bytes) -> bytes:
-    """The plaintext of a sealed file. A file stored before encryption was introduced is returned as it is."""
+    """The plaintext of a sealed file. A file stored before encryption was introduced is returned as it is
+    (`manage.py encrypt_stored_files` seals those in place)."""
     if not stored.startswith(_SEALED_MAGIC):
         return stored
     body = stored[len(_SEALED_MAGIC) :]
