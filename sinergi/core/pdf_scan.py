@@ -42,7 +42,8 @@ _OBJECT = re.compile(rb"(?<!\d)(\d+)\s+(\d+)\s+obj\s*" + _FILTER_VALUE)
 _PARMS = re.compile(rb"/DecodeParms\s*(\[.*?\]|<<.*?>>)", re.S)
 _PARMS_ENTRY = re.compile(rb"<<(.*?)>>|null", re.S)
 _NUMBER = re.compile(rb"/(Predictor|Colors|BitsPerComponent|Columns|EarlyChange)\s+(\d+)")
-_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
+_LENGTH = re.compile(rb"/Length\s+(\d+)(?:\s+(\d+)\s+R)?")
+_NUMBER_OBJECT = re.compile(rb"(?<!\d)(\d+)\s+(\d+)\s+obj\s*(\d+)\s*endobj")
 # A reader finds an object stream's objects through /First and /N. An outline item has /First too, but as a
 # reference and without /N, so outlines before a picture do not make it one.
 _OBJECT_STREAM = re.compile(rb"/ObjStm\b|/First\s+\d+(?!\s+\d+\s+R)")
@@ -84,6 +85,7 @@ class _Scan:
         self.unpacked = unpacked
         self.predicted = MAX_PREDICTED_BYTES
         self._objects: dict[tuple[bytes, bytes], bytes] | None = None
+        self._numbers: dict[tuple[bytes, bytes], bytes] | None = None
 
     def run(self) -> None:
         data, position = self.data, 0
@@ -101,7 +103,12 @@ class _Scan:
         `endstream` follows there (a body of A85 text may hold the word itself; a reader goes by /Length)."""
         ends = [first_end]
         for match in _LENGTH.finditer(window):
-            end = start + int(match.group(1))
+            length: bytes | None = match.group(1)
+            if match.group(2) is not None:  # an indirect length (`/Length 12 0 R`), as pdfTeX writes it
+                length = self._number_objects().get((match.group(1), match.group(2)))
+            if length is None:
+                continue
+            end = start + int(length)
             if (
                 end > first_end
                 and self.data[end : end + 16].lstrip().startswith(b"endstream")
@@ -132,6 +139,15 @@ class _Scan:
             if chain not in unique:
                 unique.append(chain)
         return unique
+
+    def _number_objects(self) -> dict[tuple[bytes, bytes], bytes]:
+        """Every object whose body is a number (what a /Length reference points to), read once."""
+        if self._numbers is None:
+            self._numbers = {
+                (match.group(1), match.group(2)): match.group(3)
+                for match in _NUMBER_OBJECT.finditer(self.data)
+            }
+        return self._numbers
 
     def _indirect_objects(self) -> dict[tuple[bytes, bytes], bytes]:
         """Every object whose body is an array or a name (what a /Filter reference may point to), read once."""

@@ -115,6 +115,11 @@ def test_a_body_holding_the_word_endstream_is_read_to_its_length():
     # ASCII85 text may spell "endstream"; a reader goes by /Length, and so does the check when it says more.
     body = b"endstream!" + a85(SCRIPT)
     assert refusal(pdf(body, OBJECT_STREAM + b" /Filter /ASCII85Decode")) == "active"
+    by_reference = pdf(body, OBJECT_STREAM + b" /Filter /A85 /Length 6 0 R").replace(
+        b" /Length %d" % len(body), b""
+    )
+    by_reference = by_reference.replace(b"%%EOF", b"6 0 obj %d endobj\n%%EOF" % len(body))
+    assert b"/Length 6 0 R >>" in by_reference and refusal(by_reference) == "active"
 
 
 def test_decoy_filters_cost_the_budget_they_make_the_check_spend():
