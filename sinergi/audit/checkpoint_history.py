@@ -6,8 +6,8 @@ rewritten trail, and the latest line would then match it; each older line still 
 then, which the rewritten trail no longer has. So every line is checked:
 
 - its signature ("bad_signature"; a line that is not a checkpoint at all: "unreadable");
-- its order: its time, and each chain's newest id and length, never go back from the line before, and a chain
-  that did not grow has the same head ("out_of_order": lines reordered, or an old line copied to the end);
+- its order: its time (beyond CLOCK_SKEW), and each chain's newest id and length, never go back from the line
+  before, and a chain that did not grow has the same head ("out_of_order": lines reordered, or an old line copied to the end);
 - its heads on the trail: the entry it names for each chain is still there ("cut"), with that hash, in that
   chain, with as many entries of the chain up to it ("rebuilt").
 
@@ -23,10 +23,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sinergi.audit.checkpoints import ChainHead, Checkpoint, checkpoint_file, checkpoint_signed
 from sinergi.audit.models import AuditEntry
+
+# Workers on several hosts may share one checkpoint file (deploy guide, section 3), each signing with its own
+# clock: a line a little earlier than the one before is two clocks, not a reordered file. The heads, which only
+# grow, catch a reordering whatever the times say.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -187,7 +192,7 @@ def _signed(raw_line: bytes) -> tuple[Checkpoint | None, str]:
 
 def _backwards(previous: Checkpoint, current: Checkpoint) -> str:
     """What goes back from `previous` to `current`, or "" when nothing does."""
-    if datetime.fromisoformat(current.at) < datetime.fromisoformat(previous.at):
+    if datetime.fromisoformat(current.at) < datetime.fromisoformat(previous.at) - CLOCK_SKEW:
         return f"its time {current.at} is before the line before it ({previous.at})"
     now = {head.chain: head for head in current.heads}
     for before in previous.heads:

@@ -147,3 +147,20 @@ def test_verification_takes_the_same_queries_for_three_lines_or_thirty(checkpoin
         record(case_worker)
         checkpoint()
     assert queries() == few
+
+
+def test_a_line_signed_back_in_time_is_reported_beyond_the_clocks_skew(checkpoint_file, case_worker):
+    from datetime import timedelta
+
+    record(case_worker, 2)
+    checkpoint()
+    # Another host's clock a minute behind: two clocks, not a reordered file.
+    _append(Checkpoint(at=(timezone.now() - timedelta(minutes=1)).isoformat(), heads=_current_heads()))
+    assert verify()[0] == 0
+    _append(Checkpoint(at=(timezone.now() - timedelta(hours=1)).isoformat(), heads=_current_heads()))
+    status, output = verify()
+    assert (
+        status == 1
+        and "checkpoint mismatch: out_of_order at line 3 of" in output
+        and "before the line" in output
+    )
