@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sinergi.audit.checkpoints import ChainHead, Checkpoint, checkpoint_file, checkpoint_signed
-from sinergi.audit.models import AuditEntry
 
 # Workers on several hosts may share one checkpoint file (deploy guide, section 3), each signing with its own
 # clock: a line a little earlier than the one before is two clocks, not a reordered file. The heads, which only
@@ -116,7 +115,7 @@ class CheckpointHistory:
         self.problems.setdefault(number, (problem, detail))
 
     def observe(self, entry_id: int, chain: int, entry_hash: str) -> None:
-        """One entry of the trail, in the order of ids (from `audit_chain_verify` or `verify_against_trail`)."""
+        """One entry of the trail, in the order of ids (`audit_chain_verify` shows each one)."""
         count = self._per_chain.get(chain, 0) + 1
         self._per_chain[chain] = count
         for expected in self._expected.pop(entry_id, ()):
@@ -129,17 +128,6 @@ class CheckpointHistory:
                     f"has the hash signed then, or moved to chain {chain}, or the entries of its chain up to it "
                     f"changed in number ({count} now, {head.count} then): the chain was rebuilt",
                 )
-
-    def verify_against_trail(self, *, chunk_size: int = 5000) -> HistoryReport:
-        """The report after a pass of its own over the trail (ids, chains and hashes only), for a caller that
-        does not recompute the chain at the same time."""
-        newest = max(self._expected, default=0)
-        rows = (
-            AuditEntry.objects.filter(pk__lte=newest).order_by("id").values_list("id", "chain", "entry_hash")
-        )
-        for entry_id, chain, entry_hash in rows.iterator(chunk_size=chunk_size):
-            self.observe(entry_id, chain, entry_hash)
-        return self.report()
 
     def report(self) -> HistoryReport:
         """The first bad line once the trail was observed: an entry a line names that never came is gone."""
