@@ -60,9 +60,10 @@ class PdfRefused(ValueError):
 
 def pdf_check(data: bytes, *, max_unpacked: int | None = None) -> None:
     """Raises PdfRefused when `data` (a whole PDF file) is encrypted or holds active content."""
-    if _ENCRYPT.search(_names(data)):
+    named = _names(data)
+    if _ENCRYPT.search(named):
         raise PdfRefused("encrypted")
-    if _active(data):
+    if _ACTIVE.search(named):
         raise PdfRefused("active")
     _Scan(data, MAX_UNPACKED_BYTES if max_unpacked is None else max_unpacked).run()
 
