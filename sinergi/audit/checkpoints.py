@@ -9,7 +9,7 @@ SINERGI_AUDIT_CHECKPOINT_FILE (point it at another machine's disk, or ship the f
 database cannot sign a new line). The background worker writes one by itself every
 SINERGI_AUDIT_CHECKPOINT_MINUTES when the heads moved (`audit_checkpoint_if_due`, registered in plugins.py);
 `manage.py audit_checkpoint` writes one at once (for cron); `manage.py audit_verify` checks the chain against
-the latest one.
+every line of the file (checkpoint_history.py), the worker and the command before signing against the latest.
 
 Neither signs over a trail that no longer holds the latest checkpoint's heads: a new line would make a cut
 tail look like the trail's true end, so after a restore an operator must say so (`audit_checkpoint --force`).
@@ -61,6 +61,9 @@ class Checkpoint:
     at: str
     heads: tuple[ChainHead, ...]
     format: int = FORMAT
+    # Signed with --force: the trail as it was then is the reference, and the lines before it (an older trail,
+    # before a restore, or another key) are no longer compared with it.
+    forced: bool = False
 
     @property
     def last_id(self) -> int:
@@ -77,6 +80,8 @@ class Checkpoint:
             fields.update({"last_id": only.last_id, "head": only.head, "count": only.count})
         else:
             fields["heads"] = [[h.chain, h.last_id, h.head, h.count] for h in self.heads]
+        if self.forced:  # only then: the lines written before the mark keep their signatures
+            fields["forced"] = True
         return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
 
     @classmethod
@@ -89,7 +94,9 @@ class Checkpoint:
             ChainHead(int(chain), int(last_id), str(head), int(count))
             for chain, last_id, head, count in raw["heads"]
         )
-        return cls(at=str(raw["at"]), heads=heads, format=int(raw["format"]))
+        return cls(
+            at=str(raw["at"]), heads=heads, format=int(raw["format"]), forced=raw.get("forced") is True
+        )
 
 
 def _key() -> bytes:
@@ -103,7 +110,12 @@ def _sign(checkpoint: Checkpoint) -> str:
     return hmac.new(_key(), checkpoint.payload(), hashlib.sha256).hexdigest()
 
 
-def _path() -> Path:
+def checkpoint_signed(checkpoint: Checkpoint, signature: str) -> bool:
+    """Whether `signature` is the checkpoint's under the key (CheckpointKeyMissing without one)."""
+    return hmac.compare_digest(_sign(checkpoint), signature)
+
+
+def checkpoint_file() -> Path:
     return Path(settings.SINERGI_AUDIT_CHECKPOINT_FILE)
 
 
@@ -127,7 +139,7 @@ def _current_heads() -> tuple[ChainHead, ...]:
 def _file_locked() -> Iterator[None]:
     """Holds an exclusive lock on the checkpoint file: two workers (or a worker and cron) never both decide to
     append for the same heads."""
-    path = _path()
+    path = checkpoint_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # released when the file is closed
@@ -136,7 +148,7 @@ def _file_locked() -> Iterator[None]:
 
 def _append(checkpoint: Checkpoint) -> None:
     line = json.dumps({**json.loads(checkpoint.payload()), "hmac": _sign(checkpoint)}) + "\n"
-    with _path().open("a", encoding="utf-8") as handle:
+    with checkpoint_file().open("a", encoding="utf-8") as handle:
         handle.write(line)
         handle.flush()
         os.fsync(handle.fileno())
@@ -156,12 +168,13 @@ def _refuse_unless_extends(force: bool) -> None:
 def audit_checkpoint_write(*, force: bool = False) -> Checkpoint:
     """Signs every chain's current head and appends them, as one line, to the checkpoint file (flushed to disk).
 
-    Refused (CheckpointRefused) when the trail no longer holds the latest checkpoint's heads, unless `force`.
+    Refused (CheckpointRefused) when the trail no longer holds the latest checkpoint's heads, unless `force`,
+    which marks the line as the new reference (`audit_verify` compares the trail with it and the lines after it).
     """
     _key()
     with _file_locked():
         _refuse_unless_extends(force)
-        checkpoint = Checkpoint(at=timezone.now().isoformat(), heads=_current_heads())
+        checkpoint = Checkpoint(at=timezone.now().isoformat(), heads=_current_heads(), forced=force)
         _append(checkpoint)
     return checkpoint
 
@@ -239,7 +252,7 @@ class CheckpointReport:
 def _latest_line() -> dict | None:
     """The file's last non-blank line, read from its end: the worker looks every minute at a file that grows by a
     line an hour for years."""
-    path = _path()
+    path = checkpoint_file()
     if not path.exists():
         return None
     with path.open("rb") as handle:
@@ -271,7 +284,7 @@ def audit_checkpoint_check() -> CheckpointReport:
     except (OSError, ValueError) as error:
         return CheckpointReport(None, "bad_signature", f"checkpoint file unreadable: {error}")
     if raw is None:
-        return CheckpointReport(None, "no_checkpoint", f"no checkpoint in {_path()}")
+        return CheckpointReport(None, "no_checkpoint", f"no checkpoint in {checkpoint_file()}")
     try:
         checkpoint: Checkpoint | None = Checkpoint.from_line(raw)
         signed = hmac.compare_digest(_sign(checkpoint), str(raw.get("hmac", "")))  # type: ignore[arg-type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,7 +102,9 @@ class ChainReport:
         return self.heads[0]
 
 
-def audit_chain_verify(*, chunk_size: int = 5000) -> ChainReport:
+def audit_chain_verify(
+    *, chunk_size: int = 5000, observe: Callable[[int, int, str], None] | None = None
+) -> ChainReport:
     """Recomputes every entry's digest in order and checks each links to the one before it in its chain.
 
     Stops at the first problem, which is one of:
@@ -112,7 +115,8 @@ def audit_chain_verify(*, chunk_size: int = 5000) -> ChainReport:
     - "broken_link": the entry points to another entry than the one before it in its chain (rows reordered, or
       moved between chains: prev_hash is unique, so two entries can never follow the same one).
     Deleting the newest entries leaves shorter chains that are still intact: the signed checkpoints
-    (checkpoints.py) catch that.
+    (checkpoints.py) catch that. `observe(id, chain, entry_hash)` is shown each entry as it is read, so that the
+    checkpoints are compared in the same pass (checkpoint_history.py).
     """
     rows = AuditEntry.objects.order_by("id").values("id", "entry_hash", *HASHED_FIELDS)
     heads: dict[int, str] = {0: GENESIS_HASH}
@@ -120,6 +124,8 @@ def audit_chain_verify(*, chunk_size: int = 5000) -> ChainReport:
     count = 0
     for row in rows.iterator(chunk_size=chunk_size):
         chain = row["chain"]
+        if observe is not None:
+            observe(row["id"], chain, row["entry_hash"])
         expected = heads.get(chain) or chain_genesis(chain)
         if entry_digest(row) != row["entry_hash"]:
             return ChainReport(

@@ -13,8 +13,9 @@ translated message for the `file` field. What it guarantees:
 - the name's extension is one Sinergi accepts, and the content is that type (magic bytes); an HTML page named
   `.pdf` or a script named `.jpg` is refused;
 - active content is refused whatever the name: HTML, SVG, XML, scripts anywhere in a text file, PDF JavaScript,
-  launch actions and embedded files (names read with their #xx escapes written out, Flate streams unpacked
-  within a limit), office files with macros or embedded objects;
+  launch actions and embedded files (`core.pdf_scan`: names read with their #xx escapes written out, streams
+  decoded through their filter chains within a limit), office files with macros or embedded objects; an
+  encrypted PDF is refused too, since nothing inside it can be read to be checked;
 - office files are opened as the zip archives they are, within limits (entries, total unpacked size, ratio),
   so a zip bomb named `.docx` is refused without being unpacked (`core.archives`, which the spreadsheet
   readers go through too);
@@ -32,7 +33,6 @@ import io
 import os
 import re
 import warnings
-import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
@@ -43,7 +43,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage
 from django.utils.translation import gettext as _
 
-from sinergi.core import archives
+from sinergi.core import archives, pdf_scan
 from sinergi.core.errors import ApplicationError
 
 PDF = "application/pdf"
@@ -73,16 +73,6 @@ DOCUMENT_KINDS = frozenset({PDF, DOCX, XLSX, TEXT}) | PHOTO_KINDS
 MAX_IMAGE_PIXELS = 50_000_000
 
 _OOXML_KIND = {DOCX: "docx", XLSX: "xlsx"}
-_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
-# A PDF reader reads /J#61vaScript as /JavaScript: names are matched with their #xx escapes written out.
-_PDF_NAME = re.compile(rb"/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*#[^\x00\t\n\x0c\r ()<>\[\]{}/%]*")
-_PDF_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
-# Flate streams (object streams hide dictionaries, /JS among them) are unpacked a chunk at a time, within a
-# total for the whole file, so a compressed bomb costs bounded memory and time.
-PDF_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-_PDF_CHUNK = 1024 * 1024
-_PDF_OVERLAP = 1024  # longer than any escaped name the check looks for
 # The whitespace is bounded so a match has a longest length, which the chunk overlap below is larger than.
 _MARKUP = re.compile(
     rb"<\s{0,32}(!doctype\s{1,32}html|html|head|body|script|svg|iframe|object|embed|\?xml)\b", re.I
@@ -189,59 +179,27 @@ def _check_office(data: bytes, content_type: str) -> None:
         raise _refuse(archive_message(refusal.code), _("Not a normal document.")) from refusal
 
 
-def _pdf_names(data: bytes) -> bytes:
-    return _PDF_NAME.sub(
-        lambda name: _PDF_ESCAPE.sub(lambda escape: bytes([int(escape.group(1), 16)]), name.group()), data
-    )
-
-
-def _pdf_active(data: bytes) -> bool:
-    return bool(_PDF_ACTIVE.search(_pdf_names(data)))
-
-
 def _check_pdf(data: bytes) -> None:
-    if _pdf_active(data):
-        raise _active()
-    budget = PDF_MAX_UNPACKED_BYTES
-    position = 0
-    while match := _PDF_STREAM.search(data, position):
-        end = data.find(b"endstream", match.end())
-        end = len(data) if end < 0 else end
-        budget = _check_pdf_stream(memoryview(data)[match.end() : end], budget)
-        position = end
-
-
-def _check_pdf_stream(body: memoryview, budget: int) -> int:
-    """Unpacks one stream if it is Flate (zlib) and looks for active content in it; returns the budget left."""
-    inflater = zlib.decompressobj()
-    tail = b""
     try:
-        # Fed a piece at a time: zlib copies the input it has not used yet on every call.
-        for start in range(0, len(body), _PDF_CHUNK):
-            pending: bytes | memoryview = body[start : start + _PDF_CHUNK]
-            while pending and not inflater.eof:
-                out = inflater.decompress(pending, _PDF_CHUNK)
-                if not out:
-                    break
-                pending = inflater.unconsumed_tail
-                budget -= len(out)
-                if budget < 0:
-                    raise _refuse(
-                        _(
-                            "The PDF unpacks to far more than can be checked and is refused. Print it to a new "
-                            "PDF, with smaller images, and upload that."
-                        ),
-                        _("Not a normal document."),
-                    )
-                window = tail + out
-                if _pdf_active(window):
-                    raise _active()
-                tail = window[-_PDF_OVERLAP:]
-            if inflater.eof:
-                break
-    except zlib.error:
-        pass  # not Flate (a JPEG image, another filter) or broken after what was already checked
-    return budget
+        pdf_scan.pdf_check(data)
+    except pdf_scan.PdfRefused as refusal:
+        if refusal.code == "active":
+            raise _active() from refusal
+        if refusal.code == "encrypted":
+            raise _refuse(
+                _(
+                    "The PDF is encrypted (protected with a password), so its content cannot be checked. Save "
+                    "or print it again without a password and upload that."
+                ),
+                _("Encrypted PDF."),
+            ) from refusal
+        raise _refuse(
+            _(
+                "The PDF unpacks to far more than can be checked and is refused. Print it to a new PDF, with "
+                "smaller images, and upload that."
+            ),
+            _("Not a normal document."),
+        ) from refusal
 
 
 def _has_markup(data: bytes) -> bool:
@@ -375,8 +333,14 @@ def seal(data: bytes) -> bytes:
     )
 
 
+def is_sealed(stored_start: bytes) -> bool:
+    """Whether a stored file that begins with `stored_start` (its first bytes) was sealed by `seal`."""
+    return stored_start.startswith(_SEALED_MAGIC)
+
+
 def unseal(stored: bytes) -> bytes:
-    """The plaintext of a sealed file. A file stored before encryption was introduced is returned as it is."""
+    """The plaintext of a sealed file. A file stored before encryption was introduced is returned as it is
+    (`manage.py encrypt_stored_files` seals those in place)."""
     if not stored.startswith(_SEALED_MAGIC):
         return stored
     body = stored[len(_SEALED_MAGIC) :]

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
-from sinergi.core import uploads
+from sinergi.core import pdf_scan, uploads
 from sinergi.core.errors import ApplicationError
 from sinergi.core.testing.hostile import real_xlsx, with_parts
 
@@ -230,7 +230,25 @@ def test_pdf_javascript_is_found_behind_name_escapes_and_inside_compressed_strea
 def test_a_pdf_with_ordinary_compressed_pages_passes_and_a_compressed_bomb_is_refused(monkeypatch):
     page = pdf_with_stream(b"BT /F1 12 Tf 72 712 Td (Laporan kasus) Tj ET", b"")
     assert inspect("laporan.pdf", page).content_type == "application/pdf"
-    monkeypatch.setattr(uploads, "PDF_MAX_UNPACKED_BYTES", 8 * 1024 * 1024)  # 200 MiB: the same, slower
+    monkeypatch.setattr(pdf_scan, "MAX_UNPACKED_BYTES", 8 * 1024 * 1024)  # 200 MiB: the same, slower
     bomb = pdf_with_stream(b"\0" * (8 * 1024 * 1024 + 1), b"")
     assert len(bomb) < 64 * 1024
     assert "PDF" in refused("laporan.pdf", bomb).message
+
+
+def test_an_encrypted_pdf_is_refused_and_the_message_says_why():
+    encrypted = b"%PDF-1.6\n1 0 obj << /Type /Catalog >>\ntrailer << /Root 1 0 R /Encrypt 9 0 R >>\n%%EOF"
+    error = refused("rekening.pdf", encrypted)
+    assert "terenkripsi" in error.message and "kata sandi" in error.message
+
+
+def test_javascript_behind_a_filter_chain_is_refused_at_upload():
+    import binascii
+
+    hidden = binascii.hexlify(zlib.compress(b"1 0 << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"))
+    pdf = (
+        b"%PDF-1.5\n5 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter [/ASCIIHexDecode /FlateDecode] >>\nstream\n"
+        + hidden
+        + b">\nendstream\nendobj\n%%EOF\n"
+    )
+    assert "aktif" in refused("laporan.pdf", pdf).message

@@ -21,7 +21,8 @@ class Command(BaseCommand):
             action="store_true",
             help=(
                 "Sign even though the trail no longer matches the latest checkpoint (after a restore or a key "
-                "change, once audit_verify's report has been read): the trail as it is becomes the reference."
+                "change, once audit_verify's report has been read): the trail as it is becomes the reference, "
+                "and the line is marked so that audit_verify no longer compares the lines before it."
             ),
         )
 
