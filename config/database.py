@@ -10,7 +10,7 @@ from config.env import env_bool
 
 
 def database_settings(url: str, *, conn_max_age: int) -> dict[str, Any]:
-    database = dj_database_url.parse(
+    database: dict[str, Any] = dj_database_url.parse(  # type: ignore[assignment]
         url,
         conn_max_age=conn_max_age,
         # A kept connection is tested before a request reuses it: after PostgreSQL restarted, the first request
