@@ -37,4 +37,6 @@ def database_settings(url: str, *, conn_max_age: int) -> dict[str, Any]:
         # case page's database CPU 7.4 -> 4.7 ms). Off (DATABASE_PREPARED_STATEMENTS=false) behind a pooler in
         # transaction mode, which cannot keep them (docs/deploy.md).
         options.update({"server_side_binding": True, "prepare_threshold": 5})
+        # The same backend, batching what would pass the protocol's count of bound parameters.
+        database["ENGINE"] = "sinergi.core.postgresql"
     return database
