@@ -40,6 +40,7 @@ from sinergi.cases.choices import (
     VisaType,
 )
 from sinergi.cases.policy import Kind
+from sinergi.core.validation import LoadedRelationsMixin
 
 USER = settings.AUTH_USER_MODEL
 
@@ -143,7 +144,7 @@ class ReferenceCounter(models.Model):
         return f"{self.agency_id}/{self.year}: {self.last}"
 
 
-class Case(models.Model):
+class Case(LoadedRelationsMixin, models.Model):
     """A trafficking case, from the first report to closure, handled by a lead agency with referrals."""
 
     reference = models.CharField(_("reference number"), max_length=80, unique=True, editable=False)
@@ -254,7 +255,7 @@ class Case(models.Model):
         return self.reference
 
 
-class CaseParty(models.Model):
+class CaseParty(LoadedRelationsMixin, models.Model):
     """A person linked to a case as victim, witness, suspect, recruiter or reporter."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
@@ -311,7 +312,7 @@ class CaseParty(models.Model):
         return self.age_group == AgeGroup.CHILD
 
 
-class ShareOverride(models.Model):
+class ShareOverride(LoadedRelationsMixin, models.Model):
     """A victim's identity shared with an agency without consent: explicit, with a reason, audited."""
 
     party = models.ForeignKey(CaseParty, on_delete=models.CASCADE, related_name="share_overrides")
@@ -327,7 +328,7 @@ class ShareOverride(models.Model):
         return f"override {self.party_id} -> {self.agency_id}"
 
 
-class CaseOrganisation(models.Model):
+class CaseOrganisation(LoadedRelationsMixin, models.Model):
     """An organisation taking part in the trafficking: a placement company (P3MI), sponsor, employer."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="organisations")
@@ -349,7 +350,7 @@ class CaseOrganisation(models.Model):
         return self.name
 
 
-class RouteEvent(models.Model):
+class RouteEvent(LoadedRelationsMixin, models.Model):
     """An HTCDS historic event: recruitment, transit, exploitation... with place and date."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="route_events")
@@ -375,7 +376,7 @@ class RouteEvent(models.Model):
         return f"{self.kind} {self.country}"
 
 
-class Referral(models.Model):
+class Referral(LoadedRelationsMixin, models.Model):
     """The lead agency asks another agency to take on part of a case, with a reason and deadlines."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
@@ -433,7 +434,7 @@ class Referral(models.Model):
         return self.state in (ReferralState.PENDING, ReferralState.ACCEPTED)
 
 
-class ReferralService(models.Model):
+class ReferralService(LoadedRelationsMixin, models.Model):
     """A service the receiving agency reports it delivered under a referral."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="services")
@@ -450,7 +451,7 @@ class ReferralService(models.Model):
         return f"service {self.pk} of referral {self.referral_id}"
 
 
-class LeadTransfer(models.Model):
+class LeadTransfer(LoadedRelationsMixin, models.Model):
     """A request to hand the lead of a case to another agency, which accepts or declines."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers")
@@ -479,7 +480,7 @@ class LeadTransfer(models.Model):
         return f"transfer of case {self.case_id}"
 
 
-class Approval(models.Model):
+class Approval(LoadedRelationsMixin, models.Model):
     """A supervisor's approval of the assessment, the case plan or the closure."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="approvals")
@@ -507,7 +508,7 @@ class Approval(models.Model):
         return f"{self.kind} approval of case {self.case_id}"
 
 
-class Note(models.Model):
+class Note(LoadedRelationsMixin, models.Model):
     """A case note; its sensitivity decides which agencies may read it."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
@@ -530,7 +531,7 @@ class Note(models.Model):
         return f"note {self.pk}"
 
 
-class Task(models.Model):
+class Task(LoadedRelationsMixin, models.Model):
     """A service task with an owner and a due date."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
@@ -570,7 +571,7 @@ def document_upload_to(instance, filename: str) -> str:
     return f"cases/{instance.case_id}/{uuid.uuid4().hex}"
 
 
-class Document(models.Model):
+class Document(LoadedRelationsMixin, models.Model):
     """An uploaded file, stored under MEDIA_ROOT (outside the web root) and served by a permission check."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
@@ -597,7 +598,7 @@ class Document(models.Model):
         return self.title
 
 
-class CaseEvent(models.Model):
+class CaseEvent(LoadedRelationsMixin, models.Model):
     """One line of a case's timeline, written by every service. `data` holds codes and ids, never names."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")

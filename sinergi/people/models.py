@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.core.fields import EncryptedTextField
+from sinergi.core.validation import LoadedRelationsMixin
 from sinergi.people.choices import Sex, SocialPlatform
 
 
@@ -27,7 +28,7 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(scope).exclude(access.withheld_person_scope(user, action))
 
 
-class Person(models.Model):
+class Person(LoadedRelationsMixin, models.Model):
     """A natural person known to an agency. Identifiers are encrypted; `*_index` columns allow exact lookup."""
 
     full_name = models.CharField(_("full name"), max_length=200)
@@ -94,7 +95,7 @@ class Person(models.Model):
         return self.full_name
 
 
-class PersonPhone(models.Model):
+class PersonPhone(LoadedRelationsMixin, models.Model):
     """A phone number in E.164, encrypted, with its blind index for exact lookup."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phones")
@@ -111,7 +112,7 @@ class PersonPhone(models.Model):
         return self.label or "phone"
 
 
-class PersonHandle(models.Model):
+class PersonHandle(LoadedRelationsMixin, models.Model):
     """A social-media account or handle (Facebook, TikTok, Telegram...)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="handles")
