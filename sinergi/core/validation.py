@@ -17,7 +17,7 @@ class LoadedRelationsMixin:
 
     def clean_fields(self, exclude=None):
         loaded = set()
-        for field in self._meta.concrete_fields:  # type: ignore[attr-defined]
+        for field in self._meta.concrete_fields:
             if not field.many_to_one or not field.is_cached(self):
                 continue
             related = field.get_cached_value(self)
@@ -27,4 +27,4 @@ class LoadedRelationsMixin:
                 and getattr(related, field.target_field.attname) == getattr(self, field.attname)
             ):
                 loaded.add(field.name)
-        super().clean_fields(exclude=set(exclude or ()) | loaded)  # type: ignore[misc]
+        super().clean_fields(exclude=set(exclude or ()) | loaded)
