@@ -42,6 +42,7 @@ from sinergi.agencies.forms import (
 from sinergi.agencies.models import RecoveryCode, User
 from sinergi.agencies.selectors import SESSION_OTP_VERIFIED
 from sinergi.core import throttle
+from sinergi.core.crypto import log_digest
 from sinergi.core.errors import ApplicationError
 from sinergi.core.middleware import client_ip
 from sinergi.core.redirects import safe_next_url
@@ -370,33 +371,55 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return HttpResponseRedirect(self.get_success_url())
 
 
+def _reset_refused(request, reason: str, email: str | None) -> None:
+    """One line in the security log for a reset request that sends no mail, with keyed hashes of the address
+    asked for and of the client: who probes or floods can be followed without the log holding either."""
+    security_log.warning(
+        "password reset refused: %s (address %s, client %s)",
+        reason,
+        log_digest(email, kind="email"),
+        log_digest(client_ip(request), kind="client"),
+    )
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Answers the same whether or not the address belongs to someone, so it cannot be used to probe; limited
-    per address asked for and per client address, so it cannot be used to flood a mailbox either."""
+    per address asked for and per client address, so it cannot be used to flood a mailbox either. Every
+    request that sends nothing is logged (`_reset_refused`), the reason in the log only."""
 
     template_name = "agencies/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_done")
     form_class = PasswordResetForm
 
     def form_valid(self, form):
+        email = form.cleaned_data["email"]
         window = timedelta(hours=1)
-        allowed = throttle.allow(
+        if not throttle.allow(
             "password_reset_ip", client_ip(self.request), limit=settings.SINERGI_RESET_PER_IP, window=window
-        ) and throttle.allow(
-            "password_reset_email",
-            form.cleaned_data["email"],
-            limit=settings.SINERGI_RESET_PER_EMAIL,
-            window=window,
-        )
-        if not allowed:
-            form.add_error(
-                None,
-                _(
-                    "Too many requests to reset a password. Try again in an hour, or ask your agency administrator."
-                ),
-            )
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+        ):
+            return self._too_many(form, email, "throttled per client")
+        if not throttle.allow(
+            "password_reset_email", email, limit=settings.SINERGI_RESET_PER_EMAIL, window=window
+        ):
+            return self._too_many(form, email, "throttled per address")
+        reason = selectors.password_reset_refusal(email=email)
+        if reason is not None:
+            _reset_refused(self.request, reason, email)
         return super().form_valid(form)
+
+    def form_invalid(self, form):
+        _reset_refused(self.request, "invalid input", None)
+        return super().form_invalid(form)
+
+    def _too_many(self, form, email: str, reason: str):
+        _reset_refused(self.request, reason, email)
+        form.add_error(
+            None,
+            _(
+                "Too many requests to reset a password. Try again in an hour, or ask your agency administrator."
+            ),
+        )
+        return self.render_to_response(self.get_context_data(form=form), status=429)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

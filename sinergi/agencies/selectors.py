@@ -101,3 +101,15 @@ def access_api_token(*, owner: User, token_id: Any) -> ApiToken:
     if token is None:
         raise Http404
     return token
+
+
+def password_reset_refusal(*, email: str) -> str | None:
+    """Why a reset asked for `email` sends no mail ("unknown address", "account disabled", "integrated
+    system"), or None when it sends one. For the security log only: the page answers the same either way."""
+    accounts = list(User.objects.filter(email__iexact=email).values_list("is_active", "kind"))
+    people = [is_active for is_active, kind in accounts if kind == UserKind.PERSON]
+    if any(people):
+        return None
+    if people:
+        return "account disabled"
+    return "integrated system" if accounts else "unknown address"
