@@ -130,6 +130,9 @@ SINERGI_LOCKOUT_THRESHOLD = env_int("SINERGI_LOCKOUT_THRESHOLD", 5)
 SINERGI_LOCKOUT_SECONDS = env_int("SINERGI_LOCKOUT_SECONDS", 15 * 60)
 # Each lock-out in a row lasts twice as long as the one before, up to this.
 SINERGI_LOCKOUT_MAX_SECONDS = env_int("SINERGI_LOCKOUT_MAX_SECONDS", 24 * 60 * 60)
+# A browser that completed a sign-in is trusted for this account this long (its device cookie): the lock-out
+# above stops only the other clients, so guessing from many addresses cannot keep the owner out of it.
+SINERGI_DEVICE_COOKIE_DAYS = env_int("SINERGI_DEVICE_COOKIE_DAYS", 180)
 # Sign-in attempts (password step, second-factor step) per client address per 15 minutes, whatever the account.
 SINERGI_LOGIN_PER_IP = env_int("SINERGI_LOGIN_PER_IP", 60)
 SINERGI_OTP_PER_IP = env_int("SINERGI_OTP_PER_IP", 30)

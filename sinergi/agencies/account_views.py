@@ -29,7 +29,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from sinergi.agencies import selectors, services
+from sinergi.agencies import devices, selectors, services
 from sinergi.agencies.forms import (
     SIGN_IN_FAILED,
     ApiTokenForm,
@@ -42,6 +42,7 @@ from sinergi.agencies.forms import (
 from sinergi.agencies.models import RecoveryCode, User
 from sinergi.agencies.selectors import SESSION_OTP_VERIFIED
 from sinergi.core import throttle
+from sinergi.core.crypto import log_digest
 from sinergi.core.errors import ApplicationError
 from sinergi.core.middleware import client_ip
 from sinergi.core.redirects import safe_next_url
@@ -50,6 +51,8 @@ PENDING_USER = "sinergi_pending_user"
 PENDING_BACKEND = "sinergi_pending_backend"
 PENDING_SINCE = "sinergi_pending_since"
 PENDING_NEXT = "sinergi_pending_next"
+# The nonce hash of the device cookie the password step was passed with, if any (agencies/devices.py).
+PENDING_DEVICE = "sinergi_pending_device"
 # Set by the one-time invitation or reset link: the only way into a first enrolment of the second factor.
 ENROL_GRANT = "sinergi_enrol_grant"
 # Time allowed between the password and the second factor.
@@ -87,7 +90,7 @@ def _safe_next(request, candidate: str | None) -> str:
 
 
 def _clear_pending(request) -> None:
-    for key in (PENDING_USER, PENDING_BACKEND, PENDING_SINCE, PENDING_NEXT):
+    for key in (PENDING_USER, PENDING_BACKEND, PENDING_SINCE, PENDING_NEXT, PENDING_DEVICE):
         request.session.pop(key, None)
 
 
@@ -102,14 +105,23 @@ def _pending_user(request) -> User | None:
         _clear_pending(request)
         return None
     user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or services.user_is_locked(user):
+    if user is None or (services.user_is_locked(user) and _pending_device(request) is None):
         _clear_pending(request)
         return None
     return user
 
 
-def _complete_sign_in(request, user: User, *, next_url: str | None = None):
-    """Both factors passed (or the second one is not required): open the real session."""
+def _pending_device(request) -> str | None:
+    """The trusted browser the pending sign-in came from, while its device cookie is not locked."""
+    device = request.session.get(PENDING_DEVICE)
+    if device is None or selectors.device_is_locked(nonce_hash=device):
+        return None
+    return str(device)
+
+
+def _complete_sign_in(request, user: User, *, next_url: str | None = None, device: str | None = None):
+    """Both factors passed (or the second one is not required): open the real session, and trust this browser
+    for the account from now on (its device cookie). `device` is the cookie the sign-in was made with."""
     next_url = next_url or request.session.get(PENDING_NEXT)
     if request.user.is_authenticated:
         request.session.cycle_key()
@@ -126,9 +138,10 @@ def _complete_sign_in(request, user: User, *, next_url: str | None = None):
         ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
-    services.sign_in_record(user=user)
+    services.sign_in_record(user=user, device=device)
     response = HttpResponseRedirect(_safe_next(request, next_url))
     _apply_language(response, user.preferred_language)
+    devices.device_cookie_set(response, user=user)
     return response
 
 
@@ -160,13 +173,17 @@ def login_view(request):
     if request.method == "POST" and not form.is_valid():
         form.add_error(None, SIGN_IN_FAILED)
     elif request.method == "POST":
+        device = devices.trusted_device(request, username=form.cleaned_data["username"])
         user = authenticate(
-            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+            request,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+            trusted_device=device,
         )
         if user is None:
             form.add_error(None, SIGN_IN_FAILED)
         elif not selectors.two_factor_required_for(user):
-            return _complete_sign_in(request, user, next_url=next_url)
+            return _complete_sign_in(request, user, next_url=next_url, device=device)
         elif not user.has_totp and request.session.get(ENROL_GRANT) != user.pk:
             # The password alone must not let whoever knows it enrol their own authenticator.
             form.add_error(
@@ -184,6 +201,7 @@ def login_view(request):
             request.session[PENDING_BACKEND] = user.backend
             request.session[PENDING_SINCE] = time.time()
             request.session[PENDING_NEXT] = next_url
+            request.session[PENDING_DEVICE] = device
             step = "accounts:two_factor" if user.has_totp else "accounts:two_factor_setup"
             return redirect(step)
     return render(request, "agencies/login.html", {"form": form, "next": next_url})
@@ -208,6 +226,8 @@ def two_factor(request):
         form.add_error(None, TOO_MANY_ATTEMPTS)
         return render(request, "agencies/two_factor.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
+        # Read before the sign-in completes, which forgets the pending state.
+        device = _pending_device(request)
         method = services.second_factor_verify(user=user, code=form.cleaned_data["otp_code"])
         if method is not None:
             if method == "recovery":
@@ -219,8 +239,10 @@ def two_factor(request):
                     )
                     % {"left": left},
                 )
-            return _complete_sign_in(request, user, next_url=request.GET.get("next"))
-        if services.sign_in_failure_record(user=user, stage="otp", base_url=_base_url(request)):
+            return _complete_sign_in(request, user, next_url=request.GET.get("next"), device=device)
+        if services.sign_in_failure_record(
+            user=user, stage="otp", base_url=_base_url(request), device=device
+        ):
             _clear_pending(request)
             if request.user.is_authenticated:
                 logout(request)
@@ -271,9 +293,10 @@ def two_factor_setup(request):
             form.add_error("otp_code", error.message)
         else:
             request.session.pop(ENROL_GRANT, None)
+            signed_in = None
             if pending is not None:
-                response = _complete_sign_in(request, user)
-                continue_url = response["Location"]
+                signed_in = _complete_sign_in(request, user, device=_pending_device(request))
+                continue_url = signed_in["Location"]
             else:
                 request.session[SESSION_OTP_VERIFIED] = True
                 continue_url = reverse("accounts:profile")
@@ -281,6 +304,8 @@ def two_factor_setup(request):
                 request, "agencies/recovery_codes.html", {"codes": codes, "continue_url": continue_url}
             )
             _apply_language(response, user.preferred_language)
+            if signed_in is not None:
+                response.cookies.update(signed_in.cookies)  # the device cookie (and the language's)
             return response
     context = {
         "form": form,
@@ -370,33 +395,55 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return HttpResponseRedirect(self.get_success_url())
 
 
+def _reset_refused(request, reason: str, email: str | None) -> None:
+    """One line in the security log for a reset request that sends no mail, with keyed hashes of the address
+    asked for and of the client: who probes or floods can be followed without the log holding either."""
+    security_log.warning(
+        "password reset refused: %s (address %s, client %s)",
+        reason,
+        log_digest(email, kind="email"),
+        log_digest(client_ip(request), kind="client"),
+    )
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Answers the same whether or not the address belongs to someone, so it cannot be used to probe; limited
-    per address asked for and per client address, so it cannot be used to flood a mailbox either."""
+    per address asked for and per client address, so it cannot be used to flood a mailbox either. Every
+    request that sends nothing is logged (`_reset_refused`), the reason in the log only."""
 
     template_name = "agencies/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_done")
     form_class = PasswordResetForm
 
     def form_valid(self, form):
+        email = form.cleaned_data["email"]
         window = timedelta(hours=1)
-        allowed = throttle.allow(
+        if not throttle.allow(
             "password_reset_ip", client_ip(self.request), limit=settings.SINERGI_RESET_PER_IP, window=window
-        ) and throttle.allow(
-            "password_reset_email",
-            form.cleaned_data["email"],
-            limit=settings.SINERGI_RESET_PER_EMAIL,
-            window=window,
-        )
-        if not allowed:
-            form.add_error(
-                None,
-                _(
-                    "Too many requests to reset a password. Try again in an hour, or ask your agency administrator."
-                ),
-            )
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+        ):
+            return self._too_many(form, email, "throttled per client")
+        if not throttle.allow(
+            "password_reset_email", email, limit=settings.SINERGI_RESET_PER_EMAIL, window=window
+        ):
+            return self._too_many(form, email, "throttled per address")
+        reason = selectors.password_reset_refusal(email=email)
+        if reason is not None:
+            _reset_refused(self.request, reason, email)
         return super().form_valid(form)
+
+    def form_invalid(self, form):
+        _reset_refused(self.request, "invalid input", None)
+        return super().form_invalid(form)
+
+    def _too_many(self, form, email: str, reason: str):
+        _reset_refused(self.request, reason, email)
+        form.add_error(
+            None,
+            _(
+                "Too many requests to reset a password. Try again in an hour, or ask your agency administrator."
+            ),
+        )
+        return self.render_to_response(self.get_context_data(form=form), status=429)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -14,9 +14,12 @@ class LockoutModelBackend(ModelBackend):
     Each refusal looks the same to the caller (None) and costs the same password-hashing work, so neither the
     message nor the response time tells whether an account exists, is locked or is disabled. Failures are
     counted (and the account locked at the threshold) by `sign_in_failure_record`.
+
+    `trusted_device` is the nonce hash of the browser's valid device cookie for this username (see
+    agencies/devices.py): the account's lock does not stop such a browser, and its failures count against it.
     """
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(self, request, username=None, password=None, trusted_device=None, **kwargs):
         from sinergi.agencies.services import sign_in_failure_record, user_is_locked
 
         if not username or password is None:
@@ -27,12 +30,12 @@ class LockoutModelBackend(ModelBackend):
             sign_in_failure_record(user=None, stage="password")
             return None
         password_ok = user.check_password(password)  # always, so a locked account answers as slowly
-        if user_is_locked(user):
+        if trusted_device is None and user_is_locked(user):
             sign_in_failure_record(user=user, stage="locked")
             return None
         if not password_ok or not self.user_can_authenticate(user) or user.kind == UserKind.SYSTEM:
             base_url = request.build_absolute_uri("/")[:-1] if request is not None else None
-            sign_in_failure_record(user=user, stage="password", base_url=base_url)
+            sign_in_failure_record(user=user, stage="password", base_url=base_url, device=trusted_device)
             return None
         return user
 

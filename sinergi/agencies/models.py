@@ -262,6 +262,34 @@ class UserSession(models.Model):
         return f"session of user {self.user_id}"
 
 
+class DeviceLockout(models.Model):
+    """The failed sign-ins of one trusted browser (its device cookie) and that browser's lock.
+
+    OWASP's "device cookies": a browser that completed a sign-in gets a signed cookie for the account, and its
+    failures count here instead of towards the account's lock, which then stops only clients without a valid
+    cookie. So whoever guesses from many addresses can lock the account for everyone else but not keep its
+    owner out of their own browser. A row exists once its cookie has failed; a sign-in with it deletes the row.
+    Only a hash of the cookie's nonce is stored.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="device_lockouts")
+    nonce_hash = models.CharField(max_length=64, unique=True)
+    failed_count = models.PositiveIntegerField(default=0)
+    first_failed_at = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    lockout_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("locked browser")
+
+    def __str__(self) -> str:
+        return f"device cookie {self.pk} of user {self.user_id}"
+
+    @property
+    def is_locked(self) -> bool:
+        return bool(self.locked_until and self.locked_until > timezone.now())
+
+
 class RecoveryCode(models.Model):
     """A one-time code that replaces the authenticator app once, e.g. when the phone is lost.
 

@@ -7,9 +7,10 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from sinergi.agencies.choices import Role, UserKind
-from sinergi.agencies.models import Agency, ApiToken, User
+from sinergi.agencies.models import Agency, ApiToken, DeviceLockout, User
 
 # Set in the session once the user has passed every factor this deployment requires at sign-in.
 SESSION_OTP_VERIFIED = "sinergi_otp_verified"
@@ -101,3 +102,20 @@ def access_api_token(*, owner: User, token_id: Any) -> ApiToken:
     if token is None:
         raise Http404
     return token
+
+
+def password_reset_refusal(*, email: str) -> str | None:
+    """Why a reset asked for `email` sends no mail ("unknown address", "account disabled", "integrated
+    system"), or None when it sends one. For the security log only: the page answers the same either way."""
+    accounts = list(User.objects.filter(email__iexact=email).values_list("is_active", "kind"))
+    people = [is_active for is_active, kind in accounts if kind == UserKind.PERSON]
+    if any(people):
+        return None
+    if people:
+        return "account disabled"
+    return "integrated system" if accounts else "unknown address"
+
+
+def device_is_locked(*, nonce_hash: str) -> bool:
+    """Whether the browser holding the device cookie with this nonce is locked out for now."""
+    return DeviceLockout.objects.filter(nonce_hash=nonce_hash, locked_until__gt=timezone.now()).exists()

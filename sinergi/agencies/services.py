@@ -31,6 +31,7 @@ from sinergi.agencies.letters import letter_number
 from sinergi.agencies.models import (
     Agency,
     ApiToken,
+    DeviceLockout,
     IssuedLetter,
     LetterCounter,
     RecoveryCode,
@@ -40,6 +41,7 @@ from sinergi.agencies.models import (
 )
 from sinergi.audit.choices import AuditAction
 from sinergi.audit.services import audit_record
+from sinergi.core.crypto import log_digest
 from sinergi.core.errors import ApplicationError
 
 security_log = logging.getLogger("sinergi.security")
@@ -458,11 +460,21 @@ def user_sessions_end(*, user: User, except_session_key: str | None = None) -> i
 # Sign-in, lock-out
 
 
-def sign_in_record(*, user: User) -> None:
-    """Audits a completed sign-in (both factors) and forgets earlier failures and lock-outs."""
+def sign_in_record(*, user: User, device: str | None = None) -> None:
+    """Audits a completed sign-in (both factors) and forgets earlier failures and lock-outs: the account's
+    when it was made without a device cookie, only that browser's when it was made with one (`device`, its
+    nonce hash): the account's lock stops the other clients, which may still be guessing."""
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None, lockout_count=0)
-        audit_record(actor=user, action=AuditAction.LOGIN, obj=user, summary=f"user {user.pk} signed in")
+        if device is None:
+            User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None, lockout_count=0)
+        else:
+            DeviceLockout.objects.filter(nonce_hash=device).delete()
+        audit_record(
+            actor=user,
+            action=AuditAction.LOGIN,
+            obj=user,
+            summary=f"user {user.pk} signed in" + (" on a trusted browser" if device else ""),
+        )
 
 
 def sign_out_record(*, user: User, session_key: str | None) -> None:
@@ -480,13 +492,19 @@ def lockout_seconds(lockout_count: int) -> int:
     return seconds
 
 
-def sign_in_failure_record(*, user: User | None, stage: str, base_url: str | None = None) -> bool:
+def sign_in_failure_record(
+    *, user: User | None, stage: str, base_url: str | None = None, device: str | None = None
+) -> bool:
     """Counts a failed password or second-factor attempt; locks the account at the threshold.
 
     For an unknown username nothing identifying is stored (what was typed may be someone's real name or a
     password typed in the wrong box). When this failure locks the account, its owner is e-mailed a link that
-    lifts the lock (`base_url` is where the link points). Returns True when this failure locked the account.
+    lifts the lock (`base_url` is where the link points). An attempt made with a valid device cookie (`device`,
+    its nonce hash) counts against that browser instead (`_device_failure_record`). Returns True when this
+    failure locked the account, or the browser.
     """
+    if user is not None and device is not None:
+        return _device_failure_record(user=user, stage=stage, device=device)
     if user is None:
         audit_record(
             actor=None, action=AuditAction.LOGIN_FAILED, summary=f"sign-in failed ({stage}): unknown account"
@@ -533,6 +551,50 @@ def sign_in_failure_record(*, user: User | None, stage: str, base_url: str | Non
             user_id = locked.pk
             transaction.on_commit(lambda: send_unlock_email.enqueue(user_id=user_id, base_url=base_url))
     return True
+
+
+def _device_failure_record(*, user: User, stage: str, device: str) -> bool:
+    """A failure from a trusted browser: counted for that browser over SINERGI_LOCKOUT_SECONDS; at the
+    threshold its cookie is locked (doubling like the account's lock), and the browser is an untrusted client
+    until the lock ends. No unlock mail: the owner's other ways in are untouched. True when this locked it."""
+    now = timezone.now()
+    with transaction.atomic():
+        DeviceLockout.objects.get_or_create(
+            nonce_hash=device, defaults={"user": user, "first_failed_at": now}
+        )
+        row = DeviceLockout.objects.select_for_update().get(nonce_hash=device)
+        if row.first_failed_at < now - timedelta(seconds=settings.SINERGI_LOCKOUT_SECONDS):
+            row.failed_count, row.first_failed_at = 0, now
+        row.failed_count += 1
+        audit_record(
+            actor=None,
+            action=AuditAction.LOGIN_FAILED,
+            obj=user,
+            agency=user.agency,
+            summary=f"sign-in failed ({stage}) on a trusted browser",
+        )
+        locks = row.failed_count >= settings.SINERGI_LOCKOUT_THRESHOLD
+        if locks:
+            row.lockout_count += 1
+            seconds = lockout_seconds(row.lockout_count)
+            row.locked_until = now + timedelta(seconds=seconds)
+            row.failed_count = 0
+            audit_record(
+                actor=None,
+                action=AuditAction.SECURITY,
+                obj=user,
+                agency=user.agency,
+                summary=f"a trusted browser of user {user.pk} locked out after repeated failures",
+                changes={"locked_seconds": seconds, "lockout_count": row.lockout_count},
+            )
+            security_log.warning(
+                "device cookie locked: user %s, device %s, %s s",
+                log_digest(user.username, kind="username"),
+                device[:16],
+                seconds,
+            )
+        row.save(update_fields=["failed_count", "first_failed_at", "locked_until", "lockout_count"])
+    return locks
 
 
 UNLOCK_SALT = "sinergi.agencies.unlock"

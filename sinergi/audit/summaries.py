@@ -69,6 +69,10 @@ _PLAIN: list[tuple[str, Any]] = [
         gettext_lazy("User %(id)s reset their password by e-mail"),
     ),
     (r"user (?P<id>\d+) signed in", gettext_lazy("User %(id)s signed in")),
+    (
+        r"user (?P<id>\d+) signed in on a trusted browser",
+        gettext_lazy("User %(id)s signed in on a trusted browser"),
+    ),
     (r"user (?P<id>\d+) signed out", gettext_lazy("User %(id)s signed out")),
     (
         r"sign-in failed \((?P<stage>[\w-]+)\): unknown account",
@@ -76,6 +80,14 @@ _PLAIN: list[tuple[str, Any]] = [
     ),
     (r"sign-in refused: account locked", gettext_lazy("Sign-in refused: the account is locked")),
     (r"sign-in failed \((?P<stage>[\w-]+)\)", gettext_lazy("Sign-in failed")),
+    (
+        r"sign-in failed \((?P<stage>[\w-]+)\) on a trusted browser",
+        gettext_lazy("Sign-in failed on a trusted browser"),
+    ),
+    (
+        r"a trusted browser of user (?P<id>\d+) locked out after repeated failures",
+        gettext_lazy("A trusted browser of user %(id)s locked out after repeated failures"),
+    ),
     (
         r"user (?P<id>\d+) locked out after repeated failures",
         gettext_lazy("User %(id)s locked out after repeated failures"),
