@@ -250,26 +250,13 @@ def user_create(
 
 
 def user_invitation_send(*, user: User, base_url: str) -> None:
-    """E-mails a new staff member a one-time link to choose their password (sent after the commit)."""
-    from django.contrib.auth.tokens import default_token_generator
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
+    """E-mails a new staff member a one-time link to choose their password: the background worker sends it once
+    the user's creation is committed (`tasks.send_invitation_email`), marked sent only after the mail server
+    took it, so that a killed worker's re-run neither loses it nor sends it twice."""
+    from sinergi.agencies.tasks import send_invitation_email
 
-    link = base_url + reverse(
-        "accounts:password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    context = {"user": user, "link": link, "agency": user.agency}
-    subject = "".join(render_to_string("agencies/email/invitation_subject.txt", context).splitlines())
-    body = render_to_string("agencies/email/invitation.txt", context)
-    recipient = user.email
-    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
+    user_id = user.pk
+    transaction.on_commit(lambda: send_invitation_email.enqueue(user_id=user_id, base_url=base_url))
 
 
 def user_update(*, actor: User, user: User, roles: Iterable[str] | None = None, **values: Any) -> User:

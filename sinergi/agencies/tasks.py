@@ -45,6 +45,39 @@ def send_password_reset_email(context: TaskContext, user_id: int, domain: str, u
     )
 
 
+@task(takes_context=True)
+def send_invitation_email(context: TaskContext, user_id: int, base_url: str) -> bool:
+    """E-mails a new staff member the one-time link to choose their password, once per invitation.
+
+    As for a reset, the token is made here, never stored in the queue, and its time limit counts from the
+    sending, however long the task waited; it works until the user sets a password or signs in (it hashes
+    both). Keyed by this task's result id, which a re-run after a killed worker keeps: it is not sent twice.
+    """
+    from django.urls import reverse
+
+    from sinergi.agencies.forms import PasswordResetForm
+
+    user = PasswordResetForm.reachable_users().select_related("agency").filter(pk=user_id).first()
+    if user is None or not user.email:
+        return False
+    link = base_url + reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    mail_context = {"user": user, "link": link, "agency": user.agency}
+    with override(user.preferred_language or settings.LANGUAGE_CODE):
+        subject = "".join(
+            render_to_string("agencies/email/invitation_subject.txt", mail_context).splitlines()
+        )
+        body = render_to_string("agencies/email/invitation.txt", mail_context)
+    return mail_send_once(
+        key=f"invitation:{context.task_result.id}", subject=subject, body=body, to=[user.email]
+    )
+
+
 @task()
 def send_unlock_email(user_id: int, base_url: str) -> bool:
     """E-mails the owner of a just-locked account the link that lifts the lock (made here, never queued).

@@ -19,6 +19,8 @@
 - `register_periodic(name, job)`: work the background worker runs by itself about once a minute (the audit
   app's signed checkpoints), so that an installation needs no cron for it; a job decides itself whether it is
   due, and must be safe when every worker runs it at once.
+- `register_given_up(task, handler)`: what ends the record a task works on (an export, an import...) when the
+  worker gives the task up after its worker died too often, since the task's own code never runs again.
 - Demo seeders: `sinergi.core.demo.register_demo_seeder`.
 """
 
@@ -212,6 +214,28 @@ def register_periodic(name: str, job: Callable[[], Any]) -> None:
 def periodic_jobs() -> list[tuple[str, Callable[[], Any]]]:
     """The jobs every worker runs about once a minute (sinergi/core/worker.py), in the order registered."""
     return list(_periodic.items())
+
+
+# --- tasks the worker gives up ----------------------------------------------------------------------------------
+# A task whose worker died MAX_ATTEMPTS times is marked failed without being run again (core/worker.py): the record
+# it was working on would stay "running" for ever, and a linkage run left so refuses every later one. The app that
+# owns the task registers a handler, called with the task's own arguments, that fails its record if still unfinished
+# (and is therefore safe to call twice). Core knows only the task's path.
+
+_given_up: dict[str, Callable[..., Any]] = {}
+
+
+def register_given_up(task: Any, handler: Callable[..., Any]) -> None:
+    """`handler(*args, **kwargs)` (the arguments the task was enqueued with) ends `task`'s record as failed."""
+    path = task.module_path
+    if path in _given_up and _given_up[path] is not handler:
+        raise ImproperlyConfigured(f"two handlers are registered for the given-up task {path!r}")
+    _given_up[path] = handler
+
+
+def given_up_handler(task_path: str) -> Callable[..., Any] | None:
+    """The handler registered for the task at `task_path`, or None when its app has nothing to end."""
+    return _given_up.get(task_path)
 
 
 # --- API authentication ---------------------------------------------------------------------------------------

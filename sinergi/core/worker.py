@@ -10,8 +10,10 @@ What it adds to `db_worker` (issue 14 point 9):
 - **Tasks are leased**: while a worker lives, a thread of its own refreshes its heartbeat (`WorkerHeartbeat`)
   every few seconds, even in the middle of a long task. A task left RUNNING by a worker whose heartbeat is older
   than `LEASE_SECONDS` (killed, machine lost) is put back in the queue by the next worker that looks, up to
-  `MAX_ATTEMPTS` runs; after that it is marked failed. Tasks must therefore be idempotent: a re-run finishes the
-  work without doing twice what was done.
+  `MAX_ATTEMPTS` runs; after that it is given up: marked failed without running it again, once the handler its
+  app registered (`sinergi.core.registry.register_given_up`) has failed the record the task was working on (an
+  export, an import, an upload, a linkage run), which would otherwise stay "running" for ever. Tasks must
+  therefore be idempotent: a re-run finishes the work without doing twice what was done.
 - **Memory is handed back** after each task (`gc.collect()` and glibc's `malloc_trim`). That is not enough
   after a large task (Python keeps fragmented arenas: a worker that screened 20,000 posts kept ~370 MiB,
   bench/crash.py), so the tasks of the queues in SINERGI_WORKER_ISOLATED_QUEUES (the bulk queue) run in a
@@ -39,9 +41,10 @@ from datetime import timedelta
 
 from django.db import InterfaceError, OperationalError, close_old_connections, connections
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_tasks_db.management.commands.db_worker import Worker
 
-from sinergi.core.registry import periodic_jobs
+from sinergi.core.registry import given_up_handler, periodic_jobs
 
 logger = logging.getLogger("sinergi.worker")
 
@@ -72,6 +75,30 @@ def heartbeat(worker_id: str, queues: str) -> None:
     )
 
 
+def given_up_reason() -> str:
+    """What a given-up task's record says, in the active language (the handler's: the requester's)."""
+    return gettext("The task was given up after %(attempts)d failed attempts.") % {"attempts": MAX_ATTEMPTS}
+
+
+def task_given_up(task_path: str, args_kwargs: dict) -> None:
+    """Lets the task's app fail the record the task was working on, before the task itself is marked failed.
+
+    The handler comes first: should the worker die in between, the task is still stale and the next sweep calls
+    the (idempotent) handler again, where the other order would leave the record "running" for ever. A database
+    outage is the caller's to ride out (the task is given up on the next sweep); any other error of the handler
+    is logged, without its message or traceback (they may quote the record), and the task is given up anyway.
+    """
+    handler = given_up_handler(task_path)
+    if handler is None:
+        return
+    try:
+        handler(*args_kwargs.get("args", []), **args_kwargs.get("kwargs", {}))
+    except _DATABASE_DOWN:
+        raise
+    except Exception as error:
+        logger.error("given-up task %s: its handler failed (%s)", task_path, type(error).__name__)
+
+
 def expired_leases_requeue(*, now=None) -> dict[str, int]:
     """Puts back in the queue the tasks left RUNNING by a worker that stopped beating; fails those run too often.
 
@@ -91,7 +118,7 @@ def expired_leases_requeue(*, now=None) -> dict[str, int]:
     requeued = failed = 0
     stale = DBTaskResult.objects.filter(
         status=TaskResultStatus.RUNNING, started_at__lt=now - timedelta(seconds=LEASE_SECONDS)
-    ).only("id", "worker_ids")
+    ).only("id", "worker_ids", "task_path", "args_kwargs")
     for result in stale:
         if result.worker_ids and result.worker_ids[-1] in alive:
             continue
@@ -100,6 +127,7 @@ def expired_leases_requeue(*, now=None) -> dict[str, int]:
             pk=result.pk, status=TaskResultStatus.RUNNING, worker_ids=result.worker_ids
         )
         if len(result.worker_ids) >= MAX_ATTEMPTS:
+            task_given_up(result.task_path, result.args_kwargs)
             if still_stale.update(status=TaskResultStatus.FAILED, finished_at=now):
                 failed += 1
                 logger.error("task %s failed: its worker died %s times", result.pk, len(result.worker_ids))
@@ -230,6 +258,8 @@ class ResilientWorker(Worker):
         logger.error("task %s: its process ended with %s; queued again", db_task_result.pk, code)
         running = DBTaskResult.objects.filter(pk=db_task_result.pk, status=TaskResultStatus.RUNNING)
         if len(db_task_result.worker_ids) >= MAX_ATTEMPTS:
+            if running.exists():  # not if the child recorded an outcome before it died
+                task_given_up(db_task_result.task_path, db_task_result.args_kwargs)
             running.update(status=TaskResultStatus.FAILED, finished_at=timezone.now())
         else:
             running.update(status=TaskResultStatus.READY)

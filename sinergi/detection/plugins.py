@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sinergi.core.demo import register_demo_seeder
-from sinergi.core.registry import NavEntry, WorkSection, register_context, register_nav, register_worklist
+from sinergi.core.registry import (
+    NavEntry,
+    WorkSection,
+    register_context,
+    register_given_up,
+    register_nav,
+    register_worklist,
+)
 
 
 def _href(user: Any) -> str | None:
@@ -37,8 +44,18 @@ def _worklist(user: Any) -> list[WorkSection]:
     return worklist_sections(user)
 
 
+def _upload_given_up(batch_id: int) -> None:
+    from sinergi.detection.services.uploads import post_upload_given_up
+
+    post_upload_given_up(batch_id=batch_id)
+
+
 def register() -> None:
+    from sinergi.detection.tasks import process_uploaded_batch
+
     register_worklist("detection", _worklist, order=20)
+    # An upload whose task the worker gives up (it killed its worker every time) ends "not stored".
+    register_given_up(process_uploaded_batch, _upload_given_up)
     register_nav(
         NavEntry(
             key="detection",

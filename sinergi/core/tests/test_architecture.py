@@ -1,6 +1,7 @@
 """The import contracts of pyproject.toml hold: core below every app, the apps layered without cycles, the pure
 engines free of Django, the domain free of the API and the views (docs/architecture.md, "Import contracts")."""
 
+import logging
 import os
 from pathlib import Path
 
@@ -16,10 +17,16 @@ ROOT = Path(__file__).resolve().parents[3]
 def test_import_contracts_are_kept(capsys):
     cwd = os.getcwd()
     os.chdir(ROOT)  # the contracts name `sinergi`, read from this checkout
+    # import-linter configures logging with dictConfig, which disables every logger already made: the tests run
+    # after this one in the same process would no longer see what the app logs.
+    loggers = logging.root.manager.loggerDict.values()
+    enabled = [found for found in loggers if isinstance(found, logging.Logger) and not found.disabled]
     try:
         code = importlinter_cli.lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True)
     finally:
         os.chdir(cwd)
+        for found in enabled:
+            found.disabled = False
     output = capsys.readouterr().out
     assert code == 0, output[output.find("Broken contracts") :]
 

@@ -6,10 +6,11 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sinergi.core.errors import ApplicationError
@@ -110,6 +111,28 @@ def post_upload_process(*, batch_id: int) -> PostBatch | None:
     PostBatch.objects.filter(pk=batch_id).update(upload="")
     batch.refresh_from_db()
     return batch
+
+
+def post_upload_given_up(*, batch_id: int) -> None:
+    """The worker gave the upload's task up (its worker died every time, as when a file exhausts its memory): a
+    batch still waiting or being screened is not stored, saying so in its uploader's language, and its file is
+    removed as after any refusal. The store is one transaction, so nothing of it was written; a handled batch is
+    left alone (safe twice), and `post_uploads_resume` no longer queues it again."""
+    from sinergi.core.worker import given_up_reason
+
+    unfinished = PostBatch.objects.filter(pk=batch_id, status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING])
+    batch = unfinished.select_related("created_by").first()
+    if batch is None:
+        return
+    with translation.override(getattr(batch.created_by, "preferred_language", "") or settings.LANGUAGE_CODE):
+        failed = unfinished.update(status=BatchStatus.FAILED, failure=given_up_reason()[:500])
+    if not failed:
+        return
+    logger.warning("upload batch %s not stored: its task was given up", batch_id)
+    if batch.upload:
+        with contextlib.suppress(OSError, ValueError):
+            batch.upload.delete(save=False)
+        PostBatch.objects.filter(pk=batch_id).update(upload="")
 
 
 def post_uploads_resume(*, older_than_minutes: int = 30) -> int:

@@ -151,6 +151,16 @@ def link_run_execute(*, run_id: int) -> LinkRun:
     return run
 
 
+def link_run_given_up(run_id: int) -> None:
+    """The worker gave the run's task up (its worker died every time): a run still waiting or running fails,
+    as a run that raised does, so that a new one can be requested; a finished run is left alone (safe twice)."""
+    failed = LinkRun.objects.filter(
+        pk=run_id, status__in=(LinkRunStatus.QUEUED, LinkRunStatus.RUNNING)
+    ).update(status=LinkRunStatus.FAILED, finished_at=timezone.now(), error=LinkRun.GIVEN_UP)
+    if failed:
+        logger.warning("linkage run %s failed: its task was given up", run_id)
+
+
 def _store_pairs(run: LinkRun, result: LinkResult | None) -> int:
     """Replaces the undecided pairs; decided pairs keep their decision (their row wins the unique constraint)."""
     CandidatePair.objects.filter(status=PairStatus.PENDING).delete()

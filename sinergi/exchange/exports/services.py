@@ -179,3 +179,21 @@ def _export_failed(run: ExportRun, message: str) -> None:
     ExportRun.objects.filter(pk=run.pk).update(
         status=ExportStatus.FAILED, failure=str(message)[:300], finished_at=timezone.now()
     )
+
+
+def export_given_up(*, run_id: int) -> None:
+    """The worker gave the export's task up (its worker died every time): an unfinished export fails, saying
+    so in its requester's language, as any failed export does; a finished one is left alone (safe twice)."""
+    from sinergi.core.worker import given_up_reason
+    from sinergi.exchange.models import ExportRun
+
+    unfinished = ExportRun.objects.filter(pk=run_id, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING])
+    run = unfinished.select_related("requested_by").first()
+    if run is None:
+        return
+    with translation.override(getattr(run.requested_by, "preferred_language", "") or "id"):
+        failed = unfinished.update(
+            status=ExportStatus.FAILED, failure=given_up_reason()[:300], finished_at=timezone.now()
+        )
+    if failed:
+        logger.warning("export %s failed: its task was given up", run_id)

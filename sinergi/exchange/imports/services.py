@@ -597,3 +597,23 @@ def _fail(batch: ImportBatch, message: str) -> None:
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportStatus.FAILED, failure=str(message)[:500], heartbeat_at=timezone.now()
     )
+
+
+def import_given_up(*, batch_id: int) -> None:
+    """The worker gave the import's task up (its worker died every time): a preview or commit still running
+    fails, saying so in its uploader's language, as any failed run does. The commit is one transaction, so
+    nothing of it was saved, and the file is kept for a new preview; a finished batch is left alone."""
+    from sinergi.core.worker import given_up_reason
+
+    running = ImportBatch.objects.filter(
+        pk=batch_id, status__in=[ImportStatus.PREVIEWING, ImportStatus.COMMITTING]
+    )
+    batch = running.select_related("created_by").first()
+    if batch is None:
+        return
+    with translation.override(getattr(batch.created_by, "preferred_language", "") or "id"):
+        failed = running.update(
+            status=ImportStatus.FAILED, failure=given_up_reason()[:500], heartbeat_at=timezone.now()
+        )
+    if failed:
+        logger.warning("import %s failed: its task was given up", batch_id)

@@ -53,12 +53,26 @@ class LinkRun(models.Model):
     model_file = models.CharField(max_length=200, blank=True)
     error = models.CharField(max_length=300, blank=True, help_text="Exception class and code only, no data.")
 
+    # The `error` of a run whose task the worker gave up (core/worker.py), its worker having died every time.
+    GIVEN_UP = "given_up"
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("linkage run")
 
     def __str__(self) -> str:
         return f"link run {self.pk}"
+
+    @property
+    def failure(self) -> str:
+        """Why a failed run stopped, for its reader: `error` holds a code, never words in someone's language."""
+        if self.status != LinkRunStatus.FAILED:
+            return ""
+        if self.error == self.GIVEN_UP:
+            from sinergi.core.worker import given_up_reason
+
+            return given_up_reason()
+        return str(_("The run stopped because of an error on the server."))
 
 
 class CandidatePair(models.Model):
