@@ -231,6 +231,14 @@ class ReferralState(models.TextChoices):
     REVOKED = "REVOKED", _("Revoked")
 
 
+class Direction(models.TextChoices):
+    """Which side of a referral or lead transfer the reader's agency is on (the API lists' `direction`)."""
+
+    INCOMING = "incoming", _("Addressed to your agency")
+    OUTGOING = "outgoing", _("Sent by your agency")
+    ALL = "all", _("Every one you may see")
+
+
 class TransferState(models.TextChoices):
     PENDING = "PENDING", _("Awaiting answer")
     ACCEPTED = "ACCEPTED", _("Accepted")

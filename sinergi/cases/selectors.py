@@ -50,6 +50,7 @@ from sinergi.cases.choices import (
     ApprovalState,
     CaseEventKind,
     CaseStatus,
+    Direction,
     ReferralState,
     Track,
     TransferState,
@@ -736,6 +737,52 @@ def transfer_inbox(*, user: User) -> QuerySet[LeadTransfer]:
     return LeadTransfer.objects.filter(
         to_agency_id=user.agency_id, state=TransferState.PENDING
     ).select_related("case", "from_agency")
+
+
+def referral_list(*, user: User, filters: dict[str, Any]) -> QuerySet[Referral]:
+    """The referrals the user may see, by the API list's filters (`ReferralListQuerySerializer`). Without
+    filters, the inbox (`referral_inbox`): addressed to the user's agency and awaiting its answer."""
+    if getattr(user, "agency_id", None) is None or not user.has_role(*access.VIEW_ROLES):
+        return Referral.objects.none()
+    referrals = _handover_filter(Referral.objects.restrict(user, "view"), user, filters, dated="created_at")
+    referrals = referrals.filter(state__in=filters.get("status") or [ReferralState.PENDING])
+    if filters.get("overdue"):
+        now = timezone.now()
+        referrals = referrals.filter(
+            Q(state=ReferralState.PENDING, accept_by__lt=now)
+            | Q(state=ReferralState.ACCEPTED, due_at__lt=now)
+        )
+    return referrals.select_related("case", "from_agency", "to_agency").order_by("accept_by", "id")
+
+
+def transfer_list(*, user: User, filters: dict[str, Any]) -> QuerySet[LeadTransfer]:
+    """The lead transfers the user may see, by the API list's filters (`TransferListQuerySerializer`), for the
+    roles that answer them, as `transfer_inbox`. Without filters, that inbox."""
+    if getattr(user, "agency_id", None) is None or not user.has_role(*access.MANAGE_ROLES):
+        return LeadTransfer.objects.none()
+    transfers = _handover_filter(
+        LeadTransfer.objects.restrict(user, "view"), user, filters, dated="requested_at"
+    )
+    transfers = transfers.filter(state__in=filters.get("status") or [TransferState.PENDING])
+    return transfers.select_related("case", "from_agency").order_by("-requested_at", "-id")
+
+
+def _handover_filter(
+    records: QuerySet[Any], user: User, filters: dict[str, Any], *, dated: str
+) -> QuerySet[Any]:
+    """The filters referrals and lead transfers share: the side the user's agency is on, case, agencies, dates."""
+    direction = filters.get("direction", Direction.INCOMING)
+    if direction == Direction.INCOMING:
+        records = records.filter(to_agency_id=user.agency_id)
+    elif direction == Direction.OUTGOING:
+        records = records.filter(from_agency_id=user.agency_id)
+    lookups = {"case_id": "case", "from_agency_id": "from_agency", "to_agency_id": "to_agency"}
+    records = records.filter(**{field: filters[key] for field, key in lookups.items() if key in filters})
+    if "created_from" in filters:
+        records = records.filter(**{f"{dated}__date__gte": filters["created_from"]})
+    if "created_to" in filters:
+        records = records.filter(**{f"{dated}__date__lte": filters["created_to"]})
+    return records
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 
@@ -13,13 +13,25 @@ from sinergi.outreach.models import OutreachEvent
 
 
 def event_list(
-    *, user: User, since: date | None = None, until: date | None = None
+    *,
+    user: User,
+    since: date | None = None,
+    until: date | None = None,
+    region_code: str | None = None,
+    agency_id: int | None = None,
 ) -> QuerySet[OutreachEvent]:
+    """The events the user may see, held between `since` and `until` (both included), in the region with
+    this dotted code or any region inside it, organised by that agency."""
     events = OutreachEvent.objects.restrict(user, "view").select_related("region", "agency")
     if since:
         events = events.filter(held_on__gte=since)
     if until:
         events = events.filter(held_on__lte=until)
+    if region_code:
+        # Dotted codes have fixed-width parts: "63.71" and what starts "63.71." are Banjarmasin and inside it.
+        events = events.filter(Q(region_id=region_code) | Q(region__code__startswith=f"{region_code}."))
+    if agency_id:
+        events = events.filter(agency_id=agency_id)
     return events
 
 

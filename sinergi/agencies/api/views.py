@@ -26,10 +26,10 @@ from sinergi.agencies.api.serializers import (
     UserUpdateInputSerializer,
 )
 from sinergi.agencies.models import Agency, User
-from sinergi.core.api.params import query_params
+from sinergi.core.api.params import DeclaredQueryParamsMixin, query_params
 
 
-class MeView(APIView):
+class MeView(DeclaredQueryParamsMixin, APIView):
     api_scope = ""  # "who am I" needs no scope: any valid token may ask
 
     @extend_schema(operation_id="me_retrieve", responses=MeOutputSerializer, tags=["agencies"])
@@ -39,7 +39,7 @@ class MeView(APIView):
         return Response(MeOutputSerializer(user).data)
 
 
-class AgencyViewSet(viewsets.GenericViewSet):
+class AgencyViewSet(DeclaredQueryParamsMixin, viewsets.GenericViewSet):
     """The agency directory. Readable by every signed-in user; only the platform administrator writes."""
 
     queryset = Agency.objects.none()
@@ -96,7 +96,7 @@ class AgencyViewSet(viewsets.GenericViewSet):
         return Response(AgencyOutputSerializer(agency).data)
 
 
-class UserViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class UserViewSet(DeclaredQueryParamsMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Users of the caller's agency. Agency administrators create and change them; others read them."""
 
     queryset = User.objects.none()

@@ -14,6 +14,7 @@ from sinergi.cases.choices import (
     CaseStatus,
     ClosureReason,
     Consent,
+    Direction,
     ExploitationType,
     IntakeChannel,
     LabourSector,
@@ -24,12 +25,15 @@ from sinergi.cases.choices import (
     RecruitmentApp,
     RecruitmentChannel,
     ReferralNeed,
+    ReferralState,
     RouteEventKind,
     Sensitivity,
+    TransferState,
     TravelDocument,
     VictimStatus,
     VisaType,
 )
+from sinergi.core.api.params import CommaSeparatedListField
 
 
 class AgencyRefSerializer(serializers.Serializer):
@@ -715,3 +719,65 @@ class MetricsQuerySerializer(serializers.Serializer):
 
 class NotificationListQuerySerializer(serializers.Serializer):
     unread = serializers.BooleanField(required=False, default=False, help_text="Only unread notifications.")
+
+
+def _known_agency(value: int) -> int:
+    # The agency directory is open to every signed-in user, so naming a missing agency tells nothing; an id
+    # that matches none is a typo the caller should hear about, not a list that is silently empty.
+    if not Agency.objects.filter(pk=value).exists():
+        raise serializers.ValidationError(_("Unknown agency."))
+    return value
+
+
+class _HandoverListQuerySerializer(serializers.Serializer):
+    """The filters shared by the referral and the lead-transfer lists."""
+
+    direction = serializers.ChoiceField(
+        Direction.choices,
+        required=False,
+        default=Direction.INCOMING,
+        help_text="`incoming` (addressed to your agency, the default), `outgoing` (sent by it) or `all`.",
+    )
+    case = serializers.IntegerField(required=False, min_value=1, help_text="Case id.")
+    from_agency = serializers.IntegerField(required=False, min_value=1, help_text="Sending agency id.")
+    to_agency = serializers.IntegerField(required=False, min_value=1, help_text="Receiving agency id.")
+    created_from = serializers.DateField(required=False, help_text="Sent on or after (YYYY-MM-DD).")
+    created_to = serializers.DateField(required=False, help_text="Sent on or before (YYYY-MM-DD).")
+
+    def validate_from_agency(self, value: int) -> int:
+        return _known_agency(value)
+
+    def validate_to_agency(self, value: int) -> int:
+        return _known_agency(value)
+
+    def validate(self, attrs):
+        start, end = attrs.get("created_from"), attrs.get("created_to")
+        if start and end and end < start:
+            raise serializers.ValidationError({"created_to": [_("The end date is before the start date.")]})
+        return attrs
+
+
+class ReferralListQuerySerializer(_HandoverListQuerySerializer):
+    """Without filters the list is the inbox: referrals awaiting your agency's answer."""
+
+    status = CommaSeparatedListField(
+        child=serializers.ChoiceField(ReferralState.choices),
+        required=False,
+        help_text="One or more states, as PENDING,ACCEPTED (default PENDING).",
+    )
+    overdue = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Only referrals past their deadline: the answer for a pending one, the services for an "
+        "accepted one.",
+    )
+
+
+class TransferListQuerySerializer(_HandoverListQuerySerializer):
+    """Without filters the list is the inbox: lead transfers awaiting your agency's answer."""
+
+    status = CommaSeparatedListField(
+        child=serializers.ChoiceField(TransferState.choices),
+        required=False,
+        help_text="One or more states, as PENDING,DECLINED (default PENDING).",
+    )

@@ -73,6 +73,8 @@ class CaseViewSet(RestrictedGenericViewSet):
     access_case_by_id plus the CaseView)."""
 
     model = Case
+    # Words to search for may be a victim's name or NIK: `list` tells the caller to send them by POST.
+    refused_query_params = {"list": frozenset({"q"})}
     # POST actions that only read: a read-only token may search and check for duplicates.
     read_actions = frozenset({"search", "duplicates"})
 
@@ -469,11 +471,17 @@ class ReferralViewSet(RestrictedGenericViewSet):
     def optimise_queryset(self, queryset):
         return queryset.select_related("case", "to_agency", "from_agency")
 
-    @extend_schema(responses=s.ReferralOutputSerializer(many=True), tags=TAGS)
+    @extend_schema(
+        parameters=[s.ReferralListQuerySerializer],
+        responses={200: s.ReferralOutputSerializer(many=True), 400: ERRORS[400]},
+        tags=TAGS,
+    )
     def list(self, request):
-        """Referrals awaiting your agency's answer, oldest deadline first."""
+        """Referrals you may see, oldest answer deadline first. Without filters, the inbox: those awaiting
+        your agency's answer; `direction` and `status` widen it."""
+        filters = query_params(s.ReferralListQuerySerializer, request)
         page = self.paginate_queryset(
-            selectors.referral_inbox(user=request.user).prefetch_related("services")
+            selectors.referral_list(user=request.user, filters=filters).prefetch_related("services")
         )
         page = shown_across_cases(request.user, page)
         return self.get_paginated_response(s.ReferralOutputSerializer(page, many=True).data)
@@ -558,10 +566,18 @@ class TransferViewSet(RestrictedGenericViewSet):
     def optimise_queryset(self, queryset):
         return queryset.select_related("case")
 
-    @extend_schema(responses=s.TransferOutputSerializer(many=True), tags=TAGS)
+    @extend_schema(
+        parameters=[s.TransferListQuerySerializer],
+        responses={200: s.TransferOutputSerializer(many=True), 400: ERRORS[400]},
+        tags=TAGS,
+    )
     def list(self, request):
-        transfers = shown_across_cases(request.user, selectors.transfer_inbox(user=request.user))
-        return self.paged_response(transfers, s.TransferOutputSerializer)
+        """Lead transfers you may see (for the roles that answer them), newest first. Without filters, the
+        inbox: those awaiting your agency's answer; `direction` and `status` widen it."""
+        filters = query_params(s.TransferListQuerySerializer, request)
+        page = self.paginate_queryset(selectors.transfer_list(user=request.user, filters=filters))
+        page = shown_across_cases(request.user, page)
+        return self.get_paginated_response(s.TransferOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=s.NoteOptionalInputSerializer,

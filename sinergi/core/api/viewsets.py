@@ -7,13 +7,15 @@ actions read "view" and the others "change". `get_object()` then gives the recor
 
 Every API class over records holding case or person data derives from one of these
 (`sinergi/core/tests/test_scoping.py` fails on one that does not), so scoping cannot be forgotten; and each page
-of a list they answer to a GET is one audit entry (`paginate_queryset`), so neither can the read audit.
+of a list they answer to a GET is one audit entry (`paginate_queryset`), so neither can the read audit. A GET
+with a query parameter its operation does not declare answers 400 (`DeclaredQueryParamsMixin`).
 """
 
 from __future__ import annotations
 
 from rest_framework import generics, mixins, viewsets
 
+from sinergi.core.api.params import DeclaredQueryParamsMixin
 from sinergi.core.registry import record_read
 
 # DRF action -> the action name that `restrict()` understands.
@@ -27,7 +29,7 @@ RESTRICT_ACTIONS = {
 }
 
 
-class RestrictedQuerysetMixin:
+class RestrictedQuerysetMixin(DeclaredQueryParamsMixin):
     model = None
     restrict_actions: dict[str, str] = {}
 

@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sinergi.core.api.params import DeclaredQueryParamsMixin
 from sinergi.core.api.viewsets import RestrictedReadOnlyViewSet
 from sinergi.core.errors import ApplicationError
 from sinergi.detection import selectors, services
@@ -93,7 +94,7 @@ def _screen_dict(text: str, meta: dict, *, item_id=None) -> dict:
     return {"id": item_id, **core, "indicators": indicators, "extracted": result}
 
 
-class ScreenView(APIView):
+class ScreenView(DeclaredQueryParamsMixin, APIView):
     permission_classes = [permissions.IsAuthenticated, CanScreen]
 
     @extend_schema(

@@ -9,6 +9,7 @@ from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sinergi.core.api.params import DeclaredQueryParamsMixin
 from sinergi.core.api.schema import error_responses
 from sinergi.core.api.viewsets import RestrictedAPIView
 from sinergi.exchange.agreements import access, selectors, services
@@ -20,7 +21,7 @@ from sinergi.exchange.api.serializers import (
 from sinergi.exchange.models import SharingAgreement
 
 
-class _AgreementsAPI(APIView):
+class _AgreementsAPI(DeclaredQueryParamsMixin, APIView):
     permission_classes = [permissions.IsAuthenticated]
     api_scope = "agreements"
 

@@ -7,6 +7,7 @@ from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sinergi.core.api.params import DeclaredQueryParamsMixin
 from sinergi.core.api.schema import error_responses
 from sinergi.exchange.api.serializers import (
     EventPageOutputSerializer,
@@ -15,7 +16,7 @@ from sinergi.exchange.api.serializers import (
 from sinergi.exchange.events.replay import events_after
 
 
-class EventReplayView(APIView):
+class EventReplayView(DeclaredQueryParamsMixin, APIView):
     permission_classes = [permissions.IsAuthenticated]
     api_scope = "events"  # replay from an offset: `events:read`
 

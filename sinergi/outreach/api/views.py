@@ -6,9 +6,15 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status
 from rest_framework.response import Response
 
+from sinergi.core.api.params import query_params
+from sinergi.core.api.schema import error_responses
 from sinergi.core.api.viewsets import RestrictedModelViewSet
-from sinergi.outreach import services
-from sinergi.outreach.api.serializers import OutreachEventInput, OutreachEventOutput
+from sinergi.outreach import selectors, services
+from sinergi.outreach.api.serializers import (
+    OutreachEventInput,
+    OutreachEventListQuerySerializer,
+    OutreachEventOutput,
+)
 from sinergi.outreach.choices import PARTICIPANT_FIELDS
 from sinergi.outreach.models import OutreachEvent, can_view_outreach
 
@@ -28,6 +34,22 @@ class OutreachEventViewSet(RestrictedModelViewSet, mixins.CreateModelMixin):
 
     def optimise_queryset(self, queryset):
         return queryset.select_related("agency").prefetch_related("partner_agencies")
+
+    @extend_schema(
+        parameters=[OutreachEventListQuerySerializer],
+        responses={200: OutreachEventOutput(many=True), **error_responses(400, 401, 403)},
+    )
+    def list(self, request, *args, **kwargs):
+        """Outreach events you may see, latest first, by region, organising agency and date."""
+        filters = query_params(OutreachEventListQuerySerializer, request)
+        events = selectors.event_list(
+            user=request.user,
+            since=filters.get("date_from"),
+            until=filters.get("date_to"),
+            region_code=filters.get("region"),
+            agency_id=filters.get("agency"),
+        )
+        return self.paged_response(self.optimise_queryset(events), OutreachEventOutput)
 
     @extend_schema(request=OutreachEventInput, responses={201: OutreachEventOutput})
     def create(self, request, *args, **kwargs):

@@ -149,6 +149,8 @@ class PersonViewSet(RestrictedGenericViewSet):
 
     serializer_class = PersonOutputSerializer
     model = Person
+    # Identifiers never travel in an address: `list` tells the caller to search by POST.
+    refused_query_params = {"list": frozenset({"q", "nik", "phone"})}
     # A search by POST only reads: a read-only token may search.
     read_actions = frozenset({"search"})
     restrict_actions = {

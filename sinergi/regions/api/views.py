@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.response import Response
 
-from sinergi.core.api.params import query_params
+from sinergi.core.api.params import DeclaredQueryParamsMixin, query_params
 from sinergi.regions.api.serializers import RegionListQuerySerializer, RegionOutputSerializer
 from sinergi.regions.models import Region
 from sinergi.regions.selectors import region_get, region_search
@@ -25,7 +25,7 @@ from sinergi.regions.selectors import region_get, region_search
     ),
     retrieve=extend_schema(summary="One region by code (dotted or digits only)"),
 )
-class RegionViewSet(viewsets.GenericViewSet):
+class RegionViewSet(DeclaredQueryParamsMixin, viewsets.GenericViewSet):
     serializer_class = RegionOutputSerializer
     queryset = Region.objects.none()
     lookup_value_regex = r"[0-9.]{1,13}"

@@ -49,3 +49,19 @@ def test_levels_and_parent_narrow_the_search(api):
     body = api.get(URL, {"parent": "63", "level": ["2", "3"]}).json()
     assert body["count"] > 0 and {r["level"] for r in body["results"]} <= {2, 3}
     assert api.get(URL, {"level": "1"}).json()["count"] == 3
+
+
+@pytest.mark.parametrize("parent", ["63.99", "6399", "63.71.99.9999"])
+def test_a_well_formed_parent_of_no_region_is_refused_not_answered_empty(api, parent):
+    response = api.get(URL, {"parent": parent, "level": "3"})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["fields"] == {"parent": ["Wilayah tidak ditemukan."]}
+
+
+def test_an_unknown_parameter_is_named_not_ignored(api):
+    # `parents` for `parent`: ignored, it would have answered the provinces as if no filter had been given.
+    response = api.get(URL, {"parents": "63"})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"parents": ["Parameter tidak dikenal."]}
