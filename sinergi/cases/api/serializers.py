@@ -34,6 +34,7 @@ from sinergi.cases.choices import (
     VisaType,
 )
 from sinergi.core.api.params import CommaSeparatedListField
+from sinergi.regions.api.serializers import KnownRegionCodeField
 
 
 class AgencyRefSerializer(serializers.Serializer):
@@ -661,7 +662,6 @@ class NotificationReadInputSerializer(serializers.Serializer):
 # --- query parameters (read with sinergi.core.api.params.query_params) -------------------------------------
 
 CODE = r"^[a-z0-9_]{1,40}$"  # a stage of the flow file
-REGION_CODE = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"  # Kemendagri: 63, 63.71, 63.71.01, 63.71.01.1001
 
 
 class CaseListQuerySerializer(serializers.Serializer):
@@ -673,8 +673,8 @@ class CaseListQuerySerializer(serializers.Serializer):
     legal_stage = serializers.RegexField(CODE, required=False, help_text="A legal-track stage code.")
     status = serializers.ChoiceField(CaseStatus.choices, required=False)
     lead_agency = serializers.IntegerField(required=False, min_value=1, help_text="Agency id.")
-    origin_region = serializers.RegexField(
-        REGION_CODE, required=False, help_text="Region code; the regions below it are included."
+    origin_region = KnownRegionCodeField(
+        required=False, help_text="Region code (63.71 or 6371); the regions below it are included."
     )
     destination_country = serializers.RegexField(
         r"^[A-Za-z]{2}$", required=False, help_text="ISO 3166-1 alpha-2 country code."

@@ -214,19 +214,22 @@ def test_list_filters(cast, make_case, regions):
     assert ids(exploitation_type="FORCED_CRIMINALITY") == [scam.pk]
     assert ids(origin_region="63.71") == [scam.pk]
     assert ids(origin_region="63") == [scam.pk]
+    assert ids(origin_region="6371") == [scam.pk]  # digits only, as the regions API takes it
     assert len(ids(stage="reported")) == 2
     assert ids(stage="closed") == []
     assert (
         len(ids(reported_from=timezone.localdate().isoformat(), lead_agency=str(cast.bp3mi.agency.pk))) == 2
     )
     # Malformed filters are refused, each named, rather than ignored (which would answer every case).
-    refused = client.get("/api/v1/cases/", {"reported_from": "2026-13-45", "lead_agency": "x"}).json()[
-        "error"
-    ]
+    refused = client.get(
+        "/api/v1/cases/", {"reported_from": "2026-13-45", "lead_agency": "x", "origin_region": "99.99"}
+    ).json()["error"]
     assert refused["code"] == "validation_error" and set(refused["fields"]) == {
         "reported_from",
         "lead_agency",
+        "origin_region",  # well formed, but no such region: a typo, not "no cases there"
     }
+    assert refused["fields"]["origin_region"] == ["Wilayah tidak ditemukan."]
     assert ids(overdue="1") == []
     assert len(ids(overdue="1")) == 0
 

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from sinergi.people.choices import RevealableField, Sex, SocialPlatform
 from sinergi.people.nik import nik_mask
 from sinergi.people.templatetags.people import mask_passport, mask_phone
+from sinergi.regions.api.serializers import KnownRegionCodeField
 from sinergi.regions.models import Region
 
 
@@ -129,16 +130,14 @@ class PersonSearchInputSerializer(serializers.Serializer):
     phone = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
     sex = serializers.ChoiceField(choices=Sex.choices, required=False, allow_blank=True)
     nationality = serializers.CharField(required=False, allow_blank=True, max_length=2)
-    region = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    region = KnownRegionCodeField(required=False, allow_blank=True)
 
 
 class PersonListQuerySerializer(serializers.Serializer):
     sex = serializers.ChoiceField(choices=Sex.choices, required=False)
     nationality = serializers.RegexField(r"^[A-Za-z]{2}$", required=False, help_text="ISO 3166-1 alpha-2")
-    region = serializers.RegexField(
-        r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$",
-        required=False,
-        help_text="Region code: people whose address is inside",
+    region = KnownRegionCodeField(
+        required=False, help_text="Region code (63.71 or 6371): people whose address is inside"
     )
 
 

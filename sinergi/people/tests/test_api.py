@@ -253,3 +253,16 @@ def test_schema_lists_people_and_regions(client, signed_in, case_worker):
     assert "/api/v1/people/{id}/reveal/" in text and "/api/v1/regions/" in text
     if paths:
         assert "post" in paths["/api/v1/people/"]
+
+
+def test_a_region_filter_naming_no_region_is_refused_in_the_list_and_the_search(
+    client, signed_in, case_worker, regions
+):
+    signed_in(client, case_worker)
+    listed = client.get(URL, {"region": "99.99"})
+    searched = _post(client, URL + "search/", {"q": "Siti", "region": "99.99"})
+    for response in (listed, searched):
+        assert response.status_code == 400
+        assert response.json()["error"]["fields"]["region"] == ["Wilayah tidak ditemukan."]
+    assert client.get(URL, {"region": "6371"}).status_code == 200
+    assert _post(client, URL + "search/", {"q": "Siti", "region": ""}).status_code == 200

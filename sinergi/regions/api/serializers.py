@@ -24,7 +24,10 @@ class KnownRegionCodeField(serializers.RegexField):
 
     def run_validation(self, data=serializers.empty):
         # After the pattern (a validator, run by the parent): only a well-formed code is looked up.
-        region = region_get(super().run_validation(data))
+        code = super().run_validation(data)
+        if code in ("", None):  # a blank allowed by the field (a search form's empty choice)
+            return code
+        region = region_get(code)
         if region is None:
             self.fail("unknown")
         return region.code
