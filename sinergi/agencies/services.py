@@ -357,6 +357,9 @@ def user_unlock(*, actor: User, user: User) -> User:
             agency=locked.agency,
             summary=f"user {locked.pk} unlocked",
         )
+        security_log.info(
+            "account unlocked by an administrator: user %s", log_digest(locked.username, kind="username")
+        )
     return locked
 
 
@@ -532,6 +535,12 @@ def sign_in_failure_record(
             summary=f"user {locked.pk} locked out after repeated failures",
             changes={"locked_seconds": seconds, "lockout_count": locked.lockout_count},
         )
+        security_log.warning(
+            "account locked: user %s, %s s, lock-out %s",
+            log_digest(locked.username, kind="username"),
+            seconds,
+            locked.lockout_count,
+        )
         if base_url and locked.email and locked.kind == UserKind.PERSON:
             from sinergi.agencies.tasks import send_unlock_email
 
@@ -627,6 +636,9 @@ def user_unlock_by_link(*, token: str) -> User:
             obj=locked,
             agency=locked.agency,
             summary=f"user {locked.pk} unlocked through the e-mailed link",
+        )
+        security_log.info(
+            "account unlocked by its owner's link: user %s", log_digest(locked.username, kind="username")
         )
     return locked
 

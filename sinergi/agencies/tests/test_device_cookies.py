@@ -159,7 +159,10 @@ def test_a_forged_or_another_users_cookie_is_ignored(owner, agency):
 
 
 @override_settings(SINERGI_LOCKOUT_THRESHOLD=2)
-def test_the_unlock_link_still_lifts_the_lock_for_every_client(owner, django_capture_on_commit_callbacks):
+def test_the_unlock_link_still_lifts_the_lock_for_every_client(
+    owner, django_capture_on_commit_callbacks, caplog
+):
+    caplog.set_level("INFO", logger="sinergi.security")
     user, secret = owner
     browser = trusted_browser(user, secret)
     with django_capture_on_commit_callbacks(execute=True):
@@ -171,6 +174,10 @@ def test_the_unlock_link_still_lifts_the_lock_for_every_client(owner, django_cap
     assert Client().post(path)["Location"] == LOGIN
     assert not User.objects.get(pk=user.pk).is_locked
     assert sign_in(Client(REMOTE_ADDR="10.7.7.7"), user, secret)
+    lines = [r.getMessage() for r in caplog.records if r.name == "sinergi.security"]
+    assert any(line.startswith("account locked: user ") for line in lines)
+    assert any(line.startswith("account unlocked by its owner's link: user ") for line in lines)
+    assert not any(user.username in line for line in lines)
 
 
 @override_settings(SINERGI_LOGIN_PER_IP=3)

@@ -184,7 +184,8 @@ def test_half_signed_in_session_is_kept_out_of_pages_and_api(client, case_worker
 
 
 @override_settings(SINERGI_LOCKOUT_THRESHOLD=3)
-def test_lockout_after_failures_with_one_message_for_every_refusal(client, case_worker):
+def test_lockout_after_failures_with_one_message_for_every_refusal(client, case_worker, caplog):
+    caplog.set_level("INFO", logger="sinergi.security")
     for _attempt in range(3):
         response = password_step(client, "caseworker", password="wrong-password")
         assert SIGN_IN_FAILED in response.context["form"].non_field_errors()
@@ -196,6 +197,9 @@ def test_lockout_after_failures_with_one_message_for_every_refusal(client, case_
     assert locked.context["form"].non_field_errors() == unknown.context["form"].non_field_errors()
     assert not is_signed_in(client)
     assert AuditEntry.objects.filter(action=AuditAction.SECURITY, summary__contains="locked out").count() == 1
+    # The security log says so too, naming the account by a keyed hash only.
+    locks = [r.getMessage() for r in caplog.records if r.getMessage().startswith("account locked: user ")]
+    assert len(locks) == 1 and "caseworker" not in locks[0]
 
 
 def test_failed_sign_in_of_an_unknown_account_stores_no_username(client):
