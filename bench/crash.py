@@ -232,10 +232,9 @@ def _memory(pid: int) -> dict[str, float]:
 
 def _prepare(env: dict, users: int) -> dict:
     """Migrates, loads a small world, and returns what the clients need (sessions, cases, the agency)."""
-    for key in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY", "SINERGI_FIELD_KEY"):
-        os.environ[key] = env[key]
-    for key in ("ALLOWED_HOSTS", "SINERGI_VAR_DIR", "SINERGI_CRASH_MAIL_DIR", "SECURE_SSL_REDIRECT"):
-        os.environ[key] = env[key]
+    # This process runs the servers' settings too: all of their environment, not a list that falls behind the
+    # settings (the checkpoint key production requires since 2026-12-04 was missing here).
+    os.environ.update(env)
     import django
 
     django.setup()
