@@ -134,14 +134,14 @@ def test_the_chronology_masks_the_victim_until_consent(cast, make_case, make_per
 
     victim = make_person(
         cast.bp3mi.agency,
-        full_name="Rina Marlina",
+        full_name="Sulastri Marlina",
         nik="6371014101900001",
         nik_index=nik_index("6371014101900001"),
     )
     case = services.case_intake(
         actor=cast.bp3mi.worker,
         intake_channel="HOTLINE",
-        narrative="Rina Marlina (NIK 6371014101900001) dibawa agen ke Johor.",
+        narrative="Sulastri Marlina (NIK 6371014101900001) dibawa agen ke Johor.",
         destination_country="MY",
         parties=[{"person": victim, "role": "VICTIM", "age_group": "ADULT"}],
     )
@@ -154,14 +154,14 @@ def test_the_chronology_masks_the_victim_until_consent(cast, make_case, make_per
         assert "Johor" in body and "Marlina" not in body and "6371014101900001" not in body
         assert "[" in body  # the role label stands where the name was
     services.consent_record(actor=cast.bp3mi.worker, party=CaseParty.objects.get(case=case), consent="GIVEN")
-    assert "Rina Marlina" in client.get(f"/api/v1/cases/{case.pk}/").json()["narrative"]
+    assert "Sulastri Marlina" in client.get(f"/api/v1/cases/{case.pk}/").json()["narrative"]
 
 
 def test_referral_and_transfer_reasons_are_masked_for_the_pending_addressee_like_the_chronology(
     cast, make_person
 ):
-    case = _case_naming_rina(cast, make_person)
-    reason = "Rina Marlina (NIK 6371014101900001, HP 0812-3456-7890) perlu rumah aman di Banjarmasin."
+    case = _case_naming_sulastri(cast, make_person)
+    reason = "Sulastri Marlina (NIK 6371014101900001, HP 0812-3456-7890) perlu rumah aman di Banjarmasin."
     referral = services.referral_create(
         actor=cast.bp3mi.worker, case=case, to_agency=cast.uptd.agency, need="SHELTER", reason=reason
     )
@@ -278,20 +278,20 @@ def test_analysts_outreach_and_the_platform_administrator_open_no_victims_record
         assert found.status_code in (200, 403) and victim.full_name not in found.content.decode()
 
 
-def _case_naming_rina(
-    cast, make_person, *, note="Rina Marlina (0812-3456-7890) minta dijemput di Johor.", victim=None
+def _case_naming_sulastri(
+    cast, make_person, *, note="Sulastri Marlina (0812-3456-7890) minta dijemput di Johor.", victim=None
 ):
-    """A case whose victim, Rina Marlina, is named with her NIK and phone in the narrative and a note."""
+    """A case whose victim, Sulastri Marlina, is named with her NIK and phone in the narrative and a note."""
     from sinergi.people.identifiers import nik_index, phone_index
     from sinergi.people.models import PersonPhone
 
     if victim is None:
         victim = make_person(
             cast.bp3mi.agency,
-            full_name="Rina Marlina",
+            full_name="Sulastri Marlina",
             nik="6371014101900001",
             nik_index=nik_index("6371014101900001"),
-            search_names=" rina marlina",
+            search_names=" sulastri marlina",
         )
         PersonPhone.objects.create(
             person=victim, number="+6281234567890", number_index=phone_index("+6281234567890")
@@ -299,7 +299,7 @@ def _case_naming_rina(
     case = services.case_intake(
         actor=cast.bp3mi.worker,
         intake_channel="HOTLINE",
-        narrative="Rina Marlina (NIK 6371014101900001) dibawa agen ke Johor.",
+        narrative="Sulastri Marlina (NIK 6371014101900001) dibawa agen ke Johor.",
         destination_country="MY",
         parties=[{"person": victim, "role": "VICTIM", "age_group": "ADULT"}],
     )
@@ -310,7 +310,7 @@ def _case_naming_rina(
 def test_notes_are_masked_like_the_chronology_until_consent(cast, make_case, make_person):
     from sinergi.cases.models import CaseParty
 
-    case = _case_naming_rina(cast, make_person)
+    case = _case_naming_sulastri(cast, make_person)
     services.referral_accept(actor=cast.uptd.worker, referral=refer(case, cast, cast.uptd))
     client = api(cast.uptd.worker)
     page = client.get(reverse("cases:detail", args=[case.pk]) + "?open=all").content.decode()
@@ -318,15 +318,16 @@ def test_notes_are_masked_like_the_chronology_until_consent(cast, make_case, mak
     assert [n["text"] for n in notes] == ["[Korban 1] ([Korban 1]) minta dijemput di Johor."]
     assert "dijemput di Johor" in page
     for body in (page, str(notes)):
-        assert "Marlina" not in body and "3456-7890" not in body and "Rina" not in body
+        assert "Marlina" not in body and "3456-7890" not in body and "Sulastri" not in body
     # The lead sees what was written, and so does the participant once the victim consents.
     assert (
-        "Rina Marlina (0812-3456-7890)"
+        "Sulastri Marlina (0812-3456-7890)"
         in api(cast.bp3mi.worker).get(f"/api/v1/cases/{case.pk}/notes/").json()["results"][0]["text"]
     )
     services.consent_record(actor=cast.bp3mi.worker, party=CaseParty.objects.get(case=case), consent="GIVEN")
     assert (
-        "Rina Marlina" in client.get(reverse("cases:detail", args=[case.pk]) + "?open=all").content.decode()
+        "Sulastri Marlina"
+        in client.get(reverse("cases:detail", args=[case.pk]) + "?open=all").content.decode()
     )
 
 
@@ -334,10 +335,10 @@ def test_the_timeline_shows_its_text_through_the_same_mask(cast, make_person):
     """Whatever text a timeline entry carries passes the case's mask, on the page and in the API alike."""
     from sinergi.cases.models import CaseEvent
 
-    case = _case_naming_rina(cast, make_person)
+    case = _case_naming_sulastri(cast, make_person)
     services.referral_accept(actor=cast.uptd.worker, referral=refer(case, cast, cast.uptd))
     CaseEvent.objects.create(
-        case=case, kind="UPDATED", actor=cast.bp3mi.worker, data={"fields": ["Rina Marlina"]}
+        case=case, kind="UPDATED", actor=cast.bp3mi.worker, data={"fields": ["Sulastri Marlina"]}
     )
     client = api(cast.uptd.worker)
     page = client.get(reverse("cases:timeline", args=[case.pk])).content.decode()
@@ -345,14 +346,14 @@ def test_the_timeline_shows_its_text_through_the_same_mask(cast, make_person):
     assert "[Korban 1]" in page and "[Korban 1]" in str(entries)
     assert "Marlina" not in page and "Marlina" not in str(entries)
     lead_entries = api(cast.bp3mi.worker).get(f"/api/v1/cases/{case.pk}/timeline/").json()["results"]
-    assert "Rina Marlina" in str(lead_entries)
+    assert "Sulastri Marlina" in str(lead_entries)
 
 
-@pytest.mark.parametrize("words", ["Rina Marlina", "marlina", "6371014101900001", "0812-3456-7890"])
+@pytest.mark.parametrize("words", ["Sulastri Marlina", "marlina", "6371014101900001", "0812-3456-7890"])
 def test_the_case_search_finds_no_case_by_a_name_the_reader_sees_masked(cast, make_person, words):
     from sinergi.cases.models import CaseParty
 
-    case = _case_naming_rina(cast, make_person)
+    case = _case_naming_sulastri(cast, make_person)
     pending = refer(case, cast, cast.polda, need="INVESTIGATION")
     services.referral_accept(actor=cast.uptd.worker, referral=refer(case, cast, cast.uptd))
 
@@ -368,7 +369,7 @@ def test_the_case_search_finds_no_case_by_a_name_the_reader_sees_masked(cast, ma
     assert found(cast.uptd.worker) == [case.pk]
 
 
-@pytest.mark.parametrize("words", ["Marli", "arlina", "RINA MARL", "01410190", "3456-78"])
+@pytest.mark.parametrize("words", ["Marli", "arlina", "SULASTRI MARL", "01410190", "3456-78"])
 def test_the_case_search_finds_no_case_by_part_of_a_name_or_number_the_reader_sees_masked(
     cast, make_person, words
 ):
@@ -378,7 +379,7 @@ def test_the_case_search_finds_no_case_by_part_of_a_name_or_number_the_reader_se
 
     from sinergi.cases.models import CaseParty
 
-    case = _case_naming_rina(cast, make_person)
+    case = _case_naming_sulastri(cast, make_person)
     services.referral_accept(actor=cast.uptd.worker, referral=refer(case, cast, cast.uptd))
 
     def found(q=words):
@@ -392,9 +393,9 @@ def test_the_case_search_finds_no_case_by_part_of_a_name_or_number_the_reader_se
 
 
 def test_the_case_search_page_as_a_pending_addressee_shows_nothing_for_the_victims_name(cast, make_person):
-    case = _case_naming_rina(cast, make_person)
+    case = _case_naming_sulastri(cast, make_person)
     refer(case, cast, cast.polda, need="INVESTIGATION")
-    html = api(cast.polda.worker).post(reverse("cases:index"), {"q": "Rina Marlina"}).content.decode()
+    html = api(cast.polda.worker).post(reverse("cases:index"), {"q": "Sulastri Marlina"}).content.decode()
     assert case.reference not in html
     assert case.reference in api(cast.polda.worker).get(reverse("cases:index")).content.decode()
 
@@ -405,8 +406,8 @@ def test_an_agreement_granting_identity_on_a_case_unmasks_it_for_that_participan
     """The hook the data-sharing agreements fill: a grant for (agency, case) reaches the CaseView's reader."""
     from sinergi.cases import policy
 
-    case = _case_naming_rina(cast, make_person)
-    other = _case_naming_rina(cast, make_person, victim=case.parties.get().person)
+    case = _case_naming_sulastri(cast, make_person)
+    other = _case_naming_sulastri(cast, make_person, victim=case.parties.get().person)
     for each in (case, other):
         services.referral_accept(actor=cast.uptd.worker, referral=refer(each, cast, cast.uptd))
     monkeypatch.setattr(policy, "_AGREEMENT_SOURCES", [])
@@ -416,5 +417,5 @@ def test_an_agreement_granting_identity_on_a_case_unmasks_it_for_that_participan
             [identity] if (agency_id, case_id) == (cast.uptd.agency.pk, case.pk) else []
         )
     )
-    assert "Rina Marlina" in selectors.case_detail(user=cast.uptd.worker, case_id=case.pk).narrative()
+    assert "Sulastri Marlina" in selectors.case_detail(user=cast.uptd.worker, case_id=case.pk).narrative()
     assert "Marlina" not in selectors.case_detail(user=cast.uptd.worker, case_id=other.pk).narrative()
