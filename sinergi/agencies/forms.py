@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from sinergi.agencies.choices import AgencyType, ApiScope, Role, UserKind
 from sinergi.agencies.letters import DEFAULT_PATTERN, pattern_problems
 from sinergi.agencies.models import Agency, User
+from sinergi.agencies.selectors import mail_reachable_users
 from sinergi.regions.choices import RegionLevel
 from sinergi.regions.widgets import RegionChoiceField
 
@@ -121,17 +122,14 @@ class SystemTokenForm(ApiTokenForm):
 
 
 class PasswordResetForm(DjangoPasswordResetForm):
-    """Also reaches staff who never set a password (new accounts); never integrated systems.
+    """Also reaches staff who never set a password (new accounts); never integrated systems
+    (`selectors.mail_reachable_users`).
 
     The e-mails are sent by a background task (agencies/tasks.py), so the page answers at once and in the same
     time whether or not the address has an account."""
 
-    @staticmethod
-    def reachable_users():
-        return User.objects.filter(is_active=True, kind=UserKind.PERSON)
-
     def get_users(self, email):
-        return self.reachable_users().filter(email__iexact=email)
+        return mail_reachable_users().filter(email__iexact=email)
 
     def save(self, domain_override=None, use_https=False, request=None, **_kwargs):
         from django.contrib.sites.shortcuts import get_current_site

@@ -104,16 +104,22 @@ def access_api_token(*, owner: User, token_id: Any) -> ApiToken:
     return token
 
 
+def mail_reachable_users() -> QuerySet[User]:
+    """The accounts a reset, invitation or unlock e-mail may go to: active staff, including those who never
+    set a password (new accounts); never integrated systems."""
+    users: QuerySet[User] = User.objects.filter(is_active=True, kind=UserKind.PERSON)
+    return users
+
+
 def password_reset_refusal(*, email: str) -> str | None:
     """Why a reset asked for `email` sends no mail ("unknown address", "account disabled", "integrated
     system"), or None when it sends one. For the security log only: the page answers the same either way."""
-    accounts = list(User.objects.filter(email__iexact=email).values_list("is_active", "kind"))
-    people = [is_active for is_active, kind in accounts if kind == UserKind.PERSON]
-    if any(people):
+    if mail_reachable_users().filter(email__iexact=email).exists():
         return None
-    if people:
-        return "account disabled"
-    return "integrated system" if accounts else "unknown address"
+    kinds = set(User.objects.filter(email__iexact=email).values_list("kind", flat=True))
+    if not kinds:
+        return "unknown address"
+    return "account disabled" if UserKind.PERSON in kinds else "integrated system"
 
 
 def device_is_locked(*, nonce_hash: str) -> bool:

@@ -21,9 +21,9 @@ def send_password_reset_email(context: TaskContext, user_id: int, domain: str, u
     asked for it answered at once and in the same time whether or not the address has an account. The mail is
     keyed by this task's result id, which a re-run after a killed worker keeps: it is not sent twice.
     """
-    from sinergi.agencies.forms import PasswordResetForm
+    from sinergi.agencies.selectors import mail_reachable_users
 
-    user = PasswordResetForm.reachable_users().filter(pk=user_id).first()
+    user = mail_reachable_users().filter(pk=user_id).first()
     if user is None or not user.email:
         return False
     mail_context = {
@@ -55,9 +55,9 @@ def send_invitation_email(context: TaskContext, user_id: int, base_url: str) -> 
     """
     from django.urls import reverse
 
-    from sinergi.agencies.forms import PasswordResetForm
+    from sinergi.agencies.selectors import mail_reachable_users
 
-    user = PasswordResetForm.reachable_users().select_related("agency").filter(pk=user_id).first()
+    user = mail_reachable_users().select_related("agency").filter(pk=user_id).first()
     if user is None or not user.email:
         return False
     link = base_url + reverse(
@@ -87,11 +87,11 @@ def send_unlock_email(user_id: int, base_url: str) -> bool:
     """
     from django.urls import reverse
 
-    from sinergi.agencies.forms import PasswordResetForm
+    from sinergi.agencies.selectors import mail_reachable_users
     from sinergi.agencies.services import unlock_token_make
 
-    user = PasswordResetForm.reachable_users().filter(pk=user_id, locked_until__isnull=False).first()
-    if user is None or not user.email or not user.is_locked:
+    user = mail_reachable_users().filter(pk=user_id, locked_until__isnull=False).first()
+    if user is None or not user.email or user.locked_until is None or not user.is_locked:
         return False
     link = base_url + reverse("accounts:unlock", kwargs={"token": unlock_token_make(user)})
     context = {"user": user, "link": link, "locked_until": user.locked_until}

@@ -71,6 +71,7 @@ from sinergi.cases.models import (
 from sinergi.cases.services import flow_of
 from sinergi.core.lookups import AnyOf
 from sinergi.regions.models import Region
+from sinergi.regions.selectors import within_region
 from sinergi.regions.textsearch import AnyWordMatch
 
 __all__ = [
@@ -153,7 +154,7 @@ def case_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[
             qs = qs.filter(lead_agency_id=int(lead))
     region = filters.get("origin_region")
     if region:
-        qs = qs.filter(Q(origin_region_id=region) | Q(origin_region__code__startswith=f"{region}."))
+        qs = qs.filter(within_region("origin_region", region))
     exploitation = filters.get("exploitation_type")
     if exploitation:
         qs = qs.filter(_json_list_contains("exploitation_types", exploitation))

@@ -38,9 +38,11 @@ import signal
 import threading
 import time
 from datetime import timedelta
+from typing import Any
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections, connections
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -75,8 +77,16 @@ def heartbeat(worker_id: str, queues: str) -> None:
     )
 
 
-def given_up_reason() -> str:
-    """What a given-up task's record says, in the active language (the handler's: the requester's)."""
+def given_up_reason(user: Any = None) -> str:
+    """What a given-up task's record says: in the language of `user` (who asked for the work), or in the active
+    language (a page that shows it to its reader)."""
+    if user is None:
+        return _given_up_reason()
+    with translation.override(getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE):
+        return _given_up_reason()
+
+
+def _given_up_reason() -> str:
     return gettext("The task was given up after %(attempts)d failed attempts.") % {"attempts": MAX_ATTEMPTS}
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 
 from sinergi.agencies.models import User
 from sinergi.outreach.models import OutreachEvent
+from sinergi.regions.selectors import within_region
 
 
 def event_list(
@@ -28,8 +29,7 @@ def event_list(
     if until:
         events = events.filter(held_on__lte=until)
     if region_code:
-        # Dotted codes have fixed-width parts: "63.71" and what starts "63.71." are Banjarmasin and inside it.
-        events = events.filter(Q(region_id=region_code) | Q(region__code__startswith=f"{region_code}."))
+        events = events.filter(within_region("region", region_code))
     if agency_id:
         events = events.filter(agency_id=agency_id)
     return events

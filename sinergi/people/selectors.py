@@ -41,6 +41,7 @@ from sinergi.people import identifiers
 from sinergi.people.choices import PersonAction
 from sinergi.people.models import Person, PersonPhone
 from sinergi.people.names import name_variants, normalise_name
+from sinergi.regions.selectors import within_region
 from sinergi.regions.textsearch import WordPrefixMatch
 
 MIN_NAME_QUERY = 2
@@ -154,8 +155,7 @@ def person_list(*, user: User, query: str = "", filters: dict[str, Any] | None =
     if filters.get("nationality"):
         people = people.filter(nationality=str(filters["nationality"]).upper())
     if filters.get("region"):
-        code = str(filters["region"]).rstrip(".")
-        people = people.filter(Q(address_region=code) | Q(address_region__code__startswith=code + "."))
+        people = people.filter(within_region("address_region", str(filters["region"])))
     if filters.get("agency"):
         people = people.filter(owner_agency_id=filters["agency"])
     if filters.get("nik"):

@@ -21,6 +21,13 @@ def _code_prefix_range(digits: str) -> Q:
     return Q(digits__gte=digits, digits__lt=upper)
 
 
+def within_region(field: str, code: str) -> Q:
+    """Records whose `field` (a foreign key to a region) is the region with this dotted code or one inside it:
+    dotted codes have fixed-width parts, so what starts "63.71." lies in Banjarmasin (63.71)."""
+    code = code.rstrip(".")
+    return Q(**{f"{field}_id": code}) | Q(**{f"{field}__code__startswith": f"{code}."})
+
+
 def _name_words(query: str) -> list[str]:
     # Split like PostgreSQL's 'simple' text-search parser does, so both databases agree on what a word is.
     return [w for w in re.split(r"[^a-z0-9]+", query.lower()) if w]

@@ -11,6 +11,25 @@ from sinergi.agencies.models import Agency
 from sinergi.regions.models import Region
 
 
+class KnownAgencyField(serializers.IntegerField):
+    """A query parameter naming an agency by id, refused when no agency has it. The agency directory is open to
+    every signed-in user, so naming a missing one tells nothing; an id that matches none is a typo the caller
+    should hear about, not a list that is silently empty."""
+
+    default_error_messages = {"unknown": _("Unknown agency.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        super().__init__(**kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        # After the type and the minimum (the parent's checks): only a well-formed id is looked up.
+        value = super().run_validation(data)
+        if value is not None and not Agency.objects.filter(pk=value).exists():
+            self.fail("unknown")
+        return value
+
+
 class AgencyBriefSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     code = serializers.CharField(read_only=True)

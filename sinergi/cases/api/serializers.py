@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from sinergi.agencies.api.serializers import KnownAgencyField
 from sinergi.agencies.models import Agency
 from sinergi.cases.choices import (
     AgeGroup,
@@ -33,7 +34,7 @@ from sinergi.cases.choices import (
     VictimStatus,
     VisaType,
 )
-from sinergi.core.api.params import CommaSeparatedListField
+from sinergi.core.api.params import CommaSeparatedListField, date_range_checked
 from sinergi.regions.api.serializers import KnownRegionCodeField
 
 
@@ -692,10 +693,7 @@ class CaseListQuerySerializer(serializers.Serializer):
     reported_to = serializers.DateField(required=False, help_text="Reported on or before (YYYY-MM-DD).")
 
     def validate(self, attrs):
-        start, end = attrs.get("reported_from"), attrs.get("reported_to")
-        if start and end and end < start:
-            raise serializers.ValidationError({"reported_to": [_("The end date is before the start date.")]})
-        return attrs
+        return date_range_checked(attrs, "reported_from", "reported_to")
 
 
 class CaseSearchInputSerializer(CaseListQuerySerializer):
@@ -711,22 +709,11 @@ class MetricsQuerySerializer(serializers.Serializer):
     end = serializers.DateField(required=False, help_text="YYYY-MM-DD (default: today).")
 
     def validate(self, attrs):
-        start, end = attrs.get("start"), attrs.get("end")
-        if start and end and end < start:
-            raise serializers.ValidationError({"end": [_("The end date is before the start date.")]})
-        return attrs
+        return date_range_checked(attrs, "start", "end")
 
 
 class NotificationListQuerySerializer(serializers.Serializer):
     unread = serializers.BooleanField(required=False, default=False, help_text="Only unread notifications.")
-
-
-def _known_agency(value: int) -> int:
-    # The agency directory is open to every signed-in user, so naming a missing agency tells nothing; an id
-    # that matches none is a typo the caller should hear about, not a list that is silently empty.
-    if not Agency.objects.filter(pk=value).exists():
-        raise serializers.ValidationError(_("Unknown agency."))
-    return value
 
 
 class _HandoverListQuerySerializer(serializers.Serializer):
@@ -739,22 +726,13 @@ class _HandoverListQuerySerializer(serializers.Serializer):
         help_text="`incoming` (addressed to your agency, the default), `outgoing` (sent by it) or `all`.",
     )
     case = serializers.IntegerField(required=False, min_value=1, help_text="Case id.")
-    from_agency = serializers.IntegerField(required=False, min_value=1, help_text="Sending agency id.")
-    to_agency = serializers.IntegerField(required=False, min_value=1, help_text="Receiving agency id.")
+    from_agency = KnownAgencyField(required=False, help_text="Sending agency id.")
+    to_agency = KnownAgencyField(required=False, help_text="Receiving agency id.")
     created_from = serializers.DateField(required=False, help_text="Sent on or after (YYYY-MM-DD).")
     created_to = serializers.DateField(required=False, help_text="Sent on or before (YYYY-MM-DD).")
 
-    def validate_from_agency(self, value: int) -> int:
-        return _known_agency(value)
-
-    def validate_to_agency(self, value: int) -> int:
-        return _known_agency(value)
-
     def validate(self, attrs):
-        start, end = attrs.get("created_from"), attrs.get("created_to")
-        if start and end and end < start:
-            raise serializers.ValidationError({"created_to": [_("The end date is before the start date.")]})
-        return attrs
+        return date_range_checked(attrs, "created_from", "created_to")
 
 
 class ReferralListQuerySerializer(_HandoverListQuerySerializer):

@@ -25,6 +25,15 @@ def query_params(serializer_class: type[serializers.Serializer], request: Any) -
     return {key: value for key, value in serializer.validated_data.items() if value not in (None, "")}
 
 
+def date_range_checked(attrs: dict[str, Any], start: str, end: str) -> dict[str, Any]:
+    """`attrs`, refused (naming `end`) when the date given as `end` comes before the one given as `start`: a
+    reversed range answers nothing, which the caller would take for "none there"."""
+    first, last = attrs.get(start), attrs.get(end)
+    if first and last and last < first:
+        raise serializers.ValidationError({end: [_("The end date is before the start date.")]})
+    return attrs
+
+
 class CommaSeparatedListField(serializers.ListField):
     """A list given as `level=3,4` (or `level=3&level=4`); each item is validated by `child`, so one bad item
     refuses the whole parameter instead of being dropped from it."""

@@ -6,11 +6,10 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sinergi.core.errors import ApplicationError
@@ -124,8 +123,7 @@ def post_upload_given_up(*, batch_id: int) -> None:
     batch = unfinished.select_related("created_by").first()
     if batch is None:
         return
-    with translation.override(getattr(batch.created_by, "preferred_language", "") or settings.LANGUAGE_CODE):
-        failed = unfinished.update(status=BatchStatus.FAILED, failure=given_up_reason()[:500])
+    failed = unfinished.update(status=BatchStatus.FAILED, failure=given_up_reason(batch.created_by)[:500])
     if not failed:
         return
     logger.warning("upload batch %s not stored: its task was given up", batch_id)

@@ -191,9 +191,10 @@ def export_given_up(*, run_id: int) -> None:
     run = unfinished.select_related("requested_by").first()
     if run is None:
         return
-    with translation.override(getattr(run.requested_by, "preferred_language", "") or "id"):
-        failed = unfinished.update(
-            status=ExportStatus.FAILED, failure=given_up_reason()[:300], finished_at=timezone.now()
-        )
+    failed = unfinished.update(
+        status=ExportStatus.FAILED,
+        failure=given_up_reason(run.requested_by)[:300],
+        finished_at=timezone.now(),
+    )
     if failed:
         logger.warning("export %s failed: its task was given up", run_id)

@@ -611,9 +611,10 @@ def import_given_up(*, batch_id: int) -> None:
     batch = running.select_related("created_by").first()
     if batch is None:
         return
-    with translation.override(getattr(batch.created_by, "preferred_language", "") or "id"):
-        failed = running.update(
-            status=ImportStatus.FAILED, failure=given_up_reason()[:500], heartbeat_at=timezone.now()
-        )
+    failed = running.update(
+        status=ImportStatus.FAILED,
+        failure=given_up_reason(batch.created_by)[:500],
+        heartbeat_at=timezone.now(),
+    )
     if failed:
         logger.warning("import %s failed: its task was given up", batch_id)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from sinergi.agencies.models import Agency
+from sinergi.agencies.api.serializers import KnownAgencyField
+from sinergi.core.api.params import date_range_checked
 from sinergi.outreach.choices import PARTICIPANT_FIELDS, Audience
 from sinergi.outreach.models import OutreachEvent
 from sinergi.regions.api.serializers import KnownRegionCodeField
@@ -15,20 +15,12 @@ class OutreachEventListQuerySerializer(serializers.Serializer):
     region = KnownRegionCodeField(
         required=False, help_text="Events in this region or inside it: a Kemendagri code (63.71 or 6371)."
     )
-    agency = serializers.IntegerField(required=False, min_value=1, help_text="Organising agency id.")
+    agency = KnownAgencyField(required=False, help_text="Organising agency id.")
     date_from = serializers.DateField(required=False, help_text="Held on or after (YYYY-MM-DD).")
     date_to = serializers.DateField(required=False, help_text="Held on or before (YYYY-MM-DD).")
 
-    def validate_agency(self, value: int) -> int:
-        if not Agency.objects.filter(pk=value).exists():
-            raise serializers.ValidationError(_("Unknown agency."))
-        return value
-
     def validate(self, attrs):
-        start, end = attrs.get("date_from"), attrs.get("date_to")
-        if start and end and end < start:
-            raise serializers.ValidationError({"date_to": [_("The end date is before the start date.")]})
-        return attrs
+        return date_range_checked(attrs, "date_from", "date_to")
 
 
 class OutreachEventOutput(serializers.ModelSerializer):
